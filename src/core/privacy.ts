@@ -1,0 +1,59 @@
+// Identifiers that must be checked or kept private: USCC (GB 32100-2015) and phone numbers (信息管理, 分类表).
+
+const USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+
+export type UsccCheck = { valid: true } | { valid: false; reasonZh: string; reasonEn: string };
+
+/** GB 32100-2015: 18 characters from the 31-character set (no I, O, S, V, Z); the last is a mod-31 check character. */
+export function checkUscc(input: string): UsccCheck {
+  const code = input.normalize("NFKC").replace(/[\s-]/g, "").toUpperCase();
+  if (code.length !== 18) return { valid: false, reasonZh: `应为18位,实际${code.length}位`, reasonEn: `must have 18 characters, has ${code.length}` };
+  let sum = 0;
+  for (let i = 0; i < 17; i++) {
+    const v = USCC_CHARS.indexOf(code[i]);
+    if (v < 0) return { valid: false, reasonZh: `第${i + 1}位“${code[i]}”不是允许的字符`, reasonEn: `character ${i + 1} "${code[i]}" is not allowed` };
+    sum += v * USCC_WEIGHTS[i];
+  }
+  const expected = USCC_CHARS[(31 - (sum % 31)) % 31];
+  if (code[17] !== expected) return { valid: false, reasonZh: `校验位应为“${expected}”,实际为“${code[17]}”`, reasonEn: `check character should be "${expected}", is "${code[17]}"` };
+  return { valid: true };
+}
+
+/** A USCC for messages and reports: the first 6 and last 2 characters kept. */
+export function maskUscc(code: string): string {
+  const c = code.trim();
+  return c.length <= 8 ? "*".repeat(c.length) : c.slice(0, 6) + "*".repeat(c.length - 8) + c.slice(-2);
+}
+
+// A full mainland mobile: optional +86/86, then 1[3-9] and 9 more digits, with optional spaces or dashes in
+// the usual 3-4-4 places. Not part of a longer digit run.
+const MOBILE = /(?<![\d*])(?:(?:\+|00)?86[\s-]?)?(1[3-9]\d)[\s-]?(\d{4})[\s-]?(\d{4})(?![\d*])/g;
+// A full landline: area code 0xx/0xxx (optionally bracketed) then 7–8 digits.
+const LANDLINE = /(?<![\d*])(?:\(0\d{2,3}\)|（0\d{2,3}）|0\d{2,3})[\s-]?(\d{3,4})[\s-]?(\d{4})(?![\d*])/g;
+
+/** True when the text holds a full (unmasked) mobile or landline number. */
+export function hasFullPhone(text: string): boolean {
+  const s = text.normalize("NFKC");
+  MOBILE.lastIndex = 0;
+  LANDLINE.lastIndex = 0;
+  return MOBILE.test(s) || LANDLINE.test(s);
+}
+
+/** Replaces every full phone number with its masked form: `138****5678`, `021-****5678`. Returns the count. */
+export function maskPhones(text: string): { text: string; count: number } {
+  let count = 0;
+  const s = text.normalize("NFKC");
+  if (!hasFullPhone(s)) return { text, count: 0 };
+  const out = s
+    .replace(MOBILE, (_m, a: string, _b: string, c: string) => {
+      count++;
+      return `${a}****${c}`;
+    })
+    .replace(LANDLINE, (m: string, _b: string, c: string) => {
+      count++;
+      const area = /^[(（]?(0\d{2,3})/.exec(m)![1];
+      return `${area}-****${c}`;
+    });
+  return { text: out, count };
+}

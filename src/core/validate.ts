@@ -1,0 +1,213 @@
+// Reading a found table column by column into typed arrays, with every cell-level finding of
+// DOMAIN.md section 3 (required fields, duplicates, dates, amounts, enums, USCC, phones, ranges, merges).
+import { formatDay } from "./dates";
+import { makeFinding } from "./findings";
+import { ENUM_CHOICES, ENUM_LOOKUPS } from "./labels";
+import { cellText, isBlank, normalizeText, parseDateTime, parseEnum, parseMoney, parseNumber, parsePercent, parseText, parseYears, splitList, type Parsed } from "./parse";
+import { checkUscc, hasFullPhone, maskPhones, maskUscc } from "./privacy";
+import { a1, headerInfo, parseRange, TABLES, type ColumnDef, type FoundTable } from "./schema";
+import type { Day, Finding } from "./types";
+
+/** One column read: numbers (days, amounts, fractions) or strings; null where blank or unreadable. */
+export interface ReadColumn {
+  def: ColumnDef;
+  header: string;
+  /** 1-based sheet column. */
+  col: number;
+  num: Float64Array | null;
+  str: (string | null)[] | null;
+}
+
+/** A table read into columns; `rowNumbers[i]` is the sheet row of entry i. */
+export interface ReadTable {
+  found: FoundTable;
+  columns: Map<string, ReadColumn>;
+  length: number;
+}
+
+/** Columns whose dates record something that already happened: they may not lie after the as-of date. */
+const PAST_ONLY = new Set(["firstContact", "stageEntered", "lastOrder", "lastInteraction", "coopStart", "terminatedOn", "time", "created", "completedOn"]);
+const CONTACT_KEYS = new Set(["contact", "channel"]);
+
+export function readTable(t: FoundTable, asOf: Day, date1904: boolean, findings: Finding[]): ReadTable {
+  const def = TABLES[t.kind];
+  const columns = new Map<string, ReadColumn>();
+  const n = t.rows.length;
+  for (const c of def.columns) {
+    const offset = t.match.columns.get(c.key);
+    if (offset === undefined) continue;
+    const info = headerInfo(t.header[offset]);
+    const rc: ReadColumn = { def: c, header: info.raw, col: t.firstCol + offset, num: null, str: null };
+    const place = (i: number) => ({ sheet: t.sheet, row: t.rowNumbers[i], column: info.raw, address: a1(t.sheet, t.rowNumbers[i], rc.col) });
+    const report = (i: number, p: Extract<Parsed<unknown>, { blank: false }>, extra: Record<string, string | number> = {}) =>
+      findings.push(makeFinding(p.problem, place(i), { val: p.raw, choices: typeof c.type === "object" ? ENUM_CHOICES[c.type.enum].join("/") : "", ...extra }));
+    const type = c.type;
+    if (typeof type === "object" || type === "text" || type === "uscc" || type === "contact" || type === "tags") {
+      const str: (string | null)[] = new Array(n).fill(null);
+      for (let i = 0; i < n; i++) {
+        const v = t.rows[i][offset];
+        if (typeof type === "object") {
+          if (type.enum === "coreTags") {
+            // A multi-choice cell: every listed tag must be a known one.
+            const p = parseText(v);
+            if (!p.ok) { if (!p.blank) report(i, p); continue; }
+            const bad = splitList(p.value).filter((x) => !ENUM_LOOKUPS.coreTags.has(x.toLowerCase()));
+            if (bad.length > 0) report(i, { ok: false, blank: false, problem: "BAD_ENUM", raw: bad.join("、") });
+            str[i] = p.value;
+            continue;
+          }
+          const p = parseEnum(v, ENUM_LOOKUPS[type.enum]);
+          if (p.ok) str[i] = p.value;
+          else if (!p.blank) report(i, p);
+          continue;
+        }
+        const p = parseText(v);
+        if (!p.ok) { if (!p.blank) report(i, p); continue; }
+        str[i] = p.value;
+        if (type === "uscc") {
+          const chk = checkUscc(p.value);
+          if (!chk.valid) findings.push(makeFinding("BAD_USCC", place(i), { val: maskUscc(p.value), reason: chk.reasonZh, reasonEn: chk.reasonEn }));
+        }
+        if (CONTACT_KEYS.has(c.key) && hasFullPhone(p.value)) {
+          findings.push(makeFinding("UNMASKED_PHONE", place(i), { val: maskPhones(p.value).text }));
+        }
+      }
+      rc.str = str;
+    } else {
+      const num = new Float64Array(n).fill(NaN);
+      for (let i = 0; i < n; i++) {
+        const v = t.rows[i][offset];
+        if (isBlank(v)) continue;
+        const p = readNumeric(type, v, info.unit, info.percent, date1904);
+        if (!p.ok) {
+          if (!p.blank) report(i, p, { range: RANGE_TEXT[type as string] ?? "" });
+          continue;
+        }
+        num[i] = p.value;
+        if ((type === "date" || type === "datetime") && PAST_ONLY.has(c.key) && Math.floor(p.value) > asOf) {
+          findings.push(makeFinding("FUTURE_DATE", place(i), { val: formatDay(Math.floor(p.value)), asOf: formatDay(asOf) }));
+        }
+      }
+      rc.num = num;
+    }
+    columns.set(c.key, rc);
+  }
+  const rt: ReadTable = { found: t, columns, length: n };
+  tableChecks(rt, findings);
+  return rt;
+}
+
+const RANGE_TEXT: Record<string, string> = { percent: "0%–100%", score5: "0–5", count: "≥ 0", years: "≥ 0" };
+
+function readNumeric(type: string, v: Parameters<typeof parseMoney>[0], unit: number, percentCol: boolean, date1904: boolean): Parsed<number> {
+  switch (type) {
+    case "date": {
+      const p = parseDateTime(v, date1904);
+      return p.ok ? { ok: true, value: p.value.day } : p;
+    }
+    case "datetime": {
+      // Day plus the time of day as a fraction, so interactions on one day keep their order.
+      const p = parseDateTime(v, date1904);
+      return p.ok ? { ok: true, value: p.value.day + (p.value.minutes ?? 0) / 1440 } : p;
+    }
+    case "money":
+      return parseMoney(v, unit);
+    case "percent":
+      return parsePercent(v, { percentColumn: percentCol });
+    case "signedPercent":
+      return parsePercent(v, { percentColumn: percentCol, min: -10, max: 100 });
+    case "score5":
+      return parseNumber(v, { min: 0, max: 5 });
+    case "count":
+      return parseNumber(v, { min: 0, integer: true });
+    case "years":
+      return parseYears(v);
+    default:
+      return parseNumber(v);
+  }
+}
+
+/** Row-level and table-level checks: required fields, duplicate IDs, date order, merged cells, blank rows. */
+function tableChecks(rt: ReadTable, findings: Finding[]): void {
+  const t = rt.found;
+  const def = TABLES[t.kind];
+  const tableVars = { table: def.labelZh, tableEn: def.labelEn };
+  const headerPlace = (column: string) => ({ sheet: t.sheet, row: t.headerRow, column, address: a1(t.sheet, t.headerRow, t.firstCol) });
+
+  for (const c of def.columns) {
+    if (!c.required) continue;
+    const rc = rt.columns.get(c.key);
+    if (!rc) {
+      findings.push(makeFinding("COLUMN_MISSING", headerPlace(c.aliases[0]), { ...tableVars, colEn: c.labelEn }));
+      continue;
+    }
+    // A required cell that holds something unreadable already has its own finding.
+    for (let i = 0; i < rt.length; i++) {
+      const offset = rc.col - t.firstCol;
+      if (isBlank(t.rows[i][offset])) findings.push(makeFinding("REQUIRED_MISSING", { sheet: t.sheet, row: t.rowNumbers[i], column: rc.header, address: a1(t.sheet, t.rowNumbers[i], rc.col) }, {}));
+    }
+  }
+  if (t.kind !== "customers" && t.kind !== "plan" && t.kind !== "rules" && !rt.columns.has("customerId") && !rt.columns.has("customerName")) {
+    findings.push(makeFinding("COLUMN_MISSING", headerPlace("客户编号"), { ...tableVars, colEn: "Customer ID" }));
+  }
+
+  if (t.kind === "customers") {
+    const ids = rt.columns.get("id");
+    if (ids?.str) {
+      const seen = new Map<string, number>();
+      ids.str.forEach((id, i) => {
+        if (id === null) {
+          findings.push(makeFinding("REQUIRED_MISSING", { sheet: t.sheet, row: t.rowNumbers[i], column: ids.header, address: a1(t.sheet, t.rowNumbers[i], ids.col) }, {}));
+          return;
+        }
+        const key = id.toUpperCase();
+        const first = seen.get(key);
+        if (first === undefined) seen.set(key, t.rowNumbers[i]);
+        else findings.push(makeFinding("DUPLICATE_ID", { sheet: t.sheet, row: t.rowNumbers[i], column: ids.header, address: a1(t.sheet, t.rowNumbers[i], ids.col) }, { val: id, first }));
+      });
+    }
+    dateOrder(rt, "stageEntered", "firstContact", findings);
+    dateOrder(rt, "terminatedOn", "firstContact", findings);
+  }
+  if (t.kind === "tasks" || t.kind === "plan") dateOrder(rt, "due", t.kind === "plan" ? "start" : "created", findings);
+
+  // Merged ranges that reach into the data rows (title blocks above the header are fine).
+  const lastRow = t.rowNumbers.length ? t.rowNumbers[t.rowNumbers.length - 1] : t.headerRow;
+  const right = t.firstCol + t.header.length - 1;
+  for (const ref of t.merged ?? []) {
+    const rg = parseRange(ref);
+    if (!rg || rg.bottom <= t.headerRow || rg.top > lastRow || rg.right < t.firstCol || rg.left > right) continue;
+    if (rg.top === rg.bottom && rg.left === rg.right) continue;
+    const inHeader = rg.top <= t.headerRow;
+    const colOffset = Math.max(rg.left, t.firstCol) - t.firstCol;
+    findings.push(makeFinding("MERGED_CELL", { sheet: t.sheet, row: inHeader ? t.headerRow : rg.top, column: cellText(t.header[colOffset]), address: a1(t.sheet, Math.max(rg.top, t.headerRow), Math.max(rg.left, t.firstCol)) }, { range: ref }));
+  }
+
+  if (t.blankRows.length > 0) {
+    const rows = t.blankRows.length > 8 ? `${t.blankRows.slice(0, 8).join("、")}…` : t.blankRows.join("、");
+    findings.push(makeFinding("BLANK_ROWS", { sheet: t.sheet, row: t.blankRows[0], column: "", address: a1(t.sheet, t.blankRows[0], t.firstCol) }, { ...tableVars, count: t.blankRows.length, rows }));
+  }
+}
+
+function dateOrder(rt: ReadTable, laterKey: string, earlierKey: string, findings: Finding[]): void {
+  const later = rt.columns.get(laterKey);
+  const earlier = rt.columns.get(earlierKey);
+  if (!later?.num || !earlier?.num) return;
+  const t = rt.found;
+  for (let i = 0; i < rt.length; i++) {
+    const a = Math.floor(later.num[i]);
+    const b = Math.floor(earlier.num[i]);
+    if (a < b) {
+      findings.push(
+        makeFinding("DATE_ORDER", { sheet: t.sheet, row: t.rowNumbers[i], column: later.header, address: a1(t.sheet, t.rowNumbers[i], later.col) }, { val: formatDay(a), otherCol: earlier.header, other: formatDay(b) }),
+      );
+    }
+  }
+}
+
+/** The cell texts of a string column split into lower-cased words, for tag and keyword checks. */
+export function textHas(s: string | null | undefined, words: readonly string[]): boolean {
+  if (!s) return false;
+  const t = normalizeText(s).toLowerCase();
+  return words.some((w) => t.includes(w));
+}
