@@ -1,0 +1,47 @@
+import { hasFullMobile, maskPhones } from "../../src/functions/mask";
+import { maskPhone } from "../../src/functions/functions";
+
+describe("maskPhones", () => {
+  test.each([
+    ["13812345678", "138****5678"],
+    ["+86 138-1234-5678", "138****5678"],
+    ["+8613812345678", "138****5678"],
+    ["138 1234 5678", "138****5678"],
+    ["19912345678", "199****5678"],
+    ["联系人张伟 13812345678，微信同号", "联系人张伟 138****5678，微信同号"],
+    ["13812345678/15900001111", "138****5678/159****1111"],
+  ])("masks %j as %j", (input, expected) => {
+    expect(maskPhones(input)).toBe(expected);
+  });
+
+  test.each([
+    ["a landline", "021-12345678"],
+    ["a landline with area code in brackets", "(010) 8765 4321"],
+    ["already masked", "138****5678"],
+    ["a masked tail", "手机号:****5678 / 尾号5678"],
+    ["a number starting 12 (not a mobile prefix)", "12812345678"],
+    ["ten digits", "1381234567"],
+    ["inside a longer digit run", "订单号 9913812345678"],
+    ["twelve digits", "138123456789"],
+    ["an 18-character USCC", "91310000138123456X"],
+    ["plain text", "客户名称"],
+    ["empty", ""],
+  ])("leaves %s unchanged", (_what, input) => {
+    expect(maskPhones(input)).toBe(input);
+  });
+
+  test("hasFullMobile detects full numbers only, repeatedly (no sticky regex state)", () => {
+    expect(hasFullMobile("13812345678")).toBe(true);
+    expect(hasFullMobile("13812345678")).toBe(true);
+    expect(hasFullMobile("138****5678")).toBe(false);
+  });
+});
+
+describe("CRM.MASKPHONE", () => {
+  test("masks text and returns non-text input unchanged", () => {
+    expect(maskPhone("+86 138-1234-5678")).toBe("138****5678");
+    expect(maskPhone(13812345678)).toBe(13812345678);
+    expect(maskPhone(true)).toBe(true);
+    expect(maskPhone(null)).toBe(null);
+  });
+});
