@@ -89,7 +89,7 @@ const TEXT: Record<FindingCode, { zh: Text; en: Text; fixZh: Text; fixEn: Text }
     fixZh: () => "删除空行", fixEn: () => "Delete the blank rows",
   },
   BAD_RULE: {
-    zh: (v) => `规则“${v.key}”:${v.reason},使用默认值 ${v.def}`, en: (v) => `Rule "${v.key}": ${v.reasonEn}; the default ${v.def} is used`,
+    zh: (v) => `规则“${v.key}”:${v.reason}${v.def === "" ? "" : `,使用默认值 ${v.def}`}`, en: (v) => `Rule "${v.key}": ${v.reasonEn}${v.def === "" ? "" : `; the default ${v.def} is used`}`,
     fixZh: () => "按“说明”列修改该参数的值", fixEn: () => "Correct the value as the note column describes",
   },
   COLUMN_MISSING: {

@@ -174,7 +174,7 @@ export function runPipeline(model: WorkbookModel, asOfInput: string | number | D
         const col = p.inKey ? keyCol : valCol;
         const def = ruleDef(p.key);
         findings.push(makeFinding("BAD_RULE", { sheet: ruleTable.sheet, row, column: col.header, address: a1(ruleTable.sheet, row, col.col) }, {
-          key: p.key, reason: p.reasonZh, reasonEn: p.reasonEn, def: def ? String(def.value ?? "(四分位)") : "—",
+          key: p.key, reason: p.reasonZh, reasonEn: p.reasonEn, def: def && !p.inKey ? String(def.value ?? "(quintiles)") : "",
         }));
       }
     }

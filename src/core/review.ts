@@ -1,0 +1,188 @@
+// The review aggregates 复盘 (DOMAIN.md section 8) as plain data: every face renders them its own way
+// (PivotTables in Excel, formatted tables from the command line, numbers in --json).
+import { formatDay } from "./dates";
+import { cmp } from "./findings";
+import { STAGE_LABEL, STAGES, TIER_LABEL, UNDETERMINED, VALUE_TIER_LABEL, type Stage } from "./labels";
+import type { PipelineResult } from "./pipeline";
+import { RFM_OTHERS, RFM_SEGMENTS } from "./rfm";
+import { splitList } from "./parse";
+
+export interface FunnelStep {
+  from: string;
+  to: string;
+  reachedFrom: number;
+  reachedTo: number;
+  /** reachedTo / reachedFrom; null when nobody reached the first step. */
+  rate: number | null;
+}
+
+export interface GanttRow {
+  task: string;
+  strategy: string | null;
+  owner: string | null;
+  start: string | null;
+  due: string | null;
+  completedOn: string | null;
+  status: string | null;
+  /** Done after the due date, or not done and past due. */
+  late: boolean;
+  sheet: string;
+  row: number;
+}
+
+export interface ReviewData {
+  asOf: string;
+  customers: number;
+  stageCounts: { stage: string; count: number }[];
+  funnel: FunnelStep[];
+  /** 成交 → 稳定: customers that reached 稳定 over those that reached 成交. */
+  retention: number | null;
+  /** Churned over customers that ever bought. */
+  churnRate: number | null;
+  churnReasonsTop3: { reason: string; count: number }[];
+  /** rows: industry; columns: value tiers; counts. */
+  industryByValueTier: { industry: string; counts: Record<string, number>; total: number }[];
+  ownerByStage: { owner: string; counts: Record<string, number>; total: number }[];
+  highValue: { threshold: number; count: number; byIndustry: { key: string; count: number }[]; bySize: { key: string; count: number }[] };
+  followUp: {
+    interactions: number;
+    perCustomer: number | null;
+    tasks: number;
+    tasksDone: number;
+    completionRate: number | null;
+    overdueTasks: number;
+    overdueFollowUps: number;
+    byOwner: { owner: string; customers: number; interactions: number; tasks: number; done: number; overdue: number }[];
+  };
+  tierCounts: { tier: string; count: number }[];
+  rfmSegmentCounts: { segment: string; segmentEn: string; count: number }[];
+  plan: { tasks: number; done: number; completionRate: number | null; overdue: number; gantt: GanttRow[] };
+}
+
+/** Funnel step index reached: at risk and churned customers had reached 成交 (index 2). */
+const REACHED: Record<Stage, number> = { prospect: 0, interested: 1, won: 2, stable: 3, atRisk: 2, churned: 2 };
+const NONE = "(未填写)";
+
+export function buildReview(res: PipelineResult): ReviewData {
+  const cs = res.customers;
+  const D = Date.parse(res.asOf) / 86_400_000;
+  const stageCounts = [...STAGES.map((s) => STAGE_LABEL[s].zh), UNDETERMINED].map((stage) => ({ stage, count: cs.filter((c) => c.stage === stage).length }));
+
+  const reached = [0, 0, 0, 0];
+  for (const c of cs) if (c.stageKey) for (let k = 0; k <= REACHED[c.stageKey]; k++) reached[k]++;
+  const funnelStages: Stage[] = ["prospect", "interested", "won", "stable"];
+  const funnel: FunnelStep[] = [0, 1, 2].map((k) => ({
+    from: STAGE_LABEL[funnelStages[k]].zh, to: STAGE_LABEL[funnelStages[k + 1]].zh, reachedFrom: reached[k], reachedTo: reached[k + 1], rate: ratio(reached[k + 1], reached[k]),
+  }));
+  const churned = cs.filter((c) => c.stageKey === "churned").length;
+
+  // Churn reasons from churned customers' 流失原因 and from follow-up tasks that recorded one.
+  const reasons = new Map<string, number>();
+  const addReasons = (text: string | null) => {
+    if (!text) return;
+    for (const r of new Set(splitList(text))) reasons.set(r, (reasons.get(r) ?? 0) + 1);
+  };
+  for (const c of cs) if (c.stageKey === "churned") addReasons(c.churnReason);
+  for (const t of res.detail.tasks) addReasons(t.churnReason);
+  const churnReasonsTop3 = [...reasons.entries()].sort((a, b) => b[1] - a[1] || cmp(a[0], b[0])).slice(0, 3).map(([reason, count]) => ({ reason, count }));
+
+  const valueTiers = [...Object.values(VALUE_TIER_LABEL).map((l) => l.zh), NONE];
+  const industryByValueTier = crossCount(cs, (c) => c.industry ?? NONE, (c) => c.valueTier ?? NONE, valueTiers).map(({ key, counts, total }) => ({ industry: key, counts, total }));
+  const stageNames = [...STAGES.map((s) => STAGE_LABEL[s].zh), UNDETERMINED];
+  const ownerByStage = crossCount(cs, (c) => c.owner ?? NONE, (c) => c.stage, stageNames).map(({ key, counts, total }) => ({ owner: key, counts, total }));
+
+  const threshold = res.rules.num("review.highValue");
+  const hv = cs.filter((c) => c.annualPurchase !== null && c.annualPurchase > threshold);
+  const highValue = { threshold, count: hv.length, byIndustry: countBy(hv, (c) => c.industry ?? NONE), bySize: countBy(hv, (c) => c.size ?? NONE) };
+
+  const tasks = res.detail.tasks;
+  const done = tasks.filter((t) => t.status === "done").length;
+  const overdueTask = (t: (typeof tasks)[number]) => t.status !== "done" && !Number.isNaN(t.due) && t.due < D;
+  const owners = new Map<string, { owner: string; customers: number; interactions: number; tasks: number; done: number; overdue: number }>();
+  const ownerRow = (o: string | null) => {
+    const k = o ?? NONE;
+    let r = owners.get(k);
+    if (!r) owners.set(k, (r = { owner: k, customers: 0, interactions: 0, tasks: 0, done: 0, overdue: 0 }));
+    return r;
+  };
+  cs.forEach((c, i) => {
+    const r = ownerRow(c.owner);
+    r.customers++;
+    r.interactions += res.detail.interactionsPerCustomer[i] ?? 0;
+  });
+  for (const t of tasks) {
+    const r = ownerRow(t.owner ?? (t.customer >= 0 ? cs[t.customer].owner : null));
+    r.tasks++;
+    if (t.status === "done") r.done++;
+    if (overdueTask(t)) r.overdue++;
+  }
+
+  const tierNames = [...Object.values(TIER_LABEL).map((l) => l.zh)];
+  const tierCounts = tierNames.map((tier) => ({ tier, count: cs.filter((c) => c.tier === tier).length }));
+  const rfmSegmentCounts = [...RFM_SEGMENTS, RFM_OTHERS].map((s) => ({ segment: s.zh, segmentEn: s.en, count: cs.filter((c) => c.rfm?.segment === s.zh).length }));
+
+  const plan = res.detail.plan;
+  const planDone = plan.filter((p) => p.status === "done" || !Number.isNaN(p.completedOn)).length;
+  const gantt: GanttRow[] = plan.map((p) => {
+    const isDone = p.status === "done" || !Number.isNaN(p.completedOn);
+    const late = isDone ? !Number.isNaN(p.completedOn) && !Number.isNaN(p.due) && p.completedOn > p.due : !Number.isNaN(p.due) && p.due < D;
+    return {
+      task: p.task, strategy: p.strategy, owner: p.owner, start: day(p.start), due: day(p.due), completedOn: day(p.completedOn),
+      status: p.status ?? (isDone ? "done" : null), late, sheet: p.sheet, row: p.row,
+    };
+  });
+
+  return {
+    asOf: res.asOf,
+    customers: cs.length,
+    stageCounts,
+    funnel,
+    retention: ratio(reached[3], reached[2]),
+    churnRate: ratio(churned, reached[2]),
+    churnReasonsTop3,
+    industryByValueTier,
+    ownerByStage,
+    highValue,
+    followUp: {
+      interactions: res.detail.interactionCount,
+      perCustomer: ratio(res.detail.interactionCount, cs.length),
+      tasks: tasks.length,
+      tasksDone: done,
+      completionRate: ratio(done, tasks.length),
+      overdueTasks: tasks.filter(overdueTask).length,
+      overdueFollowUps: cs.filter((c) => c.overdue).length,
+      byOwner: [...owners.values()].sort((a, b) => cmp(a.owner, b.owner)),
+    },
+    tierCounts,
+    rfmSegmentCounts,
+    plan: { tasks: plan.length, done: planDone, completionRate: ratio(planDone, plan.length), overdue: gantt.filter((g) => g.late && g.completedOn === null).length, gantt },
+  };
+}
+
+function ratio(a: number, b: number): number | null {
+  return b > 0 ? a / b : null;
+}
+
+function day(d: number): string | null {
+  return Number.isNaN(d) ? null : formatDay(d);
+}
+
+function countBy<T>(xs: readonly T[], key: (x: T) => string): { key: string; count: number }[] {
+  const m = new Map<string, number>();
+  for (const x of xs) m.set(key(x), (m.get(key(x)) ?? 0) + 1);
+  return [...m.entries()].sort((a, b) => b[1] - a[1] || cmp(a[0], b[0])).map(([key, count]) => ({ key, count }));
+}
+
+function crossCount<T>(xs: readonly T[], row: (x: T) => string, col: (x: T) => string, cols: readonly string[]): { key: string; counts: Record<string, number>; total: number }[] {
+  const m = new Map<string, Record<string, number>>();
+  for (const x of xs) {
+    const r = row(x);
+    let counts = m.get(r);
+    if (!counts) m.set(r, (counts = Object.fromEntries(cols.map((c) => [c, 0]))));
+    const c = col(x);
+    counts[c] = (counts[c] ?? 0) + 1;
+  }
+  return [...m.entries()]
+    .map(([key, counts]) => ({ key, counts, total: Object.values(counts).reduce((s, v) => s + v, 0) }))
+    .sort((a, b) => b.total - a.total || cmp(a.key, b.key));
+}
