@@ -30,30 +30,43 @@ export function maskUscc(code: string): string {
 // the usual 3-4-4 places. Not part of a longer digit run.
 const MOBILE = /(?<![\d*])(?:(?:\+|00)?86[\s-]?)?(1[3-9]\d)[\s-]?(\d{4})[\s-]?(\d{4})(?![\d*])/g;
 // A full landline: area code 0xx/0xxx (optionally bracketed) then 7–8 digits.
-const LANDLINE = /(?<![\d*])(?:\(0\d{2,3}\)|（0\d{2,3}）|0\d{2,3})[\s-]?(\d{3,4})[\s-]?(\d{4})(?![\d*])/g;
+const LANDLINE = /(?<![\d*])(?:\(0\d{2,3}\)|0\d{2,3})[\s-]?(\d{3,4})[\s-]?(\d{4})(?![\d*])/g;
+
+/** Full-width digits, plus, hyphen and space folded one character for one, so match offsets stay valid. */
+function fold(text: string): string {
+  return text.replace(/[\uFF10-\uFF19\uFF0B\uFF0D\u3000\uFF08\uFF09]/g, (ch) => (ch === "\u3000" ? " " : String.fromCharCode(ch.charCodeAt(0) - 0xfee0)));
+}
 
 /** True when the text holds a full (unmasked) mobile or landline number. */
 export function hasFullPhone(text: string): boolean {
-  const s = text.normalize("NFKC");
+  const s = fold(text);
+  const found = MOBILE.test(s) || LANDLINE.test(s);
+  // Global regexes keep their position between calls (and matchAll copies it): reset both.
   MOBILE.lastIndex = 0;
   LANDLINE.lastIndex = 0;
-  return MOBILE.test(s) || LANDLINE.test(s);
+  return found;
 }
 
-/** Replaces every full phone number with its masked form: `138****5678`, `021-****5678`. Returns the count. */
+/**
+ * Replaces every full phone number with its masked form (`138****5678`, `021-****5678`) and returns the count.
+ * Everything else in the text stays exactly as the user typed it.
+ */
 export function maskPhones(text: string): { text: string; count: number } {
-  let count = 0;
-  const s = text.normalize("NFKC");
-  if (!hasFullPhone(s)) return { text, count: 0 };
-  const out = s
-    .replace(MOBILE, (_m, a: string, _b: string, c: string) => {
-      count++;
-      return `${a}****${c}`;
-    })
-    .replace(LANDLINE, (m: string, _b: string, c: string) => {
-      count++;
-      const area = /^[(（]?(0\d{2,3})/.exec(m)![1];
-      return `${area}-****${c}`;
-    });
-  return { text: out, count };
+  if (!hasFullPhone(text)) return { text, count: 0 };
+  const spans: { start: number; end: number; masked: string }[] = [];
+  const folded = fold(text);
+  for (const m of folded.matchAll(MOBILE)) spans.push({ start: m.index!, end: m.index! + m[0].length, masked: `${m[1]}****${m[3]}` });
+  for (const m of folded.matchAll(LANDLINE)) {
+    const start = m.index!;
+    if (spans.some((s) => start < s.end && start + m[0].length > s.start)) continue;
+    spans.push({ start, end: start + m[0].length, masked: `${/^[(]?(0\d{2,3})/.exec(m[0])![1]}-****${m[2]}` });
+  }
+  spans.sort((a, b) => a.start - b.start);
+  let out = "";
+  let at = 0;
+  for (const s of spans) {
+    out += text.slice(at, s.start) + s.masked;
+    at = s.end;
+  }
+  return { text: out + text.slice(at), count: spans.length };
 }
