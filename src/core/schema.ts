@@ -40,6 +40,8 @@ export interface TableDef {
   columns: readonly ColumnDef[];
   /** Column keys that identify this kind of table: each inner list needs one match. */
   signature: readonly (readonly string[])[];
+  /** At least this many known columns. */
+  minColumns?: number;
 }
 
 const col = (key: string, type: ColumnType, labelEn: string, aliases: string[], required = false): ColumnDef => ({ key, type, labelEn, aliases, required });
@@ -49,7 +51,9 @@ export const TABLES: Record<TableKind, TableDef> = {
     kind: "customers",
     labelZh: "客户",
     labelEn: "Customers",
-    signature: [["name", "id"], ["contact", "channel", "industry", "firstContact", "recordedStage", "owner", "uscc", "annualPurchase", "spend6m", "customerGrade", "potentialGrade", "coopStart", "tenure", "valueTierRecorded", "coopStageRecorded", "statusTags"]],
+    // A name or ID plus one more customer column (a bare 客户编号 + 客户名称 list counts).
+    signature: [["name", "id"], ["name", "id", "contact", "channel", "industry", "firstContact", "recordedStage", "owner", "uscc", "annualPurchase", "spend6m", "customerGrade", "potentialGrade", "coopStart", "tenure", "valueTierRecorded", "coopStageRecorded", "statusTags"]],
+    minColumns: 2,
     columns: [
       col("id", "text", "Customer ID", ["客户编号", "客户ID", "客户id", "客户代码", "编号", "customer id", "customer no", "id"]),
       col("name", "text", "Customer name", ["客户名称", "客户名", "公司名称", "企业名称", "客户名称/联系人", "customer name", "customer", "company", "name"], true),
@@ -274,7 +278,7 @@ export function classifyHeader(header: readonly CellValue[]): HeaderMatch | null
       if (columns.has(key)) duplicates.push({ key, offset: i });
       else columns.set(key, i);
     });
-    const ok = TABLES[kind].signature.every((any) => any.some((k) => columns.has(k)));
+    const ok = TABLES[kind].signature.every((any) => any.some((k) => columns.has(k))) && columns.size >= (TABLES[kind].minColumns ?? 1);
     if (!ok) continue;
     // Detail tables are tried after the customers table in TABLE_KINDS order; a kind whose distinctive
     // signature matches and covers more columns wins (a 维护记录 row has 客户名称 too).
