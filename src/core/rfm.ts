@@ -29,7 +29,8 @@ export const RFM_OTHERS = { key: "others", zh: "其他", en: "Others" } as const
 /** The four inner breaks of a measure: type-7 quantiles at 20/40/60/80 % plus one. */
 export function rfmBreaks(values: ArrayLike<number>): number[] {
   const sorted = Float64Array.from(values as ArrayLike<number>).sort();
-  return [0.2, 0.4, 0.6, 0.8].map((p) => quantile(sorted, p) + 1);
+  // Rounded to 1e-9: (n − 1)·p in floating point (9 × 0.6 = 5.3999…) must not move a break across an integer.
+  return [0.2, 0.4, 0.6, 0.8].map((p) => Math.round((quantile(sorted, p) + 1) * 1e9) / 1e9);
 }
 
 /** Bin 1–5: [min, b1) → 1 … [b4, max + 1) → 5; a value equal to a break falls into the higher bin. */
