@@ -76,7 +76,7 @@ export function decideStage(f: StageFacts, asOf: Day, rules: Rules): StageDecisi
   // 2. 流失风险客户 (has bought)
   if (f.bought !== false) {
     const noOrderDays = rules.num("stage.riskNoOrderDays");
-    const noOrder: Tri = f.lastOrder !== null ? asOf - f.lastOrder > noOrderDays : f.bought === true && f.lastOrderKnown ? null : null;
+    const noOrder: Tri = f.lastOrder !== null ? asOf - f.lastOrder > noOrderDays : null;
     const a = and3(noOrder, f.careResponse === null ? null : !f.careResponse);
     const any = or3(a, f.interactionDrop, f.renewalUnanswered, f.competitor);
     if (any === true && f.bought === true) {

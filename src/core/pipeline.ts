@@ -2,7 +2,7 @@
 // No I/O, no clock, no globals. Detail tables are indexed by customer once (CSR layout), never joined O(n²).
 import { closenessOf, coreTagsOf, gradeFromTier, quadrantsOf, riskLevelOf, topShare, valueTierOf } from "./classify";
 import { addMonths, formatDay, toDay } from "./dates";
-import { cmp, makeFinding, sortFindings } from "./findings";
+import { makeFinding, sortFindings } from "./findings";
 import { nextFollowUpOf, remindersOf, warningsOf, type Reminder } from "./followup";
 import {
   CLOSENESS_LABEL, CORE_TAG_LABEL, COOP_STAGE_LABEL, QUADRANT_LABEL, RISK_LABEL, STAGE_LABEL, TIER_LABEL, UNDETERMINED, VALUE_TIER_LABEL,
@@ -281,6 +281,8 @@ export function runPipeline(model: WorkbookModel, asOfInput: string | number | D
   const notes = cStr("notes");
   const requirement = cStr("requirement");
   const recorded = cStr("recordedStage") as (Stage | null)[] | null;
+  const marginCol = cNum("marginRate");
+  const rateCol = cNum("interactionRate");
 
   const stableMonths = rules.num("stage.stableMonths");
   const recentFrom = addMonths(D, -stableMonths);
@@ -398,8 +400,8 @@ export function runPipeline(model: WorkbookModel, asOfInput: string | number | D
     annual[c] = orders.present && oCount > 0 ? spend12 : val(annualCol, c);
     const start = val(coopStart, c);
     tenureYears[c] = !Number.isNaN(start) ? Math.max(0, (D - start) / 365.25) : !Number.isNaN(val(tenureCol, c)) ? val(tenureCol, c) : orders.present && oCount > 0 ? (D - firstOrder) / 365.25 : NaN;
-    margin[c] = !Number.isNaN(val(cNum("marginRate"), c)) ? val(cNum("marginRate"), c) : profitAmount > 0 ? profitSum / profitAmount : NaN;
-    perMonth[c] = inter.present ? iCloseness / closenessMonths : val(cNum("interactionRate"), c);
+    margin[c] = !Number.isNaN(val(marginCol, c)) ? val(marginCol, c) : profitAmount > 0 ? profitSum / profitAmount : NaN;
+    perMonth[c] = inter.present ? iCloseness / closenessMonths : val(rateCol, c);
 
     detailMismatches(c, { lo, li, oCount, oRecent3: countSince(oCsr, oDate, c, addMonths(D, -3)), spend6, spend12 });
   }
@@ -646,5 +648,3 @@ function money(x: number): string {
 export function safeText(s: string): string {
   return maskPhones(s).text;
 }
-
-export { cmp };
