@@ -56,8 +56,9 @@ export interface DateTimeValue {
 
 // 2024-01-15, 2024/1/15, 2024.1.15, 2024年1月15日, with an optional time 14:30[:00]; ISO `T` accepted.
 const DATE_RE = /^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?(?:(?:\s+|T|(?<=日))\s*(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2})(?:\.\d+)?)?\s*秒?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
-// Excel's calendar ends on 9999-12-31 (serial 2958465); serial 0 is not a date.
-const MAX_SERIAL = 2_958_465;
+// Excel's calendar ends on 9999-12-31: serial 2958465 in the 1900 system (where 0 is not a date),
+// 2957003 in the 1904 system (where 0 is 1904-01-01).
+const SERIAL_RANGE = { 1900: [1, 2_958_465], 1904: [0, 2_957_003] } as const;
 
 export function parseDateTime(v: CellValue, date1904 = false): Parsed<DateTimeValue> {
   if (isCellError(v)) return fail("CELL_ERROR", v);
@@ -90,7 +91,8 @@ export function parseDateTime(v: CellValue, date1904 = false): Parsed<DateTimeVa
 }
 
 function serialToDate(n: number, date1904: boolean, raw: CellValue): Parsed<DateTimeValue> {
-  if (!Number.isFinite(n) || n < 1 || n > MAX_SERIAL) return fail("BAD_DATE", raw);
+  const [min, max] = SERIAL_RANGE[date1904 ? 1904 : 1900];
+  if (!Number.isFinite(n) || n < min || n >= max + 1) return fail("BAD_DATE", raw);
   const frac = n - Math.floor(n);
   const minutes = Math.round(frac * 1440);
   return { ok: true, value: { day: dayFromSerial(n, date1904), minutes: minutes === 0 || minutes === 1440 ? null : minutes } };

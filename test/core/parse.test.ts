@@ -63,15 +63,13 @@ describe("dates: Excel serials", () => {
     expect(serialFromDay(day(2024, 1, 15), true)).toBe(43844);
   });
 
-  // BUG (see report): in the 1904 system serial 0 is a real date, 1904-01-01, but parseDateTime applies the
-  // 1900-system lower bound (n < 1 → BAD_DATE) to both systems.
-  test.failing("1904 system: serial 0 parses as 1904-01-01", () => {
+  // In the 1904 system serial 0 is a real date, 1904-01-01 (in the 1900 system it is not a date).
+  test("1904 system: serial 0 parses as 1904-01-01", () => {
     expect(valueOf(parseDate(0, true))).toBe(day(1904, 1, 1));
   });
 
-  // BUG (see report): the upper bound MAX_SERIAL = 2958465 is the 1900 system's 9999-12-31; in the 1904 system
-  // the last day is 2958465 − 1462 = 2957003, yet 2958465 is accepted there and reads as 10004-01-01.
-  test.failing("1904 system: serials past 9999-12-31 (2957003) are BAD_DATE", () => {
+  // 9999-12-31 is serial 2958465 in the 1900 system and 2958465 − 1462 = 2957003 in the 1904 system.
+  test("1904 system: serials past 9999-12-31 (2957003) are BAD_DATE", () => {
     expect(valueOf(parseDate(2957003, true))).toBe(day(9999, 12, 31));
     expect(problemOf(parseDate(2958465, true))).toBe("BAD_DATE");
   });
