@@ -1,0 +1,196 @@
+// `npm run demo`: generate the sample CRM workbook, run the engine and the review on it, print a short
+// bilingual summary and write the pipeline report to assets/sample-report.json.
+//   npm run demo -- [--customers 400] [--seed 20241126] [--as-of 2024-11-26] [--clean]
+// Colours only when stdout is a terminal (and NO_COLOR is not set). Text from the workbook is printed through
+// safeText, so a full phone number never reaches the console.
+import { mkdirSync, writeFileSync } from "fs";
+import { join, relative, resolve } from "path";
+import {
+  buildReview, runPipeline, safeText, STAGE_LABEL, STAGES, TABLES, TIER_LABEL, VALUE_TIER_LABEL, UNDETERMINED,
+  type Finding, type PipelineResult, type ReviewData, type Severity,
+} from "../src/core";
+import { generateSample, SAMPLE_DEFAULTS } from "../src/node/sample";
+
+// ── options ──
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+const customers = Number(option("customers") ?? SAMPLE_DEFAULTS.customers);
+const seed = Number(option("seed") ?? SAMPLE_DEFAULTS.seed);
+const asOf = option("as-of") ?? SAMPLE_DEFAULTS.asOf;
+const mistakes = !process.argv.includes("--clean");
+if (!Number.isInteger(customers) || customers < 6 || !Number.isFinite(seed) || !/^\d{4}-\d{2}-\d{2}$/.test(asOf)) {
+  process.stderr.write("usage: npm run demo -- [--customers N≥6] [--seed N] [--as-of YYYY-MM-DD] [--clean]\n");
+  process.exit(2);
+}
+
+// ── colours and layout ──
+const COLOUR = process.stdout.isTTY === true && !process.env.NO_COLOR;
+const paint = (code: string) => (s: string | number) => (COLOUR ? `\x1b[${code}m${s}\x1b[0m` : String(s));
+const bold = paint("1");
+const dim = paint("2");
+const red = paint("31");
+const green = paint("32");
+const yellow = paint("33");
+const blue = paint("34");
+const magenta = paint("35");
+const cyan = paint("36");
+const STAGE_COLOUR: Record<string, (s: string | number) => string> = {
+  潜在客户: dim, 意向客户: cyan, 成交客户: blue, 稳定客户: green, 流失风险客户: yellow, 流失客户: red, [UNDETERMINED]: magenta,
+};
+const SEVERITY_COLOUR: Record<Severity, (s: string | number) => string> = { error: red, warning: yellow, info: cyan };
+const SEVERITY_ZH: Record<Severity, string> = { error: "错误", warning: "警告", info: "提示" };
+
+/** Display width: CJK and full-width characters take two columns. */
+function width(s: string): number {
+  let w = 0;
+  for (const ch of s) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
+  return w;
+}
+const padEnd = (s: string, n: number) => s + " ".repeat(Math.max(0, n - width(s)));
+const padStart = (s: string, n: number) => " ".repeat(Math.max(0, n - width(s))) + s;
+const pct = (x: number | null) => (x === null ? "—" : `${(x * 100).toFixed(1)}%`);
+const int = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+const bar = (n: number, max: number, span = 30) => "█".repeat(max > 0 ? Math.round((n / max) * span) : 0) || (n > 0 ? "▏" : "");
+const heading = (zh: string, en: string) => console.log(`\n${bold(zh)} ${dim(en)}`);
+
+function table(rows: { label: string; en: string; count: number }[], colour: (label: string) => (s: string | number) => string = () => (s) => String(s)): void {
+  const max = Math.max(0, ...rows.map((r) => r.count));
+  const lw = Math.max(...rows.map((r) => width(r.label) + 1 + width(r.en)));
+  for (const r of rows) {
+    const c = colour(r.label);
+    console.log(`  ${c(r.label)} ${dim(r.en)}${" ".repeat(lw - width(r.label) - 1 - width(r.en))}  ${padStart(int(r.count), 5)}  ${c(bar(r.count, max))}`);
+  }
+}
+
+// ── run ──
+const t0 = performance.now();
+const sample = generateSample({ customers, seed, asOf, mistakes });
+const t1 = performance.now();
+const result = runPipeline(sample.model, asOf);
+const t2 = performance.now();
+const review = buildReview(result);
+const t3 = performance.now();
+
+const rowsOf = (name: string) => Math.max(0, (sample.model.sheets.find((s) => s.name === name)?.cells.length ?? 1) - 1);
+console.log(bold(`CRM Workbench 示例演示`) + dim(" · sample demo"));
+console.log(
+  `示例工作簿 ${dim("sample workbook")}: ${bold(int(result.summary.rows))} 客户 ${dim("customers")} · ${int(rowsOf("维护记录"))} 维护记录 ${dim("interactions")} · ` +
+    `${int(rowsOf("订单"))} 订单 ${dim("orders")} · ${int(rowsOf("跟进任务"))} 跟进任务 ${dim("tasks")} · ${int(rowsOf("关键节点"))} 关键节点 ${dim("key dates")}`,
+);
+console.log(`统计日 ${dim("as of")} ${bold(result.asOf)} · 随机种子 ${dim("seed")} ${seed} · 注入错误 ${dim("injected mistakes")} ${sample.mistakes.length}`);
+
+heading("识别的表", "Tables found");
+for (const t of result.tables) {
+  console.log(`  ${padEnd(t.sheet, 10)} → ${padEnd(TABLES[t.kind].labelZh, 10)} ${dim(padEnd(TABLES[t.kind].labelEn, 16))} ${padStart(int(t.rows), 6)} 行 ${dim("rows")} · 表头第${t.headerRow}行 ${dim(`header row ${t.headerRow}`)}`);
+}
+
+heading("周期阶段", "Lifecycle stage");
+table(
+  review.stageCounts.filter((s) => s.stage !== UNDETERMINED || s.count > 0).map((s) => ({ label: s.stage, en: STAGES.map((k) => STAGE_LABEL[k]).find((l) => l.zh === s.stage)?.en ?? "Undetermined", count: s.count })),
+  (label) => STAGE_COLOUR[label] ?? ((s) => String(s)),
+);
+
+heading("评分等级", "Score tier (评估模型 evaluation model)");
+table(Object.values(TIER_LABEL).map((l) => ({ label: l.zh, en: l.en, count: review.tierCounts.find((t) => t.tier === l.zh)?.count ?? 0 })), () => blue);
+
+heading("价值层级", "Value tier (年度采购额 annual purchase)");
+const valueRows = Object.values(VALUE_TIER_LABEL).map((l) => ({ label: l.zh, en: l.en, count: result.customers.filter((c) => c.valueTier === l.zh).length }));
+valueRows.push({ label: "无采购", en: "No purchase", count: result.customers.filter((c) => c.valueTier === null).length });
+table(valueRows, () => magenta);
+
+printFindings(result.findings, result);
+
+heading("漏斗转化", "Funnel conversion");
+for (const f of review.funnel) {
+  const from = STAGE_LABEL[STAGES.find((k) => STAGE_LABEL[k].zh === f.from)!];
+  const to = STAGE_LABEL[STAGES.find((k) => STAGE_LABEL[k].zh === f.to)!];
+  console.log(`  ${padEnd(`${f.from} → ${f.to}`, 22)} ${padStart(bold(pct(f.rate)), 7)}  ${dim(`(${int(f.reachedTo)}/${int(f.reachedFrom)}) ${from.en} → ${to.en}`)}`);
+}
+console.log(`  ${padEnd("留存 成交 → 稳定", 22)} ${padStart(bold(pct(review.retention)), 7)}  ${dim("retention won → stable")}`);
+console.log(`  ${padEnd("流失率", 22)} ${padStart(red(pct(review.churnRate)), 7)}  ${dim("churn rate (churned / ever bought)")}`);
+printChurnReasons(review);
+
+heading("RFM 分群", "RFM segments (customers with orders)");
+const segs = review.rfmSegmentCounts.filter((s) => s.count > 0).sort((a, b) => b.count - a.count);
+table(segs.map((s) => ({ label: s.segment, en: s.segmentEn, count: s.count })), () => cyan);
+
+heading("跟进效率", "Follow-up");
+const fu = review.followUp;
+console.log(
+  `  人均维护 ${dim("interactions per customer")} ${bold(fu.perCustomer === null ? "—" : fu.perCustomer.toFixed(1))} · 任务完成率 ${dim("task completion")} ${bold(pct(fu.completionRate))} · ` +
+    `逾期任务 ${dim("overdue tasks")} ${bold(fu.overdueTasks)} · 跟进逾期客户 ${dim("overdue follow-ups")} ${bold(fu.overdueFollowUps)}`,
+);
+console.log(`  执行计划 ${dim("execution plan")} ${review.plan.done}/${review.plan.tasks} 完成 ${dim("done")} (${pct(review.plan.completionRate)}) · 逾期 ${dim("overdue")} ${review.plan.overdue}`);
+
+// ── report ──
+const reportPath = resolve(__dirname, "..", "assets", "sample-report.json");
+mkdirSync(join(reportPath, ".."), { recursive: true });
+const json = JSON.stringify(reportOf(result, review), null, 2);
+writeFileSync(reportPath, json + "\n", "utf8");
+
+heading("耗时", "Timing");
+console.log(`  生成示例 ${dim("generate")} ${ms(t1 - t0)} · 引擎 ${dim("engine runPipeline")} ${bold(ms(t2 - t1))} · 复盘 ${dim("buildReview")} ${ms(t3 - t2)}`);
+console.log(`\n${green("✔")} 报告已写入 ${dim("report written to")} ${bold(relative(process.cwd(), reportPath) || reportPath)} ${dim(`(${(json.length / 1024).toFixed(0)} KB)`)}`);
+
+// ── helpers ──
+function ms(x: number): string {
+  return `${x.toFixed(x < 10 ? 1 : 0)} ms`;
+}
+
+function printFindings(findings: Finding[], res: PipelineResult): void {
+  const s = res.summary;
+  heading("校验发现", "Findings");
+  console.log(`  ${red(`${s.errors} 错误`)} ${dim("errors")} · ${yellow(`${s.warnings} 警告`)} ${dim("warnings")} · ${cyan(`${s.infos} 提示`)} ${dim("infos")}`);
+  const byCode = new Map<string, { n: number; severity: Severity }>();
+  for (const f of findings) byCode.set(f.code, { n: (byCode.get(f.code)?.n ?? 0) + 1, severity: f.severity });
+  const top = [...byCode.entries()].sort((a, b) => b[1].n - a[1].n || (a[0] < b[0] ? -1 : 1)).slice(0, 8);
+  if (top.length) console.log(`  ${dim("top codes")} ${top.map(([code, x]) => `${SEVERITY_COLOUR[x.severity](code)} ×${x.n}`).join(dim(" · "))}`);
+  const order: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+  const first = [...findings].sort((a, b) => order[a.severity] - order[b.severity]).slice(0, 6);
+  const aw = Math.max(0, ...first.map((f) => width(f.address)));
+  for (const f of first) {
+    console.log(`  ${SEVERITY_COLOUR[f.severity](padEnd(SEVERITY_ZH[f.severity], 4))} ${padEnd(f.address, aw)}  ${safeText(f.message)}`);
+    console.log(`  ${" ".repeat(4)} ${" ".repeat(aw)}  ${dim(safeText(f.messageEn))}`);
+  }
+  if (findings.length > first.length) console.log(dim(`  … 另有 ${findings.length - first.length} 条 / ${findings.length - first.length} more in the report`));
+}
+
+function printChurnReasons(r: ReviewData): void {
+  const top = r.churnReasonsTop3;
+  console.log(`  ${padEnd("TOP 3 流失原因", 22)} ${top.length ? top.map((x, i) => `${i + 1}. ${safeText(x.reason)} ${dim(`×${x.count}`)}`).join("  ") : dim("—")}  ${dim("top churn reasons")}`);
+}
+
+/** The `crm apply --report` shape of DOMAIN.md section 10, plus the summary and the review aggregates. */
+function reportOf(res: PipelineResult, r: ReviewData) {
+  return {
+    asOf: res.asOf,
+    summary: res.summary,
+    findings: res.findings,
+    customers: res.customers.map((c) => ({
+      id: c.id,
+      name: safeText(c.name),
+      sheet: c.sheet,
+      row: c.row,
+      stage: c.stage,
+      stageRule: c.stageRule,
+      missingFacts: c.missingFacts,
+      coopStage: c.coopStage,
+      score: c.score,
+      scoreParts: c.scoreParts,
+      tier: c.tier,
+      valueTier: c.valueTier,
+      closeness: c.closeness,
+      tags: c.tags,
+      riskLevel: c.riskLevel,
+      grade: c.grade,
+      rfm: c.rfm && { r: c.rfm.r, f: c.rfm.f, m: c.rfm.m, recencyDays: c.rfm.recencyDays, frequency: c.rfm.frequency, monetary: c.rfm.monetary, segment: c.rfm.segment },
+      quadrant: c.quadrant,
+      nextFollowUp: c.nextFollowUp,
+      overdue: c.overdue,
+      warnings: c.warnings,
+    })),
+    review: r,
+  };
+}
