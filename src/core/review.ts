@@ -76,14 +76,20 @@ export function buildReview(res: PipelineResult): ReviewData {
   }));
   const churned = cs.filter((c) => c.stageKey === "churned").length;
 
-  // Churn reasons from churned customers' 流失原因 and from follow-up tasks that recorded one.
+  // Churn reasons from churned customers' 流失原因 and the 流失原因 of their follow-up tasks, each reason counted
+  // once per customer (decision: TOP 3 ranks how many customers a reason lost, not how often it was written).
   const reasons = new Map<string, number>();
-  const addReasons = (text: string | null) => {
+  const perCustomer = new Map<number, Set<string>>();
+  const add = (key: number, text: string | null) => {
     if (!text) return;
-    for (const r of new Set(splitList(text))) reasons.set(r, (reasons.get(r) ?? 0) + 1);
+    let set = perCustomer.get(key);
+    if (!set) perCustomer.set(key, (set = new Set()));
+    for (const r of splitList(text)) set.add(r);
   };
-  for (const c of cs) if (c.stageKey === "churned") addReasons(c.churnReason);
-  for (const t of res.detail.tasks) addReasons(t.churnReason);
+  cs.forEach((c, i) => c.stageKey === "churned" && add(i, c.churnReason));
+  // Tasks not linked to a customer count on their own (negative keys).
+  res.detail.tasks.forEach((t, j) => add(t.customer >= 0 ? t.customer : -1 - j, t.churnReason));
+  for (const set of perCustomer.values()) for (const r of set) reasons.set(r, (reasons.get(r) ?? 0) + 1);
   const churnReasonsTop3 = [...reasons.entries()].sort((a, b) => b[1] - a[1] || cmp(a[0], b[0])).slice(0, 3).map(([reason, count]) => ({ reason, count }));
 
   const valueTiers = [...Object.values(VALUE_TIER_LABEL).map((l) => l.zh), NONE];

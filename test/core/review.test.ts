@@ -92,3 +92,13 @@ test("execution plan: 1 of 3 done (late), one open past due; Gantt rows keep the
     ["客户对接名单确认", "2024-06-10", "2024-07-15", false],
   ]);
 });
+
+test("a churn reason is counted once per customer, from its own row and its tasks together", () => {
+  // C2 says 价格 on its row and again in a task: still one customer lost to 价格 there; C3's task adds 价格 too.
+  const withTasks = run({
+    客户: [HEADER, ...rows],
+    订单: [ORDERS, ...orders],
+    跟进任务: [["任务", "客户编号", "状态", "流失原因"], ["流失回访", "C2", "已完成", "价格"], ["流失回访", "C3", "已完成", "价格"]],
+  });
+  expect(buildReview(withTasks).churnReasonsTop3[0]).toEqual({ reason: "价格", count: 3 });
+});
