@@ -96,6 +96,24 @@ export const WARNING_LABEL: Record<string, Label> = {
   W7: { zh: "观察客户15日内未制定挽回计划", en: "Watch-tier customer without a recovery plan within 15 days" },
 };
 
+/** What the team does at each stage (周期表 section 三(三)). */
+export const STAGE_ACTION: Record<Stage, Label> = {
+  prospect: { zh: "发送欢迎资料;首次触达后3日内电话拜访,了解需求背景", en: "Send welcome material; call within 3 days of first contact" },
+  interested: { zh: "提供3套定制化方案;邀请参加案例分享会;每周跟进方案反馈", en: "Offer 3 tailored proposals; invite to a case-sharing session; follow up weekly" },
+  won: { zh: "发送《客户服务指南》;7日内完成首次回访;配置专属客户成功经理", en: "Send the service guide; first return visit within 7 days; assign a success manager" },
+  stable: { zh: "节日/生日祝福;推荐增值服务;每半年满意度调研", en: "Greetings; recommend value-added services; half-yearly satisfaction survey" },
+  atRisk: { zh: "1对1深度沟通分析原因;推出回归优惠包;协调技术团队解决遗留问题", en: "One-to-one talk on the causes; retention offer; fix open issues with the technical team" },
+  churned: { zh: "发送流失原因调研问卷;记录流失关键因素;3个月后尝试二次触达", en: "Churn survey; record the key causes; try a second contact after 3 months" },
+};
+
+/** How each score tier is tracked (评估模型 阶段四/五). */
+export const TIER_TRACKING: Record<Tier, Label> = {
+  strategic: { zh: "季度战略对齐会议,半年度高层互访", en: "Quarterly strategy meeting, half-yearly executive visit" },
+  key: { zh: "每月深度沟通,定制化方案支持", en: "Monthly deep communication, tailored proposals" },
+  regular: { zh: "季度常规跟进,标准化产品推荐", en: "Quarterly routine follow-up, standard recommendations" },
+  watch: { zh: "每月1次触达,15日内提交挽回方案", en: "Monthly contact; a recovery plan within 15 days" },
+};
+
 /** Accepted spellings (Chinese label, short forms, English, and the 信息管理 variants). */
 const SPECS: Record<EnumName, EnumSpec<string>> = {
   stage: {

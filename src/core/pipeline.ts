@@ -5,7 +5,7 @@ import { addMonths, formatDay, toDay } from "./dates";
 import { makeFinding, sortFindings } from "./findings";
 import { nextFollowUpOf, remindersOf, warningsOf, type Reminder } from "./followup";
 import {
-  CLOSENESS_LABEL, CORE_TAG_LABEL, COOP_STAGE_LABEL, QUADRANT_LABEL, RISK_LABEL, STAGE_LABEL, TIER_LABEL, UNDETERMINED, VALUE_TIER_LABEL,
+  CLOSENESS_LABEL, CORE_TAG_LABEL, COOP_STAGE_LABEL, QUADRANT_LABEL, RISK_LABEL, STAGE_ACTION, STAGE_LABEL, TIER_LABEL, TIER_TRACKING, UNDETERMINED, VALUE_TIER_LABEL,
   type CoopStage, type Grade, type KeyDateType, type Stage, type TaskStatus, type Tier,
 } from "./labels";
 import { decideCoopStage, decideStage, type StageFacts, type StageRule, type Tri } from "./lifecycle";
@@ -58,6 +58,9 @@ export interface CustomerResult {
   overdue: boolean;
   warnings: string[];
   reminders: Reminder[];
+  /** The stage's standard actions and the tier's tracking rhythm, as the templates prescribe them. */
+  nextAction: string | null;
+  tracking: string | null;
   owner: string | null;
   industry: string | null;
   size: string | null;
@@ -562,6 +565,8 @@ export function runPipeline(model: WorkbookModel, asOfInput: string | number | D
       overdue: fu.overdue,
       warnings,
       reminders: remindersOf(dates, D, rules),
+      nextAction: stage ? STAGE_ACTION[stage].zh : null,
+      tracking: tier ? TIER_TRACKING[tier].zh : null,
       owner: cStr("owner")?.[c] ?? null,
       industry: cStr("industry")?.[c] ?? null,
       size: cStr("size")?.[c] ?? null,

@@ -177,3 +177,10 @@ describe("classification", () => {
     expect(res.customers.map((c) => c.quadrant)).toEqual(["高价值高潜力", "低价值高潜力", "高价值低潜力", "低价值低潜力", "低价值低潜力", "高价值高潜力"]);
   });
 });
+
+test("each customer carries its stage's standard actions and its tier's tracking rhythm", () => {
+  const c = only(run({ 客户: [[...CUSTOMER_HEADER, "近6个月消费金额(元)"], customer("C1", [100])], 订单: [ORDERS, ["C1", ago(5), 100]] }));
+  // Won (one order) and score 100 (a lone customer normalises to 1): 7-day return visit; quarterly strategy meeting.
+  expect(c.nextAction).toContain("7日内完成首次回访");
+  expect(c.tracking).toContain("季度战略对齐会议");
+});
