@@ -20,7 +20,7 @@ export interface SheetModel {
   tables?: { name: string; range: string }[];
 }
 
-/** What every adapter (exceljs, Office.js, custom-function arguments) produces. */
+/** What every adapter (exceljs, the Office JavaScript API, custom-function arguments) produces. */
 export interface WorkbookModel {
   sheets: SheetModel[];
   /** The workbook uses the 1904 date system (Mac Excel). */
