@@ -49,11 +49,6 @@ export function addMonths(d: Day, months: number): Day {
   return dayFromYmd(y, m, Math.min(day, daysInMonth(y, m)));
 }
 
-/** Whole years between two days (anniversary-exact, fractional part by days / 365.25). */
-export function yearsBetween(from: Day, to: Day): number {
-  return (to - from) / 365.25;
-}
-
 /** Excel serial → Day. 1900 system: serial 1 = 1900-01-01 and Excel's phantom 1900-02-29 (serial 60) is kept as Mar 1.
  *  1904 system: serial 0 = 1904-01-01. The fraction is the time of day. */
 export function dayFromSerial(serial: number, date1904 = false): Day {

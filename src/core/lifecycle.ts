@@ -12,9 +12,8 @@ export type Tri = boolean | null;
 export interface StageFacts {
   terminated: Tri;
   bought: Tri;
-  /** Latest order day; null when none is known. `lastOrderKnown` says whether any source for it exists. */
+  /** Latest order day; null when none is known. */
   lastOrder: Day | null;
-  lastOrderKnown: boolean;
   /** Latest business contact (order or interaction); null when none is known. */
   lastContact: Day | null;
   /** The latest care contact got a positive or neutral answer (null: no interactions with feedback recorded). */

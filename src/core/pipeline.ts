@@ -386,7 +386,6 @@ export function runPipeline(model: WorkbookModel, asOfInput: string | number | D
       terminated,
       bought,
       lastOrder: Number.isNaN(lo) ? null : lo,
-      lastOrderKnown: orders.present || has("lastOrder"),
       lastContact,
       careResponse: inter.present && inter.hasCol("feedback") ? latestFeedback === "positive" || latestFeedback === "neutral" : null,
       interactionDrop,

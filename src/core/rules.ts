@@ -66,8 +66,6 @@ export const RULE_DEFS: readonly RuleDef[] = [
   r("rfm.mBreaks", null, "breaks", "RFM:M的四个分界(元,可留空)", "RFM: four monetary breaks in CNY (blank = quintiles)"),
 ];
 
-export type RuleKey = (typeof RULE_DEFS)[number]["key"];
-
 /** The rules in force: numbers by key, breaks as four numbers or null. */
 export interface Rules {
   num(key: string): number;

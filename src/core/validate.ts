@@ -142,8 +142,8 @@ function tableChecks(rt: ReadTable, findings: Finding[]): void {
       continue;
     }
     // A required cell that holds something unreadable already has its own finding.
+    const offset = rc.col - t.firstCol;
     for (let i = 0; i < rt.length; i++) {
-      const offset = rc.col - t.firstCol;
       if (isBlank(t.rows[i][offset])) findings.push(makeFinding("REQUIRED_MISSING", { sheet: t.sheet, row: t.rowNumbers[i], column: rc.header, address: a1(t.sheet, t.rowNumbers[i], rc.col) }, {}));
     }
   }
