@@ -74,6 +74,10 @@ export interface TableSummary {
   name?: string;
   headerRow: number;
   firstCol: number;
+  /** Last column of the user's table (the product's own ◆ columns excluded). */
+  lastCol: number;
+  /** Sheet row of the last data row (the header row when the table is empty). */
+  lastRow: number;
   rows: number;
   /** Column key → 1-based sheet column. */
   columns: Record<string, number>;
@@ -610,7 +614,8 @@ export function runPipeline(model: WorkbookModel, asOfInput: string | number | D
   };
   const usedTables = new Set<FoundTable>([...(primary ? [primary] : []), ...(ruleTable ? [ruleTable] : []), ...[...details.values()].flat().map((r) => r.found)]);
   const tables: TableSummary[] = found.map((t) => ({
-    kind: t.kind, sheet: t.sheet, name: t.name, headerRow: t.headerRow, firstCol: t.firstCol, rows: t.rows.length,
+    kind: t.kind, sheet: t.sheet, name: t.name, headerRow: t.headerRow, firstCol: t.firstCol,
+    lastCol: t.firstCol + t.header.length - 1, lastRow: t.rowNumbers.length > 0 ? t.rowNumbers[t.rowNumbers.length - 1] : t.headerRow, rows: t.rows.length,
     columns: Object.fromEntries([...t.match.columns.entries()].map(([k, off]) => [k, t.firstCol + off])), used: usedTables.has(t),
   }));
   return { asOf: formatDay(D), tables, findings, customers, scoring: { stats: scored.stats, missing: scored.missing }, rules, detail, summary };

@@ -202,6 +202,14 @@ export const TABLE_KINDS = Object.keys(TABLES) as TableKind[];
 
 // ── headers ────────────────────────────────────────────────────────────────
 
+/** Headers of the product's own result columns start with this mark; they are never read as user data. */
+export const OWNED_MARK = "◆";
+
+/** A header cell of one of the product's own columns. */
+export function isOwnedHeader(v: CellValue): boolean {
+  return typeof v === "string" && v.trimStart().startsWith(OWNED_MARK);
+}
+
 export interface HeaderInfo {
   /** The header as the user wrote it. */
   raw: string;
@@ -368,10 +376,13 @@ export function findTables(sheet: SheetModel): FoundTable[] {
       const rg = parseRange(t.range);
       if (!rg) continue;
       const header: CellValue[] = [];
-      for (let c = rg.left; c <= rg.right; c++) header.push(cell(rg.top, c));
+      // The product's own columns are never part of the user's table, even when the table was widened over them.
+      let right = rg.right;
+      while (right > rg.left && isOwnedHeader(cell(rg.top, right))) right--;
+      for (let c = rg.left; c <= right; c++) header.push(cell(rg.top, c));
       const match = classifyHeader(header);
       if (!match) continue;
-      found.push({ ...collect(sheet.name, match, header, rg.top, rg.left, rg.right, rg.bottom, cell, t.name), merged: sheet.merged });
+      found.push({ ...collect(sheet.name, match, header, rg.top, rg.left, right, rg.bottom, cell, t.name), merged: sheet.merged });
     }
     if (found.length > 0) return found;
   }
@@ -392,7 +403,7 @@ export function findTables(sheet: SheetModel): FoundTable[] {
     let left = -1;
     let right = -1;
     row.forEach((v, i) => {
-      if (!isBlank(v)) {
+      if (!isBlank(v) && !isOwnedHeader(v)) {
         if (left < 0) left = i;
         right = i;
       }

@@ -1,0 +1,522 @@
+// The `crm` command line (DOMAIN.md section 10): validate, apply, review and mask on .xlsx files without Excel.
+// Exit codes: 0 done and the book has no errors · 1 done, the book has errors · 2 nothing done (unreadable
+// book, no customers table, bad arguments), with one line on stderr saying why.
+import { copyFileSync, existsSync, renameSync, unlinkSync, writeFileSync } from "fs";
+import { basename, dirname, extname, join, resolve } from "path";
+import {
+  buildReview, runPipeline, safeText, TABLES, type CustomerResult, type Finding, type PipelineResult, type Severity,
+} from "../core";
+import { ExcelJsBook } from "./exceljs-book";
+import { BookError, readBook, writeBookAtomic, type LoadedBook } from "./xlsx";
+
+export type Lang = "zh" | "en";
+
+export interface CliIO {
+  stdout(s: string): void;
+  stderr(s: string): void;
+  /** stderr is a terminal (progress bars) / stdout is a terminal (colours). */
+  stderrTTY: boolean;
+  stdoutTTY: boolean;
+  env: Record<string, string | undefined>;
+  /** Today's date in the user's calendar, `YYYY-MM-DD` (the default as-of date). */
+  today(): string;
+}
+
+export function processIO(): CliIO {
+  return {
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    stderrTTY: process.stderr.isTTY === true,
+    stdoutTTY: process.stdout.isTTY === true,
+    env: process.env,
+    today: () => {
+      const d = new Date();
+      return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+    },
+  };
+}
+
+// ── arguments ──
+
+interface Args {
+  command: string;
+  file?: string;
+  extra: string[];
+  asOf?: string;
+  out?: string;
+  report?: string;
+  json: boolean;
+  inPlace: boolean;
+  all: boolean;
+  help: boolean;
+  progress: boolean;
+  lang?: string;
+}
+
+const VALUE_FLAGS = new Set(["--as-of", "--out", "--report", "--lang"]);
+const BOOL_FLAGS = new Set(["--json", "--in-place", "--all", "--help", "-h", "--no-progress"]);
+
+class UsageError extends Error {
+  constructor(readonly zh: string, readonly en: string) {
+    super(en);
+  }
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { command: "", extra: [], json: false, inPlace: false, all: false, help: false, progress: true };
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    let arg = argv[i];
+    let value: string | undefined;
+    const eq = arg.indexOf("=");
+    if (arg.startsWith("--") && eq > 0) {
+      value = arg.slice(eq + 1);
+      arg = arg.slice(0, eq);
+    }
+    if (VALUE_FLAGS.has(arg)) {
+      if (value === undefined) {
+        value = argv[++i];
+        if (value === undefined || (value.startsWith("--") && value.length > 2)) throw new UsageError(`${arg} 后面缺少值`, `${arg} needs a value`);
+      }
+      if (arg === "--as-of") a.asOf = value;
+      else if (arg === "--out") a.out = value;
+      else if (arg === "--report") a.report = value;
+      else a.lang = value;
+    } else if (BOOL_FLAGS.has(arg)) {
+      if (arg === "--json") a.json = true;
+      else if (arg === "--in-place") a.inPlace = true;
+      else if (arg === "--all") a.all = true;
+      else if (arg === "--no-progress") a.progress = false;
+      else a.help = true;
+    } else if (arg.startsWith("-") && arg.length > 1) {
+      throw new UsageError(`未知选项 ${arg}`, `unknown option ${arg}`);
+    } else positional.push(arg);
+  }
+  a.command = positional[0] ?? "";
+  a.file = positional[1];
+  a.extra = positional.slice(2);
+  return a;
+}
+
+/** `--lang`, else the environment (LC_ALL, LC_MESSAGES, LANG): English when it says English, Chinese otherwise. */
+export function pickLang(flag: string | undefined, env: Record<string, string | undefined>): Lang {
+  if (flag !== undefined) {
+    if (/^zh/i.test(flag)) return "zh";
+    if (/^en/i.test(flag)) return "en";
+    throw new UsageError(`--lang 只能是 zh 或 en（收到 ${flag}）`, `--lang must be zh or en (got ${flag})`);
+  }
+  const loc = env.LC_ALL || env.LC_MESSAGES || env.LANG || "";
+  return /^en/i.test(loc) ? "en" : "zh";
+}
+
+// ── help ──
+
+const HELP: Record<string, { zh: string; en: string }> = {
+  "": {
+    zh: `crm — CRM 工作台命令行：在不打开 Excel 的情况下检查和更新客户表
+
+用法：crm <命令> <工作簿.xlsx> [选项]
+
+命令：
+  validate   检查模板表格，列出每个问题的单元格、原因和修改方法
+  apply      写入阶段、评分、分级、标签、风险、下次跟进和预警列（写入副本）
+  review     生成复盘工作表（阶段漏斗、留存、流失原因、分布、跟进效率、执行计划）
+  mask       遮盖完整的手机号和座机号（写入副本）
+
+通用选项：
+  --as-of YYYY-MM-DD   统计日（默认今天）；结果只取决于工作簿和这个日期
+  --lang zh|en         输出语言（默认按环境变量 LANG）
+  --no-progress        不显示进度条
+  -h, --help           显示帮助；crm <命令> --help 查看命令的详细说明
+
+退出码：0 完成且无错误 · 1 完成但工作簿有错误 · 2 未执行（无法读取、没有客户表或参数错误）
+
+示例：
+  npx crm validate 客户管理.xlsx
+  npx crm apply 客户管理.xlsx --out 客户管理-结果.xlsx --report 报告.json
+  npx crm review 客户管理.xlsx --out 复盘.xlsx --as-of 2024-12-31
+`,
+    en: `crm — the CRM Workbench command line: check and update customer workbooks without Excel
+
+Usage: crm <command> <book.xlsx> [options]
+
+Commands:
+  validate   check the template tables; every problem with its cell, the reason and a fix
+  apply      write stage, score, tiers, tags, risk, next follow-up and warning columns (into a copy)
+  review     build the review sheets (funnel, retention, churn reasons, distributions, follow-up, plan)
+  mask       mask full mobile and landline numbers (into a copy)
+
+Common options:
+  --as-of YYYY-MM-DD   the as-of date (default: today); results depend only on the book and this date
+  --lang zh|en         output language (default: from LANG)
+  --no-progress        no progress bar
+  -h, --help           this help; crm <command> --help for a command
+
+Exit codes: 0 done, no errors · 1 done, the book has errors · 2 nothing done (unreadable book, no customers table, bad arguments)
+
+Examples:
+  npx crm validate customers.xlsx
+  npx crm apply customers.xlsx --out customers-result.xlsx --report report.json
+  npx crm review customers.xlsx --out review.xlsx --as-of 2024-12-31
+`,
+  },
+  validate: {
+    zh: `crm validate <工作簿.xlsx> [--as-of YYYY-MM-DD] [--json] [--all]
+
+检查工作簿中的模板表格（客户、维护记录、订单、跟进任务、关键节点、执行计划、CRM规则），
+列出每个问题：单元格位置、原因和修改方法。不修改任何文件。
+
+  --json   输出 {summary:{rows,errors,warnings,infos}, findings:[…]}
+  --all    列出全部问题（默认每类最多 10 条）
+
+退出码：0 没有错误 · 1 有错误 · 2 无法读取或没有客户表
+
+示例：
+  npx crm validate 客户管理.xlsx
+  npx crm validate 客户管理.xlsx --json > 问题.json
+`,
+    en: `crm validate <book.xlsx> [--as-of YYYY-MM-DD] [--json] [--all]
+
+Checks the template tables in the book (customers, interactions, orders, tasks, key dates, plan,
+CRM规则 rules) and lists every problem with its cell, the reason and a fix. Changes no file.
+
+  --json   print {summary:{rows,errors,warnings,infos}, findings:[…]}
+  --all    list every finding (default: at most 10 per code)
+
+Exit codes: 0 no errors · 1 errors found · 2 unreadable, or no customers table
+
+Examples:
+  npx crm validate customers.xlsx
+  npx crm validate customers.xlsx --json > findings.json
+`,
+  },
+  apply: {
+    zh: `crm apply <工作簿.xlsx> --out <结果.xlsx> [--as-of YYYY-MM-DD] [--report 报告.json] [--in-place]
+
+在客户表右侧写入本产品自己的列（表头以 ◆ 开头）：周期阶段、判定依据、评分、评分等级、价值分级、
+亲密度、标签、风险等级、下次跟进、预警；为可选值的列加下拉列表；用条件格式标出流失风险、流失和
+跟进逾期的行；新增“CRM问题清单”工作表（每个问题可点击跳转到单元格）。
+其他单元格保持原样。再次运行只会更新这些列。
+
+  --out       结果写入的新文件（不会修改原文件）
+  --in-place  直接更新原文件，并先保存备份（<文件名>.bak.xlsx）
+  --report    同时写出 JSON 报告 {asOf, findings, customers:[…]}
+
+示例：
+  npx crm apply 客户管理.xlsx --out 客户管理-结果.xlsx
+  npx crm apply 客户管理.xlsx --in-place --report 报告.json
+`,
+    en: `crm apply <book.xlsx> --out <out.xlsx> [--as-of YYYY-MM-DD] [--report report.json] [--in-place]
+
+Writes the product's own columns (headers start with ◆) right of the customers table: stage, rule, score,
+tier, value tier, closeness, tags, risk level, next follow-up, warnings; list validation on the columns
+with fixed choices; conditional formatting for at-risk, churned and overdue rows; and a "CRM问题清单"
+findings sheet whose addresses link to the cells. Every other cell stays as it was; re-running updates
+only these.
+
+  --out       the new file to write (the input is never changed)
+  --in-place  update the input itself, after saving a backup (<name>.bak.xlsx)
+  --report    also write the JSON report {asOf, findings, customers:[…]}
+
+Examples:
+  npx crm apply customers.xlsx --out customers-result.xlsx
+  npx crm apply customers.xlsx --in-place --report report.json
+`,
+  },
+  review: {
+    zh: `crm review <工作簿.xlsx> --out <结果.xlsx> [--as-of YYYY-MM-DD] [--json] [--in-place]
+
+生成复盘工作表（CRM复盘-…）：阶段分布与漏斗、留存率、流失率与流失原因 TOP 3、行业×价值分级、
+负责人×阶段、高价值客户、跟进效率、评分等级与 RFM 分群、执行计划完成情况与甘特图。
+再次运行只替换这些工作表。
+
+  --json   在标准输出打印同样的汇总数字（可以不写 --out）
+
+示例：
+  npx crm review 客户管理.xlsx --out 复盘.xlsx
+  npx crm review 客户管理.xlsx --json
+`,
+    en: `crm review <book.xlsx> --out <out.xlsx> [--as-of YYYY-MM-DD] [--json] [--in-place]
+
+Builds the review sheets (CRM复盘-…): stage distribution and funnel, retention, churn rate and the top 3
+churn reasons, industry × value tier, owner × stage, high-value customers, follow-up efficiency, score
+tiers and RFM segments, execution-plan completion with a Gantt view. Re-running replaces only these sheets.
+
+  --json   print the same figures on stdout (--out may then be left out)
+
+Examples:
+  npx crm review customers.xlsx --out review.xlsx
+  npx crm review customers.xlsx --json
+`,
+  },
+  mask: {
+    zh: `crm mask <工作簿.xlsx> --out <结果.xlsx> [--in-place]
+
+把联系人和联系方式列中的完整手机号、座机号替换为遮盖形式（138****5678、021-****5678），
+单元格中的其他文字保持不变，并报告修改了多少个单元格。公式单元格不修改。
+
+示例：
+  npx crm mask 客户管理.xlsx --out 客户管理-已遮盖.xlsx
+`,
+    en: `crm mask <book.xlsx> --out <out.xlsx> [--in-place]
+
+Replaces full mobile and landline numbers in the contact columns with masked forms (138****5678,
+021-****5678), keeping the rest of each cell's text, and reports how many cells changed. Formula cells
+are left alone.
+
+Example:
+  npx crm mask customers.xlsx --out customers-masked.xlsx
+`,
+  },
+};
+
+const COMMANDS = ["validate", "apply", "review", "mask"];
+
+// ── output helpers ──
+
+function paint(enabled: boolean) {
+  const p = (code: string) => (s: string | number) => (enabled ? `\x1b[${code}m${s}\x1b[0m` : String(s));
+  return { bold: p("1"), dim: p("2"), red: p("31"), green: p("32"), yellow: p("33"), cyan: p("36") };
+}
+
+/** A progress bar on stderr for big books; silent when not a terminal or when output is JSON. */
+class Progress {
+  private last = -1;
+  constructor(
+    private readonly io: CliIO,
+    private readonly enabled: boolean,
+  ) {}
+  show(label: string, done: number, total: number): void {
+    if (!this.enabled || total <= 0) return;
+    const pct = Math.min(100, Math.floor((done / total) * 100));
+    if (pct === this.last) return;
+    this.last = pct;
+    const width = 28;
+    const fill = Math.round((pct / 100) * width);
+    this.io.stderr(`\r${label} [${"█".repeat(fill)}${"░".repeat(width - fill)}] ${String(pct).padStart(3)}%`);
+  }
+  step(label: string): void {
+    if (!this.enabled) return;
+    this.last = -1;
+    this.io.stderr(`\r\x1b[K${label}…`);
+  }
+  done(): void {
+    if (this.enabled) this.io.stderr("\r\x1b[K");
+  }
+}
+
+/** Books above this size (bytes) get a progress bar: roughly a few thousand customer rows. */
+const PROGRESS_BYTES = 400_000;
+
+// ── the commands ──
+
+export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+  let lang: Lang = "zh";
+  const say = (zh: string, en: string) => (lang === "zh" ? zh : en);
+  try {
+    const args = parseArgs(argv);
+    lang = pickLang(args.lang, io.env);
+    if (args.command === "" || args.command === "help") {
+      const topic = args.command === "help" && args.file && HELP[args.file] ? args.file : "";
+      io.stdout(HELP[topic][lang]);
+      return args.command === "" && !args.help ? 2 : 0;
+    }
+    if (!COMMANDS.includes(args.command)) throw new UsageError(`未知命令 ${args.command}（可用：${COMMANDS.join("、")}）`, `unknown command ${args.command} (try: ${COMMANDS.join(", ")})`);
+    if (args.help) {
+      io.stdout(HELP[args.command][lang]);
+      return 0;
+    }
+    if (!args.file) throw new UsageError(`缺少工作簿文件：crm ${args.command} <工作簿.xlsx>`, `missing the workbook: crm ${args.command} <book.xlsx>`);
+    if (args.extra.length > 0) throw new UsageError(`多余的参数：${args.extra.join(" ")}`, `unexpected argument: ${args.extra.join(" ")}`);
+    const asOf = args.asOf ?? io.today();
+    if (!isValidDay(asOf)) throw new UsageError(`--as-of 应为 YYYY-MM-DD 格式的有效日期（收到 ${asOf}）`, `--as-of must be a valid date YYYY-MM-DD (got ${asOf})`);
+    return await run(args, asOf, lang, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`crm: ${say(e.zh, e.en)}\n${say("用 crm --help 查看用法", "see crm --help")}\n`);
+      return 2;
+    }
+    if (e instanceof BookError) {
+      io.stderr(`crm: ${e.line(lang)}\n`);
+      return 2;
+    }
+    // Anything else is our bug: still one line, no stack trace unless asked for.
+    io.stderr(`crm: ${say("内部错误", "internal error")}: ${safeText(String((e as Error)?.message ?? e))}\n`);
+    if (io.env.CRM_DEBUG) io.stderr(`${(e as Error)?.stack ?? ""}\n`);
+    return 2;
+  }
+}
+
+function isValidDay(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const t = new Date(Date.UTC(y, mo - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
+}
+
+async function run(args: Args, asOf: string, lang: Lang, io: CliIO): Promise<number> {
+  const say = (zh: string, en: string) => (lang === "zh" ? zh : en);
+  const c = paint(io.stdoutTTY && !io.env.NO_COLOR);
+  const input = args.file as string;
+  const writes = args.command !== "validate" && !(args.command === "review" && args.json && !args.out && !args.inPlace);
+  let out: string | undefined;
+  if (writes) {
+    if (args.inPlace && args.out) throw new UsageError("--out 和 --in-place 只能选一个", "use either --out or --in-place, not both");
+    if (!args.inPlace && !args.out) throw new UsageError(`请用 --out <结果.xlsx> 指定输出文件（或用 --in-place 更新原文件）`, `give the output file with --out <out.xlsx> (or --in-place to update the input)`);
+    out = args.inPlace ? input : (args.out as string);
+    if (extname(out).toLowerCase() !== ".xlsx") throw new UsageError(`输出文件必须以 .xlsx 结尾：${out}`, `the output file must end in .xlsx: ${out}`);
+    if (!args.inPlace && resolve(out) === resolve(input)) throw new UsageError("输出文件与输入相同；要更新原文件请用 --in-place（会先备份）", "the output is the input; use --in-place to update it (a backup is kept)");
+    if (!existsSync(dirname(resolve(out)))) throw new UsageError(`输出文件夹不存在：${dirname(out)}`, `the output folder does not exist: ${dirname(out)}`);
+  } else if (args.out || args.inPlace) {
+    if (args.command === "validate") throw new UsageError("validate 不写文件，不需要 --out/--in-place", "validate writes no file; drop --out/--in-place");
+  }
+  if (args.report && args.command !== "apply") throw new UsageError("--report 只用于 apply", "--report is for apply only");
+
+  const progress = new Progress(io, args.progress && io.stderrTTY && !args.json);
+  const book = await loadWithProgress(input, progress, say);
+  progress.step(say("计算中", "computing"));
+  const result = runPipeline(book.model, asOf);
+  const hasCustomers = result.tables.some((t) => t.kind === "customers" && t.used);
+
+  if (!hasCustomers) {
+    progress.done();
+    if (args.json) io.stdout(`${JSON.stringify({ summary: result.summary, findings: result.findings.map(findingOut) }, null, 2)}\n`);
+    else printFindings(io, c, lang, result, args.all);
+    io.stderr(`crm: ${input}${say("：没有找到客户表（需要带“客户名称”等表头的表格），未做任何修改", ": no customers table found (a table with headers such as 客户名称); nothing was changed")}\n`);
+    return 2;
+  }
+  const bookCode = result.summary.errors > 0 ? 1 : 0;
+  const port = new ExcelJsBook(book.workbook);
+
+  switch (args.command) {
+    case "validate": {
+      progress.done();
+      if (args.json) io.stdout(`${JSON.stringify({ summary: result.summary, findings: result.findings.map(findingOut) }, null, 2)}\n`);
+      else printFindings(io, c, lang, result, args.all);
+      return bookCode;
+    }
+    case "apply": {
+      progress.step(say("写入结果列", "writing result columns"));
+      await port.applyResults(result);
+      await save(book, out as string, args.inPlace, progress, say, io);
+      if (args.report) writeJsonAtomic(args.report, reportOf(result));
+      progress.done();
+      io.stdout(
+        `${c.green("✔")} ${say("已写入", "written")} ${c.bold(out as string)}: ${result.customers.length} ${say("位客户", "customers")} · ` +
+          `${c.red(result.summary.errors)} ${say("错误", "errors")} · ${c.yellow(result.summary.warnings)} ${say("警告", "warnings")}` +
+          (args.report ? ` · ${say("报告", "report")} ${args.report}` : "") + "\n",
+      );
+      return bookCode;
+    }
+    case "review": {
+      const review = buildReview(result);
+      if (out) {
+        progress.step(say("生成复盘工作表", "building review sheets"));
+        await port.writeReview(review);
+        await save(book, out, args.inPlace, progress, say, io);
+      }
+      progress.done();
+      if (args.json) io.stdout(`${JSON.stringify(review, null, 2)}\n`);
+      else io.stdout(`${c.green("✔")} ${say("复盘工作表已写入", "review sheets written to")} ${c.bold(out as string)} (${result.customers.length} ${say("位客户", "customers")})\n`);
+      return bookCode;
+    }
+    case "mask": {
+      progress.step(say("遮盖号码", "masking numbers"));
+      const masked = await port.maskPhones(result);
+      await save(book, out as string, args.inPlace, progress, say, io);
+      progress.done();
+      io.stdout(`${c.green("✔")} ${say(`已遮盖 ${masked.cells} 个单元格中的 ${masked.numbers} 个号码`, `masked ${masked.numbers} numbers in ${masked.cells} cells`)} → ${c.bold(out as string)}\n`);
+      return 0;
+    }
+  }
+  return 2;
+}
+
+async function loadWithProgress(file: string, progress: Progress, say: (zh: string, en: string) => string): Promise<LoadedBook> {
+  return readBook(file, (read, total) => total > PROGRESS_BYTES && progress.show(say("读取", "reading"), read, total));
+}
+
+async function save(book: LoadedBook, out: string, inPlace: boolean, progress: Progress, say: (zh: string, en: string) => string, io: CliIO): Promise<void> {
+  if (inPlace) {
+    const backup = backupName(out);
+    copyFileSync(out, backup);
+    io.stderr(`${say("已备份原文件到", "backup of the input saved as")} ${backup}\n`);
+  }
+  progress.step(say("保存", "saving"));
+  await writeBookAtomic(book.workbook, out);
+}
+
+/** `<name>.bak.xlsx`, or `.bak-2`, `.bak-3` … so an older backup is never overwritten. */
+function backupName(file: string): string {
+  const stem = join(dirname(file), basename(file, extname(file)));
+  for (let n = 1; ; n++) {
+    const name = `${stem}.bak${n === 1 ? "" : `-${n}`}.xlsx`;
+    if (!existsSync(name)) return name;
+  }
+}
+
+function writeJsonAtomic(file: string, data: unknown): void {
+  const tmp = join(dirname(resolve(file)), `.${basename(file)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, `${JSON.stringify(data, null, 2)}\n`);
+    renameSync(tmp, file);
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* nothing was written */
+    }
+    throw new BookError(file, `无法写入报告（${(e as NodeJS.ErrnoException).code ?? ""}）`, `cannot write the report (${(e as NodeJS.ErrnoException).code ?? ""})`);
+  }
+}
+
+// ── report shapes (DOMAIN.md section 10) ──
+
+function findingOut(f: Finding) {
+  return { code: f.code, severity: f.severity, sheet: f.sheet, row: f.row, column: f.column, address: f.address, message: f.message, messageEn: f.messageEn, fix: f.fix, fixEn: f.fixEn };
+}
+
+function customerOut(x: CustomerResult) {
+  return {
+    id: safeText(x.id), name: safeText(x.name), sheet: x.sheet, row: x.row, stage: x.stage, stageRule: x.stageRule, stageReason: x.stageReason,
+    missingFacts: x.missingFacts, coopStage: x.coopStage, score: x.score, scoreParts: x.scoreParts, tier: x.tier, valueTier: x.valueTier,
+    closeness: x.closeness, tags: x.tags, riskLevel: x.riskLevel, grade: x.grade,
+    rfm: x.rfm ? { r: x.rfm.r, f: x.rfm.f, m: x.rfm.m, recencyDays: x.rfm.recencyDays, frequency: x.rfm.frequency, monetary: x.rfm.monetary, segment: x.rfm.segment } : null,
+    quadrant: x.quadrant, nextFollowUp: x.nextFollowUp, overdue: x.overdue, warnings: x.warnings,
+  };
+}
+
+export function reportOf(result: PipelineResult) {
+  return { asOf: result.asOf, summary: result.summary, findings: result.findings.map(findingOut), customers: result.customers.map(customerOut) };
+}
+
+const SEVERITY_LABEL: Record<Severity, { zh: string; en: string }> = { error: { zh: "错误", en: "Errors" }, warning: { zh: "警告", en: "Warnings" }, info: { zh: "提示", en: "Notes" } };
+const PER_CODE = 10;
+
+function printFindings(io: CliIO, c: ReturnType<typeof paint>, lang: Lang, result: PipelineResult, all: boolean): void {
+  const say = (zh: string, en: string) => (lang === "zh" ? zh : en);
+  const s = result.summary;
+  const tables = result.tables.filter((t) => t.used);
+  for (const t of tables) io.stdout(`${c.dim("·")} ${lang === "zh" ? TABLES[t.kind].labelZh : TABLES[t.kind].labelEn} ${c.dim(`${t.sheet}!${t.headerRow}`)} ${t.rows} ${say("行", "rows")}\n`);
+  io.stdout(
+    `${say("客户", "Customers")} ${c.bold(s.rows)} · ${c.red(`${s.errors} ${say("错误", "errors")}`)} · ${c.yellow(`${s.warnings} ${say("警告", "warnings")}`)} · ${c.cyan(`${s.infos} ${say("提示", "notes")}`)}\n`,
+  );
+  for (const sev of ["error", "warning", "info"] as Severity[]) {
+    const fs = result.findings.filter((f) => f.severity === sev);
+    if (fs.length === 0) continue;
+    const colour = sev === "error" ? c.red : sev === "warning" ? c.yellow : c.cyan;
+    io.stdout(`\n${colour(c.bold(`${SEVERITY_LABEL[sev][lang]} (${fs.length})`))}\n`);
+    const byCode = new Map<string, Finding[]>();
+    for (const f of fs) byCode.set(f.code, [...(byCode.get(f.code) ?? []), f]);
+    for (const [code, list] of byCode) {
+      io.stdout(`  ${c.bold(code)} ${c.dim(`× ${list.length}`)}\n`);
+      for (const f of all ? list : list.slice(0, PER_CODE)) {
+        const msg = safeText(lang === "zh" ? f.message : f.messageEn);
+        const fix = safeText(lang === "zh" ? f.fix : f.fixEn);
+        io.stdout(`    ${colour(f.address || say("(工作簿)", "(workbook)"))}  ${msg}  ${c.dim(`→ ${fix}`)}\n`);
+      }
+      if (!all && list.length > PER_CODE) io.stdout(`    ${c.dim(say(`…另有 ${list.length - PER_CODE} 处（用 --all 或 --json 查看全部）`, `…and ${list.length - PER_CODE} more (--all or --json lists them)`))}\n`);
+    }
+  }
+}

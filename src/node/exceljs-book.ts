@@ -1,0 +1,314 @@
+// The workbook port over an exceljs workbook (the command line's face). Writes only what the product owns
+// (src/workbook/owned.ts): its ◆ columns right of the customers table, their list validations, its marked
+// conditional-format rules, its findings sheet and review sheets. Every other cell, style, name and table is
+// left as exceljs read it.
+import ExcelJS from "exceljs";
+import { columnLetter, columnNumber, maskPhones, type Finding, type PipelineResult, type ReviewData, type WorkbookModel } from "../core";
+import {
+  FINDINGS_SHEET, HIGHLIGHT_RULES, isOwnedRuleFormula, isOwnedSheet, OWNED_COLUMNS, ownedLayout, ownedValues, REVIEW_SHEET_PREFIX,
+  type OwnedLayout, type OwnedValue,
+} from "../workbook/owned";
+import type { MaskResult, WorkbookPort } from "../workbook/port";
+import { reviewSheets, type ReviewBlock, type ReviewFormat, type ReviewSheet } from "../workbook/review-sheets";
+import { plainValue, toModel } from "./xlsx";
+
+const HEADER_FILL: ExcelJS.Fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFDDEBF7" } };
+const OWNED_HEADER_FILL: ExcelJS.Fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFFCE4D6" } };
+const THIN: ExcelJS.Border = { style: "thin", color: { argb: "FFBFBFBF" } };
+const BOX: Partial<ExcelJS.Borders> = { top: THIN, left: THIN, bottom: THIN, right: THIN };
+const SEVERITY_ZH: Record<string, string> = { error: "错误", warning: "警告", info: "提示" };
+
+/** A date the engine reports as `YYYY-MM-DD`, as the UTC midnight Date exceljs writes as an Excel date. */
+export function dateCell(ymd: string): Date | string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd);
+  return m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : ymd;
+}
+
+export class ExcelJsBook implements WorkbookPort {
+  constructor(readonly workbook: ExcelJS.Workbook) {}
+
+  async read(): Promise<WorkbookModel> {
+    return toModel(this.workbook);
+  }
+
+  // ── apply ──
+
+  async applyResults(result: PipelineResult): Promise<void> {
+    const table = result.tables.find((t) => t.kind === "customers" && t.used);
+    if (table) {
+      const ws = this.workbook.getWorksheet(table.sheet);
+      if (ws) {
+        const header = rowValues(ws, table.headerRow);
+        const layout = ownedLayout(result, header);
+        if (layout) {
+          this.writeOwnedColumns(ws, layout, ownedValues(result, layout));
+          this.writeValidations(ws, layout);
+          this.writeHighlights(ws, layout, result.asOf);
+        }
+      }
+    }
+    this.writeFindingsSheet(result.findings);
+  }
+
+  private writeOwnedColumns(ws: ExcelJS.Worksheet, layout: OwnedLayout, values: Record<string, OwnedValue[]>): void {
+    const { firstDataRow, lastDataRow } = layout;
+    const lastRow = Math.max(ws.rowCount, lastDataRow);
+    for (const def of OWNED_COLUMNS) {
+      const c = layout.columns[def.key];
+      const head = ws.getCell(layout.table.headerRow, c);
+      head.value = def.header;
+      head.style = { font: { bold: true }, fill: OWNED_HEADER_FILL, border: BOX, alignment: { vertical: "middle", wrapText: true } };
+      ws.getColumn(c).width = def.width;
+      const vals = values[def.key];
+      for (let r = firstDataRow; r <= lastRow; r++) {
+        const v = r <= lastDataRow ? vals[r - firstDataRow] : null;
+        // Rows past the table only need clearing where an earlier run wrote something.
+        if (r > lastDataRow && ws.findCell(r, c) === undefined) continue;
+        const cell = ws.getCell(r, c);
+        cell.value = v === null ? null : def.isDate && typeof v === "string" ? dateCell(v) : v;
+        cell.numFmt = def.numFmt ?? "General";
+      }
+    }
+  }
+
+  private writeValidations(ws: ExcelJS.Worksheet, layout: OwnedLayout): void {
+    const dv = (ws as unknown as { dataValidations: { model: Record<string, unknown> } }).dataValidations;
+    const ownedCols = new Set(Object.values(layout.columns));
+    // exceljs keeps validations per cell (or per range written by us): drop every one inside an owned column.
+    for (const address of Object.keys(dv.model)) {
+      const first = /^\$?([A-Z]+)\$?(\d+)/.exec(address);
+      if (first && ownedCols.has(columnNumber(first[1])) && Number(first[2]) > layout.table.headerRow) delete dv.model[address];
+    }
+    if (layout.lastDataRow < layout.firstDataRow) return;
+    for (const def of OWNED_COLUMNS) {
+      if (!def.choices) continue;
+      const L = columnLetter(layout.columns[def.key]);
+      dv.model[`${L}${layout.firstDataRow}:${L}${layout.lastDataRow}`] = {
+        type: "list", allowBlank: true, formulae: [`"${def.choices.join(",")}"`],
+        showErrorMessage: true, errorStyle: "warning", errorTitle: "CRM", error: `请从列表中选择 · pick a value from the list`,
+      };
+    }
+  }
+
+  private writeHighlights(ws: ExcelJS.Worksheet, layout: OwnedLayout, asOf: string): void {
+    ws.removeConditionalFormatting((cf: ExcelJS.ConditionalFormattingOptions) => !cf.rules.some((rule) => ((rule as { formulae?: unknown[] }).formulae ?? []).some((f) => isOwnedRuleFormula(String(f)))));
+    if (layout.lastDataRow < layout.firstDataRow) return;
+    const L = (key: string) => columnLetter(layout.columns[key]);
+    const lastOwned = Math.max(...Object.values(layout.columns));
+    const rows = `${columnLetter(layout.table.firstCol)}${layout.firstDataRow}:${columnLetter(lastOwned)}${layout.lastDataRow}`;
+    const next = `${L("nextFollowUp")}${layout.firstDataRow}:${L("nextFollowUp")}${layout.lastDataRow}`;
+    HIGHLIGHT_RULES.forEach((rule, i) => {
+      ws.addConditionalFormatting({
+        ref: rule.scope === "rows" ? rows : next,
+        rules: [{
+          type: "expression", priority: i + 1, formulae: [rule.formula(L, layout.firstDataRow, asOf)],
+          style: { fill: { type: "pattern", pattern: "solid", bgColor: { argb: rule.fill } }, font: { color: { argb: rule.font } } },
+        }],
+      });
+    });
+  }
+
+  private writeFindingsSheet(findings: readonly Finding[]): void {
+    const ws = this.replaceSheet(FINDINGS_SHEET);
+    const header = ["严重性 Severity", "代码 Code", "位置 Cell", "工作表 Sheet", "行 Row", "列 Column", "问题", "修改建议", "Problem", "Fix"];
+    const widths = [10, 18, 16, 12, 7, 14, 48, 40, 48, 40];
+    styleHeader(ws.addRow(header));
+    widths.forEach((w, i) => (ws.getColumn(i + 1).width = w));
+    for (const f of findings) {
+      const row = ws.addRow([SEVERITY_ZH[f.severity] ?? f.severity, f.code, linkTo(f), f.sheet, f.row || null, f.column, f.message, f.fix, f.messageEn, f.fixEn]);
+      row.getCell(3).font = f.address ? { color: { argb: "FF0563C1" }, underline: true } : {};
+      if (f.severity === "error") row.getCell(1).font = { color: { argb: "FF9C0006" }, bold: true };
+    }
+    ws.views = [{ state: "frozen", ySplit: 1 }];
+    ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: Math.max(1, findings.length + 1), column: header.length } };
+  }
+
+  /** Replaces the product's own sheet `name` in place (same tab position), or adds it at the end. */
+  private replaceSheet(name: string): ExcelJS.Worksheet {
+    if (!isOwnedSheet(name)) throw new Error(`not an owned sheet: ${name}`);
+    const old = this.workbook.getWorksheet(name);
+    const orderNo = old ? (old as unknown as { orderNo: number }).orderNo : undefined;
+    if (old) this.workbook.removeWorksheet(old.id);
+    const ws = this.workbook.addWorksheet(name, { properties: { tabColor: { argb: "FF2F5597" } } });
+    if (orderNo !== undefined) (ws as unknown as { orderNo: number }).orderNo = orderNo;
+    return ws;
+  }
+
+  // ── review ──
+
+  async writeReview(review: ReviewData): Promise<void> {
+    const sheets = reviewSheets(review);
+    const keep = new Set(sheets.map((s) => s.name));
+    // Review sheets of an earlier version that this one no longer makes are removed too.
+    for (const ws of this.workbook.worksheets) if (ws.name.startsWith(REVIEW_SHEET_PREFIX) && !keep.has(ws.name)) this.workbook.removeWorksheet(ws.id);
+    for (const s of sheets) this.writeReviewSheet(s, review.asOf);
+  }
+
+  private writeReviewSheet(s: ReviewSheet, asOf: string): void {
+    const ws = this.replaceSheet(s.name);
+    ws.pageSetup = { orientation: "landscape", fitToPage: true, fitToWidth: 1, fitToHeight: 0, paperSize: 9 };
+    const title = ws.getCell(1, 1);
+    title.value = `${s.title} · ${s.titleEn}`;
+    title.font = { bold: true, size: 14 };
+    ws.getCell(2, 1).value = `截至 as of ${asOf} · CRM Workbench`;
+    ws.getCell(2, 1).font = { color: { argb: "FF7F7F7F" } };
+    let r = 4;
+    let maxCols = 1;
+    let planTop = 0;
+    for (const b of s.blocks) {
+      if (b === s.blocks[s.blocks.length - 1] && s.gantt) planTop = r + 1;
+      r = writeBlock(ws, b, r);
+      maxCols = Math.max(maxCols, b.header.length + (b.bar !== undefined ? 1 : 0));
+      r += 2;
+    }
+    for (let c = 1; c <= maxCols; c++) ws.getColumn(c).width = c === 1 ? 30 : 14;
+    if (s.gantt && planTop > 0) writeGantt(ws, s, planTop);
+  }
+
+  // ── mask ──
+
+  async maskPhones(result: PipelineResult): Promise<MaskResult> {
+    const out: MaskResult = { cells: 0, numbers: 0, addresses: [] };
+    const seen = new Set<string>();
+    for (const f of result.findings) {
+      if (f.code !== "UNMASKED_PHONE" || seen.has(f.address)) continue;
+      seen.add(f.address);
+      const ws = this.workbook.getWorksheet(f.sheet);
+      const ref = /!\$?([A-Z]+)\$?(\d+)$/.exec(f.address);
+      if (!ws || !ref) continue;
+      const cell = ws.getCell(Number(ref[2]), columnNumber(ref[1]));
+      const n = maskCell(cell);
+      if (n > 0) {
+        out.cells++;
+        out.numbers += n;
+        out.addresses.push(f.address);
+      }
+    }
+    return out;
+  }
+}
+
+/** Masks the phone numbers of one cell's text; formulas are left alone (their text is computed). Returns how many. */
+function maskCell(cell: ExcelJS.Cell): number {
+  const v = cell.value;
+  if (typeof v === "string" || typeof v === "number") {
+    const m = maskPhones(String(v));
+    if (m.count > 0) cell.value = m.text;
+    return m.count;
+  }
+  if (v && typeof v === "object" && "richText" in v) {
+    const runs = v.richText.map((run) => ({ ...run, text: maskPhones(run.text).text }));
+    const whole = maskPhones(v.richText.map((run) => run.text).join(""));
+    if (whole.count === 0) return 0;
+    // A number split across differently formatted runs is masked as a whole, in the first run's font.
+    cell.value = runs.map((run) => run.text).join("") === whole.text ? { richText: runs } : { richText: [{ ...v.richText[0], text: whole.text }] };
+    return whole.count;
+  }
+  if (v && typeof v === "object" && "hyperlink" in v && typeof v.text === "string") {
+    const m = maskPhones(v.text);
+    if (m.count === 0) return 0;
+    const link = /^tel:/i.test(v.hyperlink) ? `tel:${maskPhones(v.hyperlink.slice(4)).text}` : v.hyperlink;
+    cell.value = { ...v, text: m.text, hyperlink: link };
+    return m.count;
+  }
+  return 0;
+}
+
+function rowValues(ws: ExcelJS.Worksheet, r: number): unknown[] {
+  const out: unknown[] = [];
+  ws.findRow(r)?.eachCell({ includeEmpty: false }, (cell, c) => (out[c - 1] = plainValue(cell.value)));
+  return out;
+}
+
+function styleHeader(row: ExcelJS.Row): void {
+  row.eachCell((cell) => {
+    cell.font = { bold: true };
+    cell.fill = HEADER_FILL;
+    cell.border = BOX;
+    cell.alignment = { vertical: "middle", wrapText: true };
+  });
+}
+
+/** A clickable link to the finding's cell (a HYPERLINK formula: exceljs would store an internal link as external). */
+function linkTo(f: Finding): ExcelJS.CellValue {
+  if (!f.address) return null;
+  const ref = f.address.slice(f.address.lastIndexOf("!") + 1);
+  const target = `#'${f.sheet.replace(/'/g, "''")}'!${ref}`;
+  const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
+  return { formula: `HYPERLINK(${q(target)},${q(f.address)})`, result: f.address };
+}
+
+const NUM_FMT: Record<ReviewFormat, string> = { int: "#,##0", pct: "0.0%", num1: "#,##0.0", date: "yyyy-mm-dd", text: "@" };
+
+/** Writes one titled table at row `top`; returns the last row used. */
+function writeBlock(ws: ExcelJS.Worksheet, b: ReviewBlock, top: number): number {
+  const t = ws.getCell(top, 1);
+  t.value = `${b.title} ${b.titleEn}`;
+  t.font = { bold: true, size: 12, color: { argb: "FF2F5597" } };
+  const header = b.bar !== undefined ? [...b.header, ""] : b.header;
+  const hr = ws.getRow(top + 1);
+  header.forEach((h, i) => (hr.getCell(i + 1).value = h));
+  styleHeader(hr);
+  const barMax = b.bar !== undefined ? Math.max(0, ...b.rows.map((row) => Number(row[b.bar as number]) || 0)) : 0;
+  b.rows.forEach((row, i) => {
+    const wr = ws.getRow(top + 2 + i);
+    row.forEach((v, c) => {
+      const cell = wr.getCell(c + 1);
+      const fmt = b.formats[c];
+      cell.value = v === null ? null : fmt === "date" && typeof v === "string" ? dateCell(v) : v;
+      if (fmt !== "text") cell.numFmt = NUM_FMT[fmt];
+      cell.border = BOX;
+    });
+    if (b.bar !== undefined) {
+      const n = Number(row[b.bar]) || 0;
+      const bar = wr.getCell(row.length + 1);
+      bar.value = barMax > 0 && n > 0 ? "█".repeat(Math.max(1, Math.round((n / barMax) * 20))) : null;
+      bar.font = { color: { argb: "FF5B9BD5" } };
+    }
+  });
+  let last = top + 1 + b.rows.length;
+  if (b.rows.length === 0) {
+    ws.getCell(last + 1, 1).value = "（无数据 no data）";
+    last++;
+  }
+  if (b.note) {
+    const n = ws.getCell(last + 1, 1);
+    n.value = b.note;
+    n.font = { italic: true, color: { argb: "FF7F7F7F" } };
+    last++;
+  }
+  return last;
+}
+
+/** Week columns right of the plan table; one conditional rule colours each task's span (late tasks red). */
+function writeGantt(ws: ExcelJS.Worksheet, s: ReviewSheet, headerRow: number): void {
+  const g = s.gantt!;
+  const plan = s.blocks[s.blocks.length - 1];
+  const first = plan.header.length + 2;
+  g.weeks.forEach((w, i) => {
+    const c = ws.getCell(headerRow, first + i);
+    c.value = dateCell(w);
+    c.numFmt = "m/d";
+    c.font = { bold: true, size: 9 };
+    c.alignment = { textRotation: 90 };
+    ws.getColumn(first + i).width = 3.2;
+  });
+  ws.getCell(headerRow - 1, first).value = "甘特图（按周） Gantt by week";
+  ws.getCell(headerRow - 1, first).font = { bold: true };
+  if (plan.rows.length === 0 || g.weeks.length === 0) return;
+  const top = headerRow + 1;
+  const bottom = headerRow + plan.rows.length;
+  const W = columnLetter(first);
+  const S = columnLetter(g.startCol + 1);
+  const D = columnLetter(g.dueCol + 1);
+  const late = columnLetter(g.lateCol + 1);
+  const span = `AND(ISNUMBER($${S}${top}),ISNUMBER($${D}${top}),${W}$${headerRow}<=$${D}${top},${W}$${headerRow}+6>=$${S}${top})`;
+  const ref = `${W}${top}:${columnLetter(first + g.weeks.length - 1)}${bottom}`;
+  ws.addConditionalFormatting({
+    ref,
+    rules: [
+      { type: "expression", priority: 1, formulae: [`AND(${span},$${late}${top}="是")`], style: { fill: { type: "pattern", pattern: "solid", bgColor: { argb: "FFFF7C80" } } } },
+      { type: "expression", priority: 2, formulae: [span], style: { fill: { type: "pattern", pattern: "solid", bgColor: { argb: "FF5B9BD5" } } } },
+    ],
+  });
+}

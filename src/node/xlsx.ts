@@ -1,0 +1,164 @@
+// The exceljs adapter: read an .xlsx file into the engine's WorkbookModel, and write a workbook back
+// atomically (temporary file + rename), so a failure never leaves a half-written file behind.
+import ExcelJS from "exceljs";
+import { closeSync, createReadStream, openSync, readSync, renameSync, statSync, unlinkSync } from "fs";
+import { basename, dirname, extname, join } from "path";
+import { columnLetter, columnNumber, type CellValue, type SheetModel, type WorkbookModel } from "../core";
+
+/** A workbook that cannot be read or written: one line for the user, in both languages, no stack trace. */
+export class BookError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reasonZh: string,
+    readonly reasonEn: string,
+  ) {
+    super(`${file}: ${reasonEn}`);
+  }
+  line(lang: "zh" | "en"): string {
+    return lang === "zh" ? `${this.file}：${this.reasonZh}` : `${this.file}: ${this.reasonEn}`;
+  }
+}
+
+const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
+const OLE_MAGIC = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+
+function head(file: string, n: number): Buffer {
+  const fd = openSync(file, "r");
+  try {
+    const buf = Buffer.alloc(n);
+    const got = readSync(fd, buf, 0, n, 0);
+    return buf.subarray(0, got);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const startsWith = (buf: Buffer, magic: number[]) => magic.every((b, i) => buf[i] === b);
+
+/** Checks the file before exceljs sees it, so the common mistakes get a precise reason. */
+function preflight(file: string): void {
+  let size: number;
+  try {
+    const st = statSync(file);
+    if (st.isDirectory()) throw new BookError(file, "这是一个文件夹，不是工作簿", "is a folder, not a workbook");
+    size = st.size;
+  } catch (e) {
+    if (e instanceof BookError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new BookError(file, "文件不存在", "file not found");
+    if (code === "EACCES") throw new BookError(file, "没有读取权限", "permission denied");
+    throw new BookError(file, `无法打开（${code ?? "未知错误"}）`, `cannot open (${code ?? "unknown error"})`);
+  }
+  if (size === 0) throw new BookError(file, "文件是空的（0 字节）", "the file is empty (0 bytes)");
+  const magic = head(file, 8);
+  if (startsWith(magic, OLE_MAGIC)) {
+    const ext = extname(file).toLowerCase();
+    if (ext === ".xls") throw new BookError(file, "这是旧版 .xls 格式，请在 Excel 中另存为 .xlsx", "this is the old .xls format; save it as .xlsx in Excel");
+    throw new BookError(file, "工作簿已加密（设置了打开密码），请先在 Excel 中取消密码", "the workbook is encrypted (password to open); remove the password in Excel first");
+  }
+  if (!startsWith(magic, ZIP_MAGIC)) {
+    const ext = extname(file).toLowerCase();
+    const what = ext === ".csv" || /^[\x09\x0a\x0d\x20-\x7e\u0080-\uffff]*$/.test(magic.toString("latin1")) ? "文本文件（例如 CSV）" : "其他类型的文件";
+    const whatEn = what.startsWith("文本") ? "a text file (such as CSV)" : "some other kind of file";
+    throw new BookError(file, `不是 .xlsx 工作簿：内容是${what}`, `not an .xlsx workbook: the content is ${whatEn}`);
+  }
+}
+
+export interface LoadedBook {
+  file: string;
+  workbook: ExcelJS.Workbook;
+  model: WorkbookModel;
+}
+
+/** Reads an .xlsx file; every way it can fail becomes a BookError with a reason the user can act on. */
+export async function readBook(file: string, onProgress?: (bytesRead: number, total: number) => void): Promise<LoadedBook> {
+  preflight(file);
+  const total = statSync(file).size;
+  const workbook = new ExcelJS.Workbook();
+  try {
+    const stream = createReadStream(file);
+    if (onProgress) {
+      let read = 0;
+      stream.on("data", (chunk) => onProgress((read += chunk.length), total));
+    }
+    await workbook.xlsx.read(stream);
+  } catch (e) {
+    const msg = String((e as Error)?.message ?? e);
+    if (/end of central directory|corrupt|invalid|zip|inflate|unexpected end|signature/i.test(msg)) {
+      throw new BookError(file, "文件已损坏或不完整（可能下载或复制时被截断）", "the file is damaged or incomplete (possibly truncated while downloading or copying)");
+    }
+    throw new BookError(file, `无法读取工作簿（${msg.slice(0, 120)}）`, `cannot read the workbook (${msg.slice(0, 120)})`);
+  }
+  if (workbook.worksheets.length === 0) throw new BookError(file, "工作簿中没有工作表", "the workbook has no worksheets");
+  return { file, workbook, model: toModel(workbook) };
+}
+
+/** The value the engine sees: the cached result of a formula, the plain text of rich text and hyperlinks. */
+export function plainValue(v: ExcelJS.CellValue): CellValue {
+  if (v === null || v === undefined) return null;
+  if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
+  if (v instanceof Date) return v;
+  const o = v as unknown as Record<string, unknown>;
+  if ("error" in o && typeof o.error === "string") return { error: o.error };
+  if ("formula" in o || "sharedFormula" in o) return plainValue((o.result ?? null) as ExcelJS.CellValue);
+  if ("richText" in o && Array.isArray(o.richText)) return (o.richText as { text?: string }[]).map((r) => r.text ?? "").join("");
+  if ("hyperlink" in o || "text" in o) return plainValue((o.text ?? null) as ExcelJS.CellValue);
+  return null;
+}
+
+/** Converts the loaded workbook to the engine's model: values only, merged slaves blank, tables by range. */
+export function toModel(workbook: ExcelJS.Workbook): WorkbookModel {
+  const sheets: SheetModel[] = [];
+  for (const ws of workbook.worksheets) {
+    const cells: CellValue[][] = [];
+    const rowCount = ws.rowCount;
+    const colCount = ws.columnCount;
+    for (let r = 1; r <= rowCount; r++) {
+      const row = ws.findRow(r);
+      const out: CellValue[] = new Array(colCount).fill(null);
+      if (row) {
+        row.eachCell({ includeEmpty: false }, (cell, c) => {
+          if (c > colCount) return;
+          // A merged cell's followers report the leader's value; Excel shows them blank.
+          out[c - 1] = cell.type === ExcelJS.ValueType.Merge ? null : plainValue(cell.value);
+        });
+      }
+      cells.push(out);
+    }
+    const merged = Object.values((ws as unknown as { _merges: Record<string, { range: string }> })._merges).map((m) => m.range);
+    const tables = (ws.getTables() as unknown as ExcelJS.Table[]).map((t) => tableRange(t)).filter((t): t is { name: string; range: string } => t !== null);
+    sheets.push({ name: ws.name, cells, originRow: 1, originCol: 1, merged, tables });
+  }
+  return { sheets, date1904: workbook.properties?.date1904 === true };
+}
+
+function tableRange(t: ExcelJS.Table): { name: string; range: string } | null {
+  const m = (t as unknown as { table: { name: string; tableRef?: string; ref?: string; totalsRow?: boolean; rows?: unknown[]; columns?: unknown[] } }).table;
+  let ref = m.tableRef ?? (m.ref && m.ref.includes(":") ? m.ref : undefined);
+  if (!ref && m.ref && m.columns && m.rows) {
+    const top = /^\$?([A-Z]+)\$?(\d+)$/.exec(m.ref);
+    if (top) ref = `${m.ref}:${columnLetter(columnNumber(top[1]) + m.columns.length - 1)}${Number(top[2]) + m.rows.length}`;
+  }
+  if (!ref) return null;
+  // A totals row is not data.
+  if (m.totalsRow) ref = ref.replace(/(\d+)$/, (d) => String(Number(d) - 1));
+  return { name: m.name, range: ref };
+}
+
+/** Writes the workbook to a temporary file beside `out`, then renames it into place. */
+export async function writeBookAtomic(workbook: ExcelJS.Workbook, out: string): Promise<void> {
+  const tmp = join(dirname(out), `.${basename(out)}.${process.pid}.tmp`);
+  try {
+    await workbook.xlsx.writeFile(tmp);
+    renameSync(tmp, out);
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* nothing was written */
+    }
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "ENOSPC" ? ["磁盘空间不足", "no space left on the disk"] : code === "EACCES" || code === "EPERM" ? ["没有写入权限", "permission denied"] : code === "ENOENT" ? ["目标文件夹不存在", "the folder does not exist"] : [`写入失败（${code ?? (e as Error).message}）`, `write failed (${code ?? (e as Error).message})`];
+    throw new BookError(out, `${why[0]}，未写入任何内容`, `${why[1]}; nothing was written`);
+  }
+}

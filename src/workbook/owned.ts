@@ -1,0 +1,143 @@
+// What the product owns in a user's workbook — the only places any face writes (ARCHITECTURE.md, "Never lose
+// the user's data"): its marked result columns at the right of the customers table, its own sheets, and the
+// conditional-format rules it created. Pure data and functions, shared by the exceljs and Office.js adapters.
+import {
+  CLOSENESS_LABEL, OWNED_MARK, RISK_LABEL, STAGE_LABEL, STAGES, TIER_LABEL, UNDETERMINED, VALUE_TIER_LABEL, WARNING_LABEL,
+  type CustomerResult, type PipelineResult, type TableSummary,
+} from "../core";
+
+export { OWNED_MARK };
+
+/** Sheets the product creates and replaces: the review sheets and the findings list. */
+export const REVIEW_SHEET_PREFIX = "CRM复盘-";
+export const FINDINGS_SHEET = "CRM问题清单";
+
+export function isOwnedSheet(name: string): boolean {
+  return name.startsWith(REVIEW_SHEET_PREFIX) || name === FINDINGS_SHEET;
+}
+
+/** Marks the product's conditional-format formulas (N("…") is 0, so the rule's meaning is unchanged). */
+export const OWNED_RULE_MARK = 'N("CRM◆")=0';
+
+export type OwnedValue = string | number | null;
+
+export interface OwnedColumn {
+  key: string;
+  /** Header as written: the mark, the Chinese name, the English name. */
+  header: string;
+  labelZh: string;
+  labelEn: string;
+  width: number;
+  /** Labels a user may pick from (a data-validation list), when the column is an enumeration. */
+  choices?: readonly string[];
+  /** Excel number format for numbers and dates. */
+  numFmt?: string;
+  /** The values are `YYYY-MM-DD` days, written as real dates so filters and rules compare them. */
+  isDate?: boolean;
+  value(c: CustomerResult): OwnedValue;
+}
+
+const col = (key: string, labelZh: string, labelEn: string, width: number, value: (c: CustomerResult) => OwnedValue, extra: Partial<OwnedColumn> = {}): OwnedColumn => ({
+  key, labelZh, labelEn, header: `${OWNED_MARK}${labelZh} ${labelEn}`, width, value, ...extra,
+});
+
+const labels = (table: Record<string, { zh: string }>) => Object.values(table).map((l) => l.zh);
+
+/** The derived columns `apply` writes, in order (DOMAIN.md sections 4–7). */
+export const OWNED_COLUMNS: readonly OwnedColumn[] = [
+  col("stage", "周期阶段", "Stage", 16, (c) => c.stage, { choices: [...STAGES.map((s) => STAGE_LABEL[s].zh), UNDETERMINED] }),
+  col("stageRule", "判定依据", "Rule", 40, (c) => `${c.stageRule}：${c.stageReason}`),
+  col("score", "评分", "Score", 10, (c) => c.score, { numFmt: "0.0" }),
+  col("tier", "评分等级", "Tier", 14, (c) => c.tier, { choices: labels(TIER_LABEL) }),
+  col("valueTier", "价值分级", "Value tier", 14, (c) => c.valueTier, { choices: labels(VALUE_TIER_LABEL) }),
+  col("closeness", "亲密度", "Closeness", 12, (c) => c.closeness, { choices: labels(CLOSENESS_LABEL) }),
+  col("tags", "标签", "Tags", 24, (c) => (c.tags.length > 0 ? c.tags.join("、") : null)),
+  col("riskLevel", "风险等级", "Risk", 12, (c) => c.riskLevel, { choices: labels(RISK_LABEL) }),
+  col("nextFollowUp", "下次跟进", "Next follow-up", 14, (c) => c.nextFollowUp, { numFmt: "yyyy-mm-dd", isDate: true }),
+  col("warnings", "预警", "Warnings", 30, (c) => (c.warnings.length > 0 ? c.warnings.map((w) => `${w} ${WARNING_LABEL[w]?.zh ?? ""}`.trim()).join("；") : null)),
+];
+
+/** Where the owned columns go: the table they extend and the first column they occupy. */
+export interface OwnedLayout {
+  table: TableSummary;
+  /** Sheet column of each owned column, by key. */
+  columns: Record<string, number>;
+  firstDataRow: number;
+  lastDataRow: number;
+}
+
+/**
+ * Places the owned columns: where the header row already holds them (a re-run), in the same columns;
+ * otherwise directly right of the user's table. `headerRow` is the table's header row as read from the sheet
+ * (sheet column c at index c - 1).
+ */
+export function ownedLayout(result: PipelineResult, headerRow: readonly unknown[]): OwnedLayout | null {
+  const table = result.tables.find((t) => t.kind === "customers" && t.used);
+  if (!table) return null;
+  const existing = new Map<string, number>();
+  headerRow.forEach((h, i) => {
+    if (typeof h !== "string") return;
+    const def = OWNED_COLUMNS.find((c) => c.header === h.trim());
+    if (def && i + 1 > table.lastCol && !existing.has(def.key)) existing.set(def.key, i + 1);
+  });
+  const columns: Record<string, number> = {};
+  let next = Math.max(table.lastCol, ...existing.values()) + 1;
+  for (const c of OWNED_COLUMNS) columns[c.key] = existing.get(c.key) ?? next++;
+  return { table, columns, firstDataRow: table.headerRow + 1, lastDataRow: table.lastRow };
+}
+
+/** Owned values by sheet row: one array per owned column, indexed by (row - firstDataRow). Rows without a customer stay null. */
+export function ownedValues(result: PipelineResult, layout: OwnedLayout): Record<string, OwnedValue[]> {
+  const height = layout.lastDataRow - layout.firstDataRow + 1;
+  const out: Record<string, OwnedValue[]> = {};
+  for (const c of OWNED_COLUMNS) out[c.key] = new Array<OwnedValue>(Math.max(0, height)).fill(null);
+  for (const cust of result.customers) {
+    if (cust.sheet !== layout.table.sheet) continue;
+    const i = cust.row - layout.firstDataRow;
+    if (i < 0 || i >= height) continue;
+    for (const c of OWNED_COLUMNS) out[c.key][i] = c.value(cust);
+  }
+  return out;
+}
+
+/** The highlight rules: the row colour of at-risk and churned customers and the overdue follow-up date. */
+export interface HighlightRule {
+  key: "atRisk" | "churned" | "overdue";
+  labelZh: string;
+  labelEn: string;
+  /** Fill colour, ARGB. */
+  fill: string;
+  font: string;
+  /** Whole table rows (user columns + owned columns) or only the owned next-follow-up column. */
+  scope: "rows" | "nextFollowUp";
+  /** Formula relative to the first data row, e.g. `$Q4="流失客户"`. */
+  formula(columnLetterOf: (key: string) => string, firstDataRow: number, asOf: string): string;
+}
+
+export const HIGHLIGHT_RULES: readonly HighlightRule[] = [
+  {
+    key: "churned", labelZh: "流失客户", labelEn: "Churned", fill: "FFF2DCDB", font: "FF9C0006", scope: "rows",
+    formula: (L, r) => `AND($${L("stage")}${r}="${STAGE_LABEL.churned.zh}",${OWNED_RULE_MARK})`,
+  },
+  {
+    key: "atRisk", labelZh: "流失风险客户", labelEn: "At risk", fill: "FFFFEB9C", font: "FF9C5700", scope: "rows",
+    formula: (L, r) => `AND($${L("stage")}${r}="${STAGE_LABEL.atRisk.zh}",${OWNED_RULE_MARK})`,
+  },
+  {
+    key: "overdue", labelZh: "跟进逾期", labelEn: "Follow-up overdue", fill: "FFFFC7CE", font: "FF9C0006", scope: "nextFollowUp",
+    formula: (L, r, asOf) => {
+      const [y, m, d] = asOf.split("-").map(Number);
+      return `AND(ISNUMBER($${L("nextFollowUp")}${r}),$${L("nextFollowUp")}${r}<DATE(${y},${m},${d}),${OWNED_RULE_MARK})`;
+    },
+  },
+];
+
+/** A formula the product wrote for its own conditional formatting. */
+export function isOwnedRuleFormula(formula: string): boolean {
+  return formula.includes(OWNED_RULE_MARK);
+}
+
+/** Text that a spreadsheet could take for a formula (formula injection): `= + - @`, tab, CR. */
+export function looksLikeFormula(s: string): boolean {
+  return /^[=+\-@\t\r]/.test(s);
+}

@@ -1,0 +1,116 @@
+// The review sheets 复盘 (DOMAIN.md section 8) as plain layouts: titled tables of labels and numbers that each
+// adapter renders its own way (formatted tables from the command line; PivotTables and charts in Excel).
+import { formatDay, STAGE_LABEL, STAGES, UNDETERMINED, VALUE_TIER_LABEL, type ReviewData } from "../core";
+import { REVIEW_SHEET_PREFIX } from "./owned";
+
+export type ReviewCell = string | number | null;
+
+/** How a column's numbers are shown. */
+export type ReviewFormat = "int" | "pct" | "num1" | "date" | "text";
+
+export interface ReviewBlock {
+  title: string;
+  titleEn: string;
+  header: string[];
+  formats: ReviewFormat[];
+  rows: ReviewCell[][];
+  /** Column index that gets a data bar (counts). */
+  bar?: number;
+  /** A note under the table (how a figure is computed). */
+  note?: string;
+}
+
+/** A Gantt grid: one row per plan task, one column per week; cells inside [start, due] are coloured by a rule. */
+export interface GanttGrid {
+  weeks: string[];
+  /** Row index into the plan block's rows; start and due columns of that block. */
+  startCol: number;
+  dueCol: number;
+  lateCol: number;
+}
+
+export interface ReviewSheet {
+  name: string;
+  title: string;
+  titleEn: string;
+  blocks: ReviewBlock[];
+  gantt?: GanttGrid;
+}
+
+const NONE_LABEL = "(未填写)";
+const stageNames = [...STAGES.map((s) => STAGE_LABEL[s].zh), UNDETERMINED];
+const valueTierNames = [...Object.values(VALUE_TIER_LABEL).map((l) => l.zh), NONE_LABEL];
+
+const WEEK_DAYS = 7;
+const MAX_GANTT_WEEKS = 60;
+
+export function reviewSheets(r: ReviewData): ReviewSheet[] {
+  const sheet = (suffix: string, title: string, titleEn: string, blocks: ReviewBlock[]): ReviewSheet => ({ name: REVIEW_SHEET_PREFIX + suffix, title, titleEn, blocks });
+  const asOfNote = `截至 ${r.asOf} · as of ${r.asOf} · 客户 ${r.customers}`;
+
+  const stages = sheet("阶段与漏斗", "客户阶段分布与转化漏斗", "Stage distribution and funnel", [
+    { title: "阶段分布", titleEn: "Customers by stage", header: ["阶段 Stage", "客户数 Customers", "占比 Share"], formats: ["text", "int", "pct"], bar: 1,
+      rows: r.stageCounts.map((s) => [s.stage, s.count, r.customers > 0 ? s.count / r.customers : null]), note: asOfNote },
+    { title: "转化漏斗", titleEn: "Funnel conversion", header: ["从 From", "到 To", "到达前一步 Reached from", "到达后一步 Reached to", "转化率 Rate"], formats: ["text", "text", "int", "int", "pct"], bar: 3,
+      rows: r.funnel.map((f) => [f.from, f.to, f.reachedFrom, f.reachedTo, f.rate]),
+      note: "流失风险与流失客户计为已到达成交 · at-risk and churned customers count as having reached 成交" },
+    { title: "留存与流失", titleEn: "Retention and churn", header: ["指标 Measure", "数值 Value"], formats: ["text", "pct"],
+      rows: [["留存率（成交→稳定） Retention won→stable", r.retention], ["流失率 Churn rate", r.churnRate]] },
+    { title: "流失原因 TOP 3", titleEn: "Top 3 churn reasons", header: ["原因 Reason", "客户数 Customers"], formats: ["text", "int"], bar: 1,
+      rows: r.churnReasonsTop3.map((c) => [c.reason, c.count]), note: "每个原因按客户计一次 · each reason counted once per customer" },
+  ]);
+
+  const dist = sheet("行业与负责人", "行业 × 价值分级、负责人 × 阶段", "Industry × value tier, owner × stage", [
+    { title: "行业 × 价值分级", titleEn: "Industry by value tier", header: ["行业 Industry", ...valueTierNames, "合计 Total"], formats: ["text", ...valueTierNames.map(() => "int" as const), "int"], bar: valueTierNames.length + 1,
+      rows: r.industryByValueTier.map((x) => [x.industry, ...valueTierNames.map((v) => x.counts[v] ?? 0), x.total]) },
+    { title: "负责人 × 阶段", titleEn: "Owner by stage", header: ["负责人 Owner", ...stageNames, "合计 Total"], formats: ["text", ...stageNames.map(() => "int" as const), "int"], bar: stageNames.length + 1,
+      rows: r.ownerByStage.map((x) => [x.owner, ...stageNames.map((s) => x.counts[s] ?? 0), x.total]) },
+  ]);
+
+  const hv = r.highValue;
+  const highValue = sheet("高价值客户", "高价值客户（年采购额超过阈值）", "High-value customers", [
+    { title: "按行业", titleEn: "By industry", header: ["行业 Industry", "客户数 Customers"], formats: ["text", "int"], bar: 1, rows: hv.byIndustry.map((x) => [x.key, x.count]),
+      note: `年采购额 > ${hv.threshold / 10_000} 万元 · annual purchase over ${hv.threshold} yuan · 共 ${hv.count}` },
+    { title: "按规模", titleEn: "By size", header: ["规模 Size", "客户数 Customers"], formats: ["text", "int"], bar: 1, rows: hv.bySize.map((x) => [x.key, x.count]) },
+  ]);
+
+  const f = r.followUp;
+  const followUp = sheet("跟进效率", "跟进效率", "Follow-up efficiency", [
+    { title: "总体", titleEn: "Overall", header: ["指标 Measure", "数值 Value"], formats: ["text", "num1"],
+      rows: [["维护记录 Interactions", f.interactions], ["人均跟进次数 Follow-ups per customer", f.perCustomer], ["跟进任务 Tasks", f.tasks], ["已完成 Done", f.tasksDone],
+        ["逾期任务 Overdue tasks", f.overdueTasks], ["跟进逾期客户 Customers overdue", f.overdueFollowUps]] },
+    { title: "任务完成率", titleEn: "Task completion rate", header: ["指标 Measure", "数值 Value"], formats: ["text", "pct"], rows: [["完成率 Completion rate", f.completionRate]] },
+    { title: "按负责人", titleEn: "By owner", header: ["负责人 Owner", "客户 Customers", "维护记录 Interactions", "人均 Per customer", "任务 Tasks", "已完成 Done", "完成率 Rate", "逾期 Overdue"],
+      formats: ["text", "int", "int", "num1", "int", "int", "pct", "int"], bar: 2,
+      rows: f.byOwner.map((o) => [o.owner, o.customers, o.interactions, o.customers > 0 ? o.interactions / o.customers : null, o.tasks, o.done, o.tasks > 0 ? o.done / o.tasks : null, o.overdue]) },
+  ]);
+
+  const tiers = sheet("分级与RFM", "评分等级与 RFM 分群", "Score tiers and RFM segments", [
+    { title: "评分等级", titleEn: "Score tiers", header: ["等级 Tier", "客户数 Customers"], formats: ["text", "int"], bar: 1, rows: r.tierCounts.map((t) => [t.tier, t.count]) },
+    { title: "RFM 分群", titleEn: "RFM segments", header: ["分群 Segment", "Segment", "客户数 Customers"], formats: ["text", "text", "int"], bar: 2, rows: r.rfmSegmentCounts.map((s) => [s.segment, s.segmentEn, s.count]) },
+  ]);
+
+  const p = r.plan;
+  const planBlock: ReviewBlock = {
+    title: "执行计划", titleEn: "Execution plan", header: ["任务 Task", "策略 Strategy", "负责人 Owner", "开始 Start", "截止 Due", "完成 Done on", "状态 Status", "延误 Late"],
+    formats: ["text", "text", "text", "date", "date", "date", "text", "text"],
+    rows: p.gantt.map((g) => [g.task, g.strategy, g.owner, g.start, g.due, g.completedOn, g.status, g.late ? "是" : null]),
+    note: `完成 ${p.done}/${p.tasks} · 完成率 ${p.completionRate === null ? "—" : (p.completionRate * 100).toFixed(1) + "%"} · 逾期未完成 ${p.overdue}`,
+  };
+  const plan: ReviewSheet = { ...sheet("执行计划", "执行计划完成情况与甘特图", "Execution plan progress and Gantt view", [planBlock]), gantt: ganttGrid(r) };
+  return [stages, dist, highValue, followUp, tiers, plan];
+}
+
+/** Week columns spanning every task's start to due (Mondays), capped so the sheet stays printable. */
+function ganttGrid(r: ReviewData): GanttGrid | undefined {
+  const days: number[] = [];
+  for (const g of r.plan.gantt) for (const d of [g.start, g.due]) if (d) days.push(Date.parse(d) / 86_400_000);
+  if (days.length === 0) return undefined;
+  const min = Math.min(...days);
+  const max = Math.max(...days);
+  // 1970-01-01 was a Thursday: day 4 is the first Monday.
+  const firstMonday = min - ((((min - 4) % WEEK_DAYS) + WEEK_DAYS) % WEEK_DAYS);
+  const weeks: string[] = [];
+  for (let d = firstMonday; d <= max && weeks.length < MAX_GANTT_WEEKS; d += WEEK_DAYS) weeks.push(formatDay(d));
+  return { weeks, startCol: 3, dueCol: 4, lateCol: 7 };
+}
