@@ -13,7 +13,7 @@ import { normalizeText } from "./parse";
 import { maskPhones } from "./privacy";
 import { scoreRfm } from "./rfm";
 import { DEFAULT_RULES, readRules, ruleDef, type Rules } from "./rules";
-import { a1, findTables, TABLES, type FoundTable, type TableKind } from "./schema";
+import { a1, findTables, isOwnedSheet, TABLES, type FoundTable, type TableKind } from "./schema";
 import { INDICATORS, scorePopulation, tierOf, type IndicatorStats } from "./scoring";
 import type { Day, Finding, WorkbookModel } from "./types";
 import { readTable, textHas, type ReadTable } from "./validate";
@@ -141,7 +141,7 @@ export function runPipeline(model: WorkbookModel, asOfInput: string | number | D
   const findings: Finding[] = [];
 
   // ── 1. tables ──
-  const found = model.sheets.flatMap((s) => findTables(s));
+  const found = model.sheets.filter((s) => !isOwnedSheet(s.name)).flatMap((s) => findTables(s));
   const byKind = new Map<TableKind, FoundTable[]>();
   for (const t of found) byKind.set(t.kind, [...(byKind.get(t.kind) ?? []), t]);
   const customerTables = byKind.get("customers") ?? [];

@@ -205,6 +205,14 @@ export const TABLE_KINDS = Object.keys(TABLES) as TableKind[];
 /** Headers of the product's own result columns start with this mark; they are never read as user data. */
 export const OWNED_MARK = "◆";
 
+/** Sheets the product writes (review sheets, the findings list): never read as the user's tables. */
+export const REVIEW_SHEET_PREFIX = "CRM复盘-";
+export const FINDINGS_SHEET = "CRM问题清单";
+
+export function isOwnedSheet(name: string): boolean {
+  return name.startsWith(REVIEW_SHEET_PREFIX) || name === FINDINGS_SHEET;
+}
+
 /** A header cell of one of the product's own columns. */
 export function isOwnedHeader(v: CellValue): boolean {
   return typeof v === "string" && v.trimStart().startsWith(OWNED_MARK);

@@ -2,19 +2,12 @@
 // the user's data"): its marked result columns at the right of the customers table, its own sheets, and the
 // conditional-format rules it created. Pure data and functions, shared by the exceljs and Office.js adapters.
 import {
-  CLOSENESS_LABEL, OWNED_MARK, RISK_LABEL, STAGE_LABEL, STAGES, TIER_LABEL, UNDETERMINED, VALUE_TIER_LABEL, WARNING_LABEL,
+  CLOSENESS_LABEL, FINDINGS_SHEET, isOwnedSheet, OWNED_MARK, REVIEW_SHEET_PREFIX, RISK_LABEL, STAGE_LABEL, STAGES, TIER_LABEL, UNDETERMINED, VALUE_TIER_LABEL, WARNING_LABEL,
   type CustomerResult, type PipelineResult, type TableSummary,
 } from "../core";
 
-export { OWNED_MARK };
-
-/** Sheets the product creates and replaces: the review sheets and the findings list. */
-export const REVIEW_SHEET_PREFIX = "CRM复盘-";
-export const FINDINGS_SHEET = "CRM问题清单";
-
-export function isOwnedSheet(name: string): boolean {
-  return name.startsWith(REVIEW_SHEET_PREFIX) || name === FINDINGS_SHEET;
-}
+// The owned sheet names live in the engine, which must not read them as user tables.
+export { OWNED_MARK, REVIEW_SHEET_PREFIX, FINDINGS_SHEET, isOwnedSheet };
 
 /** Marks the product's conditional-format formulas (N("…") is 0, so the rule's meaning is unchanged). */
 export const OWNED_RULE_MARK = 'N("CRM◆")=0';
