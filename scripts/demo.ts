@@ -1,5 +1,7 @@
-// `npm run demo`: generate the sample CRM workbook, run the engine and the review on it, print a short
-// bilingual summary and write the pipeline report to assets/sample-report.json.
+// `npm run demo`: generate a realistic sample CRM workbook as a real .xlsx (assets/sample-customers.xlsx), run
+// validate → apply → review on it exactly as `crm` does, write the result workbook
+// (assets/sample-customers-result.xlsx) and the report (assets/sample-report.json), and print a short
+// bilingual summary.
 //   npm run demo -- [--customers 400] [--seed 20241126] [--as-of 2024-11-26] [--clean]
 // Colours only when stdout is a terminal (and NO_COLOR is not set). Text from the workbook is printed through
 // safeText, so a full phone number never reaches the console.
@@ -9,7 +11,11 @@ import {
   buildReview, runPipeline, safeText, STAGE_LABEL, STAGES, TABLES, TIER_LABEL, VALUE_TIER_LABEL, UNDETERMINED,
   type Finding, type PipelineResult, type ReviewData, type Severity,
 } from "../src/core";
+import { reportOf } from "../src/node/cli";
+import { ExcelJsBook } from "../src/node/exceljs-book";
+import { writeModelXlsx } from "../src/node/model-xlsx";
 import { generateSample, SAMPLE_DEFAULTS } from "../src/node/sample";
+import { BookError, readBook, writeBookAtomic } from "../src/node/xlsx";
 
 // ── options ──
 function option(name: string): string | undefined {
@@ -64,15 +70,36 @@ function table(rows: { label: string; en: string; count: number }[], colour: (la
   }
 }
 
-// ── run ──
-const t0 = performance.now();
-const sample = generateSample({ customers, seed, asOf, mistakes });
-const t1 = performance.now();
-const result = runPipeline(sample.model, asOf);
-const t2 = performance.now();
-const review = buildReview(result);
-const t3 = performance.now();
+// ── run: the same path as `crm validate` → `crm apply` → `crm review`, on a real .xlsx file ──
+const assets = resolve(__dirname, "..", "assets");
+mkdirSync(assets, { recursive: true });
+const inputPath = join(assets, "sample-customers.xlsx");
+const outputPath = join(assets, "sample-customers-result.xlsx");
 
+async function runDemo() {
+  const t0 = performance.now();
+  const sample = generateSample({ customers, seed, asOf, mistakes });
+  await writeModelXlsx(sample.model, inputPath, { listObjects: { 订单: "订单表" } });
+  const t1 = performance.now();
+  const book = await readBook(inputPath);
+  const t2 = performance.now();
+  const result = runPipeline(book.model, asOf);
+  const review = buildReview(result);
+  const t3 = performance.now();
+  const port = new ExcelJsBook(book.workbook);
+  await port.applyResults(result);
+  await port.writeReview(review);
+  await writeBookAtomic(book.workbook, outputPath);
+  const t4 = performance.now();
+  return { sample, result, review, times: { generate: t1 - t0, read: t2 - t1, engine: t3 - t2, write: t4 - t3 } };
+}
+
+runDemo().then(report, (e) => {
+  process.stderr.write(`demo: ${e instanceof BookError ? e.line("zh") : String(e?.stack ?? e)}\n`);
+  process.exit(2);
+});
+
+function report({ sample, result, review, times }: Awaited<ReturnType<typeof runDemo>>): void {
 const rowsOf = (name: string) => Math.max(0, (sample.model.sheets.find((s) => s.name === name)?.cells.length ?? 1) - 1);
 console.log(bold(`CRM Workbench 示例演示`) + dim(" · sample demo"));
 console.log(
@@ -125,14 +152,27 @@ console.log(
 console.log(`  执行计划 ${dim("execution plan")} ${review.plan.done}/${review.plan.tasks} 完成 ${dim("done")} (${pct(review.plan.completionRate)}) · 逾期 ${dim("overdue")} ${review.plan.overdue}`);
 
 // ── report ──
-const reportPath = resolve(__dirname, "..", "assets", "sample-report.json");
-mkdirSync(join(reportPath, ".."), { recursive: true });
-const json = JSON.stringify(reportOf(result, review), null, 2);
+const reportPath = join(assets, "sample-report.json");
+const json = JSON.stringify({ ...reportOf(result), review }, null, 2);
 writeFileSync(reportPath, json + "\n", "utf8");
+const rel = (p: string) => relative(process.cwd(), p) || p;
 
 heading("耗时", "Timing");
-console.log(`  生成示例 ${dim("generate")} ${ms(t1 - t0)} · 引擎 ${dim("engine runPipeline")} ${bold(ms(t2 - t1))} · 复盘 ${dim("buildReview")} ${ms(t3 - t2)}`);
-console.log(`\n${green("✔")} 报告已写入 ${dim("report written to")} ${bold(relative(process.cwd(), reportPath) || reportPath)} ${dim(`(${(json.length / 1024).toFixed(0)} KB)`)}`);
+console.log(
+  `  生成并写入示例 ${dim("generate + write .xlsx")} ${ms(times.generate)} · 读取 ${dim("read")} ${ms(times.read)} · ` +
+    `引擎 ${dim("engine + review")} ${bold(ms(times.engine))} · 写入结果 ${dim("apply + review sheets + save")} ${ms(times.write)}`,
+);
+heading("文件", "Files");
+const fileLine = (mark: string, zh: string, en: string, path: string, note: string) =>
+  console.log(`  ${mark} ${zh} ${dim(en)}${" ".repeat(Math.max(1, 28 - width(zh) - 1 - width(en)))}${bold(path)}  ${dim(note)}`);
+fileLine(" ", "示例工作簿", "sample workbook", rel(inputPath), "输入 input");
+fileLine(green("✔"), "结果工作簿", "result workbook", rel(outputPath), "◆ 结果列 result columns · CRM问题清单 findings · CRM复盘-… review sheets");
+fileLine(" ", "报告", "report", rel(reportPath), `${(json.length / 1024).toFixed(0)} KB`);
+heading("自己试试", "Try it yourself");
+console.log(`  npx crm validate ${rel(inputPath)} --as-of ${asOf}`);
+console.log(`  npx crm apply ${rel(inputPath)} --out my-result.xlsx --as-of ${asOf} --report my-report.json`);
+console.log(`  npx crm review ${rel(inputPath)} --json --as-of ${asOf}`);
+}
 
 // ── helpers ──
 function ms(x: number): string {
@@ -160,37 +200,4 @@ function printFindings(findings: Finding[], res: PipelineResult): void {
 function printChurnReasons(r: ReviewData): void {
   const top = r.churnReasonsTop3;
   console.log(`  ${padEnd("TOP 3 流失原因", 22)} ${top.length ? top.map((x, i) => `${i + 1}. ${safeText(x.reason)} ${dim(`×${x.count}`)}`).join("  ") : dim("—")}  ${dim("top churn reasons")}`);
-}
-
-/** The `crm apply --report` shape of DOMAIN.md section 10, plus the summary and the review aggregates. */
-function reportOf(res: PipelineResult, r: ReviewData) {
-  return {
-    asOf: res.asOf,
-    summary: res.summary,
-    findings: res.findings,
-    customers: res.customers.map((c) => ({
-      id: c.id,
-      name: safeText(c.name),
-      sheet: c.sheet,
-      row: c.row,
-      stage: c.stage,
-      stageRule: c.stageRule,
-      missingFacts: c.missingFacts,
-      coopStage: c.coopStage,
-      score: c.score,
-      scoreParts: c.scoreParts,
-      tier: c.tier,
-      valueTier: c.valueTier,
-      closeness: c.closeness,
-      tags: c.tags,
-      riskLevel: c.riskLevel,
-      grade: c.grade,
-      rfm: c.rfm && { r: c.rfm.r, f: c.rfm.f, m: c.rfm.m, recencyDays: c.rfm.recencyDays, frequency: c.rfm.frequency, monetary: c.rfm.monetary, segment: c.rfm.segment },
-      quadrant: c.quadrant,
-      nextFollowUp: c.nextFollowUp,
-      overdue: c.overdue,
-      warnings: c.warnings,
-    })),
-    review: r,
-  };
 }

@@ -311,7 +311,8 @@ const PROGRESS_BYTES = 400_000;
 // ── the commands ──
 
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
-  let lang: Lang = "zh";
+  // From the environment until --lang is read, so an argument error is already in the user's language.
+  let lang: Lang = pickLang(undefined, io.env);
   const say = (zh: string, en: string) => (lang === "zh" ? zh : en);
   try {
     const args = parseArgs(argv);

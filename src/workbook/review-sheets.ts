@@ -1,6 +1,6 @@
 // The review sheets 复盘 (DOMAIN.md section 8) as plain layouts: titled tables of labels and numbers that each
 // adapter renders its own way (formatted tables from the command line; PivotTables and charts in Excel).
-import { formatDay, STAGE_LABEL, STAGES, UNDETERMINED, VALUE_TIER_LABEL, type ReviewData } from "../core";
+import { formatDay, STAGE_LABEL, STAGES, TASK_STATUS_LABEL, UNDETERMINED, VALUE_TIER_LABEL, type ReviewData, type TaskStatus } from "../core";
 import { REVIEW_SHEET_PREFIX } from "./owned";
 
 export type ReviewCell = string | number | null;
@@ -94,7 +94,7 @@ export function reviewSheets(r: ReviewData): ReviewSheet[] {
   const planBlock: ReviewBlock = {
     title: "执行计划", titleEn: "Execution plan", header: ["任务 Task", "策略 Strategy", "负责人 Owner", "开始 Start", "截止 Due", "完成 Done on", "状态 Status", "延误 Late"],
     formats: ["text", "text", "text", "date", "date", "date", "text", "text"],
-    rows: p.gantt.map((g) => [g.task, g.strategy, g.owner, g.start, g.due, g.completedOn, g.status, g.late ? "是" : null]),
+    rows: p.gantt.map((g) => [g.task, g.strategy, g.owner, g.start, g.due, g.completedOn, g.status ? (TASK_STATUS_LABEL[g.status as TaskStatus]?.zh ?? g.status) : null, g.late ? "是" : null]),
     note: `完成 ${p.done}/${p.tasks} · 完成率 ${p.completionRate === null ? "—" : (p.completionRate * 100).toFixed(1) + "%"} · 逾期未完成 ${p.overdue}`,
   };
   const plan: ReviewSheet = { ...sheet("执行计划", "执行计划完成情况与甘特图", "Execution plan progress and Gantt view", [planBlock]), gantt: ganttGrid(r) };
