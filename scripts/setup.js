@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+// Makes sure the Debian packages the tests need are installed (`npm run setup`; `npm test` runs it first).
+// Each package is checked by a command it provides on PATH. When everything is there it prints nothing and
+// exits 0 at once. Otherwise it installs the missing packages with apt-get — as root directly, else through
+// passwordless `sudo -n` — and when neither is possible it prints the exact command to run and exits 1.
+// Nothing is downloaded except through apt. Plain Node.js, no dependencies.
+"use strict";
+
+const { spawnSync } = require("child_process");
+const { accessSync, constants, statSync } = require("fs");
+const { delimiter, join } = require("path");
+
+/** Debian package → a command it puts on PATH. Add the task pane's later: chromium, fonts-wqy-zenhei. */
+const REQUIRED = [{ pkg: "libreoffice-calc-nogui", command: "soffice" }];
+
+/** The full path of `command` on PATH (or a path to check directly), or null. */
+function which(command) {
+  const dirs = command.includes("/") ? [""] : (process.env.PATH || "").split(delimiter).filter(Boolean);
+  for (const dir of dirs) {
+    const file = dir ? join(dir, command) : command;
+    try {
+      if (!statSync(file).isFile()) continue;
+      accessSync(file, constants.X_OK);
+      return file;
+    } catch {
+      /* not here */
+    }
+  }
+  return null;
+}
+
+function run(argv) {
+  process.stderr.write(`setup: ${argv.join(" ")}\n`);
+  const r = spawnSync(argv[0], argv.slice(1), { stdio: "inherit" });
+  if (r.error) return 127;
+  return r.status === null ? 1 : r.status;
+}
+
+function main() {
+  const missing = REQUIRED.filter((r) => which(r.command) === null);
+  if (missing.length === 0) return 0;
+
+  const pkgs = missing.map((r) => r.pkg);
+  const what = missing.map((r) => `${r.pkg} (${r.command})`).join(", ");
+  const install = ["apt-get", "install", "-y", "--no-install-recommends", ...pkgs];
+  const env = ["env", "DEBIAN_FRONTEND=noninteractive"];
+  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+  const hasSudo = which("sudo") !== null;
+  const manual = hasSudo
+    ? `sudo apt-get update && sudo ${env.join(" ")} ${install.join(" ")}`
+    : `su -c '${["apt-get", "update"].join(" ")} && ${env.join(" ")} ${install.join(" ")}'`;
+
+  if (which("apt-get") === null) {
+    process.stderr.write(`setup: missing ${what}, and apt-get is not available (not Debian?); install them with your system's package manager, then re-run npm test\n`);
+    return 1;
+  }
+  let prefix;
+  if (isRoot) prefix = [];
+  else if (hasSudo && spawnSync("sudo", ["-n", "true"], { stdio: "ignore" }).status === 0) prefix = ["sudo", "-n"];
+  else {
+    process.stderr.write(`setup: missing ${what}; install with: ${manual}\n`);
+    return 1;
+  }
+
+  process.stderr.write(`setup: installing ${pkgs.join(" ")} with apt-get\n`);
+  let status = run([...prefix, "apt-get", "update"]);
+  if (status === 0) status = run([...prefix, ...env, ...install]);
+  if (status !== 0) {
+    process.stderr.write(`setup: apt-get failed (exit ${status}); ${what} still missing; install with: ${manual}\n`);
+    return 1;
+  }
+  const still = REQUIRED.filter((r) => which(r.command) === null);
+  if (still.length > 0) {
+    process.stderr.write(`setup: apt-get installed ${pkgs.join(" ")} but ${still.map((r) => r.command).join(", ")} is still not on PATH (${process.env.PATH || ""})\n`);
+    return 1;
+  }
+  return 0;
+}
+
+process.exitCode = main();
