@@ -8,6 +8,7 @@ import {
 } from "../core";
 import { ExcelJsBook } from "./exceljs-book";
 import { BookError, readBook, writeBookAtomic, type LoadedBook } from "./xlsx";
+import { partsExceljsDrops } from "./zip";
 
 export type Lang = "zh" | "en";
 
@@ -376,6 +377,18 @@ async function run(args: Args, asOf: string, lang: Lang, io: CliIO): Promise<num
 
   const progress = new Progress(io, args.progress && io.stderrTTY && !args.json);
   const book = await loadWithProgress(input, progress, say);
+  if (writes) {
+    // Parts exceljs cannot carry over: never write over the user's file without them; warn for a copy.
+    const dropped = partsExceljsDrops(input);
+    if (dropped.length > 0) {
+      const listZh = dropped.map((d) => `${d.zh} ${d.count} 个`).join("、");
+      const listEn = dropped.map((d) => `${d.count} ${d.en}`).join(", ");
+      if (args.inPlace) {
+        throw new BookError(input, `含有${listZh}，写回原文件会丢失它们；未做任何修改，请改用 --out 写入新文件`, `has ${listEn}, which would be lost by writing over it; nothing was changed, use --out to write a new file`);
+      }
+      io.stderr(`crm: ${say(`注意：输出文件不包含原工作簿中的${listZh}（原文件未改动）`, `note: the output does not include the input's ${listEn} (the input is unchanged)`)}\n`);
+    }
+  }
   progress.step(say("计算中", "computing"));
   const result = runPipeline(book.model, asOf);
   const hasCustomers = result.tables.some((t) => t.kind === "customers" && t.used);

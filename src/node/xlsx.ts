@@ -145,9 +145,41 @@ function tableRange(t: ExcelJS.Table): { name: string; range: string } | null {
   return { name: m.name, range: ref };
 }
 
+/**
+ * exceljs splits every validation range into single cells when it reads a file and, when it writes them back,
+ * joins them into overlapping ranges (exceljs issue 2820), which other readers drop. Joins them again here:
+ * per column, runs of consecutive rows with the same rule become one range.
+ */
+export function compactValidations(workbook: ExcelJS.Workbook): void {
+  for (const ws of workbook.worksheets) {
+    const model = (ws as unknown as { dataValidations: { model: Record<string, unknown> } }).dataValidations.model;
+    const groups = new Map<string, { col: string; rule: unknown; rows: number[] }>();
+    for (const [address, rule] of Object.entries(model)) {
+      const m = /^([A-Z]+)(\d+)$/.exec(address);
+      if (!m) continue; // a range added in this run: written as it is
+      delete model[address];
+      if (rule === undefined) continue;
+      const key = `${m[1]}|${JSON.stringify(rule)}`;
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { col: m[1], rule, rows: [] }));
+      g.rows.push(Number(m[2]));
+    }
+    for (const g of groups.values()) {
+      g.rows.sort((a, b) => a - b);
+      for (let i = 0; i < g.rows.length; ) {
+        let j = i;
+        while (j + 1 < g.rows.length && g.rows[j + 1] === g.rows[j] + 1) j++;
+        model[i === j ? `${g.col}${g.rows[i]}` : `${g.col}${g.rows[i]}:${g.col}${g.rows[j]}`] = g.rule;
+        i = j + 1;
+      }
+    }
+  }
+}
+
 /** Writes the workbook to a temporary file beside `out`, then renames it into place. */
 export async function writeBookAtomic(workbook: ExcelJS.Workbook, out: string): Promise<void> {
   const tmp = join(dirname(out), `.${basename(out)}.${process.pid}.tmp`);
+  compactValidations(workbook);
   try {
     await workbook.xlsx.writeFile(tmp);
     renameSync(tmp, out);

@@ -1,14 +1,16 @@
 // Round trips through real .xlsx files: the reader on messy hand-built books, every finding code with its
 // address, no user cell changed by apply / review / mask, idempotence, formula injection, the 1904 system.
 import ExcelJS from "exceljs";
-import { mkdtempSync } from "fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
+import JSZip from "jszip";
 import { tmpdir } from "os";
 import { join } from "path";
-import { isOwnedHeader, runPipeline, type PipelineResult } from "../../src/core";
+import { isOwnedHeader, parseRange, runPipeline, type PipelineResult } from "../../src/core";
 import { main, type CliIO } from "../../src/node/cli";
 import { writeModelXlsx } from "../../src/node/model-xlsx";
 import { generateSample } from "../../src/node/sample";
 import { readBook } from "../../src/node/xlsx";
+import { readZipEntry, zipEntries } from "../../src/node/zip";
 import { FINDINGS_SHEET, OWNED_COLUMNS, REVIEW_SHEET_PREFIX } from "../../src/workbook/owned";
 import { AS_OF, CUSTOMERS, EXPECTED, INJECTIONS, messyWorkbook } from "./messy-book";
 import { conditionalFormats, dataValidations, ownedColumns, readXlsx, snapshot } from "./snapshot";
@@ -178,6 +180,55 @@ describe("review replaces only its own sheets", () => {
     for (let r = 6; r <= 12; r++) counts[String(ws.getCell(r, 1).value)] = Number(ws.getCell(r, 2).value);
     // By hand from the messy book: C001 成交; C002 and C006 流失; C003, C003′, C004, C005 潜在.
     expect(counts).toEqual({ 潜在客户: 4, 意向客户: 0, 成交客户: 1, 稳定客户: 0, 流失风险客户: 0, 流失客户: 2, undetermined: 0 });
+  });
+});
+
+test("validation lists never overlap after a book passes through the command line twice (exceljs issue 2820)", async () => {
+  for (const file of ["messy-review.xlsx", "messy-review2.xlsx"]) {
+    const names = zipEntries(f(file))!.map((e) => e.name).filter((n) => /^xl\/worksheets\/sheet\d+\.xml$/.test(n));
+    let ranges = 0;
+    for (const name of names) {
+      const xml = readZipEntry(f(file), name)!.toString("utf8");
+      const seen = new Map<string, string>();
+      for (const m of xml.matchAll(/<dataValidation [^>]*sqref="([^"]+)"/g)) {
+        for (const ref of m[1].split(" ")) {
+          ranges++;
+          const rg = parseRange(ref)!;
+          for (let r = rg.top; r <= rg.bottom; r++)
+            for (let c = rg.left; c <= rg.right; c++) {
+              const cell = `${c},${r}`;
+              expect([name, seen.get(cell)]).toEqual([name, undefined]);
+              seen.set(cell, ref);
+            }
+        }
+      }
+    }
+    // The user's 满意度 rule plus our five list columns, each one range.
+    expect(ranges).toBe(6);
+  }
+});
+
+describe("parts exceljs cannot carry over (charts, PivotTables, macros)", () => {
+  test("--in-place refuses and changes nothing; --out writes the copy and says what it leaves out", async () => {
+    const zip = await JSZip.loadAsync(readFileSync(f("messy.xlsx")));
+    zip.file("xl/charts/chart1.xml", "<c:chartSpace/>");
+    zip.file("xl/charts/chart2.xml", "<c:chartSpace/>");
+    zip.file("xl/pivotTables/pivotTable1.xml", "<pivotTableDefinition/>");
+    writeFileSync(f("charts.xlsx"), await zip.generateAsync({ type: "nodebuffer" }));
+    const before = readFileSync(f("charts.xlsx"));
+
+    const io = quietIO();
+    expect(await main(["apply", f("charts.xlsx"), "--in-place", "--as-of", AS_OF], io)).toBe(2);
+    expect(io.err.trim().split("\n")).toHaveLength(1);
+    expect(io.err).toContain("图表 2 个、数据透视表 1 个");
+    expect(readFileSync(f("charts.xlsx")).equals(before)).toBe(true);
+    expect(existsSync(f("charts.bak.xlsx"))).toBe(false);
+
+    const io2 = quietIO();
+    io2.env = { LANG: "en_US.UTF-8" };
+    expect(await main(["apply", f("charts.xlsx"), "--out", f("charts-out.xlsx"), "--as-of", AS_OF], io2)).toBe(1);
+    expect(io2.err).toContain("2 charts, 1 PivotTables");
+    expect(existsSync(f("charts-out.xlsx"))).toBe(true);
   });
 });
 
