@@ -1,7 +1,7 @@
 // Round trips through real .xlsx files: the reader on messy hand-built books, every finding code with its
 // address, no user cell changed by apply / review / mask, idempotence, formula injection, the 1904 system.
 import ExcelJS from "exceljs";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "fs";
 import JSZip from "jszip";
 import { tmpdir } from "os";
 import { join } from "path";
@@ -229,6 +229,27 @@ describe("parts exceljs cannot carry over (charts, PivotTables, macros)", () => 
     expect(await main(["apply", f("charts.xlsx"), "--out", f("charts-out.xlsx"), "--as-of", AS_OF], io2)).toBe(1);
     expect(io2.err).toContain("2 charts, 1 PivotTables");
     expect(existsSync(f("charts-out.xlsx"))).toBe(true);
+  });
+});
+
+describe("progress on stderr", () => {
+  test("a bar for a big book on a terminal; none with --json or when stderr is not a terminal", async () => {
+    const sample = generateSample({ customers: 600, asOf: "2024-11-26" });
+    await writeModelXlsx(sample.model, f("big.xlsx"));
+    expect(statSync(f("big.xlsx")).size).toBeGreaterThan(400_000); // the threshold: a few thousand rows
+    const tty = quietIO("2024-11-26");
+    tty.stderrTTY = true;
+    await main(["validate", f("big.xlsx")], tty);
+    expect(tty.err).toMatch(/读取 \[█+░*\] +\d+%/);
+    expect(tty.err).toContain("100%");
+    expect(tty.out).not.toContain("█"); // stdout stays clean for pipes
+    const json = quietIO("2024-11-26");
+    json.stderrTTY = true;
+    await main(["validate", f("big.xlsx"), "--json"], json);
+    expect(json.err).toBe("");
+    const pipe = quietIO("2024-11-26");
+    await main(["validate", f("big.xlsx")], pipe);
+    expect(pipe.err).toBe("");
   });
 });
 
