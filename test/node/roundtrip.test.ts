@@ -91,6 +91,29 @@ describe("reading real workbooks", () => {
 });
 
 describe("apply writes only what the product owns", () => {
+  test("a table that starts anywhere (D6, below notes, beside a user's own block) gets its columns right after its last column", async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet("Sheet1");
+    ws.getCell("A1").value = "说明：本表每周五更新";
+    ws.getCell("A6").value = "区域";
+    ws.getCell("A7").value = "华东";
+    ws.getRow(6).getCell(4).value = "客户编号";
+    ["客户名称", "联系人", "首次触达时间"].forEach((h, i) => (ws.getRow(6).getCell(5 + i).value = h));
+    ws.getRow(7).values = ["华东", undefined, undefined, "K1", "甲公司", "王经理", "2024-03-01"] as ExcelJS.CellValue[];
+    ws.getRow(8).values = [undefined, undefined, undefined, "K2", "乙公司", "李经理", "2024-04-01"] as ExcelJS.CellValue[];
+    await wb.xlsx.writeFile(f("anywhere.xlsx"));
+    await crm("apply", f("anywhere.xlsx"), "--out", f("anywhere-out.xlsx"), "--as-of", AS_OF);
+    const out = (await readXlsx(f("anywhere-out.xlsx"))).getWorksheet("Sheet1")!;
+    expect([...ownedColumns(out)]).toEqual(OWNED_COLUMNS.map((_, i) => 8 + i)); // G is the last user column
+    // Placement is the point here: each row's stage is the engine's for that row.
+    const res = runPipeline((await readBook(f("anywhere.xlsx"))).model, AS_OF);
+    expect(res.customers.map((c) => [c.id, c.row])).toEqual([["K1", 7], ["K2", 8]]);
+    expect([out.getCell("H7").value, out.getCell("H8").value]).toEqual(res.customers.map((c) => c.stage));
+    expect(out.getCell("G7").value).toBe("2024-03-01");
+    expect(out.getCell("A7").value).toBe("华东");
+    expect(out.getCell("H5").value).toBeNull();
+  });
+
   test("every user cell, style, merge, validation, rule, table and name is unchanged (messy book)", async () => {
     expect(await crm("apply", f("messy.xlsx"), "--out", f("messy-applied.xlsx"), "--as-of", AS_OF)).toBe(1);
     const before = await readXlsx(f("messy.xlsx"));
