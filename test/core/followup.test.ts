@@ -157,6 +157,12 @@ describe("classification", () => {
     expect(c.grade).toBe("A");
   });
 
+  test("risk level: 高 for a churned customer (no contact for over 90 days)", () => {
+    const c = only(run({ 客户: [[...CUSTOMER_HEADER, "最近下单时间"], customer("C1", [ago(200)])] }));
+    expect(c.stage).toBe("流失客户");
+    expect(c.riskLevel).toBe("高");
+  });
+
   test("risk level: 中 for 待激活 or the 观察 tier, 低 otherwise", () => {
     const res = run({ 客户: [[...CUSTOMER_HEADER, "近6个月消费金额(元)", "最近互动时间", "客户等级(A/B/C)"], customer("C1", [10000, ago(2), "C"]), customer("C2", [0, ago(2), "C"])] });
     expect(res.customers[0].riskLevel).toBe("低");

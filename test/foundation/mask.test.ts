@@ -43,12 +43,3 @@ describe("maskPhones", () => {
     expect(hasFullPhone("138****5678")).toBe(false);
   });
 });
-
-describe("CRM.MASKPHONE", () => {
-  test("masks text and returns non-text input unchanged", () => {
-    expect(maskPhone("+86 138-1234-5678")).toBe("138****5678");
-    expect(maskPhone(13812345678)).toBe(13812345678);
-    expect(maskPhone(true)).toBe(true);
-    expect(maskPhone(null)).toBe(null);
-  });
-});
