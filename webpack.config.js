@@ -12,6 +12,8 @@
 //   functions.js           custom functions, self-contained (manifest CustomFunctions Script)
 //   functions.json         custom-functions metadata generated from JSDoc in src/functions/functions.ts
 //                          (a metadata error is a compilation error: the build fails)
+//   functions-zh-cn.json   the same with Chinese names and help (src/functions/functions.zh-cn.json);
+//                          a missing translation fails the build too
 //   office-js/             Office.js copied from node_modules/@microsoft/office-js/dist (no CDN)
 //   assets/                icons
 //   manifest.xml
@@ -22,7 +24,34 @@ const CopyWebpackPlugin = require("copy-webpack-plugin");
 const CustomFunctionsMetadataPlugin = require("custom-functions-metadata-plugin");
 const HtmlWebpackPlugin = require("html-webpack-plugin");
 
+const { localizeMetadata } = require("./src/functions/localize-metadata");
+
 const DEV_PORT = 3000;
+
+/**
+ * Emits functions-zh-cn.json (Chinese function names and help, manifest Override Locale="zh-CN") from the
+ * functions.json CustomFunctionsMetadataPlugin generated and src/functions/functions.zh-cn.json. A missing
+ * translation fails the build like a metadata error does.
+ */
+class LocalizedFunctionsMetadataPlugin {
+  constructor(options) {
+    this.options = options;
+  }
+  apply(compiler) {
+    const { webpack } = compiler;
+    compiler.hooks.thisCompilation.tap("LocalizedFunctionsMetadataPlugin", (compilation) => {
+      compilation.hooks.processAssets.tap({ name: "LocalizedFunctionsMetadataPlugin", stage: webpack.Compilation.PROCESS_ASSETS_STAGE_ADDITIONAL }, () => {
+        const source = compilation.getAsset(this.options.input);
+        if (!source) return; // the metadata plugin has already reported why
+        compilation.fileDependencies.add(path.resolve(this.options.translations));
+        const zh = JSON.parse(fs.readFileSync(this.options.translations, "utf8"));
+        const { metadata, errors } = localizeMetadata(JSON.parse(source.source.source().toString()), zh);
+        for (const e of errors) compilation.errors.push(new webpack.WebpackError(e));
+        compilation.emitAsset(this.options.output, new webpack.sources.RawSource(JSON.stringify(metadata, null, 2)));
+      });
+    });
+  }
+}
 const OFFICE_JS_DIR = path.dirname(require.resolve("@microsoft/office-js/package.json"));
 
 /**
@@ -99,6 +128,11 @@ module.exports = (_env, argv) => {
       new CustomFunctionsMetadataPlugin({
         output: "functions.json",
         input: "./src/functions/functions.ts",
+      }),
+      new LocalizedFunctionsMetadataPlugin({
+        input: "functions.json",
+        output: "functions-zh-cn.json",
+        translations: "./src/functions/functions.zh-cn.json",
       }),
       new HtmlWebpackPlugin({
         filename: "taskpane.html",

@@ -57,7 +57,7 @@ function buildOutputs(): Set<string> {
   for (const plugin of config.plugins) {
     const name = plugin.constructor.name;
     if (name === "HtmlWebpackPlugin") out.add(plugin.userOptions.filename);
-    if (name === "CustomFunctionsMetadataPlugin") out.add(plugin.options.output);
+    if (name === "CustomFunctionsMetadataPlugin" || name === "LocalizedFunctionsMetadataPlugin") out.add(plugin.options.output);
   }
   out.add("manifest.xml");
   return out;
