@@ -283,13 +283,14 @@ export interface HeaderMatch {
 /** The best table kind for a header row, or null when the row is not a header of any known table. */
 export function classifyHeader(header: readonly CellValue[]): HeaderMatch | null {
   let best: HeaderMatch | null = null;
+  const keys = header.map((h) => (isBlank(h) ? null : headerInfo(h).key));
   for (const kind of TABLE_KINDS) {
     const idx = aliasIndex(kind);
     const columns = new Map<string, number>();
     const duplicates: { key: string; offset: number }[] = [];
-    header.forEach((h, i) => {
-      if (isBlank(h)) return;
-      const key = idx.get(headerInfo(h).key);
+    keys.forEach((hk, i) => {
+      if (hk === null) return;
+      const key = idx.get(hk);
       if (key === undefined) return;
       if (columns.has(key)) duplicates.push({ key, offset: i });
       else columns.set(key, i);
@@ -418,14 +419,15 @@ export function findTables(sheet: SheetModel): FoundTable[] {
     });
     const header = row.slice(left, right + 1);
     const rematch = classifyHeader(header) as HeaderMatch;
-    // The table ends before the next header row that follows a blank row.
+    // The table ends before the next header row directly below a blank row (only those rows are tried:
+    // classifying every row after the first blank one would cost a header match per data row).
     let end = r + 1;
-    let sawBlank = false;
+    let prevBlank = false;
     for (; end <= lastRow; end++) {
       const rr = cells[end - originRow] ?? [];
       const blank = !rr.some((v) => !isBlank(v));
-      if (blank) sawBlank = true;
-      else if (sawBlank && classifyHeader(rr.slice(left, right + 1))) break;
+      if (!blank && prevBlank && classifyHeader(rr.slice(left, right + 1))) break;
+      prevBlank = blank;
     }
     found.push({ ...collect(sheet.name, rematch, header, r, originCol + left, originCol + right, end - 1, cell), merged: sheet.merged });
     r = end;
