@@ -83,6 +83,18 @@ describe("element-wise functions take a cell or a range and return the same shap
   });
 });
 
+test("a single cell arrives as a scalar or as a 1×1 range; both give a 1×1 result", () => {
+  const any = (x: unknown) => x as never;
+  expect(tier(any(90))).toEqual([["战略客户"]]);
+  expect(tier([[90]])).toEqual([["战略客户"]]);
+  expect(uscc(any("91310110666007217T"))).toEqual([[true]]);
+  expect(maskPhone(any("13812345678"))).toEqual([["138****5678"]]);
+  expect(valueTier(any("120万"))).toEqual([["战略客户"]]);
+  expect(closeness(any(1))).toEqual([["稳定型"]]);
+  expect(nextFollowUp(any(serial("2024-06-01")), any("A"))).toEqual([[serial("2024-06-08")]]);
+  expect(stage([["C9", "丙", "赵", "2023-01-10", "成交客户", serial("2024-06-01")]], HEAD, D)).toEqual([["成交客户"]]);
+});
+
 describe("AHP", () => {
   // A consistent matrix built from w = (4/7, 2/7, 1/7): a_ij = w_i / w_j, so the weights come back exactly and CR = 0.
   test("returns the weights, then CR, as one spilled column", () => {
