@@ -6,7 +6,13 @@ import { CellError } from "../../src/functions/args";
 import {
   ahpWeights, closeness, maskPhone, nextFollowUp, rfm, risk, score, scoreParts, stage, tags, tier, uscc, valueTier,
 } from "../../src/functions/functions";
+import { mkdtempSync, readFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { main } from "../../src/node/cli";
+import { writeModelXlsx } from "../../src/node/model-xlsx";
 import { generateSample } from "../../src/node/sample";
+import { readBook } from "../../src/node/xlsx";
 
 const serial = (ymd: string) => serialFromDay(toDay(ymd));
 const D = serial("2024-06-30");
@@ -194,6 +200,25 @@ describe("RFM", () => {
     expect(thrown(() => rfm([["A"]], [["A"], ["B"]], [[D]], [[1], [2]], D)).message).toContain("orderDates");
     expect(thrown(() => rfm([["A"]], [["A"]], [["去年"]], [[1]], D)).message).toContain("orderDates");
     expect(thrown(() => rfm([["A"]], [["A"]], [[D]], [["很多"]], D)).message).toContain("orderAmounts");
+  });
+});
+
+describe("CRM.STAGE on a real .xlsx equals `crm apply --report` for the same book and as-of date", () => {
+  test("row by row, with the values Excel passes (dates as serial numbers)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "crm-fn-"));
+    const file = join(dir, "book.xlsx");
+    await writeModelXlsx(generateSample({ customers: 300, asOf: "2024-11-26" }).model, file, { listObjects: { 订单: "订单表" } });
+    const io = { stdout: () => undefined, stderr: () => undefined, stdoutTTY: false, stderrTTY: false, env: {}, today: () => "2024-11-26" };
+    expect(await main(["apply", file, "--out", join(dir, "out.xlsx"), "--report", join(dir, "report.json"), "--as-of", "2024-11-26"], io)).toBe(1);
+    const report = JSON.parse(readFileSync(join(dir, "report.json"), "utf8")) as { customers: { id: string; row: number; stage: string }[] };
+
+    // What Excel hands a custom function: raw values, dates as 1900-system serials, no Date objects.
+    const book = await readBook(file);
+    const excel = (name: string) => book.model.sheets.find((x) => x.name === name)!.cells.map((r) => r.map((v) => (v instanceof Date ? serialFromDay(toDay(v)) + (v.getTime() % 86_400_000) / 86_400_000 : v)));
+    const cust = excel("客户");
+    const out = stage(cust.slice(3), [cust[2]], serial("2024-11-26"), excel("维护记录"), excel("订单"), excel("CRM规则"));
+    expect(report.customers).toHaveLength(300);
+    for (const c of report.customers) expect([c.id, out[c.row - 4][0]]).toEqual([c.id, c.stage]);
   });
 });
 
