@@ -1,0 +1,105 @@
+// The contract between the task pane / ribbon commands and the Office.js adapter: what each user action
+// takes and returns. Components and commands call these actions; only src/excel talks to Office.js.
+import type { Finding, TableSummary } from "../core";
+
+export interface Progress {
+  phase: "read" | "compute" | "write";
+  /** Rows (or chunks) done and the total, for a progress bar. */
+  done: number;
+  total: number;
+}
+
+export interface RunOptions {
+  /** The as-of date `YYYY-MM-DD`; default today in the user's calendar. */
+  asOf?: string;
+  onProgress?: (p: Progress) => void;
+  /** Cancels before anything is written (reading and computing can be cancelled; writing is not interrupted). */
+  signal?: AbortSignal;
+  /** Rows per write request (default 5,000) so no request exceeds Excel on the web's ~5 MB payload limit. */
+  chunkRows?: number;
+}
+
+export interface ValidateOutcome {
+  asOf: string;
+  summary: { rows: number; errors: number; warnings: number; infos: number };
+  findings: Finding[];
+  tables: TableSummary[];
+  /** Cells with a full phone number and what they become when masked (the preview of "mask"). */
+  phones: { address: string; masked: string }[];
+}
+
+export interface ApplyOutcome {
+  asOf: string;
+  customers: number;
+  /** Address of the owned result columns block, e.g. `客户!Q3:Z403`. */
+  range: string;
+  findings: number;
+}
+
+export interface HighlightOutcome {
+  asOf: string;
+  /** Conditional-format rules written (the product's own; earlier ones replaced). */
+  rules: number;
+  atRisk: number;
+  churned: number;
+  overdue: number;
+}
+
+export interface ReviewOutcome {
+  asOf: string;
+  sheets: string[];
+  pivotTables: number;
+  charts: number;
+  /** The host lacks ExcelApi 1.8: plain tables instead of PivotTables and charts. */
+  fallback: boolean;
+}
+
+export interface MaskOutcome {
+  cells: number;
+  numbers: number;
+}
+
+export interface RuleRow {
+  key: string;
+  value: string;
+  defaultValue: string;
+  labelZh: string;
+  labelEn: string;
+  /** Why the workbook's value is not used, when it is refused. */
+  problemZh?: string;
+  problemEn?: string;
+}
+
+export interface RulesView {
+  /** The CRM规则 sheet exists in the workbook (else the defaults are shown and editing creates it). */
+  sheetExists: boolean;
+  rows: RuleRow[];
+}
+
+/** Why an action stopped, for one clear message in the pane. */
+export type ActionErrorKind = "noCustomers" | "changed" | "cancelled" | "payload" | "office";
+
+export class ActionError extends Error {
+  constructor(
+    readonly kind: ActionErrorKind,
+    readonly zh: string,
+    readonly en: string,
+  ) {
+    super(en);
+  }
+}
+
+/** Everything the pane and the ribbon can do to the open workbook. */
+export interface CrmActions {
+  validate(o?: RunOptions): Promise<ValidateOutcome>;
+  applyTags(o?: RunOptions): Promise<ApplyOutcome>;
+  highlightRisk(o?: RunOptions): Promise<HighlightOutcome>;
+  clearHighlights(): Promise<{ removed: number }>;
+  buildReview(o?: RunOptions): Promise<ReviewOutcome>;
+  maskPhones(o?: RunOptions): Promise<MaskOutcome>;
+  /** Activates the sheet and selects the cell of a finding (`Sheet!B7`). */
+  selectCell(address: string): Promise<void>;
+  readRules(): Promise<RulesView>;
+  /** Writes one rule's value into CRM规则 (creating the sheet with every default when missing). */
+  writeRule(key: string, value: string): Promise<RulesView>;
+}
