@@ -39,7 +39,13 @@ export class ExcelJsBook implements WorkbookPort {
       const ws = this.workbook.getWorksheet(table.sheet);
       if (ws) {
         const header = rowValues(ws, table.headerRow);
-        const layout = ownedLayout(result, header);
+        const layout = ownedLayout(result, header, (col) => {
+          for (let r = table.headerRow; r <= table.lastRow; r++) {
+            const v = plainValue(ws.findCell(r, col)?.value ?? null);
+            if (v !== null && v !== "") return true;
+          }
+          return false;
+        });
         if (layout) {
           this.writeOwnedColumns(ws, layout, ownedValues(result, layout));
           this.writeValidations(ws, layout);

@@ -61,10 +61,12 @@ export interface OwnedLayout {
 
 /**
  * Places the owned columns: where the header row already holds them (a re-run), in the same columns;
- * otherwise directly right of the user's table. `headerRow` is the table's header row as read from the sheet
- * (sheet column c at index c - 1).
+ * otherwise right of the user's table, at the first run of columns that are empty over the table's rows
+ * (directly adjacent unless the user keeps something there: a note beside the table is never overwritten).
+ * `headerRow` is the table's header row as read from the sheet (sheet column c at index c - 1);
+ * `hasData(col)` tells whether a column holds anything from the header row to the table's last row.
  */
-export function ownedLayout(result: PipelineResult, headerRow: readonly unknown[]): OwnedLayout | null {
+export function ownedLayout(result: PipelineResult, headerRow: readonly unknown[], hasData: (col: number) => boolean = () => false): OwnedLayout | null {
   const table = result.tables.find((t) => t.kind === "customers" && t.used);
   if (!table) return null;
   const existing = new Map<string, number>();
@@ -74,7 +76,15 @@ export function ownedLayout(result: PipelineResult, headerRow: readonly unknown[
     if (def && i + 1 > table.lastCol && !existing.has(def.key)) existing.set(def.key, i + 1);
   });
   const columns: Record<string, number> = {};
+  const missing = OWNED_COLUMNS.filter((c) => !existing.has(c.key));
   let next = Math.max(table.lastCol, ...existing.values()) + 1;
+  const free = (c: number) => !hasData(c) || [...existing.values()].includes(c);
+  for (let tries = 0; missing.length > 0 && tries < 16_384; tries++) {
+    let ok = true;
+    for (let k = 0; k < missing.length; k++) if (!free(next + k)) ok = false;
+    if (ok) break;
+    next++;
+  }
   for (const c of OWNED_COLUMNS) columns[c.key] = existing.get(c.key) ?? next++;
   return { table, columns, firstDataRow: table.headerRow + 1, lastDataRow: table.lastRow };
 }

@@ -114,6 +114,23 @@ describe("apply writes only what the product owns", () => {
     expect(out.getCell("H5").value).toBeNull();
   });
 
+  test("a note the user keeps beside the table is never overwritten: the owned columns move past it", async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet("客户");
+    ws.addRow(["客户编号", "客户名称", "联系人", "首次触达时间"]);
+    ws.addRow(["K1", "甲公司", "王经理", "2024-03-01"]);
+    ws.addRow(["K2", "乙公司", "李经理", "2024-04-01"]);
+    ws.getCell("G3").value = "备注：乙公司下月搬迁"; // two columns right of the table, in a data row
+    await wb.xlsx.writeFile(f("note.xlsx"));
+    await crm("apply", f("note.xlsx"), "--out", f("note-out.xlsx"), "--as-of", AS_OF);
+    const out = (await readXlsx(f("note-out.xlsx"))).getWorksheet("客户")!;
+    expect(out.getCell("G3").value).toBe("备注：乙公司下月搬迁");
+    expect([...ownedColumns(out)]).toEqual(OWNED_COLUMNS.map((_, i) => 8 + i)); // H onwards: E..G is not a free run of ten
+    // A re-run keeps them there.
+    await crm("apply", f("note-out.xlsx"), "--out", f("note-out2.xlsx"), "--as-of", AS_OF);
+    expect([...ownedColumns((await readXlsx(f("note-out2.xlsx"))).getWorksheet("客户")!)]).toEqual(OWNED_COLUMNS.map((_, i) => 8 + i));
+  });
+
   test("every user cell, style, merge, validation, rule, table and name is unchanged (messy book)", async () => {
     expect(await crm("apply", f("messy.xlsx"), "--out", f("messy-applied.xlsx"), "--as-of", AS_OF)).toBe(1);
     const before = await readXlsx(f("messy.xlsx"));
