@@ -1,0 +1,250 @@
+// The user's actions on the open workbook — the task pane and the ribbon commands both call these. This is
+// the only place Excel.run appears: one Excel.run per action; read, compute in memory, then write only what
+// the product owns, in chunks. Nothing is written before everything is computed.
+import {
+  buildReview, cellText, columnLetter, columnNumber, maskPhones, quoteSheet, runPipeline, RULE_DEFS, type CellValue, type PipelineResult, type WorkbookModel,
+} from "../core";
+import { FINDINGS_SHEET, looksLikeFormula } from "../workbook/owned";
+import { DEFAULT_CHUNK_ROWS, OfficeBook, splitAddress } from "./office-book";
+import {
+  ActionError, type ApplyOutcome, type CrmActions, type HighlightOutcome, type MaskOutcome, type ReviewOutcome, type RuleRow, type RulesView, type RunOptions, type ValidateOutcome,
+} from "./types";
+
+/** Today in the user's calendar, `YYYY-MM-DD`. */
+export function localToday(): string {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+}
+
+function supports(set: string, version: string): boolean {
+  try {
+    return typeof Office !== "undefined" && Office.context?.requirements?.isSetSupported(set, version) === true;
+  } catch {
+    return false;
+  }
+}
+
+/** Office errors → one message the pane can show. */
+function explain(e: unknown): never {
+  if (e instanceof ActionError) throw e;
+  const code = (e as { code?: string })?.code ?? "";
+  const msg = String((e as Error)?.message ?? e);
+  if (code === "ItemNotFound" || code === "InvalidReference" || code === "InvalidArgument") {
+    throw new ActionError("changed", "工作簿在操作期间被修改（工作表或单元格已不存在），请重新运行", `The workbook changed during the action (${msg}); run it again`);
+  }
+  if (code === "RequestPayloadSizeLimitExceeded") {
+    throw new ActionError("payload", "一次写入的数据超过了 Excel 的上限，请减小每批行数后重试", "A request exceeded Excel's payload limit; retry with fewer rows per chunk");
+  }
+  throw new ActionError("office", `Excel 报告错误：${msg}`, `Excel reported an error: ${msg}`);
+}
+
+async function withBook<T>(o: RunOptions, body: (book: OfficeBook, ctx: Excel.RequestContext) => Promise<T>): Promise<T> {
+  try {
+    return await Excel.run(async (ctx) => body(new OfficeBook(ctx, { chunkRows: o.chunkRows ?? DEFAULT_CHUNK_ROWS, onProgress: o.onProgress, signal: o.signal, pivots: supports("ExcelApi", "1.8") }), ctx));
+  } catch (e) {
+    explain(e);
+  }
+}
+
+async function readAndCompute(book: OfficeBook, o: RunOptions): Promise<{ model: WorkbookModel; result: PipelineResult; asOf: string }> {
+  const model = await book.read();
+  if (o.signal?.aborted) throw new ActionError("cancelled", "已取消，工作簿未做任何修改", "Cancelled; nothing in the workbook was changed");
+  const asOf = o.asOf ?? localToday();
+  o.onProgress?.({ phase: "compute", done: 0, total: 1 });
+  const result = runPipeline(model, asOf);
+  o.onProgress?.({ phase: "compute", done: 1, total: 1 });
+  if (o.signal?.aborted) throw new ActionError("cancelled", "已取消，工作簿未做任何修改", "Cancelled; nothing in the workbook was changed");
+  return { model, result, asOf };
+}
+
+/** The value of `Sheet!B7` in a read model. */
+function cellAt(model: WorkbookModel, address: string): CellValue {
+  const [sheet, ref] = splitAddress(address);
+  const m = /^\$?([A-Z]+)\$?(\d+)$/.exec(ref);
+  const s = model.sheets.find((x) => x.name === sheet);
+  if (!m || !s) return null;
+  return s.cells[Number(m[2]) - (s.originRow ?? 1)]?.[columnNumber(m[1]) - (s.originCol ?? 1)] ?? null;
+}
+
+function requireCustomers(result: PipelineResult): void {
+  if (!result.tables.some((t) => t.kind === "customers" && t.used)) {
+    throw new ActionError("noCustomers", "没有找到客户表（需要带“客户名称”“客户编号”等表头的表格）", "No customers table found (a table with headers such as 客户名称, 客户编号)");
+  }
+}
+
+export function validate(o: RunOptions = {}): Promise<ValidateOutcome> {
+  return withBook(o, async (book) => {
+    const { model, result, asOf } = await readAndCompute(book, o);
+    const phones = [...new Set(result.findings.filter((f) => f.code === "UNMASKED_PHONE").map((f) => f.address))];
+    return {
+      asOf,
+      summary: result.summary,
+      findings: result.findings,
+      tables: result.tables,
+      // The preview shows only the masked text: a full number never reaches the pane.
+      phones: phones.map((address) => ({ address, masked: maskPhones(cellText(cellAt(model, address))).text })),
+    };
+  });
+}
+
+/** The ribbon's 校验: validation without the pane writes the findings sheet and shows it. */
+export function validateToSheet(o: RunOptions = {}): Promise<{ findings: number }> {
+  return withBook(o, async (book, ctx) => {
+    const { result } = await readAndCompute(book, o);
+    await book.writeFindingsSheet(result.findings);
+    ctx.workbook.worksheets.getItem(FINDINGS_SHEET).activate();
+    await ctx.sync();
+    return { findings: result.findings.length };
+  });
+}
+
+export function applyTags(o: RunOptions = {}): Promise<ApplyOutcome> {
+  return withBook(o, async (book) => {
+    const { result, asOf } = await readAndCompute(book, o);
+    requireCustomers(result);
+    const layout = await book.writeOwnedColumns(result);
+    await book.writeFindingsSheet(result.findings);
+    const cols = Object.values(layout.columns);
+    const range = `${quoteSheet(layout.table.sheet)}!${columnLetter(Math.min(...cols))}${layout.table.headerRow}:${columnLetter(Math.max(...cols))}${layout.lastDataRow}`;
+    return { asOf, customers: result.customers.length, range, findings: result.findings.length };
+  });
+}
+
+export function highlightRisk(o: RunOptions = {}): Promise<HighlightOutcome> {
+  return withBook(o, async (book) => {
+    const { result, asOf } = await readAndCompute(book, o);
+    requireCustomers(result);
+    // The rules compare the product's own stage and follow-up columns, so those are written (or refreshed) first.
+    const layout = await book.writeOwnedColumns(result);
+    await book.clearHighlights();
+    const rules = await book.writeHighlights(layout, asOf);
+    const count = (stage: string) => result.customers.filter((c) => c.stage === stage).length;
+    return { asOf, rules, atRisk: count("流失风险客户"), churned: count("流失客户"), overdue: result.customers.filter((c) => c.overdue).length };
+  });
+}
+
+export function clearHighlights(): Promise<{ removed: number }> {
+  return withBook({}, async (book) => ({ removed: await book.clearHighlights() }));
+}
+
+export function buildReviewSheets(o: RunOptions = {}): Promise<ReviewOutcome> {
+  return withBook(o, async (book) => {
+    const { result, asOf } = await readAndCompute(book, o);
+    requireCustomers(result);
+    const review = buildReview(result);
+    const out = await book.writeReview(review, result);
+    return { asOf, sheets: out.sheets, pivotTables: out.pivotTables, charts: out.charts, fallback: !supports("ExcelApi", "1.8") };
+  });
+}
+
+export function maskPhoneNumbers(o: RunOptions = {}): Promise<MaskOutcome> {
+  return withBook(o, async (book) => {
+    const { result } = await readAndCompute(book, o);
+    return book.maskPhones(result);
+  });
+}
+
+export function selectCell(address: string): Promise<void> {
+  return withBook({}, (book) => book.selectCell(address));
+}
+
+// ── rules ──
+
+const RULES_SHEET = "CRM规则";
+
+interface RulesState extends RulesView {
+  ws: Excel.Worksheet | null;
+  /** Where the 参数/值 table is: sheet row of each key, the key and value columns, the last row. */
+  table: { keyCol: number; valueCol: number; lastRow: number; rowOf: Map<string, number> } | null;
+  empty: boolean;
+}
+
+const defaultText = (v: number | number[] | null) => (v === null ? "" : Array.isArray(v) ? v.join(",") : String(v));
+
+async function rulesState(ctx: Excel.RequestContext): Promise<RulesState> {
+  const ws = ctx.workbook.worksheets.getItemOrNullObject(RULES_SHEET);
+  ws.load("name");
+  await ctx.sync();
+  let sheet = { name: RULES_SHEET, cells: [] as (string | number | boolean | null)[][], originRow: 1, originCol: 1 };
+  if (!ws.isNullObject) {
+    const used = ws.getUsedRangeOrNullObject(true).load("values,rowIndex,columnIndex");
+    await ctx.sync();
+    if (!used.isNullObject) {
+      sheet = { name: RULES_SHEET, cells: used.values.map((r) => r.map((v) => (v === "" ? null : (v as string | number | boolean)))), originRow: used.rowIndex + 1, originCol: used.columnIndex + 1 };
+    }
+  }
+  const result = runPipeline({ sheets: [sheet] }, localToday());
+  const t = result.tables.find((x) => x.kind === "rules");
+  const at = (r: number, c: number) => sheet.cells[r - sheet.originRow]?.[c - sheet.originCol] ?? null;
+  let table: RulesState["table"] = null;
+  const valueOf = new Map<string, string>();
+  if (t && t.columns.key && t.columns.value) {
+    const rowOf = new Map<string, number>();
+    for (let r = t.headerRow + 1; r <= t.lastRow; r++) {
+      const key = String(at(r, t.columns.key) ?? "").trim();
+      if (!key || rowOf.has(key.toLowerCase())) continue;
+      rowOf.set(key.toLowerCase(), r);
+      valueOf.set(key.toLowerCase(), String(at(r, t.columns.value) ?? ""));
+    }
+    table = { keyCol: t.columns.key, valueCol: t.columns.value, lastRow: t.lastRow, rowOf };
+  }
+  const problems = result.findings.filter((f) => f.code === "BAD_RULE");
+  const rows: RuleRow[] = RULE_DEFS.map((d) => {
+    const row = table?.rowOf.get(d.key.toLowerCase());
+    const p = row !== undefined ? problems.find((f) => f.row === row) : undefined;
+    return {
+      key: d.key, value: valueOf.get(d.key.toLowerCase()) ?? "", defaultValue: defaultText(d.value), labelZh: d.zh, labelEn: d.en,
+      ...(p ? { problemZh: p.message, problemEn: p.messageEn } : {}),
+    };
+  });
+  return { sheetExists: !ws.isNullObject, rows, ws: ws.isNullObject ? null : ws, table, empty: sheet.cells.length === 0 };
+}
+
+export function readRules(): Promise<RulesView> {
+  return withBook({}, async (_book, ctx) => {
+    const { sheetExists, rows } = await rulesState(ctx);
+    return { sheetExists, rows };
+  });
+}
+
+export function writeRule(key: string, value: string): Promise<RulesView> {
+  return withBook({}, async (_book, ctx) => {
+    if (!RULE_DEFS.some((d) => d.key === key)) throw new ActionError("office", `未知参数 ${key}`, `Unknown rule key ${key}`);
+    const state = await rulesState(ctx);
+    const text = looksLikeFormula(value) ? `'${value}` : value;
+    if (!state.ws || (state.empty && !state.table)) {
+      // The rules sheet with every default, the user's value for this key (the values are the user's to edit).
+      const ws = state.ws ?? ctx.workbook.worksheets.add(RULES_SHEET);
+      const rows = RULE_DEFS.map((d) => [d.key, d.key === key ? text : defaultText(d.value), d.zh]);
+      ws.getRangeByIndexes(0, 0, rows.length + 1, 3).values = [["参数", "值", "说明"], ...rows];
+      ws.getRangeByIndexes(0, 0, 1, 3).format.font.bold = true;
+      ws.getRangeByIndexes(0, 2, 1, 1).format.columnWidth = 320;
+    } else if (!state.table) {
+      throw new ActionError("office", "“CRM规则”工作表中没有“参数/值”表，请添加表头后再编辑", "The CRM规则 sheet has no 参数/值 table; add the header row first");
+    } else {
+      const row = state.table.rowOf.get(key.toLowerCase());
+      if (row !== undefined) state.ws.getRangeByIndexes(row - 1, state.table.valueCol - 1, 1, 1).values = [[text]];
+      else {
+        state.ws.getRangeByIndexes(state.table.lastRow, state.table.keyCol - 1, 1, 1).values = [[key]];
+        state.ws.getRangeByIndexes(state.table.lastRow, state.table.valueCol - 1, 1, 1).values = [[text]];
+      }
+    }
+    await ctx.sync();
+    const { sheetExists, rows } = await rulesState(ctx);
+    return { sheetExists, rows };
+  });
+}
+
+/** The actions the pane and the ribbon use. */
+export const officeActions: CrmActions = {
+  validate,
+  applyTags,
+  highlightRisk,
+  clearHighlights,
+  buildReview: buildReviewSheets,
+  maskPhones: maskPhoneNumbers,
+  selectCell,
+  readRules,
+  writeRule,
+};
+

@@ -1,0 +1,514 @@
+// The Office.js adapter: reads the open workbook into the engine's model and writes the product's own output
+// back, with a handful of sync() round trips: whole ranges read and written in row chunks (default 5,000 rows,
+// so no request exceeds Excel on the web's ~5 MB payload limit), never cell by cell, and never outside what
+// src/workbook/owned.ts says the product owns. It gets its RequestContext from src/excel/actions.ts, the
+// only place Excel.run appears.
+import {
+  columnLetter, maskPhones, serialFromDay, toDay, type CellValue, type Finding, type PipelineResult, type ReviewData, type SheetModel, type WorkbookModel,
+} from "../core";
+import {
+  FINDINGS_SHEET, HIGHLIGHT_RULES, isOwnedRuleFormula, isOwnedSheet, looksLikeFormula, OWNED_COLUMNS, ownedLayout, ownedValues, REVIEW_SHEET_PREFIX,
+  type OwnedLayout, type OwnedValue,
+} from "../workbook/owned";
+import { reviewSheets, type ReviewBlock, type ReviewSheet } from "../workbook/review-sheets";
+import { ActionError, type Progress } from "./types";
+
+export interface BookOptions {
+  chunkRows: number;
+  onProgress?: (p: Progress) => void;
+  signal?: AbortSignal;
+  /** The host supports ExcelApi 1.8 (PivotTables, data validation lists, charts as used here). */
+  pivots: boolean;
+}
+
+export const DEFAULT_CHUNK_ROWS = 5_000;
+/** Cells per read request: a 5,000-row chunk of a 20-column table (about 1–2 MB of JSON). */
+const CELLS_PER_READ = DEFAULT_CHUNK_ROWS * 20;
+
+const ERROR_TEXT = /^#(?:N\/A|VALUE!|REF!|DIV\/0!|NUM!|NAME\?|NULL!|SPILL!|CALC!|FIELD!|BLOCKED!|CONNECT!|BUSY!|UNKNOWN!|GETTING_DATA)$/;
+
+/** A value Office.js returned (errors come as their text) as the engine reads it. */
+export function engineValue(v: unknown): CellValue {
+  if (v === null || v === undefined || v === "") return null;
+  if (typeof v === "string") return ERROR_TEXT.test(v) ? { error: v } : v;
+  if (typeof v === "number" || typeof v === "boolean") return v;
+  return String(v);
+}
+
+/** A value to write: text that Excel would take for a formula gets the apostrophe prefix, so it stays text. */
+export function cellInput(v: OwnedValue | boolean | undefined): string | number | boolean {
+  if (v === null || v === undefined) return "";
+  if (typeof v === "string" && looksLikeFormula(v)) return `'${v}`;
+  return v;
+}
+
+/** `'Sheet 1'!B7` → ["Sheet 1", "B7"]. */
+export function splitAddress(address: string): [string, string] {
+  const i = address.lastIndexOf("!");
+  const sheet = address.slice(0, i);
+  return [sheet.startsWith("'") ? sheet.slice(1, -1).replace(/''/g, "'") : sheet, address.slice(i + 1)];
+}
+
+const HEADER_FILL = "#DDEBF7";
+const OWNED_HEADER_FILL = "#FCE4D6";
+
+interface ReadSheet {
+  ws: Excel.Worksheet;
+  model: SheetModel;
+  /** Last used row and column (1-based). */
+  lastRow: number;
+  lastCol: number;
+}
+
+export class OfficeBook {
+  private sheets: ReadSheet[] = [];
+  /** Chunks read and written, for the sync budget (10 + one per chunk). */
+  chunks = 0;
+
+  constructor(
+    private readonly ctx: Excel.RequestContext,
+    private readonly o: BookOptions,
+  ) {}
+
+  private checkCancel(): void {
+    if (this.o.signal?.aborted) throw new ActionError("cancelled", "已取消，工作簿未做任何修改", "Cancelled; nothing in the workbook was changed");
+  }
+
+  // ── read ──
+
+  /** Every sheet's values (formulas as their results) in row chunks: 2 syncs + one per chunk. */
+  async read(): Promise<WorkbookModel> {
+    const wb = this.ctx.workbook;
+    const sheets = wb.worksheets;
+    sheets.load("items/name");
+    const tables = wb.tables;
+    tables.load("items/name");
+    await this.ctx.sync();
+
+    const used = sheets.items.map((ws) => ws.getUsedRangeOrNullObject(true).load("rowIndex,columnIndex,rowCount,columnCount"));
+    const tableInfo = tables.items.map((t) => ({ t, ws: t.worksheet.load("name"), rg: t.getRange().load("address") }));
+    await this.ctx.sync();
+
+    type Plan = { i: number; top: number; left: number; rows: number; cols: number; merges: Excel.RangeAreas | null; cells: CellValue[][] };
+    const plans: Plan[] = [];
+    sheets.items.forEach((ws, i) => {
+      const u = used[i];
+      if (u.isNullObject) {
+        plans.push({ i, top: 0, left: 0, rows: 0, cols: 0, merges: null, cells: [] });
+        return;
+      }
+      plans.push({ i, top: u.rowIndex, left: u.columnIndex, rows: u.rowCount, cols: u.columnCount, merges: null, cells: [] });
+    });
+
+    // Chunks: at most CELLS_PER_READ cells and chunkRows rows each; small sheets share a request.
+    const requests: { plan: Plan; r0: number; n: number; range: Excel.Range }[][] = [];
+    let batch: { plan: Plan; r0: number; n: number; range: Excel.Range }[] = [];
+    let cellsInBatch = 0;
+    const totalRows = plans.reduce((s, p) => s + p.rows, 0);
+    for (const p of plans) {
+      if (p.rows === 0) continue;
+      const ws = sheets.items[p.i];
+      p.merges = ws.getRangeByIndexes(p.top, p.left, p.rows, p.cols).getMergedAreasOrNullObject();
+      p.merges.load("address");
+      const step = Math.max(1, Math.min(this.o.chunkRows, Math.floor(CELLS_PER_READ / p.cols)));
+      for (let r0 = 0; r0 < p.rows; r0 += step) {
+        const n = Math.min(step, p.rows - r0);
+        if (cellsInBatch + n * p.cols > CELLS_PER_READ && batch.length > 0) {
+          requests.push(batch);
+          batch = [];
+          cellsInBatch = 0;
+        }
+        batch.push({ plan: p, r0, n, range: ws.getRangeByIndexes(p.top + r0, p.left, n, p.cols) });
+        cellsInBatch += n * p.cols;
+      }
+    }
+    if (batch.length > 0) requests.push(batch);
+    let done = 0;
+    for (const req of requests) {
+      this.checkCancel();
+      for (const part of req) part.range.load("values");
+      await this.ctx.sync();
+      this.chunks++;
+      for (const part of req) {
+        for (const row of part.range.values) part.plan.cells.push(row.map(engineValue));
+        done += part.n;
+      }
+      this.o.onProgress?.({ phase: "read", done, total: totalRows });
+    }
+
+    this.sheets = plans.map((p) => {
+      const ws = sheets.items[p.i];
+      const name = ws.name;
+      const merged = p.merges && !p.merges.isNullObject ? p.merges.address.split(",").map((a) => splitAddress(a)[1].replace(/\$/g, "")) : [];
+      const sheetTables = tableInfo.filter((x) => x.ws.name === name).map((x) => ({ name: x.t.name, range: splitAddress(x.rg.address)[1].replace(/\$/g, "") }));
+      return {
+        ws,
+        model: { name, cells: p.cells, originRow: p.top + 1, originCol: p.left + 1, merged, tables: sheetTables },
+        lastRow: p.top + p.rows,
+        lastCol: p.left + p.cols,
+      };
+    });
+    return { sheets: this.sheets.map((s) => s.model) };
+  }
+
+  private sheet(name: string): ReadSheet {
+    const s = this.sheets.find((x) => x.model.name === name);
+    if (!s) throw new ActionError("changed", `工作表“${name}”已不存在，请重新运行`, `The sheet "${name}" no longer exists; run the action again`);
+    return s;
+  }
+
+  /** Row `r` (1-based) of a read sheet, indexed by sheet column − 1. */
+  private rowValues(s: ReadSheet, r: number): CellValue[] {
+    const row = s.model.cells[r - (s.model.originRow ?? 1)] ?? [];
+    const out: CellValue[] = [];
+    row.forEach((v, j) => (out[(s.model.originCol ?? 1) - 1 + j] = v));
+    return out;
+  }
+
+  // ── apply: owned columns, lists, findings sheet ──
+
+  layout(result: PipelineResult): OwnedLayout {
+    const table = result.tables.find((t) => t.kind === "customers" && t.used);
+    if (!table) throw new ActionError("noCustomers", "没有找到客户表（需要带“客户名称”等表头的表格）", "No customers table found (a table with headers such as 客户名称)");
+    const s = this.sheet(table.sheet);
+    const layout = ownedLayout(result, this.rowValues(s, table.headerRow), (col) => columnHasData(s.model, col, table.headerRow, table.lastRow));
+    if (!layout) throw new ActionError("noCustomers", "没有找到客户表", "No customers table found");
+    return layout;
+  }
+
+  /** Writes the owned columns (header, values, formats, lists): one sync per chunk plus one. */
+  async writeOwnedColumns(result: PipelineResult): Promise<OwnedLayout> {
+    const layout = this.layout(result);
+    const s = this.sheet(layout.table.sheet);
+    const values = ownedValues(result, layout);
+    const runs = columnRuns(OWNED_COLUMNS.map((c) => layout.columns[c.key]));
+    const headerRow0 = layout.table.headerRow - 1;
+
+    for (const run of runs) {
+      const defs = run.keys.map((k) => OWNED_COLUMNS[k]);
+      const head = s.ws.getRangeByIndexes(headerRow0, run.col - 1, 1, defs.length);
+      head.values = [defs.map((d) => d.header)];
+      head.format.font.bold = true;
+      head.format.fill.color = OWNED_HEADER_FILL;
+      head.format.wrapText = true;
+      defs.forEach((d, j) => (s.ws.getRangeByIndexes(0, run.col - 1 + j, 1, 1).format.columnWidth = d.width * 7));
+    }
+    const first = layout.firstDataRow;
+    const height = layout.lastDataRow - first + 1;
+    const total = Math.max(0, height);
+    for (let r0 = 0; r0 < total; r0 += this.o.chunkRows) {
+      const n = Math.min(this.o.chunkRows, total - r0);
+      for (const run of runs) {
+        const defs = run.keys.map((k) => OWNED_COLUMNS[k]);
+        const rg = s.ws.getRangeByIndexes(first - 1 + r0, run.col - 1, n, defs.length);
+        const vals: (string | number | boolean)[][] = [];
+        const fmts: string[][] = [];
+        for (let i = 0; i < n; i++) {
+          vals.push(defs.map((d) => {
+            const v = values[d.key][r0 + i];
+            return d.isDate && typeof v === "string" ? serialFromDay(toDay(v)) : cellInput(v);
+          }));
+          fmts.push(defs.map((d) => d.numFmt ?? "General"));
+        }
+        rg.numberFormat = fmts;
+        rg.values = vals;
+      }
+      await this.ctx.sync();
+      this.chunks++;
+      this.o.onProgress?.({ phase: "write", done: r0 + n, total });
+    }
+    // Rows an earlier, longer run wrote below today's table; then the lists on the enumerated columns.
+    if (s.lastRow > layout.lastDataRow) {
+      for (const run of runs) s.ws.getRangeByIndexes(layout.lastDataRow, run.col - 1, s.lastRow - layout.lastDataRow, run.keys.length).clear("Contents");
+    }
+    if (this.o.pivots && height > 0) {
+      for (const def of OWNED_COLUMNS) {
+        if (!def.choices) continue;
+        const rg = s.ws.getRangeByIndexes(first - 1, layout.columns[def.key] - 1, height, 1);
+        rg.dataValidation.clear();
+        rg.dataValidation.rule = { list: { inCellDropDown: true, source: def.choices.join(",") } };
+      }
+    }
+    await this.ctx.sync();
+    return layout;
+  }
+
+  /** Replaces the findings sheet: one sync to find it, one per chunk of findings. */
+  async writeFindingsSheet(findings: readonly Finding[]): Promise<void> {
+    const ws = await this.replaceSheets([FINDINGS_SHEET]).then((m) => m.get(FINDINGS_SHEET)!);
+    const header = ["严重性 Severity", "代码 Code", "位置 Cell", "工作表 Sheet", "行 Row", "列 Column", "问题", "修改建议", "Problem", "Fix"];
+    const head = ws.getRangeByIndexes(0, 0, 1, header.length);
+    head.values = [header];
+    head.format.font.bold = true;
+    head.format.fill.color = HEADER_FILL;
+    const sev: Record<string, string> = { error: "错误", warning: "警告", info: "提示" };
+    for (let r0 = 0; r0 < findings.length; r0 += this.o.chunkRows) {
+      const part = findings.slice(r0, r0 + this.o.chunkRows);
+      const rg = ws.getRangeByIndexes(1 + r0, 0, part.length, header.length);
+      // `formulas` so the address column can be a HYPERLINK; every other cell is a constant (text kept as text).
+      rg.formulas = part.map((f) => [
+        sev[f.severity] ?? f.severity, f.code, hyperlink(f), cellInput(f.sheet), f.row || "", cellInput(f.column), cellInput(f.message), cellInput(f.fix), cellInput(f.messageEn), cellInput(f.fixEn),
+      ]);
+      await this.ctx.sync();
+      this.chunks++;
+    }
+    ws.freezePanes.freezeRows(1);
+    ws.getRangeByIndexes(0, 0, 1, header.length).format.columnWidth = 90;
+    ws.getRangeByIndexes(0, 6, 1, 4).format.columnWidth = 260;
+    if (findings.length > 0) ws.autoFilter.apply(ws.getRangeByIndexes(0, 0, findings.length + 1, header.length));
+    await this.ctx.sync();
+  }
+
+  /**
+   * Deletes the product's sheets of these names and adds them afresh at the same tab positions (new ones at
+   * the end). Two syncs. Never touches a sheet that is not the product's own.
+   */
+  async replaceSheets(names: readonly string[]): Promise<Map<string, Excel.Worksheet>> {
+    for (const n of names) if (!isOwnedSheet(n)) throw new Error(`not an owned sheet: ${n}`);
+    const sheets = this.ctx.workbook.worksheets;
+    const old = names.map((n) => sheets.getItemOrNullObject(n).load("position"));
+    await this.ctx.sync();
+    const out = new Map<string, Excel.Worksheet>();
+    const positions = old.map((o) => (o.isNullObject ? -1 : o.position));
+    old.forEach((o) => !o.isNullObject && o.delete());
+    names.forEach((n, i) => {
+      const ws = sheets.add(n);
+      ws.tabColor = "#2F5597";
+      if (positions[i] >= 0) ws.position = positions[i];
+      out.set(n, ws);
+    });
+    await this.ctx.sync();
+    return out;
+  }
+
+  // ── highlights ──
+
+  /** Removes the product's conditional-format rules from every sheet; two syncs. Returns how many. */
+  async clearHighlights(): Promise<number> {
+    const sheets = this.ctx.workbook.worksheets;
+    sheets.load("items/name");
+    await this.ctx.sync();
+    const all = sheets.items.map((ws) => ws.getRange().conditionalFormats.load("items/type"));
+    await this.ctx.sync();
+    const custom = all.flatMap((c) => c.items.filter((cf) => cf.type === "Custom").map((cf) => ({ cf, rule: cf.custom.rule.load("formula") })));
+    await this.ctx.sync();
+    let removed = 0;
+    for (const { cf, rule } of custom) {
+      if (isOwnedRuleFormula(rule.formula)) {
+        cf.delete();
+        removed++;
+      }
+    }
+    await this.ctx.sync();
+    return removed;
+  }
+
+  /** The highlight rules over the customers table and the owned columns (after clearHighlights). One sync. */
+  async writeHighlights(layout: OwnedLayout, asOf: string): Promise<number> {
+    if (layout.lastDataRow < layout.firstDataRow) return 0;
+    const s = this.sheet(layout.table.sheet);
+    const L = (key: string) => columnLetter(layout.columns[key]);
+    const lastOwned = Math.max(...Object.values(layout.columns));
+    const rows = `${columnLetter(layout.table.firstCol)}${layout.firstDataRow}:${columnLetter(lastOwned)}${layout.lastDataRow}`;
+    const next = `${L("nextFollowUp")}${layout.firstDataRow}:${L("nextFollowUp")}${layout.lastDataRow}`;
+    for (const rule of HIGHLIGHT_RULES) {
+      const cf = s.ws.getRange(rule.scope === "rows" ? rows : next).conditionalFormats.add("Custom" as Excel.ConditionalFormatType);
+      cf.custom.rule.formula = `=${rule.formula(L, layout.firstDataRow, asOf)}`;
+      cf.custom.format.fill.color = `#${rule.fill.slice(2)}`;
+      cf.custom.format.font.color = `#${rule.font.slice(2)}`;
+    }
+    await this.ctx.sync();
+    return HIGHLIGHT_RULES.length;
+  }
+
+  // ── review ──
+
+  /**
+   * The review sheets: the printable tables every face writes, and — with ExcelApi 1.8 — a staging table of
+   * one row per customer on the product's own sheet with real PivotTables over it, and charts.
+   */
+  async writeReview(review: ReviewData, result: PipelineResult): Promise<{ sheets: string[]; pivotTables: number; charts: number }> {
+    const layouts = reviewSheets(review);
+    const pivotNames = this.o.pivots ? [`${REVIEW_SHEET_PREFIX}数据`, `${REVIEW_SHEET_PREFIX}行业透视`, `${REVIEW_SHEET_PREFIX}负责人透视`] : [];
+    const names = [...layouts.map((l) => l.name), ...pivotNames];
+    // Review sheets an earlier version made and this one does not are removed too.
+    const sheets = this.ctx.workbook.worksheets;
+    sheets.load("items/name");
+    await this.ctx.sync();
+    for (const ws of sheets.items) if (ws.name.startsWith(REVIEW_SHEET_PREFIX) && !names.includes(ws.name)) ws.delete();
+    const made = await this.replaceSheets(names);
+    let charts = 0;
+    for (const l of layouts) charts += this.writeReviewSheet(made.get(l.name)!, l);
+    await this.ctx.sync();
+    let pivotTables = 0;
+    if (this.o.pivots) pivotTables = await this.writePivots(made, result);
+    return { sheets: names, pivotTables, charts };
+  }
+
+  /** Queues one review sheet's blocks (one format call per block) and its chart; returns charts added. */
+  private writeReviewSheet(ws: Excel.Worksheet, l: ReviewSheet): number {
+    ws.getRange("A1").values = [[`${l.title} · ${l.titleEn}`]];
+    ws.getRange("A1").format.font.bold = true;
+    ws.getRange("A1").format.font.size = 14;
+    let r = 3;
+    let charts = 0;
+    const blocks: { b: ReviewBlock; top: number }[] = [];
+    for (const b of l.blocks) {
+      blocks.push({ b, top: r });
+      ws.getRangeByIndexes(r, 0, 1, 1).values = [[`${b.title} ${b.titleEn}`]];
+      ws.getRangeByIndexes(r, 0, 1, 1).format.font.bold = true;
+      const head = ws.getRangeByIndexes(r + 1, 0, 1, b.header.length);
+      head.values = [b.header];
+      head.format.font.bold = true;
+      head.format.fill.color = HEADER_FILL;
+      if (b.rows.length > 0) {
+        const body = ws.getRangeByIndexes(r + 2, 0, b.rows.length, b.header.length);
+        body.numberFormat = b.rows.map(() => b.formats.map((f) => ({ int: "#,##0", pct: "0.0%", num1: "#,##0.0", date: "yyyy-mm-dd", text: "@" })[f]));
+        body.values = b.rows.map((row) => row.map((v, c) => (b.formats[c] === "date" && typeof v === "string" ? serialFromDay(toDay(v)) : cellInput(v))));
+      }
+      r += 2 + Math.max(1, b.rows.length);
+      if (b.note) {
+        ws.getRangeByIndexes(r, 0, 1, 1).values = [[cellInput(b.note)]];
+        ws.getRangeByIndexes(r, 0, 1, 1).format.font.italic = true;
+        r++;
+      }
+      r += 1;
+    }
+    ws.getRangeByIndexes(0, 0, 1, 1).format.columnWidth = 200;
+    if (!this.o.pivots) return 0;
+    // Charts: the stage distribution (funnel sheet), tier counts, and the Gantt view of the plan.
+    const first = blocks[0];
+    if (first && first.b.rows.length > 0 && (l.name.endsWith("阶段与漏斗") || l.name.endsWith("分级与RFM"))) {
+      const src = ws.getRangeByIndexes(first.top + 1, 0, first.b.rows.length + 1, 2);
+      const chart = ws.charts.add((l.name.endsWith("阶段与漏斗") ? "BarClustered" : "ColumnClustered") as Excel.ChartType, src, "Columns" as Excel.ChartSeriesBy);
+      chart.title.text = first.b.title;
+      chart.legend.visible = false;
+      chart.setPosition(`F${first.top + 1}`, `M${first.top + 16}`);
+      charts++;
+    }
+    if (l.gantt && first && first.b.rows.length > 0) charts += this.writeGanttChart(ws, first.b, first.top);
+    return charts;
+  }
+
+  /** A Gantt view: a stacked bar chart whose first series (days from the earliest start) is invisible. */
+  private writeGanttChart(ws: Excel.Worksheet, plan: ReviewBlock, top: number): number {
+    const starts = plan.rows.map((r) => (typeof r[3] === "string" ? toDay(r[3]) : NaN));
+    const dues = plan.rows.map((r) => (typeof r[4] === "string" ? toDay(r[4]) : NaN));
+    const min = Math.min(...starts.filter((d) => !Number.isNaN(d)));
+    if (!Number.isFinite(min)) return 0;
+    const col = plan.header.length + 1;
+    const rows = plan.rows.map((r, i) => [cellInput(String(r[0] ?? "")), Number.isNaN(starts[i]) ? 0 : starts[i] - min, Number.isNaN(starts[i]) || Number.isNaN(dues[i]) ? 0 : Math.max(1, dues[i] - starts[i])]);
+    const data = ws.getRangeByIndexes(top + 1, col, rows.length + 1, 3);
+    data.values = [["任务 Task", "开始(天) Start", "工期(天) Days"], ...rows];
+    const chart = ws.charts.add("BarStacked" as Excel.ChartType, data, "Columns" as Excel.ChartSeriesBy);
+    chart.title.text = "甘特图 Gantt";
+    chart.legend.visible = false;
+    chart.series.getItemAt(0).format.fill.clear();
+    chart.axes.categoryAxis.reversePlotOrder = true;
+    chart.setPosition(`${columnLetter(col + 5)}${top + 1}`, `${columnLetter(col + 14)}${top + 22}`);
+    return 1;
+  }
+
+  /** One staging table of the customers and two PivotTables over it (ExcelApi 1.8). */
+  private async writePivots(made: Map<string, Excel.Worksheet>, result: PipelineResult): Promise<number> {
+    const data = made.get(`${REVIEW_SHEET_PREFIX}数据`)!;
+    const header = ["客户编号", "客户名称", "行业", "规模", "负责人", "周期阶段", "评分", "评分等级", "价值分级", "RFM分群", "年采购额"];
+    const rows = result.customers.map((c) => [
+      cellInput(c.id), cellInput(c.name), cellInput(c.industry ?? "(未填写)"), cellInput(c.size ?? "(未填写)"), cellInput(c.owner ?? "(未填写)"), c.stage,
+      c.score ?? "", c.tier ?? "", c.valueTier ?? "(未填写)", c.rfm?.segment ?? "", c.annualPurchase ?? "",
+    ]);
+    data.getRangeByIndexes(0, 0, 1, header.length).values = [header];
+    for (let r0 = 0; r0 < rows.length; r0 += this.o.chunkRows) {
+      const part = rows.slice(r0, r0 + this.o.chunkRows);
+      data.getRangeByIndexes(1 + r0, 0, part.length, header.length).values = part;
+      await this.ctx.sync();
+      this.chunks++;
+    }
+    if (rows.length === 0) return 0;
+    const table = data.tables.add(data.getRangeByIndexes(0, 0, rows.length + 1, header.length), true);
+    table.name = "CRM复盘数据";
+    const pivot = (sheet: string, name: string, row: string, column: string) => {
+      const ws = made.get(`${REVIEW_SHEET_PREFIX}${sheet}`)!;
+      ws.getRange("A1").values = [[`${row} × ${column}（客户数） · customers by ${row} and ${column}`]];
+      const pt = ws.pivotTables.add(name, table, ws.getRange("A3"));
+      pt.rowHierarchies.add(pt.hierarchies.getItem(row));
+      pt.columnHierarchies.add(pt.hierarchies.getItem(column));
+      const count = pt.dataHierarchies.add(pt.hierarchies.getItem("客户编号"));
+      count.summarizeBy = "Count" as Excel.AggregationFunction;
+      count.name = "客户数";
+    };
+    pivot("行业透视", "CRM行业价值透视", "行业", "价值分级");
+    pivot("负责人透视", "CRM负责人阶段透视", "负责人", "周期阶段");
+    await this.ctx.sync();
+    return 2;
+  }
+
+  // ── mask, select, rules ──
+
+  /** Masks the flagged cells (formula cells are left alone). Two syncs per 5,000 cells. */
+  async maskPhones(result: PipelineResult): Promise<{ cells: number; numbers: number }> {
+    const addresses = [...new Set(result.findings.filter((f) => f.code === "UNMASKED_PHONE").map((f) => f.address))];
+    let cells = 0;
+    let numbers = 0;
+    for (let i = 0; i < addresses.length; i += this.o.chunkRows) {
+      const part = addresses.slice(i, i + this.o.chunkRows).map((a) => {
+        const [sheet, ref] = splitAddress(a);
+        return this.sheet(sheet).ws.getRange(ref).load("formulas,values");
+      });
+      await this.ctx.sync();
+      for (const rg of part) {
+        const f = rg.formulas[0][0];
+        if (typeof f === "string" && f.startsWith("=")) continue;
+        const m = maskPhones(String(rg.values[0][0] ?? ""));
+        if (m.count === 0) continue;
+        rg.values = [[cellInput(m.text)]];
+        cells++;
+        numbers += m.count;
+      }
+      await this.ctx.sync();
+      this.chunks++;
+    }
+    return { cells, numbers };
+  }
+
+  async selectCell(address: string): Promise<void> {
+    const [sheet, ref] = splitAddress(address);
+    const ws = this.ctx.workbook.worksheets.getItemOrNullObject(sheet);
+    ws.load("name");
+    await this.ctx.sync();
+    if (ws.isNullObject) throw new ActionError("changed", `工作表“${sheet}”已不存在`, `The sheet "${sheet}" no longer exists`);
+    ws.activate();
+    ws.getRange(ref).select();
+    await this.ctx.sync();
+  }
+}
+
+/** Whether sheet column `col` holds anything in rows top..bottom of a read sheet. */
+function columnHasData(m: SheetModel, col: number, top: number, bottom: number): boolean {
+  const j = col - (m.originCol ?? 1);
+  if (j < 0) return true;
+  for (let r = top; r <= bottom; r++) {
+    const v = m.cells[r - (m.originRow ?? 1)]?.[j];
+    if (v !== null && v !== undefined && v !== "") return true;
+  }
+  return false;
+}
+
+/** Groups column numbers into runs of consecutive columns (owned columns are normally one run). */
+function columnRuns(cols: number[]): { col: number; keys: number[] }[] {
+  const order = cols.map((c, k) => ({ c, k })).sort((a, b) => a.c - b.c);
+  const runs: { col: number; keys: number[] }[] = [];
+  for (const { c, k } of order) {
+    const last = runs[runs.length - 1];
+    if (last && last.col + last.keys.length === c) last.keys.push(k);
+    else runs.push({ col: c, keys: [k] });
+  }
+  return runs;
+}
+
+function hyperlink(f: Finding): string {
+  if (!f.address) return "";
+  const [sheet, ref] = splitAddress(f.address);
+  const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
+  return `=HYPERLINK(${q(`#'${sheet.replace(/'/g, "''")}'!${ref}`)},${q(f.address)})`;
+}
