@@ -4,7 +4,9 @@ import { App } from "./App";
 function render(): void {
   const container = document.getElementById("root");
   if (!container) return;
-  createRoot(container).render(<App />);
+  // The Office.js actions (src/excel/actions) are passed here once they exist; until then the pane
+  // shows its "open this in Excel" state. Tests and the e2e harness render <App actions={...} /> themselves.
+  createRoot(container).render(<App actions={undefined} />);
 }
 
 // Inside an Office host wait for Office.js to initialise; in a plain browser (tests, previews)

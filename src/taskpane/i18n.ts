@@ -1,0 +1,202 @@
+// The task pane's one label table (zh-CN first, en-US beside it). Components never hold user-visible
+// literals: they call `t(key, vars)` with a key from LABELS. Data that already carries both languages
+// (findings, rules, ActionError) is picked with `pick`.
+
+export type Lang = "zh" | "en";
+
+interface Label {
+  zh: string;
+  en: string;
+}
+
+export const LABELS = {
+  // Frame
+  "app.title": { zh: "CRM 工作台", en: "CRM Workbench" },
+  "app.subtitle": { zh: "CRM Workbench", en: "CRM 工作台" },
+  "app.lang": { zh: "语言 Language", en: "Language 语言" },
+  "app.lang.zh": { zh: "中文", en: "中文 (Chinese)" },
+  "app.lang.en": { zh: "English (英文)", en: "English" },
+  "app.noExcel.title": { zh: "请在 Excel 中打开 · open this in Excel", en: "Open this in Excel · 请在 Excel 中打开" },
+  "app.noExcel.body": {
+    zh: "任务窗格未连接到工作簿,操作按钮不可用。层次分析法(AHP)权重计算器仍可使用。",
+    en: "The pane is not connected to a workbook, so the actions are unavailable. The AHP weight helper still works.",
+  },
+  "app.tabs": { zh: "功能", en: "Features" },
+  "app.busy": { zh: "正在运行…", en: "Working…" },
+  "app.dismiss": { zh: "关闭", en: "Dismiss" },
+
+  // As-of date
+  "asOf.label": { zh: "统计日", en: "As-of date" },
+  "asOf.hint": { zh: "YYYY-MM-DD,所有操作按此日期计算", en: "YYYY-MM-DD; every action computes as of this date" },
+  "asOf.invalid": { zh: "请输入有效日期,格式 YYYY-MM-DD", en: "Enter a valid date as YYYY-MM-DD" },
+
+  // Tabs
+  "tab.validate": { zh: "校验", en: "Validate" },
+  "tab.apply": { zh: "标签与风险", en: "Tags & risk" },
+  "tab.review": { zh: "复盘", en: "Review" },
+  "tab.rules": { zh: "规则", en: "Rules" },
+
+  // Action buttons (primary text; the other language is shown beside it)
+  "action.validate": { zh: "校验", en: "Validate" },
+  "action.applyTags": { zh: "应用标签", en: "Apply tags" },
+  "action.highlightRisk": { zh: "标记流失风险", en: "Highlight churn risk" },
+  "action.clearHighlights": { zh: "清除标记", en: "Clear highlights" },
+  "action.buildReview": { zh: "生成复盘", en: "Build review" },
+  "action.maskPhones": { zh: "遮盖手机号", en: "Mask phone numbers" },
+  "action.readRules": { zh: "读取规则", en: "Read rules" },
+
+  // Progress
+  "progress.label": { zh: "进度", en: "Progress" },
+  "progress.read": { zh: "读取", en: "Reading" },
+  "progress.compute": { zh: "计算", en: "Computing" },
+  "progress.write": { zh: "写入", en: "Writing" },
+  "progress.count": { zh: "{done} / {total}", en: "{done} / {total}" },
+  "progress.starting": { zh: "正在启动…", en: "Starting…" },
+  "progress.cancel": { zh: "取消", en: "Cancel" },
+  "progress.cancelAria": { zh: "取消正在运行的操作", en: "Cancel the running action" },
+  "progress.cancelling": { zh: "正在取消…", en: "Cancelling…" },
+
+  // Errors (ActionError kinds)
+  "error.noCustomers": { zh: "未找到客户表", en: "No customers table" },
+  "error.changed": { zh: "工作簿在操作期间被修改,请重新运行", en: "The workbook changed during the action: run it again" },
+  "error.cancelled": { zh: "已取消", en: "Cancelled" },
+  "error.payload": { zh: "数据量超出 Excel 的单次请求上限", en: "Too much data for one Excel request" },
+  "error.office": { zh: "Excel 报告了错误", en: "Excel reported an error" },
+  "error.unknown": { zh: "操作失败", en: "The action failed" },
+
+  // Validate
+  "validate.intro": { zh: "检查客户表及相关表的必填项、日期、金额、选项与隐私。", en: "Checks required fields, dates, amounts, options and privacy in the customer tables." },
+  "validate.summary": { zh: "校验结果(统计日 {asOf},共 {rows} 行)", en: "Validation result (as of {asOf}, {rows} rows)" },
+  "validate.errors": { zh: "错误", en: "Errors" },
+  "validate.warnings": { zh: "警告", en: "Warnings" },
+  "validate.infos": { zh: "提示", en: "Infos" },
+  "validate.none": { zh: "未发现问题。", en: "No findings." },
+  "validate.filterSeverity": { zh: "严重程度", en: "Severity" },
+  "validate.filterCode": { zh: "问题代码", en: "Code" },
+  "validate.all": { zh: "全部", en: "All" },
+  "validate.search": { zh: "搜索", en: "Search" },
+  "validate.searchPlaceholder": { zh: "地址、内容或代码", en: "Address, text or code" },
+  "validate.shown": { zh: "显示 {shown} / {total} 条", en: "Showing {shown} of {total}" },
+  "validate.noMatch": { zh: "没有符合筛选条件的问题。", en: "No findings match the filter." },
+  "validate.workbook": { zh: "工作簿", en: "Workbook" },
+  "validate.fix": { zh: "建议:", en: "Fix: " },
+  "validate.goto": { zh: "定位到 {address}:{message}", en: "Go to {address}: {message}" },
+  "validate.findings": { zh: "问题列表", en: "Findings" },
+  "validate.more": { zh: "显示更多(还有 {n} 条)", en: "Show more ({n} left)" },
+  "validate.groupCount": { zh: "{label}({n})", en: "{label} ({n})" },
+
+  // Mask phones
+  "mask.title": { zh: "遮盖手机号 Mask phone numbers", en: "Mask phone numbers 遮盖手机号" },
+  "mask.found": { zh: "发现 {n} 个单元格含完整电话号码。", en: "{n} cell(s) hold a full phone number." },
+  "mask.preview": { zh: "预览遮盖结果", en: "Preview masking" },
+  "mask.previewList": { zh: "遮盖预览(单元格 → 遮盖后文本)", en: "Preview (cell → masked text)" },
+  "mask.confirm": { zh: "确认遮盖 {n} 个单元格", en: "Mask {n} cell(s)" },
+  "mask.more": { zh: "另有 {n} 个单元格未列出", en: "{n} more cell(s) not listed" },
+  "mask.back": { zh: "暂不遮盖", en: "Not now" },
+  "mask.warning": { zh: "此操作会改写这些单元格中的原文,无法自动还原。", en: "This rewrites the text of these cells; it cannot be undone automatically." },
+  "mask.done": { zh: "已遮盖 {cells} 个单元格中的 {numbers} 个号码。请重新校验。", en: "Masked {numbers} number(s) in {cells} cell(s). Validate again to refresh." },
+
+  // Apply tags / highlight
+  "apply.intro": { zh: "将阶段、评分、标签等结果写入客户表右侧的 ◆ 结果列。", en: "Writes stage, score, tags and other results into the ◆ result columns beside the customers table." },
+  "apply.done": { zh: "已写入 {customers} 位客户", en: "Wrote {customers} customer(s)" },
+  "apply.range": { zh: "区域:{range}", en: "Range: {range}" },
+  "apply.findings": { zh: "校验问题 {n} 条", en: "{n} finding(s)" },
+  "apply.asOf": { zh: "统计日 {asOf}", en: "As of {asOf}" },
+  "highlight.intro": { zh: "用条件格式标记流失风险、已流失与跟进逾期的客户。", en: "Marks at-risk, churned and overdue customers with conditional formatting." },
+  "highlight.atRisk": { zh: "流失风险", en: "At risk" },
+  "highlight.churned": { zh: "已流失", en: "Churned" },
+  "highlight.overdue": { zh: "跟进逾期", en: "Overdue" },
+  "highlight.rules": { zh: "条件格式规则 {n} 条", en: "{n} conditional-format rule(s)" },
+  "highlight.cleared": { zh: "已清除 {n} 条标记规则。", en: "Removed {n} highlight rule(s)." },
+
+  // Review
+  "review.intro": { zh: "生成复盘工作表(CRM复盘-*):阶段漏斗、留存、流失原因、行业与负责人分布等。", en: "Builds the review sheets (CRM复盘-*): funnel, retention, churn reasons, distribution by industry and owner, and more." },
+  "review.sheets": { zh: "已生成工作表({n})", en: "Sheets created ({n})" },
+  "review.pivots": { zh: "数据透视表:{n}", en: "PivotTables: {n}" },
+  "review.charts": { zh: "图表:{n}", en: "Charts: {n}" },
+  "review.fallback.title": { zh: "此 Excel 不支持 ExcelApi 1.8", en: "This Excel lacks ExcelApi 1.8" },
+  "review.fallback.body": {
+    zh: "因此没有创建数据透视表和图表,而是写入了普通汇总表。",
+    en: "So no PivotTables or charts were created; plain summary tables were written instead.",
+  },
+
+  // Rules
+  "rules.intro": { zh: "CRM规则 表中的参数;修改值并保存即可写入工作簿。", en: "The parameters of the CRM规则 sheet; edit a value and save to write it to the workbook." },
+  "rules.noSheet": { zh: "工作簿中还没有 CRM规则 表:下面是默认值,保存任一值会创建该表。", en: "The workbook has no CRM规则 sheet yet: these are the defaults; saving any value creates it." },
+  "rules.list": { zh: "规则列表", en: "Rules" },
+  "rules.value": { zh: "值", en: "Value" },
+  "rules.valueAria": { zh: "{label}({key})的值", en: "Value of {label} ({key})" },
+  "rules.default": { zh: "默认值:{value}", en: "Default: {value}" },
+  "rules.save": { zh: "保存", en: "Save" },
+  "rules.saveAria": { zh: "保存 {key}", en: "Save {key}" },
+  "rules.saved": { zh: "已保存 {key} = {value}", en: "Saved {key} = {value}" },
+  "rules.problems": { zh: "{n} 条规则的值未被采用(见各行说明)。", en: "{n} rule value(s) are refused (see each row)." },
+  "rules.empty": { zh: "(空)", en: "(blank)" },
+
+  // AHP helper
+  "ahp.title": { zh: "层次分析法(AHP)权重计算", en: "AHP weight helper" },
+  "ahp.intro": {
+    zh: "填写上三角的两两比较值(1–9 或分数如 1/3),下三角自动取倒数。",
+    en: "Fill the upper triangle with pairwise comparisons (1–9 or a fraction like 1/3); the lower triangle takes the reciprocals.",
+  },
+  "ahp.size": { zh: "指标个数 n", en: "Criteria n" },
+  "ahp.matrix": { zh: "两两比较矩阵", en: "Pairwise comparison matrix" },
+  "ahp.cellAria": { zh: "C{i} 相对 C{j} 的重要性", en: "Importance of C{i} over C{j}" },
+  "ahp.recipAria": { zh: "C{i} 相对 C{j}(倒数)", en: "C{i} over C{j} (reciprocal)" },
+  "ahp.criterion": { zh: "C{i} 对应指标", en: "C{i} is the indicator" },
+  "ahp.weights": { zh: "权重", en: "Weights" },
+  "ahp.weightRow": { zh: "C{i} {label}:{w}", en: "C{i} {label}: {w}" },
+  "ahp.lambda": { zh: "λmax = {v}", en: "λmax = {v}" },
+  "ahp.ci": { zh: "CI = {v}", en: "CI = {v}" },
+  "ahp.cr": { zh: "CR = {v}", en: "CR = {v}" },
+  "ahp.consistent": { zh: "一致", en: "Consistent" },
+  "ahp.inconsistent": { zh: "不一致 (CR ≥ 0.10)", en: "Inconsistent (CR ≥ 0.10)" },
+  "ahp.badCells": { zh: "请在标红的单元格中填写正数或分数(如 3、0.5、1/3)。", en: "Enter a positive number or a fraction (3, 0.5, 1/3) in the cells marked red." },
+  "ahp.failed": { zh: "无法计算权重:矩阵无效。", en: "Cannot compute the weights: the matrix is not valid." },
+  "ahp.copy": { zh: "写入权重规则 weight.*", en: "Copy into the weight.* rules" },
+  "ahp.copyNote": {
+    zh: "所选指标写入上面的权重,其余 weight.* 规则写为 0。",
+    en: "The chosen indicators get the weights above; the other weight.* rules are set to 0.",
+  },
+  "ahp.copyInconsistent": { zh: "矩阵不一致,请先调整比较值再写入。", en: "The matrix is inconsistent: revise the comparisons before copying." },
+  "ahp.duplicate": { zh: "每个指标只能选择一次。", en: "Choose each indicator only once." },
+  "ahp.copied": { zh: "已写入 {n} 条权重规则。", en: "Wrote {n} weight rule(s)." },
+} as const satisfies Record<string, Label>;
+
+export type LabelKey = keyof typeof LABELS;
+
+export type Vars = Record<string, string | number>;
+
+/** The label for `key` in `lang`, with `{name}` placeholders filled from `vars`. */
+export function translate(lang: Lang, key: LabelKey, vars?: Vars): string {
+  const text: string = LABELS[key][lang];
+  if (!vars) return text;
+  return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
+}
+
+/** The other language, shown beside the primary label (Chinese first, English beside it). */
+export function otherLang(lang: Lang): Lang {
+  return lang === "zh" ? "en" : "zh";
+}
+
+/** Picks one of two texts a data object carries in both languages. */
+export function pick(lang: Lang, zh: string, en: string): string {
+  return lang === "zh" ? zh : en;
+}
+
+/** Today's date in the user's calendar as YYYY-MM-DD (the default as-of date). */
+export function todayYmd(now: Date = new Date()): string {
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}`;
+}
+
+/** A real calendar date written YYYY-MM-DD. */
+export function isYmd(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return false;
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  const dt = new Date(Date.UTC(y, mo - 1, d));
+  return dt.getUTCFullYear() === y && dt.getUTCMonth() === mo - 1 && dt.getUTCDate() === d;
+}

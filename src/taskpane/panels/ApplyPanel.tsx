@@ -1,0 +1,87 @@
+// 应用标签 Apply tags and 标记流失风险 Highlight churn risk (with 清除标记 Clear highlights). Every number shown
+// is the action's outcome.
+import { Badge, MessageBar, MessageBarBody, Text, mergeClasses } from "@fluentui/react-components";
+import type { ApplyOutcome, HighlightOutcome } from "../../excel/types";
+import { usePane, type Outcomes } from "../context";
+import { ActionButton, useShared } from "../ui";
+
+export interface ApplyPanelProps {
+  apply: ApplyOutcome | undefined;
+  highlight: HighlightOutcome | undefined;
+  cleared: { removed: number } | undefined;
+  onOutcome: (patch: Partial<Outcomes>) => void;
+}
+
+export function ApplyPanel({ apply, highlight, cleared, onOutcome }: ApplyPanelProps): JSX.Element {
+  const { actions, t, busy, asOfValid, run } = usePane();
+  const s = useShared();
+  const disabled = !actions || busy || !asOfValid;
+
+  const applyTags = async (): Promise<void> => {
+    const o = await run({ name: "applyTags", cancellable: true }, (a, opts) => a.applyTags(opts));
+    if (o) onOutcome({ apply: o });
+  };
+  const highlightRisk = async (): Promise<void> => {
+    const o = await run({ name: "highlightRisk", cancellable: true }, (a, opts) => a.highlightRisk(opts));
+    if (o) onOutcome({ highlight: o, cleared: undefined });
+  };
+  const clear = async (): Promise<void> => {
+    const o = await run({ name: "clearHighlights", cancellable: false }, (a) => a.clearHighlights());
+    if (o) onOutcome({ cleared: o, highlight: undefined });
+  };
+
+  return (
+    <div className={s.panel}>
+      <section className={s.section} aria-label={t("action.applyTags")}>
+        <Text block className={s.wrap}>
+          {t("apply.intro")}
+        </Text>
+        <ActionButton label="action.applyTags" appearance="primary" onClick={() => void applyTags()} disabled={disabled} />
+        {apply && (
+          <MessageBar intent="success" layout="multiline">
+            <MessageBarBody>
+              <div className={s.section} data-testid="apply-outcome">
+                <Text weight="semibold">{t("apply.done", { customers: apply.customers })}</Text>
+                <Text className={s.wrap}>{t("apply.range", { range: apply.range })}</Text>
+                <Text className={s.muted}>
+                  {t("apply.asOf", { asOf: apply.asOf })} · {t("apply.findings", { n: apply.findings })}
+                </Text>
+              </div>
+            </MessageBarBody>
+          </MessageBar>
+        )}
+      </section>
+
+      <section className={s.section} aria-label={t("action.highlightRisk")}>
+        <Text block className={s.wrap}>
+          {t("highlight.intro")}
+        </Text>
+        <ActionButton label="action.highlightRisk" onClick={() => void highlightRisk()} disabled={disabled} />
+        {highlight && (
+          <div className={s.section} data-testid="highlight-outcome">
+            <ul className={mergeClasses(s.list, s.row)} style={{ flexDirection: "row" }}>
+              <li>
+                <Badge color="warning" appearance="tint">{`${t("highlight.atRisk")} ${highlight.atRisk}`}</Badge>
+              </li>
+              <li>
+                <Badge color="danger" appearance="tint">{`${t("highlight.churned")} ${highlight.churned}`}</Badge>
+              </li>
+              <li>
+                <Badge color="important" appearance="tint">{`${t("highlight.overdue")} ${highlight.overdue}`}</Badge>
+              </li>
+            </ul>
+            <Text className={s.muted}>
+              {t("apply.asOf", { asOf: highlight.asOf })} · {t("highlight.rules", { n: highlight.rules })}
+            </Text>
+          </div>
+        )}
+        <ActionButton label="action.clearHighlights" onClick={() => void clear()} disabled={!actions || busy} />
+        {cleared && (
+          <MessageBar intent="info" layout="multiline">
+            <MessageBarBody>{t("highlight.cleared", { n: cleared.removed })}</MessageBarBody>
+          </MessageBar>
+        )}
+      </section>
+    </div>
+  );
+}

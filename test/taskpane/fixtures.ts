@@ -1,0 +1,80 @@
+// Canned outcomes and a jest.fn CrmActions for the task pane tests (no Excel, no engine run).
+import { createElement } from "react";
+import { render, type RenderResult } from "@testing-library/react";
+import type { Finding, FindingCode, Severity, TableSummary } from "../../src/core";
+import type { CrmActions, RulesView, ValidateOutcome } from "../../src/excel/types";
+import { App, type AppProps } from "../../src/taskpane/App";
+
+export const AS_OF = "2024-06-30";
+
+export function finding(code: FindingCode, severity: Severity, sheet: string, address: string, message: string, messageEn: string, fix = "修正", fixEn = "Fix it"): Finding {
+  const row = address === "" ? 0 : Number(/(\d+)$/.exec(address)?.[1] ?? 0);
+  return { code, severity, sheet, row, column: "列", address, message, messageEn, fix, fixEn };
+}
+
+function table(kind: TableSummary["kind"], sheet: string, rows: number): TableSummary {
+  return { kind, sheet, headerRow: 1, firstCol: 1, lastCol: 10, lastRow: rows + 1, rows, columns: {}, used: true };
+}
+
+export const FINDINGS: Finding[] = [
+  finding("REQUIRED_MISSING", "error", "客户表", "客户表!C3", "必填项“联系人”为空", 'Required field "联系人" is empty', "请填写联系人", "Fill in 联系人"),
+  finding("BAD_DATE", "error", "客户表", "客户表!F5", "“2024-13-01”不是可识别的日期", '"2024-13-01" is not a date'),
+  finding("UNMASKED_PHONE", "error", "客户表", "客户表!E7", "联系方式含完整电话号码(138****5678),只可保留脱敏形式", "联系方式 holds a full phone number (138****5678); only masked forms may be kept"),
+  finding("NEGATIVE_AMOUNT", "error", "订单", "订单!C9", "金额“-200”为负数", 'Amount "-200" is negative'),
+  finding("STAGE_STALE", "warning", "客户表", "客户表!J4", "记录阶段“意向客户”与计算阶段“成交客户”不符", 'Recorded stage "意向客户" differs from the computed stage "Won"'),
+  finding("UNKNOWN_CUSTOMER", "warning", "订单", "订单!A12", "订单中的客户“CRM9999”在客户表中不存在", 'Customer "CRM9999" in Orders is not in the customers table'),
+  finding("TABLE_MISSING", "warning", "", "", "工作簿中未找到维护记录表", "No Interactions table was found in the workbook"),
+  finding("BLANK_ROWS", "info", "订单", "", "订单中有 2 个空行(14, 15),已跳过", "Orders has 2 blank row(s) (14, 15); skipped"),
+];
+
+export const VALIDATE_OUTCOME: ValidateOutcome = {
+  asOf: AS_OF,
+  summary: { rows: 120, errors: 4, warnings: 3, infos: 1 },
+  findings: FINDINGS,
+  tables: [table("customers", "客户表", 100), table("orders", "订单", 20)],
+  phones: [
+    { address: "客户表!E7", masked: "138****5678" },
+    { address: "客户表!E9", masked: "尾号4321" },
+  ],
+};
+
+export const RULES_VIEW: RulesView = {
+  sheetExists: true,
+  rows: [
+    { key: "stage.churnDays", value: "90", defaultValue: "90", labelZh: "超过多少天无业务往来判定为流失客户", labelEn: "Days without business contact before a customer is churned" },
+    { key: "tier.strategic", value: "95", defaultValue: "90", labelZh: "战略客户评分下限", labelEn: "Strategic tier: score at least" },
+    { key: "weight.spend6m", value: "0.25", defaultValue: "0.25", labelZh: "权重:近6个月消费金额", labelEn: "Weight: spend in the last 6 months" },
+  ],
+};
+
+export type MockActions = { [K in keyof CrmActions]: jest.Mock };
+
+/** Every action resolves a canned outcome; tests override single ones with mockImplementation. */
+export function mockActions(): MockActions {
+  return {
+    validate: jest.fn(async () => VALIDATE_OUTCOME),
+    applyTags: jest.fn(async () => ({ asOf: AS_OF, customers: 100, range: "客户表!Q1:Z101", findings: 7 })),
+    highlightRisk: jest.fn(async () => ({ asOf: AS_OF, rules: 3, atRisk: 12, churned: 5, overdue: 8 })),
+    clearHighlights: jest.fn(async () => ({ removed: 3 })),
+    buildReview: jest.fn(async () => ({ asOf: AS_OF, sheets: ["CRM复盘-漏斗", "CRM复盘-分布"], pivotTables: 2, charts: 3, fallback: false })),
+    maskPhones: jest.fn(async () => ({ cells: 2, numbers: 3 })),
+    selectCell: jest.fn(async () => undefined),
+    readRules: jest.fn(async () => RULES_VIEW),
+    writeRule: jest.fn(async () => RULES_VIEW),
+  };
+}
+
+export function renderApp(props: AppProps = {}): RenderResult {
+  return render(createElement(App, { asOf: AS_OF, ...props }));
+}
+
+/** A promise with its resolve/reject exposed (for actions that stay running until the test says so). */
+export function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void } {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
