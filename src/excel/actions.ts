@@ -16,12 +16,32 @@ export function localToday(): string {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
 }
 
+/** What the actions need from the host: Excel.run and the API-set check. Tests inject a fake Excel here. */
+export interface ExcelHost {
+  run<T>(batch: (ctx: Excel.RequestContext) => Promise<T>): Promise<T>;
+  isSetSupported(set: string, version: string): boolean;
+}
+
+const officeHost: ExcelHost = {
+  run: (batch) => Excel.run(batch),
+  isSetSupported: (set, version) => {
+    try {
+      return typeof Office !== "undefined" && Office.context?.requirements?.isSetSupported(set, version) === true;
+    } catch {
+      return false;
+    }
+  },
+};
+
+let host: ExcelHost = officeHost;
+
+/** Replaces the host (the end-to-end tests' fake Excel); the add-in itself never calls this. */
+export function useHost(h: ExcelHost): void {
+  host = h;
+}
+
 function supports(set: string, version: string): boolean {
-  try {
-    return typeof Office !== "undefined" && Office.context?.requirements?.isSetSupported(set, version) === true;
-  } catch {
-    return false;
-  }
+  return host.isSetSupported(set, version);
 }
 
 /** Office errors → one message the pane can show. */
@@ -40,7 +60,7 @@ function explain(e: unknown): never {
 
 async function withBook<T>(o: RunOptions, body: (book: OfficeBook, ctx: Excel.RequestContext) => Promise<T>): Promise<T> {
   try {
-    return await Excel.run(async (ctx) => body(new OfficeBook(ctx, { chunkRows: o.chunkRows ?? DEFAULT_CHUNK_ROWS, onProgress: o.onProgress, signal: o.signal, pivots: supports("ExcelApi", "1.8") }), ctx));
+    return await host.run(async (ctx) => body(new OfficeBook(ctx, { chunkRows: o.chunkRows ?? DEFAULT_CHUNK_ROWS, onProgress: o.onProgress, signal: o.signal, pivots: supports("ExcelApi", "1.8") }), ctx));
   } catch (e) {
     explain(e);
   }

@@ -1,18 +1,23 @@
 import { createRoot } from "react-dom/client";
+import { officeActions, useHost, type ExcelHost } from "../excel/actions";
 import { App } from "./App";
 
-function render(): void {
+/** A fake Excel the end-to-end tests put on the page before it loads (never present in Office). */
+const testHost = (globalThis as { __crmTestHost?: ExcelHost }).__crmTestHost;
+if (testHost) useHost(testHost);
+
+function render(inExcel: boolean): void {
   const container = document.getElementById("root");
   if (!container) return;
-  // The Office.js actions (src/excel/actions) are passed here once they exist; until then the pane
-  // shows its "open this in Excel" state. Tests and the e2e harness render <App actions={...} /> themselves.
-  createRoot(container).render(<App actions={undefined} />);
+  createRoot(container).render(<App actions={inExcel ? officeActions : undefined} />);
 }
 
-// Inside an Office host wait for Office.js to initialise; in a plain browser (tests, previews)
-// `Office` is absent and the pane renders straight away.
-if (typeof Office !== "undefined" && typeof Office.onReady === "function") {
-  void Office.onReady(() => render());
+// Inside Excel wait for Office.js to initialise; in a plain browser the pane shows its "open this in Excel"
+// state (no actions), unless a test host was injected.
+if (testHost) {
+  render(true);
+} else if (typeof Office !== "undefined" && typeof Office.onReady === "function") {
+  void Office.onReady((info) => render(info.host === Office.HostType.Excel));
 } else {
-  render();
+  render(false);
 }
