@@ -52,7 +52,7 @@ function explain(e: unknown): never {
   if (code === "ItemNotFound" || code === "InvalidReference" || code === "InvalidArgument") {
     throw new ActionError("changed", "工作簿在操作期间被修改（工作表或单元格已不存在），请重新运行", `The workbook changed during the action (${msg}); run it again`);
   }
-  if (code === "RequestPayloadSizeLimitExceeded") {
+  if (code === "RequestPayloadSizeLimitExceeded" || code === "ResponsePayloadSizeLimitExceeded") {
     throw new ActionError("payload", "一次写入的数据超过了 Excel 的上限，请减小每批行数后重试", "A request exceeded Excel's payload limit; retry with fewer rows per chunk");
   }
   throw new ActionError("office", `Excel 报告错误：${msg}`, `Excel reported an error: ${msg}`);
@@ -60,7 +60,7 @@ function explain(e: unknown): never {
 
 async function withBook<T>(o: RunOptions, body: (book: OfficeBook, ctx: Excel.RequestContext) => Promise<T>): Promise<T> {
   try {
-    return await host.run(async (ctx) => body(new OfficeBook(ctx, { chunkRows: o.chunkRows ?? DEFAULT_CHUNK_ROWS, onProgress: o.onProgress, signal: o.signal, pivots: supports("ExcelApi", "1.8") }), ctx));
+    return await host.run(async (ctx) => body(new OfficeBook(ctx, { chunkRows: o.chunkRows ?? DEFAULT_CHUNK_ROWS, onProgress: o.onProgress, signal: o.signal, pivots: supports("ExcelApi", "1.8"), mergedAreas: supports("ExcelApi", "1.13") }), ctx));
   } catch (e) {
     explain(e);
   }

@@ -19,11 +19,13 @@ export interface BookOptions {
   signal?: AbortSignal;
   /** The host supports ExcelApi 1.8 (PivotTables, data validation lists, charts as used here). */
   pivots: boolean;
+  /** The host supports ExcelApi 1.13 (merged areas, for MERGED_CELL findings). */
+  mergedAreas: boolean;
 }
 
 export const DEFAULT_CHUNK_ROWS = 5_000;
-/** Cells per read request: a 5,000-row chunk of a 20-column table (about 1–2 MB of JSON). */
-const CELLS_PER_READ = DEFAULT_CHUNK_ROWS * 20;
+/** Cells per read request: a 5,000-row chunk of a table up to 40 columns wide (typically 1–3 MB of JSON). */
+const CELLS_PER_READ = DEFAULT_CHUNK_ROWS * 40;
 
 const ERROR_TEXT = /^#(?:N\/A|VALUE!|REF!|DIV\/0!|NUM!|NAME\?|NULL!|SPILL!|CALC!|FIELD!|BLOCKED!|CONNECT!|BUSY!|UNKNOWN!|GETTING_DATA)$/;
 
@@ -108,8 +110,10 @@ export class OfficeBook {
     for (const p of plans) {
       if (p.rows === 0) continue;
       const ws = sheets.items[p.i];
-      p.merges = ws.getRangeByIndexes(p.top, p.left, p.rows, p.cols).getMergedAreasOrNullObject();
-      p.merges.load("address");
+      if (this.o.mergedAreas) {
+        p.merges = ws.getRangeByIndexes(p.top, p.left, p.rows, p.cols).getMergedAreasOrNullObject();
+        p.merges.load("address");
+      }
       const step = Math.max(1, Math.min(this.o.chunkRows, Math.floor(CELLS_PER_READ / p.cols)));
       for (let r0 = 0; r0 < p.rows; r0 += step) {
         const n = Math.min(step, p.rows - r0);
@@ -245,6 +249,8 @@ export class OfficeBook {
     for (let r0 = 0; r0 < findings.length; r0 += this.o.chunkRows) {
       const part = findings.slice(r0, r0 + this.o.chunkRows);
       const rg = ws.getRangeByIndexes(1 + r0, 0, part.length, header.length);
+      // Text columns formatted as text first, so a sheet or header named like a number or a date stays as typed.
+      rg.numberFormat = part.map(() => ["@", "@", "General", "@", "0", "@", "@", "@", "@", "@"]);
       // `formulas` so the address column can be a HYPERLINK; every other cell is a constant (text kept as text).
       rg.formulas = part.map((f) => [
         sev[f.severity] ?? f.severity, f.code, hyperlink(f), cellInput(f.sheet), f.row || "", cellInput(f.column), cellInput(f.message), cellInput(f.fix), cellInput(f.messageEn), cellInput(f.fixEn),
@@ -420,7 +426,10 @@ export class OfficeBook {
     data.getRangeByIndexes(0, 0, 1, header.length).values = [header];
     for (let r0 = 0; r0 < rows.length; r0 += this.o.chunkRows) {
       const part = rows.slice(r0, r0 + this.o.chunkRows);
-      data.getRangeByIndexes(1 + r0, 0, part.length, header.length).values = part;
+      const rg = data.getRangeByIndexes(1 + r0, 0, part.length, header.length);
+      // IDs, names and labels stay text even when they look like numbers (客户编号 00123).
+      rg.numberFormat = part.map(() => ["@", "@", "@", "@", "@", "@", "0.0", "@", "@", "@", "#,##0"]);
+      rg.values = part;
       await this.ctx.sync();
       this.chunks++;
     }
