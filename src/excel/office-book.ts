@@ -252,9 +252,8 @@ export class OfficeBook {
       // Text columns formatted as text first, so a sheet or header named like a number or a date stays as typed.
       rg.numberFormat = part.map(() => ["@", "@", "General", "@", "0", "@", "@", "@", "@", "@"]);
       // `formulas` so the address column can be a HYPERLINK; every other cell is a constant (text kept as text).
-      rg.formulas = part.map((f) => [
-        sev[f.severity] ?? f.severity, f.code, hyperlink(f), cellInput(f.sheet), f.row || "", cellInput(f.column), cellInput(f.message), cellInput(f.fix), cellInput(f.messageEn), cellInput(f.fixEn),
-      ]);
+      // (No apostrophe prefix in a text-formatted cell: the format alone keeps `=…` as text.)
+      rg.formulas = part.map((f) => [sev[f.severity] ?? f.severity, f.code, hyperlink(f), f.sheet, f.row || "", f.column, f.message, f.fix, f.messageEn, f.fixEn]);
       await this.ctx.sync();
       this.chunks++;
     }
@@ -370,7 +369,8 @@ export class OfficeBook {
       if (b.rows.length > 0) {
         const body = ws.getRangeByIndexes(r + 2, 0, b.rows.length, b.header.length);
         body.numberFormat = b.rows.map(() => b.formats.map((f) => ({ int: "#,##0", pct: "0.0%", num1: "#,##0.0", date: "yyyy-mm-dd", text: "@" })[f]));
-        body.values = b.rows.map((row) => row.map((v, c) => (b.formats[c] === "date" && typeof v === "string" ? serialFromDay(toDay(v)) : cellInput(v))));
+        // Text columns are formatted as text, which keeps `=…` as typed; other cells get the apostrophe guard.
+        body.values = b.rows.map((row) => row.map((v, c) => (b.formats[c] === "date" && typeof v === "string" ? serialFromDay(toDay(v)) : b.formats[c] === "text" ? (v ?? "") : cellInput(v))));
       }
       r += 2 + Math.max(1, b.rows.length);
       if (b.note) {
@@ -420,7 +420,7 @@ export class OfficeBook {
     const data = made.get(`${REVIEW_SHEET_PREFIX}数据`)!;
     const header = ["客户编号", "客户名称", "行业", "规模", "负责人", "周期阶段", "评分", "评分等级", "价值分级", "RFM分群", "年采购额"];
     const rows = result.customers.map((c) => [
-      cellInput(c.id), cellInput(c.name), cellInput(c.industry ?? "(未填写)"), cellInput(c.size ?? "(未填写)"), cellInput(c.owner ?? "(未填写)"), c.stage,
+      c.id, c.name, c.industry ?? "(未填写)", c.size ?? "(未填写)", c.owner ?? "(未填写)", c.stage,
       c.score ?? "", c.tier ?? "", c.valueTier ?? "(未填写)", c.rfm?.segment ?? "", c.annualPurchase ?? "",
     ]);
     data.getRangeByIndexes(0, 0, 1, header.length).values = [header];
