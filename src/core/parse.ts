@@ -17,13 +17,17 @@ export function isCellError(v: CellValue): v is CellErrorValue {
 
 /** Blank = null, undefined, "", or only whitespace (full-width spaces included). */
 export function isBlank(v: CellValue): boolean {
-  return v === null || v === undefined || (typeof v === "string" && v.replace(/[\s\u3000]/g, "") === "");
+  return v === null || v === undefined || (typeof v === "string" && (v.length === 0 || ONLY_SPACE.test(v)));
 }
+const ONLY_SPACE = /^[\s\u3000]*$/;
 
 /** Full-width → half-width (NFKC), trimmed, inner runs of white space collapsed. */
 export function normalizeText(s: string): string {
+  // Printable ASCII without spaces and CJK unified ideographs are already in normal form (the common case).
+  if (ALREADY_NORMAL.test(s)) return s;
   return s.normalize("NFKC").replace(/[\s\u3000]+/g, " ").trim();
 }
+const ALREADY_NORMAL = /^[!-~\u4e00-\u9fff]*$/;
 
 /** Readable text of any cell, for messages and text columns. */
 export function cellText(v: CellValue): string {

@@ -209,16 +209,23 @@ export function runPipeline(model: WorkbookModel, asOfInput: string | number | D
     const nm = names?.[i];
     if (nm && !nameIndex.has(nameKey(nm))) nameIndex.set(nameKey(nm), i);
   }
-  /** Concatenates a detail kind's tables and resolves each row's customer (−1 when unknown). */
+  /**
+   * Concatenates a detail kind's tables and resolves each row's customer (−1 when unknown). Columnar: row j of
+   * the concatenation is row j − offset[k] of table k; columns are copied table by table, never row by row.
+   */
   const link = (kind: TableKind) => {
     const tables = details.get(kind) ?? [];
-    const owner: number[] = [];
-    const rows: { t: ReadTable; i: number }[] = [];
+    const offsets: number[] = [];
+    let length = 0;
     for (const t of tables) {
+      offsets.push(length);
+      length += t.length;
+    }
+    const owner = new Int32Array(length).fill(-1);
+    tables.forEach((t, k) => {
       const idc = t.columns.get("customerId");
       const nmc = t.columns.get("customerName");
       for (let i = 0; i < t.length; i++) {
-        rows.push({ t, i });
         const id = idc?.str?.[i];
         const nm = nmc?.str?.[i];
         let c = id ? idIndex.get(id.toUpperCase()) : undefined;
@@ -229,20 +236,33 @@ export function runPipeline(model: WorkbookModel, asOfInput: string | number | D
             val: (id ?? nm) as string, table: TABLES[kind].labelZh, tableEn: TABLES[kind].labelEn,
           }));
         }
-        owner.push(c ?? -1);
+        if (c !== undefined) owner[offsets[k] + i] = c;
       }
-    }
+    });
     const num = (key: string) => {
-      const out = new Float64Array(rows.length).fill(NaN);
-      rows.forEach((r, j) => {
-        const col = r.t.columns.get(key)?.num;
-        if (col) out[j] = col[r.i];
+      const out = new Float64Array(length).fill(NaN);
+      tables.forEach((t, k) => {
+        const col = t.columns.get(key)?.num;
+        if (col) out.set(col, offsets[k]);
       });
       return out;
     };
-    const str = (key: string) => rows.map((r) => r.t.columns.get(key)?.str?.[r.i] ?? null);
+    const str = (key: string) => {
+      const out: (string | null)[] = new Array(length).fill(null);
+      tables.forEach((t, k) => {
+        const col = t.columns.get(key)?.str;
+        if (col) for (let i = 0; i < t.length; i++) out[offsets[k] + i] = col[i];
+      });
+      return out;
+    };
     const hasCol = (key: string) => tables.some((t) => t.columns.has(key));
-    return { present: tables.length > 0, owner: Int32Array.from(owner), num, str, hasCol, rows };
+    /** The table and row index of concatenated row j. */
+    const rowAt = (j: number) => {
+      let k = tables.length - 1;
+      while (k > 0 && offsets[k] > j) k--;
+      return { t: tables[k], i: j - offsets[k] };
+    };
+    return { present: tables.length > 0, owner, num, str, hasCol, length, rowAt };
   };
 
   const orders = link("orders");
@@ -599,9 +619,12 @@ export function runPipeline(model: WorkbookModel, asOfInput: string | number | D
   const interactionsPerCustomer = new Int32Array(n);
   for (let c = 0; c < n; c++) interactionsPerCustomer[c] = iCsr.start[c + 1] - iCsr.start[c];
   const detail: DetailRows = {
-    tasks: tasks.rows.map((_, j) => ({ customer: tasks.owner[j], owner: tOwner[j], status: tStatus[j], created: tCreated[j], due: tDue[j], churnReason: tChurn[j] })),
-    plan: plan.rows.map((r, j) => ({ task: pTask[j] ?? "", strategy: pStrategy[j], owner: pOwner[j], start: pStart[j], due: pDue[j], status: pStatus[j], completedOn: pDone[j], sheet: r.t.found.sheet, row: r.t.found.rowNumbers[r.i] })),
-    interactionCount: inter.rows.length,
+    tasks: Array.from({ length: tasks.length }, (_, j) => ({ customer: tasks.owner[j], owner: tOwner[j], status: tStatus[j], created: tCreated[j], due: tDue[j], churnReason: tChurn[j] })),
+    plan: Array.from({ length: plan.length }, (_, j) => {
+      const r = plan.rowAt(j);
+      return { task: pTask[j] ?? "", strategy: pStrategy[j], owner: pOwner[j], start: pStart[j], due: pDue[j], status: pStatus[j], completedOn: pDone[j], sheet: r.t.found.sheet, row: r.t.found.rowNumbers[r.i] };
+    }),
+    interactionCount: inter.length,
     interactionsPerCustomer,
   };
 

@@ -391,7 +391,7 @@ export function findTables(sheet: SheetModel): FoundTable[] {
       for (let c = rg.left; c <= right; c++) header.push(cell(rg.top, c));
       const match = classifyHeader(header);
       if (!match) continue;
-      found.push({ ...collect(sheet.name, match, header, rg.top, rg.left, right, rg.bottom, cell, t.name), merged: sheet.merged });
+      found.push({ ...collect(sheet.name, match, header, rg.top, rg.left, right, rg.bottom, cell, t.name, sheet), merged: sheet.merged });
     }
     if (found.length > 0) return found;
   }
@@ -429,7 +429,7 @@ export function findTables(sheet: SheetModel): FoundTable[] {
       if (!blank && prevBlank && classifyHeader(rr.slice(left, right + 1))) break;
       prevBlank = blank;
     }
-    found.push({ ...collect(sheet.name, rematch, header, r, originCol + left, originCol + right, end - 1, cell), merged: sheet.merged });
+    found.push({ ...collect(sheet.name, rematch, header, r, originCol + left, originCol + right, end - 1, cell, undefined, sheet), merged: sheet.merged });
     r = end;
     searchedFrom = end;
   }
@@ -446,26 +446,48 @@ function collect(
   bottom: number,
   cell: (r: number, c: number) => CellValue,
   name?: string,
+  sheet?: SheetModel,
 ): FoundTable {
   const rows: CellValue[][] = [];
   const rowNumbers: number[] = [];
   const blankRows: number[] = [];
   let pendingBlank: number[] = [];
+  const originRow = sheet?.originRow ?? 1;
+  const originCol = sheet?.originCol ?? 1;
+  // A table that starts at the sheet's first column uses the sheet's own row arrays (no copy per row);
+  // consumers read only the table's column offsets.
+  const shared = sheet !== undefined && left === originCol;
   for (let r = headerRow + 1; r <= bottom; r++) {
-    const row: CellValue[] = [];
+    let row: CellValue[];
     let any = false;
-    for (let c = left; c <= right; c++) {
-      const v = cell(r, c);
-      row.push(v);
-      if (!isBlank(v)) any = true;
+    if (sheet) {
+      const src = sheet.cells[r - originRow] ?? [];
+      const from = left - originCol;
+      const to = Math.min(src.length - 1, right - originCol);
+      for (let j = from; j <= to; j++) {
+        if (!isBlank(src[j])) {
+          any = true;
+          break;
+        }
+      }
+      row = shared ? src : src.slice(from, right - originCol + 1);
+    } else {
+      row = [];
+      for (let c = left; c <= right; c++) {
+        const v = cell(r, c);
+        row.push(v);
+        if (!isBlank(v)) any = true;
+      }
     }
     if (!any) {
       pendingBlank.push(r);
       continue;
     }
     // Blank rows count only when data follows them (trailing blanks are just the end of the table).
-    blankRows.push(...pendingBlank);
-    pendingBlank = [];
+    if (pendingBlank.length > 0) {
+      blankRows.push(...pendingBlank);
+      pendingBlank = [];
+    }
     rows.push(row);
     rowNumbers.push(r);
   }
