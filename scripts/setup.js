@@ -1,17 +1,26 @@
 #!/usr/bin/env node
 // Makes sure the Debian packages the tests need are installed (`npm run setup`; `npm test` runs it first).
-// Each package is checked by a command it provides on PATH. When everything is there it prints nothing and
+// Each package is checked by a command it provides on PATH (a font package: by its font file, or by fc-list
+// naming the font). When everything is there it prints nothing and
 // exits 0 at once. Otherwise it installs the missing packages with apt-get — as root directly, else through
 // passwordless `sudo -n` — and when neither is possible it prints the exact command to run and exits 1.
 // Nothing is downloaded except through apt. Plain Node.js, no dependencies.
 "use strict";
 
 const { spawnSync } = require("child_process");
-const { accessSync, constants, statSync } = require("fs");
+const { accessSync, constants, existsSync, statSync } = require("fs");
 const { delimiter, join } = require("path");
 
-/** Debian package → a command it puts on PATH. Add the task pane's later: chromium, fonts-wqy-zenhei. */
-const REQUIRED = [{ pkg: "libreoffice-calc-nogui", command: "soffice" }];
+/**
+ * Debian package → how to tell it is installed: a command it puts on PATH, or (fonts) the font file it installs
+ * or the family name fc-list reports. soffice: test/node re-opens the CLI's files; chromium + the CJK font:
+ * test/e2e drives the built task pane in headless Chromium, whose Chinese labels must not render as tofu.
+ */
+const REQUIRED = [
+  { pkg: "libreoffice-calc-nogui", command: "soffice" },
+  { pkg: "chromium", command: "chromium" },
+  { pkg: "fonts-wqy-zenhei", file: "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", font: "WenQuanYi Zen Hei" },
+];
 
 /** The full path of `command` on PATH (or a path to check directly), or null. */
 function which(command) {
@@ -29,6 +38,23 @@ function which(command) {
   return null;
 }
 
+/** Whether fontconfig knows a font family (fc-list lists it); false when fc-list itself is missing. */
+function hasFont(family) {
+  const r = spawnSync("fc-list", [":", "family"], { encoding: "utf8" });
+  return r.status === 0 && typeof r.stdout === "string" && r.stdout.toLowerCase().includes(family.toLowerCase());
+}
+
+/** Whether a requirement is met. */
+function present(r) {
+  if (r.command) return which(r.command) !== null;
+  return existsSync(r.file) || hasFont(r.font);
+}
+
+/** How a requirement is named in messages: "chromium (chromium)", "fonts-wqy-zenhei (font WenQuanYi Zen Hei)". */
+function describe(r) {
+  return `${r.pkg} (${r.command ? r.command : `font ${r.font}`})`;
+}
+
 function run(argv) {
   process.stderr.write(`setup: ${argv.join(" ")}\n`);
   const r = spawnSync(argv[0], argv.slice(1), { stdio: "inherit" });
@@ -37,11 +63,11 @@ function run(argv) {
 }
 
 function main() {
-  const missing = REQUIRED.filter((r) => which(r.command) === null);
+  const missing = REQUIRED.filter((r) => !present(r));
   if (missing.length === 0) return 0;
 
   const pkgs = missing.map((r) => r.pkg);
-  const what = missing.map((r) => `${r.pkg} (${r.command})`).join(", ");
+  const what = missing.map(describe).join(", ");
   const install = ["apt-get", "install", "-y", "--no-install-recommends", ...pkgs];
   const env = ["env", "DEBIAN_FRONTEND=noninteractive"];
   const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
@@ -69,9 +95,9 @@ function main() {
     process.stderr.write(`setup: apt-get failed (exit ${status}); ${what} still missing; install with: ${manual}\n`);
     return 1;
   }
-  const still = REQUIRED.filter((r) => which(r.command) === null);
+  const still = REQUIRED.filter((r) => !present(r));
   if (still.length > 0) {
-    process.stderr.write(`setup: apt-get installed ${pkgs.join(" ")} but ${still.map((r) => r.command).join(", ")} is still not on PATH (${process.env.PATH || ""})\n`);
+    process.stderr.write(`setup: apt-get installed ${pkgs.join(" ")} but ${still.map(describe).join(", ")} is still not found (PATH ${process.env.PATH || ""})\n`);
     return 1;
   }
   return 0;
