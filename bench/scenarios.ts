@@ -1,0 +1,178 @@
+// One benchmark scenario per process (so peak memory is the scenario's own), printing one JSON line.
+//   node -r ts-node/register/transpile-only bench/scenarios.ts <scenario> [size]
+// Every timed figure is paired with a baseline measured in the same process, so ratios are comparable on a
+// noisy shared machine; each figure is the best of a few runs.
+import {
+  findTables, parseDate, parseDateTime, parseEnum, parseMoney, parseNumber, parsePercent, parseText, parseYears, runPipeline, serialFromDay, TABLES, toDay,
+  ENUM_LOOKUPS, headerInfo, type CellValue, type WorkbookModel,
+} from "../src/core";
+import { applyTags, buildReviewSheets, useHost, validate } from "../src/excel/actions";
+import { score, stage } from "../src/functions/functions";
+import { generateSample } from "../src/node/sample";
+import { createFakeExcel, type FakeBookSpec, type FakeCellInput } from "../test/excel/fake-excel";
+
+const AS_OF = "2024-11-26";
+
+function best<T>(runs: number, f: () => T): { ms: number; value: T } {
+  let ms = Infinity;
+  let value!: T;
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    value = f();
+    ms = Math.min(ms, performance.now() - t);
+  }
+  return { ms, value };
+}
+
+async function bestAsync<T>(runs: number, f: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  let ms = Infinity;
+  let value!: T;
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    value = await f();
+    ms = Math.min(ms, performance.now() - t);
+  }
+  return { ms, value };
+}
+
+const peakMB = () => Math.round(process.resourceUsage().maxRSS / 1024);
+
+/** The sample workbook at a size, with the order list thinned to about 3 orders per customer. */
+export function benchBook(customers: number): WorkbookModel {
+  const model = generateSample({ customers, asOf: AS_OF }).model;
+  const orders = model.sheets.find((s) => s.name === "订单")!;
+  orders.cells = orders.cells.filter((_, i) => i === 0 || i % 3 === 0);
+  return model;
+}
+
+const rowsOf = (m: WorkbookModel, name: string) => (m.sheets.find((s) => s.name === name)?.cells.length ?? 1) - 1;
+
+/** The baseline: every cell of every recognised table parsed once with the engine's own parsers, nothing else. */
+export function parseOnce(model: WorkbookModel): number {
+  let parsed = 0;
+  for (const sheet of model.sheets) {
+    for (const t of findTables(sheet)) {
+      for (const c of TABLES[t.kind].columns) {
+        const off = t.match.columns.get(c.key);
+        if (off === undefined) continue;
+        const unit = headerInfo(t.header[off]).unit;
+        for (const row of t.rows) {
+          const v = row[off];
+          const ty = c.type;
+          if (typeof ty === "object") parseEnum(v, ENUM_LOOKUPS[ty.enum]);
+          else if (ty === "date") parseDate(v);
+          else if (ty === "datetime") parseDateTime(v);
+          else if (ty === "money") parseMoney(v, unit);
+          else if (ty === "percent" || ty === "signedPercent") parsePercent(v);
+          else if (ty === "years") parseYears(v);
+          else if (ty === "text" || ty === "uscc" || ty === "contact" || ty === "tags") parseText(v);
+          else parseNumber(v);
+          parsed++;
+        }
+      }
+    }
+  }
+  return parsed;
+}
+
+async function engine(customers: number) {
+  const model = benchBook(customers);
+  // Warm-up (JIT) on a small book, then best of three.
+  runPipeline(benchBook(500), AS_OF);
+  const base = best(3, () => parseOnce(model));
+  const pipe = best(3, () => runPipeline(model, AS_OF));
+  const interactions = rowsOf(model, "维护记录");
+  return {
+    customers, interactions, orders: rowsOf(model, "订单"), cellsParsed: base.value,
+    baselineMs: base.ms, pipelineMs: pipe.ms, ratio: pipe.ms / base.ms,
+    pipelineMsPerKRow: pipe.ms / ((customers + interactions + rowsOf(model, "订单")) / 1000),
+    findings: pipe.value.findings.length, peakMB: peakMB(),
+  };
+}
+
+/** A model as Excel hands it to the add-in: serial dates, error text. */
+function specOf(model: WorkbookModel): FakeBookSpec {
+  const cell = (v: CellValue): FakeCellInput => {
+    if (v === undefined || v === null) return null;
+    if (v instanceof Date) return serialFromDay(toDay(v)) + (v.getTime() % 86_400_000) / 86_400_000;
+    if (typeof v === "object") return v.error;
+    return v;
+  };
+  return { sheets: model.sheets.map((s) => ({ name: s.name, cells: s.cells.map((r) => r.map(cell)), merges: s.merged ? [...s.merged] : undefined })) };
+}
+
+async function adapter(customers: number) {
+  // The customers table only: the sync pattern depends on its rows; detail tables add read chunks alike.
+  const src = generateSample({ customers: Math.min(customers, 2_000), asOf: AS_OF }).model.sheets.find((s) => s.name === "客户")!;
+  const header = src.cells[2];
+  const rows = src.cells.slice(3).filter((r) => r.some((v) => v !== null && v !== ""));
+  const cells: CellValue[][] = [header];
+  for (let i = 0; i < customers; i++) {
+    const r = [...rows[i % rows.length]];
+    r[0] = `K${String(i).padStart(7, "0")}`;
+    cells.push(r);
+  }
+  const model: WorkbookModel = { sheets: [{ name: "客户", cells }] };
+  const findings = runPipeline(model, AS_OF).findings.length;
+  const chunk = (n: number) => Math.ceil(n / 5_000);
+  const out: Record<string, unknown>[] = [];
+  for (const [op, run, chunks] of [
+    ["validate", () => validate({ asOf: AS_OF }), chunk(customers + 1)],
+    ["apply", () => applyTags({ asOf: AS_OF }), chunk(customers + 1) + chunk(customers) + chunk(findings)],
+    ["review", () => buildReviewSheets({ asOf: AS_OF }), chunk(customers + 1) + chunk(customers)],
+  ] as const) {
+    const fake = createFakeExcel(specOf(model));
+    useHost({ run: (b) => fake.Excel.run(b as never) as never, isSetSupported: (s, v) => fake.Office.context.requirements.isSetSupported(s, v) });
+    const t = performance.now();
+    await run();
+    out.push({ op, customers, syncs: fake.stats.syncs, chunks, budget: 10 + chunks, maxRequestMB: fake.stats.maxRequestBytes / 1e6, maxResponseMB: fake.stats.maxResponseBytes / 1e6, ms: performance.now() - t });
+  }
+  return { ops: out, peakMB: peakMB() };
+}
+
+/** What Excel passes a custom function: the raw 2-D arrays, dates as serial numbers. */
+function excelArrays(model: WorkbookModel, name: string): unknown[][] {
+  const s = model.sheets.find((x) => x.name === name)!;
+  return s.cells.map((r) => r.map((v) => (v instanceof Date ? serialFromDay(toDay(v)) + (v.getTime() % 86_400_000) / 86_400_000 : v && typeof v === "object" ? v.error : v)));
+}
+
+async function functions(customers: number) {
+  const model = benchBook(customers);
+  const cust = excelArrays(model, "客户");
+  const headers = [cust[2]];
+  const rows = cust.slice(3);
+  const inter = excelArrays(model, "维护记录");
+  const orders = excelArrays(model, "订单");
+  const asOf = serialFromDay(toDay(AS_OF));
+  const asCells = (m: unknown[][]) => m as CellValue[][];
+  // The engine computing the same values from the same arrays, without the wrapper.
+  const engineStage = () => runPipeline({ sheets: [{ name: "客户", cells: asCells([headers[0], ...rows]) }, { name: "维护记录", cells: asCells(inter) }, { name: "订单", cells: asCells(orders) }] }, AS_OF);
+  const engineScore = () => runPipeline({ sheets: [{ name: "客户", cells: asCells([headers[0], ...rows]) }] }, AS_OF);
+  engineScore();
+  const es = best(3, engineStage);
+  const ws = best(3, () => stage(rows, headers, asOf, inter, orders));
+  const ec = best(3, engineScore);
+  const wc = best(3, () => score(rows, headers, undefined, asOf));
+  return {
+    customers, rows: rows.length, interactions: inter.length - 1, orders: orders.length - 1,
+    stageEngineMs: es.ms, stageFunctionMs: ws.ms, stageRatio: ws.ms / es.ms,
+    scoreEngineMs: ec.ms, scoreFunctionMs: wc.ms, scoreRatio: wc.ms / ec.ms, peakMB: peakMB(),
+  };
+}
+
+const SCENARIOS: Record<string, (size: number) => Promise<unknown>> = { engine, adapter, functions };
+
+async function main() {
+  const [name, sizeText] = process.argv.slice(2);
+  const f = SCENARIOS[name];
+  if (!f) throw new Error(`unknown scenario ${name}; one of ${Object.keys(SCENARIOS).join(", ")}`);
+  const out = await f(Number(sizeText));
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+if (require.main === module) {
+  main().catch((e) => {
+    process.stderr.write(`${e?.stack ?? e}\n`);
+    process.exit(1);
+  });
+}
