@@ -2,7 +2,7 @@
 // the same action as the task pane button of the same name; without the pane, 校验 writes the findings sheet
 // and shows it. Errors cannot be shown from a ribbon button, so they are kept for the pane to show.
 import { applyTags, buildReviewSheets, highlightRisk, validateToSheet } from "../excel/actions";
-import { ActionError } from "../excel/types";
+import { ActionError, COMMAND_ERROR_EVENT } from "../excel/types";
 
 /** The ExecuteFunction names declared in manifest.xml. */
 export const COMMAND_NAMES = ["validateWorkbook", "applyTags", "highlightRisk", "buildReview"] as const;
@@ -24,6 +24,7 @@ export async function runCommand(name: CommandName, event?: Office.AddinCommands
     lastCommandError = null;
   } catch (e) {
     lastCommandError = e instanceof ActionError ? e : new ActionError("office", String((e as Error)?.message ?? e), String((e as Error)?.message ?? e));
+    if (typeof CustomEvent === "function") globalThis.dispatchEvent?.(new CustomEvent(COMMAND_ERROR_EVENT, { detail: lastCommandError }));
   } finally {
     event?.completed();
   }

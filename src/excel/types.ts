@@ -89,6 +89,9 @@ export class ActionError extends Error {
   }
 }
 
+/** The DOM event a failed ribbon command dispatches (detail: the ActionError) so an open pane can show it. */
+export const COMMAND_ERROR_EVENT = "crm:command-error";
+
 /** Everything the pane and the ribbon can do to the open workbook. */
 export interface CrmActions {
   validate(o?: RunOptions): Promise<ValidateOutcome>;

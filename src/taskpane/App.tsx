@@ -1,6 +1,6 @@
 // The task pane. The workbook actions are injected: <App actions={crmActions} /> (tests and the end-to-end
 // harness pass their own CrmActions; index.tsx passes the Office.js one). Components never touch Office.js.
-import { useCallback, useMemo, useRef, useState, type ChangeEvent } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type ChangeEvent } from "react";
 import {
   Button,
   Field,
@@ -20,7 +20,7 @@ import {
   webLightTheme,
   type SelectTabData,
 } from "@fluentui/react-components";
-import { ActionError, type ActionErrorKind, type CrmActions, type Progress, type RunOptions } from "../excel/types";
+import { ActionError, COMMAND_ERROR_EVENT, type ActionErrorKind, type CrmActions, type Progress, type RunOptions } from "../excel/types";
 import { PaneContext, type Outcomes, type PaneContextValue, type RunSpec } from "./context";
 import { isYmd, pick, todayYmd, translate, type LabelKey, type Lang, type Vars } from "./i18n";
 import { ValidatePanel } from "./panels/ValidatePanel";
@@ -37,6 +37,8 @@ export interface AppProps {
   lang?: Lang;
   /** Initial as-of date YYYY-MM-DD (default today in the user's calendar). */
   asOf?: string;
+  /** An error a ribbon command hit before the pane opened (ribbon buttons cannot show messages themselves). */
+  initialError?: unknown;
 }
 
 type TabId = "validate" | "apply" | "review" | "rules";
@@ -115,7 +117,13 @@ export function App(props: AppProps): JSX.Element {
   const [running, setRunning] = useState<RunSpec | null>(null);
   const [progress, setProgress] = useState<Progress | null>(null);
   const [cancelling, setCancelling] = useState(false);
-  const [error, setError] = useState<ShownError | null>(null);
+  const [error, setError] = useState<ShownError | null>(() => (props.initialError ? describeError(props.initialError) : null));
+  // Ribbon commands run without the pane; when one fails it announces the error for the pane to show.
+  useEffect(() => {
+    const show = (e: Event) => setError(describeError((e as CustomEvent).detail));
+    globalThis.addEventListener?.(COMMAND_ERROR_EVENT, show);
+    return () => globalThis.removeEventListener?.(COMMAND_ERROR_EVENT, show);
+  }, []);
   const [outcomes, setOutcomes] = useState<Outcomes>({});
   const [ahpState, setAhpState] = useState<AhpState>(initialAhp);
   const busyRef = useRef(false);

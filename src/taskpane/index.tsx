@@ -1,4 +1,5 @@
 import { createRoot } from "react-dom/client";
+import { lastCommandError } from "../commands/commands";
 import { officeActions, useHost, type ExcelHost } from "../excel/actions";
 import { App } from "./App";
 
@@ -9,7 +10,7 @@ if (testHost) useHost(testHost);
 function render(inExcel: boolean): void {
   const container = document.getElementById("root");
   if (!container) return;
-  createRoot(container).render(<App actions={inExcel ? officeActions : undefined} />);
+  createRoot(container).render(<App actions={inExcel ? officeActions : undefined} initialError={lastCommandError ?? undefined} />);
 }
 
 // Inside Excel wait for Office.js to initialise; in a plain browser the pane shows its "open this in Excel"

@@ -4,7 +4,7 @@
 // Apply tags, highlight/clear, build review, progress and cancel, ActionError messages, the as-of date,
 // the language switch and the "open this in Excel" state — with a mock CrmActions.
 import { act, fireEvent, screen, waitFor } from "@testing-library/react";
-import { ActionError, type Progress, type RunOptions, type ValidateOutcome } from "../../src/excel/types";
+import { ActionError, COMMAND_ERROR_EVENT, type Progress, type RunOptions, type ValidateOutcome } from "../../src/excel/types";
 import { AS_OF, VALIDATE_OUTCOME, deferred, mockActions, renderApp } from "./fixtures";
 
 function tab(name: string): void {
@@ -150,6 +150,15 @@ describe("long operations", () => {
     expect(screen.queryByTestId("apply-outcome")).toBeNull();
     fireEvent.click(button("关闭"));
     expect(screen.queryByRole("alert")).toBeNull();
+  });
+
+  test("a ribbon command's failure shows in the open pane (the command announces it with an event)", async () => {
+    renderApp({ actions: mockActions() });
+    act(() => {
+      window.dispatchEvent(new CustomEvent(COMMAND_ERROR_EVENT, { detail: new ActionError("noCustomers", "没有找到客户表（需要带“客户名称”等表头的表格）", "No customers table found") }));
+    });
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toContain("没有找到客户表");
   });
 
   test.each([
