@@ -1,13 +1,13 @@
 // The `crm` command line (DOMAIN.md section 10): validate, apply, review and mask on .xlsx files without Excel.
 // Exit codes: 0 done and the book has no errors · 1 done, the book has errors · 2 nothing done (unreadable
 // book, no customers table, bad arguments), with one line on stderr saying why.
-import { copyFileSync, existsSync, renameSync, unlinkSync, writeFileSync } from "fs";
+import { copyFileSync, existsSync, renameSync, statSync, unlinkSync, writeFileSync } from "fs";
 import { basename, dirname, extname, join, resolve } from "path";
 import {
   buildReview, runPipeline, safeText, TABLES, type CustomerResult, type Finding, type PipelineResult, type Severity,
 } from "../core";
 import { ExcelJsBook } from "./exceljs-book";
-import { BookError, readBook, writeBookAtomic, type LoadedBook } from "./xlsx";
+import { BookError, readBook, readModel, writeBookAtomic, type LoadedBook } from "./xlsx";
 import { partsExceljsDrops } from "./zip";
 
 export type Lang = "zh" | "en";
@@ -376,6 +376,7 @@ async function run(args: Args, asOf: string, lang: Lang, io: CliIO): Promise<num
   if (args.report && args.command !== "apply") throw new UsageError("--report 只用于 apply", "--report is for apply only");
 
   const progress = new Progress(io, args.progress && io.stderrTTY && !args.json);
+  if (!writes) return readOnly(args, input, asOf, lang, io, progress);
   const book = await loadWithProgress(input, progress, say);
   if (writes) {
     // Parts exceljs cannot carry over: never write over the user's file without them; warn for a copy.
@@ -404,12 +405,6 @@ async function run(args: Args, asOf: string, lang: Lang, io: CliIO): Promise<num
   const port = new ExcelJsBook(book.workbook);
 
   switch (args.command) {
-    case "validate": {
-      progress.done();
-      if (args.json) io.stdout(`${JSON.stringify({ summary: result.summary, findings: result.findings.map(findingOut) }, null, 2)}\n`);
-      else printFindings(io, c, lang, result, args.all);
-      return bookCode;
-    }
     case "apply": {
       progress.step(say("写入结果列", "writing result columns"));
       await port.applyResults(result);
@@ -425,11 +420,9 @@ async function run(args: Args, asOf: string, lang: Lang, io: CliIO): Promise<num
     }
     case "review": {
       const review = buildReview(result);
-      if (out) {
-        progress.step(say("生成复盘工作表", "building review sheets"));
-        await port.writeReview(review);
-        await save(book, out, args.inPlace, progress, say, io);
-      }
+      progress.step(say("生成复盘工作表", "building review sheets"));
+      await port.writeReview(review);
+      await save(book, out as string, args.inPlace, progress, say, io);
       progress.done();
       if (args.json) io.stdout(`${JSON.stringify(review, null, 2)}\n`);
       else io.stdout(`${c.green("✔")} ${say("复盘工作表已写入", "review sheets written to")} ${c.bold(out as string)} (${result.customers.length} ${say("位客户", "customers")})\n`);
@@ -445,6 +438,27 @@ async function run(args: Args, asOf: string, lang: Lang, io: CliIO): Promise<num
     }
   }
   return 2;
+}
+
+/** validate, and review --json without an output: values only, read streaming (any size that fits a sheet). */
+async function readOnly(args: Args, input: string, asOf: string, lang: Lang, io: CliIO, progress: Progress): Promise<number> {
+  const say = (zh: string, en: string) => (lang === "zh" ? zh : en);
+  const c = paint(io.stdoutTTY && !io.env.NO_COLOR);
+  const big = statSync(input, { throwIfNoEntry: false })?.size ?? 0;
+  const model = await readModel(input, (done, total) => big > PROGRESS_BYTES && progress.show(say("读取", "reading"), done, total));
+  progress.step(say("计算中", "computing"));
+  const result = runPipeline(model, asOf);
+  progress.done();
+  if (!result.tables.some((t) => t.kind === "customers" && t.used)) {
+    if (args.json) io.stdout(`${JSON.stringify({ summary: result.summary, findings: result.findings.map(findingOut) }, null, 2)}\n`);
+    else printFindings(io, c, lang, result, args.all);
+    io.stderr(`crm: ${input}${say("：没有找到客户表（需要带“客户名称”等表头的表格），未做任何修改", ": no customers table found (a table with headers such as 客户名称); nothing was changed")}\n`);
+    return 2;
+  }
+  if (args.command === "review") io.stdout(`${JSON.stringify(buildReview(result), null, 2)}\n`);
+  else if (args.json) io.stdout(`${JSON.stringify({ summary: result.summary, findings: result.findings.map(findingOut) }, null, 2)}\n`);
+  else printFindings(io, c, lang, result, args.all);
+  return result.summary.errors > 0 ? 1 : 0;
 }
 
 async function loadWithProgress(file: string, progress: Progress, say: (zh: string, en: string) => string): Promise<LoadedBook> {

@@ -4,6 +4,7 @@ import ExcelJS from "exceljs";
 import { closeSync, createReadStream, openSync, readSync, renameSync, statSync, unlinkSync } from "fs";
 import { basename, dirname, extname, join } from "path";
 import { columnLetter, columnNumber, type CellValue, type SheetModel, type WorkbookModel } from "../core";
+import { readBookStreaming } from "./xlsx-read";
 
 /** A workbook that cannot be read or written: one line for the user, in both languages, no stack trace. */
 export class BookError extends Error {
@@ -91,6 +92,26 @@ export async function readBook(file: string, onProgress?: (bytesRead: number, to
   }
   if (workbook.worksheets.length === 0) throw new BookError(file, "工作簿中没有工作表", "the workbook has no worksheets");
   return { file, workbook, model: toModel(workbook) };
+}
+
+/**
+ * Reads only the values the engine needs, streaming (src/node/xlsx-read.ts): for commands that write nothing.
+ * A million-row sheet fits in memory this way; the exceljs object model would not.
+ */
+export async function readModel(file: string, onProgress?: (done: number, total: number) => void): Promise<WorkbookModel> {
+  preflight(file);
+  try {
+    const { model } = await readBookStreaming(file, (_name, done, total) => onProgress?.(done, total));
+    if (model.sheets.length === 0) throw new BookError(file, "工作簿中没有工作表", "the workbook has no worksheets");
+    return model;
+  } catch (e) {
+    if (e instanceof BookError) throw e;
+    const msg = String((e as Error)?.message ?? e);
+    if (/zip|inflate|invalid|unexpected end|incorrect header|workbook\.xml/i.test(msg)) {
+      throw new BookError(file, "文件已损坏或不完整（可能下载或复制时被截断）", "the file is damaged or incomplete (possibly truncated while downloading or copying)");
+    }
+    throw new BookError(file, `无法读取工作簿（${msg.slice(0, 120)}）`, `cannot read the workbook (${msg.slice(0, 120)})`);
+  }
 }
 
 /** The value the engine sees: the cached result of a formula, the plain text of rich text and hyperlinks. */

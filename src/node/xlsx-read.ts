@@ -1,0 +1,312 @@
+// A streaming .xlsx reader for the engine: the zip's parts are inflated as streams and parsed with a SAX
+// parser, so a sheet of a million rows never exists as one string or as per-cell objects. It reads exactly what
+// the engine needs — values (formulas as their cached results, rich text as its text), merged ranges, Excel
+// tables, the 1904 flag — and where each sheet's part is, for the writer (src/node/xlsx-patch.ts).
+import { closeSync, createReadStream, openSync, readSync } from "fs";
+import { SaxesParser, type SaxesTagPlain } from "saxes";
+import { createInflateRaw } from "zlib";
+import type { CellValue, SheetModel, WorkbookModel } from "../core";
+import { zipEntries, type ZipEntry } from "./zip";
+
+export interface SheetPart {
+  name: string;
+  /** Part path inside the zip, e.g. `xl/worksheets/sheet1.xml`. */
+  path: string;
+  relId: string;
+  /** Hidden or very hidden sheets are read like the others. */
+  state: string;
+}
+
+export interface BookParts {
+  file: string;
+  entries: ZipEntry[];
+  sheets: SheetPart[];
+  date1904: boolean;
+}
+
+/** The uncompressed bytes of an entry as a stream. */
+export function entryStream(file: string, entry: ZipEntry): NodeJS.ReadableStream {
+  // The local header's name and extra field lengths come first; the data follows.
+  const head = Buffer.alloc(30);
+  const fd = openSync(file, "r");
+  try {
+    readSync(fd, head, 0, 30, entry.localHeader);
+  } finally {
+    closeSync(fd);
+  }
+  const start = entry.localHeader + 30 + head.readUInt16LE(26) + head.readUInt16LE(28);
+  const raw = createReadStream(file, { start, end: start + entry.compressedSize - 1 });
+  if (entry.method === 0) return raw;
+  const inflate = createInflateRaw();
+  raw.on("error", (e) => inflate.destroy(e));
+  return raw.pipe(inflate);
+}
+
+/** Runs a SAX parser over an entry; resolves when the part is parsed. */
+function parseEntry(file: string, entry: ZipEntry, setup: (p: SaxesParser) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const parser = new SaxesParser();
+    setup(parser);
+    parser.on("error", (e) => reject(e));
+    const s = entryStream(file, entry);
+    s.setEncoding?.("utf8");
+    s.on("data", (chunk: string) => {
+      try {
+        parser.write(chunk);
+      } catch (e) {
+        reject(e);
+        (s as unknown as { destroy(): void }).destroy();
+      }
+    });
+    s.on("error", reject);
+    s.on("end", () => {
+      try {
+        parser.close();
+        resolve();
+      } catch (e) {
+        reject(e);
+      }
+    });
+  });
+}
+
+const local = (name: string) => name.slice(name.indexOf(":") + 1);
+
+/** Resolves a relationship target against the folder of the part that declares it. */
+export function resolvePart(from: string, target: string): string {
+  if (target.startsWith("/")) return target.slice(1);
+  const parts = from.split("/").slice(0, -1);
+  for (const seg of target.split("/")) {
+    if (seg === "..") parts.pop();
+    else if (seg !== ".") parts.push(seg);
+  }
+  return parts.join("/");
+}
+
+/** The relationships of a part (`xl/workbook.xml` → `xl/_rels/workbook.xml.rels`). */
+async function relsOf(file: string, entries: Map<string, ZipEntry>, part: string): Promise<Map<string, { target: string; type: string }>> {
+  const i = part.lastIndexOf("/");
+  const relsPath = `${part.slice(0, i)}/_rels/${part.slice(i + 1)}.rels`;
+  const out = new Map<string, { target: string; type: string }>();
+  const e = entries.get(relsPath);
+  if (!e) return out;
+  await parseEntry(file, e, (p) => p.on("opentag", (t: SaxesTagPlain) => {
+    if (local(t.name) === "Relationship") out.set(String(t.attributes.Id), { target: resolvePart(part, String(t.attributes.Target)), type: String(t.attributes.Type ?? "") });
+  }));
+  return out;
+}
+
+const BUILTIN_DATE_FORMATS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58]);
+
+/** A number format that shows a date or time (quoted text and [colour]/[locale] sections ignored). */
+export function isDateFormat(code: string): boolean {
+  const s = code.replace(/"[^"]*"/g, "").replace(/\[[^\]]*\]/g, "").replace(/\\./g, "");
+  return /[ymdhs]/i.test(s) && !/^general$/i.test(s.trim());
+}
+
+/** Which cell style indexes (`s=`) show dates. */
+async function dateStyles(file: string, entries: Map<string, ZipEntry>): Promise<boolean[]> {
+  const e = entries.get("xl/styles.xml");
+  const out: boolean[] = [];
+  if (!e) return out;
+  const custom = new Map<number, string>();
+  let inCellXfs = false;
+  await parseEntry(file, e, (p) => {
+    p.on("opentag", (t: SaxesTagPlain) => {
+      const n = local(t.name);
+      if (n === "numFmt") custom.set(Number(t.attributes.numFmtId), String(t.attributes.formatCode ?? ""));
+      else if (n === "cellXfs") inCellXfs = true;
+      else if (n === "xf" && inCellXfs) {
+        const id = Number(t.attributes.numFmtId ?? 0);
+        out.push(BUILTIN_DATE_FORMATS.has(id) || (custom.has(id) && isDateFormat(custom.get(id)!)));
+      }
+    });
+    p.on("closetag", (t) => {
+      if (local(t.name) === "cellXfs") inCellXfs = false;
+    });
+  });
+  return out;
+}
+
+/** Shared strings: rich-text runs joined, phonetic guides (rPh) left out. */
+async function sharedStrings(file: string, entries: Map<string, ZipEntry>, path: string | undefined): Promise<string[]> {
+  const e = path ? entries.get(path) : undefined;
+  const out: string[] = [];
+  if (!e) return out;
+  let text: string[] | null = null;
+  let inT = false;
+  let inPhonetic = 0;
+  await parseEntry(file, e, (p) => {
+    p.on("opentag", (t: SaxesTagPlain) => {
+      const n = local(t.name);
+      if (n === "si") text = [];
+      else if (n === "rPh") inPhonetic++;
+      else if (n === "t" && inPhonetic === 0) inT = true;
+    });
+    p.on("text", (s) => {
+      if (inT && text) text.push(s);
+    });
+    p.on("closetag", (t) => {
+      const n = local(t.name);
+      if (n === "t") inT = false;
+      else if (n === "rPh") inPhonetic--;
+      else if (n === "si" && text) {
+        out.push(text.join(""));
+        text = null;
+      }
+    });
+  });
+  return out;
+}
+
+const MS_PER_DAY = 86_400_000;
+
+/** An Excel date serial as the JS Date exceljs would give (UTC, 1900 or 1904 system). */
+export function serialToDate(serial: number, date1904: boolean): Date {
+  const days = date1904 ? serial + 1462 : serial;
+  // Serials before 1900-03-01 carry Excel's fictitious 1900-02-29.
+  const adjusted = !date1904 && days < 61 ? days + 1 : days;
+  return new Date(Math.round((adjusted - 25_569) * MS_PER_DAY));
+}
+
+function columnIndex(ref: string): { row: number; col: number } {
+  let col = 0;
+  let i = 0;
+  for (; i < ref.length; i++) {
+    const c = ref.charCodeAt(i);
+    if (c < 65 || c > 90) break;
+    col = col * 26 + c - 64;
+  }
+  return { row: Number(ref.slice(i)), col };
+}
+
+async function readSheet(file: string, entry: ZipEntry, strings: string[], isDate: boolean[], date1904: boolean): Promise<{ cells: CellValue[][]; merged: string[] }> {
+  const cells: CellValue[][] = [];
+  const merged: string[] = [];
+  let rowNo = 0;
+  let colNo = 0;
+  let type = "n";
+  let style = 0;
+  let value: string[] = [];
+  let inValue = false;
+  let inInline = false;
+  await parseEntry(file, entry, (p) => {
+    p.on("opentag", (t: SaxesTagPlain) => {
+      switch (local(t.name)) {
+        case "row":
+          rowNo = t.attributes.r ? Number(t.attributes.r) : rowNo + 1;
+          colNo = 0;
+          break;
+        case "c": {
+          const r = t.attributes.r ? columnIndex(String(t.attributes.r)) : { row: rowNo, col: colNo + 1 };
+          rowNo = r.row || rowNo;
+          colNo = r.col;
+          type = String(t.attributes.t ?? "n");
+          style = Number(t.attributes.s ?? 0);
+          value = [];
+          break;
+        }
+        case "v":
+          inValue = true;
+          break;
+        case "is":
+          inInline = true;
+          break;
+        case "t":
+          if (inInline) inValue = true;
+          break;
+        case "mergeCell":
+          merged.push(String(t.attributes.ref));
+          break;
+      }
+    });
+    p.on("text", (s) => {
+      if (inValue) value.push(s);
+    });
+    p.on("closetag", (t) => {
+      switch (local(t.name)) {
+        case "v":
+          inValue = false;
+          break;
+        case "t":
+          if (inInline) inValue = false;
+          break;
+        case "is":
+          inInline = false;
+          break;
+        case "c": {
+          if (value.length === 0) break;
+          const text = value.join("");
+          let v: CellValue;
+          if (type === "s") v = strings[Number(text)] ?? null;
+          else if (type === "inlineStr" || type === "str") v = text;
+          else if (type === "b") v = text === "1" || text === "true";
+          else if (type === "e") v = { error: text };
+          else if (type === "d") v = new Date(text.endsWith("Z") || /[+-]\d\d:\d\d$/.test(text) ? text : `${text}Z`);
+          else {
+            const n = Number(text);
+            v = isDate[style] && Number.isFinite(n) ? serialToDate(n, date1904) : n;
+          }
+          if (v === "" || v === null) break;
+          const row = (cells[rowNo - 1] ??= []);
+          row[colNo - 1] = v;
+          break;
+        }
+      }
+    });
+  });
+  // Fill holes so every row is a dense array (the engine reads rows positionally).
+  for (let r = 0; r < cells.length; r++) {
+    const row = (cells[r] ??= []);
+    for (let c = 0; c < row.length; c++) if (row[c] === undefined) row[c] = null;
+  }
+  return { cells, merged };
+}
+
+/** Reads a workbook for the engine without building a document object model; `onSheet` reports progress. */
+export async function readBookStreaming(file: string, onSheet?: (name: string, done: number, total: number) => void): Promise<{ model: WorkbookModel; parts: BookParts }> {
+  const list = zipEntries(file);
+  if (!list) throw new Error("not a readable zip archive");
+  const entries = new Map(list.map((e) => [e.name, e]));
+  const wbEntry = entries.get("xl/workbook.xml");
+  if (!wbEntry) throw new Error("xl/workbook.xml is missing");
+  const declared: { name: string; relId: string; state: string }[] = [];
+  let date1904 = false;
+  await parseEntry(file, wbEntry, (p) => p.on("opentag", (t: SaxesTagPlain) => {
+    const n = local(t.name);
+    if (n === "workbookPr") date1904 = t.attributes.date1904 === "1" || t.attributes.date1904 === "true";
+    if (n === "sheet") declared.push({ name: String(t.attributes.name), relId: String(t.attributes["r:id"] ?? ""), state: String(t.attributes.state ?? "visible") });
+  }));
+  const rels = await relsOf(file, entries, "xl/workbook.xml");
+  const sst = [...rels.values()].find((r) => r.type.endsWith("/sharedStrings"))?.target;
+  const [strings, isDate] = await Promise.all([sharedStrings(file, entries, sst ?? "xl/sharedStrings.xml"), dateStyles(file, entries)]);
+
+  const sheets: SheetModel[] = [];
+  const parts: SheetPart[] = [];
+  for (const [i, d] of declared.entries()) {
+    const path = rels.get(d.relId)?.target;
+    const e = path ? entries.get(path) : undefined;
+    onSheet?.(d.name, i, declared.length);
+    if (!path || !e) {
+      sheets.push({ name: d.name, cells: [] });
+      continue;
+    }
+    const { cells, merged } = await readSheet(file, e, strings, isDate, date1904);
+    const tables: { name: string; range: string }[] = [];
+    for (const r of (await relsOf(file, entries, path)).values()) {
+      if (!r.type.endsWith("/table")) continue;
+      const te = entries.get(r.target);
+      if (!te) continue;
+      await parseEntry(file, te, (p) => p.on("opentag", (t: SaxesTagPlain) => {
+        if (local(t.name) !== "table") return;
+        let ref = String(t.attributes.ref);
+        if (Number(t.attributes.totalsRowCount ?? 0) > 0) ref = ref.replace(/(\d+)$/, (n) => String(Number(n) - 1));
+        tables.push({ name: String(t.attributes.name ?? t.attributes.displayName ?? ""), range: ref });
+      }));
+    }
+    sheets.push({ name: d.name, cells, originRow: 1, originCol: 1, merged, tables });
+    parts.push({ name: d.name, path, relId: d.relId, state: d.state });
+  }
+  onSheet?.("", declared.length, declared.length);
+  return { model: { sheets, date1904 }, parts: { file, entries: list, sheets: parts, date1904 } };
+}
