@@ -112,7 +112,17 @@ export interface FindingPlace {
 export function makeFinding(code: FindingCode, place: FindingPlace, vars: Vars): Finding {
   const t = TEXT[code];
   const v = { col: place.column, ...vars };
-  return { code, severity: SEVERITY[code], ...place, message: t.zh(v), messageEn: t.en(v), fix: t.fixZh(v), fixEn: t.fixEn(v) };
+  return { code, severity: SEVERITY[code], ...place, message: t.zh(v), messageEn: t.en(v), fix: shared(t.fixZh(v)), fixEn: shared(t.fixEn(v)) };
+}
+
+/** Fixes repeat across findings (a column's fix is the same in every row): one string each, not one per finding. */
+let fixTexts = new Map<string, string>();
+function shared(s: string): string {
+  const hit = fixTexts.get(s);
+  if (hit !== undefined) return hit;
+  if (fixTexts.size > 10_000) fixTexts = new Map();
+  fixTexts.set(s, s);
+  return s;
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };

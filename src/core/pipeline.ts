@@ -133,6 +133,11 @@ function buildCsr(owner: Int32Array, customers: number, sortKey?: Float64Array):
 export interface PipelineOptions {
   /** Rules to use instead of the workbook's CRM规则 sheet (custom functions pass their own). */
   rules?: Rules;
+  /**
+   * Build the per-customer results (default true). Validation alone needs only the findings; without the
+   * results a million-row book is checked in a fraction of the memory.
+   */
+  customers?: boolean;
 }
 
 export function runPipeline(model: WorkbookModel, asOfInput: string | number | Date, options: PipelineOptions = {}): PipelineResult {
@@ -520,6 +525,7 @@ export function runPipeline(model: WorkbookModel, asOfInput: string | number | D
 
   // ── 9. per-customer results ──
   const customers: CustomerResult[] = [];
+  const keepCustomers = options.customers !== false;
   const customerGrade = cStr("customerGrade") as (Grade | null)[] | null;
   const potentialGrade = cStr("potentialGrade") as (Grade | null)[] | null;
   const recoveryFrom = D - rules.num("warn.recoveryDays");
@@ -561,7 +567,7 @@ export function runPipeline(model: WorkbookModel, asOfInput: string | number | D
       if (scored.stats[k].weight > 0) parts[d.key] = Math.round(scored.points[k][c] * 100) / 100;
     });
     const coopStage: CoopStage | null = coop[c];
-    customers.push({
+    if (keepCustomers) customers.push({
       id: ids?.[c] ?? "",
       name: names?.[c] ?? "",
       sheet: t.sheet,

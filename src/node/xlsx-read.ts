@@ -151,7 +151,7 @@ async function sharedStrings(file: string, entries: Map<string, ZipEntry>, path:
       if (n === "t") inT = false;
       else if (n === "rPh") inPhonetic--;
       else if (n === "si" && text) {
-        out.push(text.join(""));
+        out.push(own(text.length === 1 ? text[0] : text.join("")));
         text = null;
       }
     });
@@ -178,6 +178,23 @@ function columnIndex(ref: string): { row: number; col: number } {
     col = col * 26 + c - 64;
   }
   return { row: Number(ref.slice(i)), col };
+}
+
+/** A flat copy of a string that may be a slice of a much larger one (V8 keeps the parent alive otherwise). */
+function own(s: string): string {
+  return s.length > 12 ? (" " + s).slice(1) : s;
+}
+
+/** Short cell texts repeat (stages, industries, owners): one string each, not one per cell. */
+const INTERN_MAX = 24;
+let interned = new Map<string, string>();
+function intern(s: string): string {
+  if (s.length > INTERN_MAX) return s;
+  const hit = interned.get(s);
+  if (hit !== undefined) return hit;
+  if (interned.size > 200_000) interned = new Map();
+  interned.set(s, s);
+  return s;
 }
 
 async function readSheet(file: string, entry: ZipEntry, strings: string[], isDate: boolean[], date1904: boolean): Promise<{ cells: CellValue[][]; merged: string[] }> {
@@ -236,10 +253,11 @@ async function readSheet(file: string, entry: ZipEntry, strings: string[], isDat
           break;
         case "c": {
           if (value.length === 0) break;
-          const text = value.join("");
+          // The parser hands out slices of its input chunks; copying each value lets the chunks go.
+          const text = own(value.length === 1 ? value[0] : value.join(""));
           let v: CellValue;
           if (type === "s") v = strings[Number(text)] ?? null;
-          else if (type === "inlineStr" || type === "str") v = text;
+          else if (type === "inlineStr" || type === "str") v = intern(text);
           else if (type === "b") v = text === "1" || text === "true";
           else if (type === "e") v = { error: text };
           else if (type === "d") v = new Date(text.endsWith("Z") || /[+-]\d\d:\d\d$/.test(text) ? text : `${text}Z`);
