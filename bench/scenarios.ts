@@ -8,6 +8,10 @@ import {
 } from "../src/core";
 import { applyTags, buildReviewSheets, useHost, validate } from "../src/excel/actions";
 import { score, stage } from "../src/functions/functions";
+import ExcelJS from "exceljs";
+import { statSync } from "fs";
+import { main as crmMain } from "../src/node/cli";
+import { writeModelXlsxStreaming } from "../src/node/model-xlsx";
 import { generateSample } from "../src/node/sample";
 import { createFakeExcel, type FakeBookSpec, type FakeCellInput } from "../test/excel/fake-excel";
 
@@ -160,13 +164,62 @@ async function functions(customers: number) {
   };
 }
 
-const SCENARIOS: Record<string, (size: number) => Promise<unknown>> = { engine, adapter, functions };
+// ── the command line on .xlsx files (each step its own process: peak memory is that step's) ──
+
+/** Writes the benchmark book: `size` customers with their detail tables (streaming writer). */
+async function makeBook(customers: number, file?: string) {
+  const t = performance.now();
+  const model = benchBook(customers);
+  await writeModelXlsxStreaming(model, file!);
+  return { customers, rows: model.sheets.reduce((s, x) => s + x.cells.length, 0), ms: performance.now() - t, bytes: statSync(file!).size, peakMB: peakMB() };
+}
+
+/** A customers sheet of exactly `rows` rows (the header included): Excel's limit is 1,048,576. */
+async function makeTallBook(rows: number, file?: string) {
+  const t = performance.now();
+  const src = generateSample({ customers: 2_000, asOf: AS_OF }).model.sheets.find((s) => s.name === "客户")!;
+  const header = src.cells[2];
+  const data = src.cells.slice(3).filter((r) => r.some((v) => v !== null && v !== ""));
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file!, useSharedStrings: false, useStyles: true });
+  const ws = wb.addWorksheet("客户");
+  ws.addRow(header as ExcelJS.CellValue[]).commit();
+  for (let i = 0; i < rows - 1; i++) {
+    const r = [...data[i % data.length]] as ExcelJS.CellValue[];
+    r[0] = `K${String(i).padStart(7, "0")}`;
+    ws.addRow(r).commit();
+  }
+  ws.commit();
+  await wb.commit();
+  return { rows, ms: performance.now() - t, bytes: statSync(file!).size, peakMB: peakMB() };
+}
+
+/** The baseline of target 2: a plain exceljs read and write of the same book. */
+async function exceljsRoundTrip(_size: number, file?: string) {
+  const t = performance.now();
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile(file!);
+  await wb.xlsx.writeFile(`${file}.plain.xlsx`);
+  return { ms: performance.now() - t, peakMB: peakMB() };
+}
+
+/** A `crm` command in this process (as `npx crm` runs it), timed, with its peak memory. */
+async function crm(_size: number, file?: string, command = "apply") {
+  const io = { stdout: () => undefined, stderr: (s: string) => void (err += s), stdoutTTY: false, stderrTTY: false, env: {}, today: () => AS_OF };
+  let err = "";
+  const args = command === "validate" ? ["validate", file!, "--as-of", AS_OF, "--json"] : [command, file!, "--out", `${file}.${command}.xlsx`, "--as-of", AS_OF];
+  const t = performance.now();
+  const code = await crmMain(args, io);
+  if (code === 2) throw new Error(`crm ${args.join(" ")}: ${err}`);
+  return { command, ms: performance.now() - t, exit: code, peakMB: peakMB() };
+}
+
+const SCENARIOS: Record<string, (size: number, file?: string, extra?: string) => Promise<unknown>> = { engine, adapter, functions, makeBook, makeTallBook, exceljsRoundTrip, crm };
 
 async function main() {
-  const [name, sizeText] = process.argv.slice(2);
+  const [name, sizeText, file, extra] = process.argv.slice(2);
   const f = SCENARIOS[name];
   if (!f) throw new Error(`unknown scenario ${name}; one of ${Object.keys(SCENARIOS).join(", ")}`);
-  const out = await f(Number(sizeText));
+  const out = await f(Number(sizeText), file, extra);
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 

@@ -99,3 +99,32 @@ function textWidth(v: unknown): number {
   for (const ch of s) w += ch.charCodeAt(0) > 0x2e80 ? 2 : 1;
   return w;
 }
+
+/**
+ * The same workbook written with exceljs's streaming writer (plain ranges, date formats on date columns):
+ * for books too big for the normal writer (the benchmarks' hundred-thousand- and million-row books).
+ */
+export async function writeModelXlsxStreaming(model: WorkbookModel, file: string): Promise<void> {
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: false, useStyles: true });
+  for (const sheet of model.sheets) {
+    const ws = wb.addWorksheet(sheet.name);
+    const dates = dateColumns(sheet);
+    const r0 = sheet.originRow ?? 1;
+    // The streaming writer needs merges before their rows are committed.
+    for (const m of sheet.merged ?? []) ws.mergeCells(m);
+    sheet.cells.forEach((row, i) => {
+      const r = r0 + i;
+      const out = ws.getRow(r);
+      row.forEach((v, j) => {
+        if (v === null || v === undefined || v === "") return;
+        const cell = out.getCell((sheet.originCol ?? 1) + j);
+        cell.value = excelValue(v);
+        const kind = dates.find((d) => r > d.headerRow && r <= d.lastRow)?.cols.get((sheet.originCol ?? 1) + j);
+        if (kind && typeof v === "number") cell.numFmt = kind === "datetime" && v % 1 !== 0 ? "yyyy-mm-dd hh:mm" : "yyyy-mm-dd";
+      });
+      out.commit();
+    });
+    ws.commit();
+  }
+  await wb.commit();
+}
