@@ -94,6 +94,29 @@ export function parseDateTime(v: CellValue, date1904 = false): Parsed<DateTimeVa
   return { ok: true, value: { day, minutes } };
 }
 
+/**
+ * A date or date-time cell that is already a number or a Date, as days (date-times with the time of day as a
+ * fraction), without allocating: NaN when it needs the full parser (text, errors, out of range).
+ * Gives exactly what parseDateTime gives for these cells.
+ */
+export function quickDays(v: CellValue, date1904: boolean, withTime: boolean): number {
+  if (typeof v === "number") {
+    const [min, max] = SERIAL_RANGE[date1904 ? 1904 : 1900];
+    if (!Number.isFinite(v) || v < min || v >= max + 1) return NaN;
+    const day = dayFromSerial(v, date1904);
+    if (!withTime) return day;
+    const minutes = Math.round((v - Math.floor(v)) * 1440);
+    return minutes === 0 || minutes === 1440 ? day : day + minutes / 1440;
+  }
+  if (v instanceof Date) {
+    const t = v.getTime();
+    if (Number.isNaN(t)) return NaN;
+    const day = Math.floor(t / 86_400_000);
+    return withTime ? day + (v.getUTCHours() * 60 + v.getUTCMinutes()) / 1440 : day;
+  }
+  return NaN;
+}
+
 function serialToDate(n: number, date1904: boolean, raw: CellValue): Parsed<DateTimeValue> {
   const [min, max] = SERIAL_RANGE[date1904 ? 1904 : 1900];
   if (!Number.isFinite(n) || n < min || n >= max + 1) return fail("BAD_DATE", raw);
@@ -134,7 +157,7 @@ export function parseMoney(v: CellValue, columnUnit = 1): Parsed<number> {
   return { ok: true, value: roundCents(amount) };
 }
 
-function roundCents(n: number): number {
+export function roundCents(n: number): number {
   return Math.round(n * 100) / 100;
 }
 

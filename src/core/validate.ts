@@ -3,7 +3,7 @@
 import { formatDay } from "./dates";
 import { makeFinding } from "./findings";
 import { ENUM_CHOICES, ENUM_LOOKUPS } from "./labels";
-import { cellText, isBlank, normalizeText, parseDateTime, parseEnum, parseMoney, parseNumber, parsePercent, parseText, parseYears, splitList, type Parsed } from "./parse";
+import { cellText, isBlank, normalizeText, parseDateTime, quickDays, roundCents, parseEnum, parseMoney, parseNumber, parsePercent, parseText, parseYears, splitList, type Parsed } from "./parse";
 import { checkUscc, hasFullPhone, maskPhones, maskUscc } from "./privacy";
 import { a1, headerInfo, parseRange, TABLES, type ColumnDef, type FoundTable } from "./schema";
 import type { Day, Finding } from "./types";
@@ -75,8 +75,22 @@ export function readTable(t: FoundTable, asOf: Day, date1904: boolean, findings:
       rc.str = str;
     } else {
       const num = new Float64Array(n).fill(NaN);
+      const isDate = type === "date" || type === "datetime";
+      const pastOnly = isDate && PAST_ONLY.has(c.key);
       for (let i = 0; i < n; i++) {
         const v = t.rows[i][offset];
+        // Fast paths without a result object per cell: dates held as serials or Dates, non-negative amounts.
+        if (isDate) {
+          const d = quickDays(v, date1904, type === "datetime");
+          if (!Number.isNaN(d)) {
+            num[i] = d;
+            if (pastOnly && Math.floor(d) > asOf) findings.push(makeFinding("FUTURE_DATE", place(i), { val: formatDay(Math.floor(d)), asOf: formatDay(asOf) }));
+            continue;
+          }
+        } else if (type === "money" && typeof v === "number" && Number.isFinite(v) && v >= 0) {
+          num[i] = roundCents(v * info.unit);
+          continue;
+        }
         if (isBlank(v)) continue;
         const p = readNumeric(type, v, info.unit, info.percent, date1904);
         if (!p.ok) {

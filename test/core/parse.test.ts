@@ -3,6 +3,7 @@
 // are Excel's published ones (45306 = 2024-01-15 in the 1900 system; the 1904 system is 1462 days behind).
 import fc from "fast-check";
 import {
+  quickDays,
   parseDate,
   parseDateTime,
   parseMoney,
@@ -383,5 +384,31 @@ describe("properties", () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe("quickDays: the allocation-free path gives exactly what parseDateTime gives", () => {
+  const viaParser = (v: number | Date, date1904: boolean, withTime: boolean) => {
+    const p = parseDateTime(v, date1904);
+    if (!p.ok) return NaN;
+    return withTime ? p.value.day + (p.value.minutes ?? 0) / 1440 : p.value.day;
+  };
+  test("serial numbers (any, including out of range and fractions) and Dates, both date systems", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.double({ min: -10, max: 3_000_000, noNaN: true }), fc.integer({ min: -5, max: 2_958_470 }), fc.date({ min: new Date(Date.UTC(1800, 0, 1)), max: new Date(Date.UTC(9999, 11, 31)) })),
+        fc.boolean(),
+        fc.boolean(),
+        (v, date1904, withTime) => {
+          const quick = quickDays(v, date1904, withTime);
+          const slow = viaParser(v, date1904, withTime);
+          return Number.isNaN(quick) ? Number.isNaN(slow) : quick === slow;
+        },
+      ),
+      { numRuns: 5_000 },
+    );
+  });
+  test("text, blanks and errors are left to the parser", () => {
+    for (const v of ["2024-01-15", "", null, { error: "#N/A" }, true]) expect(quickDays(v as never, false, false)).toBeNaN();
   });
 });
