@@ -121,7 +121,7 @@ export class ExcelJsBook implements WorkbookPort {
     styleHeader(ws.addRow(header));
     widths.forEach((w, i) => (ws.getColumn(i + 1).width = w));
     for (const f of findings) {
-      const row = ws.addRow([SEVERITY_ZH[f.severity] ?? f.severity, f.code, linkTo(f), f.sheet, f.row || null, f.column, f.message, f.fix, f.messageEn, f.fixEn]);
+      const row = ws.addRow([SEVERITY_ZH[f.severity] ?? f.severity, f.code, linkTo(f), f.sheet || null, f.row || null, f.column || null, f.message, f.fix, f.messageEn, f.fixEn]);
       row.getCell(3).font = f.address ? { color: { argb: "FF0563C1" }, underline: true } : {};
       if (f.severity === "error") row.getCell(1).font = { color: { argb: "FF9C0006" }, bold: true };
     }
@@ -251,9 +251,9 @@ function writeBlock(ws: ExcelJS.Worksheet, b: ReviewBlock, top: number): number 
   const t = ws.getCell(top, 1);
   t.value = `${b.title} ${b.titleEn}`;
   t.font = { bold: true, size: 12, color: { argb: "FF2F5597" } };
-  const header = b.bar !== undefined ? [...b.header, ""] : b.header;
   const hr = ws.getRow(top + 1);
-  header.forEach((h, i) => (hr.getCell(i + 1).value = h));
+  b.header.forEach((h, i) => (hr.getCell(i + 1).value = h));
+  if (b.bar !== undefined) hr.getCell(b.header.length + 1).value = null; // the bar column: styled, no text
   styleHeader(hr);
   const barMax = b.bar !== undefined ? Math.max(0, ...b.rows.map((row) => Number(row[b.bar as number]) || 0)) : 0;
   b.rows.forEach((row, i) => {
