@@ -356,6 +356,25 @@ describe("the production task pane in Chromium over the fake Excel", () => {
     expect(await page.getByRole("alert").count()).toBe(0);
   });
 
+  test("keyboard only: Tab reaches 校验 and a finding; Enter runs it and selects the finding's cell", async () => {
+    await page.getByRole("tab", { name: zh("tab.validate") }).click();
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    const focused = () => page.evaluate(() => ({ text: document.activeElement?.textContent ?? "", address: document.activeElement?.getAttribute("data-address") ?? "" }));
+    let steps = 0;
+    for (; steps < 60 && !(await focused()).text.startsWith(zh("action.validate")); steps++) await page.keyboard.press("Tab");
+    expect((await focused()).text.startsWith(zh("action.validate"))).toBe(true);
+    await page.keyboard.press("Enter");
+    await page.getByTestId("count-errors").waitFor();
+    for (steps = 0; steps < 80 && (await focused()).address === ""; steps++) await page.keyboard.press("Tab");
+    const { address } = await focused();
+    expect(address).not.toBe("");
+    await page.keyboard.press("Enter");
+    const sheet = address.slice(0, address.lastIndexOf("!")).replace(/^'(.*)'$/, "$1").replace(/''/g, "'");
+    await page.waitForFunction((s) => (window as unknown as E2eWindow).__crmFake.book.activeSheet() === s, sheet);
+    const ref = address.slice(address.lastIndexOf("!") + 1);
+    expect(await page.evaluate(() => (window as unknown as E2eWindow).__crmFake.book.selection())).toMatch(new RegExp(`!${ref}$`));
+  });
+
   test("the page asked only for the add-in's own files — no telemetry, nothing off the local origin — without errors", async () => {
     await watchedLongEnough();
     const isLocal = (u: string) => new URL(u).origin === origin;
