@@ -3,12 +3,18 @@
 // Targets are ratios against a baseline measured in the same process, or counts, never absolute times.
 //   npm run bench              all scenarios at full size (tens of minutes; needs ~20 GB free memory for scenario 2)
 //   npm run bench -- --quick   the same scenarios at a tenth of the size (a smoke run)
+//   npm run bench -- --apply-customers 20000   scenario 2 at another size
 import { spawnSync } from "child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import { cpus, tmpdir, totalmem } from "os";
 import { join } from "path";
 
 const QUICK = process.argv.includes("--quick");
+/** `--apply-customers N`: the size of scenario 2 (default 100,000; its exceljs baseline alone takes minutes). */
+const APPLY_AT = (() => {
+  const i = process.argv.indexOf("--apply-customers");
+  return i >= 0 ? Number(process.argv[i + 1]) : undefined;
+})();
 const scale = (n: number) => (QUICK ? Math.max(1_000, Math.round(n / 10)) : n);
 const ROOT = join(__dirname, "..");
 
@@ -90,7 +96,7 @@ function main(): void {
   // 2. The command line on a book with its detail tables, against a plain exceljs read + write
   const tmp = mkdtempSync(join(tmpdir(), "crm-bench-"));
   try {
-    const size2 = scale(100_000);
+    const size2 = APPLY_AT ?? scale(100_000);
     const book = join(tmp, "book.xlsx");
     const made = scenario<{ rows: number; bytes: number; ms: number }>("makeBook", size2, book);
     const plain = scenario<{ ms: number; peakMB: number }>("exceljsRoundTrip", 0, book);
@@ -135,7 +141,7 @@ function main(): void {
   const md = [
     "# Benchmarks",
     "",
-    `Written by \`npm run bench${QUICK ? " -- --quick" : ""}\` on ${started.toISOString().slice(0, 16).replace("T", " ")} UTC · ${cpus().length} cores · ${Math.round(totalmem() / 2 ** 30)} GiB · Node ${process.version}.`,
+    `Written by \`npm run bench${process.argv.slice(2).length ? ` -- ${process.argv.slice(2).join(" ")}` : ""}\` on ${started.toISOString().slice(0, 16).replace("T", " ")} UTC · ${cpus().length} cores · ${Math.round(totalmem() / 2 ** 30)} GiB · Node ${process.version}.`,
     "Each scenario runs in its own process (`--max-semi-space-size=64`); times are the best of three runs; every target is a ratio",
     "against a baseline measured in the same process, or a count.",
     "",
