@@ -13,7 +13,8 @@ import { statSync } from "fs";
 import { main as crmMain } from "../src/node/cli";
 import { writeModelXlsxStreaming } from "../src/node/model-xlsx";
 import { generateSample } from "../src/node/sample";
-import { createFakeExcel, type FakeBookSpec, type FakeCellInput } from "../test/excel/fake-excel";
+import { createFakeExcel } from "../test/excel/fake-excel";
+import { excelCell, specOf } from "../test/excel/spec";
 
 const AS_OF = "2024-11-26";
 
@@ -23,17 +24,6 @@ function best<T>(runs: number, f: () => T): { ms: number; value: T } {
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
     value = f();
-    ms = Math.min(ms, performance.now() - t);
-  }
-  return { ms, value };
-}
-
-async function bestAsync<T>(runs: number, f: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  let ms = Infinity;
-  let value!: T;
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    value = await f();
     ms = Math.min(ms, performance.now() - t);
   }
   return { ms, value };
@@ -94,16 +84,6 @@ async function engine(customers: number) {
   };
 }
 
-/** A model as Excel hands it to the add-in: serial dates, error text. */
-function specOf(model: WorkbookModel): FakeBookSpec {
-  const cell = (v: CellValue): FakeCellInput => {
-    if (v === undefined || v === null) return null;
-    if (v instanceof Date) return serialFromDay(toDay(v)) + (v.getTime() % 86_400_000) / 86_400_000;
-    if (typeof v === "object") return v.error;
-    return v;
-  };
-  return { sheets: model.sheets.map((s) => ({ name: s.name, cells: s.cells.map((r) => r.map(cell)), merges: s.merged ? [...s.merged] : undefined })) };
-}
 
 async function adapter(customers: number) {
   // The customers table only: the sync pattern depends on its rows; detail tables add read chunks alike.
@@ -137,7 +117,7 @@ async function adapter(customers: number) {
 /** What Excel passes a custom function: the raw 2-D arrays, dates as serial numbers. */
 function excelArrays(model: WorkbookModel, name: string): unknown[][] {
   const s = model.sheets.find((x) => x.name === name)!;
-  return s.cells.map((r) => r.map((v) => (v instanceof Date ? serialFromDay(toDay(v)) + (v.getTime() % 86_400_000) / 86_400_000 : v && typeof v === "object" ? v.error : v)));
+  return s.cells.map((r) => r.map(excelCell));
 }
 
 async function functions(customers: number) {

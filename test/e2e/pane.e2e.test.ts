@@ -14,11 +14,12 @@ import os from "os";
 import path from "path";
 import { chromium, type BrowserContext, type Locator, type Page } from "playwright-core";
 import webpack from "webpack";
-import { columnLetter, quoteSheet, runPipeline, serialFromDay, toDay, type CellValue, type WorkbookModel } from "../../src/core";
+import { columnLetter, quoteSheet, runPipeline } from "../../src/core";
 import { generateSample } from "../../src/node/sample";
 import { LABELS, translate, type LabelKey, type Vars } from "../../src/taskpane/i18n";
 import { FINDINGS_SHEET, OWNED_COLUMNS, REVIEW_SHEET_PREFIX } from "../../src/workbook/owned";
-import type { FakeBookSpec, FakeCellInput, FakeExcel } from "../excel/fake-excel";
+import type { FakeExcel } from "../excel/fake-excel";
+import { specOf } from "../excel/spec";
 
 jest.setTimeout(120_000);
 
@@ -49,22 +50,6 @@ const OFFICE_JS_TELEMETRY = "https://telemetryservice.firstpartyapps.oaspapps.co
 
 // ── the workbook: the generated sample as Excel holds it (dates are serials), the orders sheet as a table ──
 
-function specOf(model: WorkbookModel, tables: Record<string, string>): FakeBookSpec {
-  const cell = (v: CellValue): FakeCellInput => {
-    if (v === undefined || v === null) return null;
-    if (v instanceof Date) return serialFromDay(toDay(v)) + (v.getTime() % 86_400_000) / 86_400_000;
-    if (typeof v === "object") return v.error;
-    return v;
-  };
-  return {
-    sheets: model.sheets.map((s) => ({
-      name: s.name,
-      cells: s.cells.map((r) => r.map(cell)),
-      merges: s.merged ? [...s.merged] : undefined,
-      tables: tables[s.name] ? [{ name: tables[s.name], range: `A1:${columnLetter(s.cells[0].length)}${s.cells.length}` }] : undefined,
-    })),
-  };
-}
 
 const sample = generateSample({ customers: 120, asOf: AS_OF });
 const SPEC = specOf(sample.model, { 订单: "订单表" });

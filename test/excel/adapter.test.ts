@@ -8,29 +8,13 @@ import {
 import { ActionError } from "../../src/excel/types";
 import { generateSample } from "../../src/node/sample";
 import { FINDINGS_SHEET, OWNED_COLUMNS, REVIEW_SHEET_PREFIX } from "../../src/workbook/owned";
-import { createFakeExcel, parseRef, type FakeBookSpec, type FakeCellInput, type FakeExcel, type FakeExcelOptions } from "./fake-excel";
+import { createFakeExcel, parseRef, type FakeBookSpec, type FakeExcel, type FakeExcelOptions } from "./fake-excel";
+import { specOf } from "./spec";
 
 jest.setTimeout(180_000);
 
 const AS_OF = "2024-11-26";
 
-/** A workbook model as Excel holds it: dates are serial numbers, errors their text. */
-function specOf(model: WorkbookModel, tables: Record<string, string> = {}): FakeBookSpec {
-  const cell = (v: CellValue): FakeCellInput => {
-    if (v === undefined || v === null) return null;
-    if (v instanceof Date) return serialFromDay(toDay(v)) + (v.getTime() % 86_400_000) / 86_400_000;
-    if (typeof v === "object") return v.error;
-    return v;
-  };
-  return {
-    sheets: model.sheets.map((s) => ({
-      name: s.name,
-      cells: s.cells.map((r) => r.map(cell)),
-      merges: s.merged ? [...s.merged] : undefined,
-      tables: tables[s.name] ? [{ name: tables[s.name], range: `A1:${columnLetter(s.cells[0].length)}${s.cells.length}` }] : undefined,
-    })),
-  };
-}
 
 let fake: FakeExcel;
 let restore: () => void;
