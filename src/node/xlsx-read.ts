@@ -2,11 +2,12 @@
 // parser, so a sheet of a million rows never exists as one string or as per-cell objects. It reads exactly what
 // the engine needs — values (formulas as their cached results, rich text as its text), merged ranges, Excel
 // tables, the 1904 flag — and where each sheet's part is, for the writer (src/node/xlsx-patch.ts).
-import { closeSync, createReadStream, openSync, readSync } from "fs";
+import { createReadStream } from "fs";
+import { Readable } from "stream";
 import { SaxesParser, type SaxesTagPlain } from "saxes";
 import { createInflateRaw } from "zlib";
 import type { CellValue, SheetModel, WorkbookModel } from "../core";
-import { zipEntries, type ZipEntry } from "./zip";
+import { dataStart, zipEntries, type ZipEntry } from "./zip";
 
 export interface SheetPart {
   name: string;
@@ -26,15 +27,9 @@ export interface BookParts {
 
 /** The uncompressed bytes of an entry as a stream. */
 export function entryStream(file: string, entry: ZipEntry): NodeJS.ReadableStream {
-  // The local header's name and extra field lengths come first; the data follows.
-  const head = Buffer.alloc(30);
-  const fd = openSync(file, "r");
-  try {
-    readSync(fd, head, 0, 30, entry.localHeader);
-  } finally {
-    closeSync(fd);
-  }
-  const start = entry.localHeader + 30 + head.readUInt16LE(26) + head.readUInt16LE(28);
+  // An empty part (a stored entry of 0 bytes) has no data range to read.
+  if (entry.compressedSize === 0) return Readable.from([]);
+  const start = dataStart(file, entry);
   const raw = createReadStream(file, { start, end: start + entry.compressedSize - 1 });
   if (entry.method === 0) return raw;
   const inflate = createInflateRaw();

@@ -123,8 +123,8 @@ const DATA_DESCRIPTOR = 0x0008;
 const DOS_TIME = 0;
 const DOS_DATE = (0 << 9) | (1 << 5) | 1;
 
-/** Where an entry's compressed data starts in its file. */
-function dataStart(file: string, entry: ZipEntry): number {
+/** Where an entry's compressed data starts in its file (after the local header's name and extra field). */
+export function dataStart(file: string, entry: ZipEntry): number {
   const head = Buffer.alloc(30);
   const fd = openSync(file, "r");
   try {
