@@ -7,7 +7,7 @@ import {
   columnLetter, maskPhones, serialFromDay, toDay, type CellValue, type Finding, type PipelineResult, type ReviewData, type SheetModel, type WorkbookModel,
 } from "../core";
 import {
-  FINDINGS_SHEET, HIGHLIGHT_RULES, isOwnedRuleFormula, isOwnedSheet, looksLikeFormula, OWNED_COLUMNS, ownedLayout, ownedValues, REVIEW_SHEET_PREFIX,
+  FINDINGS_HEADER, FINDINGS_SHEET, findingRow, HIGHLIGHT_RULES, isOwnedRuleFormula, isOwnedSheet, looksLikeFormula, OWNED_COLUMNS, ownedLayout, ownedValues, REVIEW_SHEET_PREFIX,
   type OwnedLayout, type OwnedValue,
 } from "../workbook/owned";
 import { reviewSheets, type ReviewBlock, type ReviewSheet } from "../workbook/review-sheets";
@@ -240,12 +240,11 @@ export class OfficeBook {
   /** Replaces the findings sheet: one sync to find it, one per chunk of findings. */
   async writeFindingsSheet(findings: readonly Finding[]): Promise<void> {
     const ws = await this.replaceSheets([FINDINGS_SHEET]).then((m) => m.get(FINDINGS_SHEET)!);
-    const header = ["严重性 Severity", "代码 Code", "位置 Cell", "工作表 Sheet", "行 Row", "列 Column", "问题", "修改建议", "Problem", "Fix"];
+    const header = [...FINDINGS_HEADER];
     const head = ws.getRangeByIndexes(0, 0, 1, header.length);
     head.values = [header];
     head.format.font.bold = true;
     head.format.fill.color = HEADER_FILL;
-    const sev: Record<string, string> = { error: "错误", warning: "警告", info: "提示" };
     for (let r0 = 0; r0 < findings.length; r0 += this.o.chunkRows) {
       const part = findings.slice(r0, r0 + this.o.chunkRows);
       const rg = ws.getRangeByIndexes(1 + r0, 0, part.length, header.length);
@@ -253,7 +252,7 @@ export class OfficeBook {
       rg.numberFormat = part.map(() => ["@", "@", "General", "@", "0", "@", "@", "@", "@", "@"]);
       // `formulas` so the address column can be a HYPERLINK; every other cell is a constant (text kept as text).
       // (No apostrophe prefix in a text-formatted cell: the format alone keeps `=…` as text.)
-      rg.formulas = part.map((f) => [sev[f.severity] ?? f.severity, f.code, hyperlink(f), f.sheet, f.row || "", f.column, f.message, f.fix, f.messageEn, f.fixEn]);
+      rg.formulas = part.map((f) => findingRow(f).map((v) => (v === null ? "" : typeof v === "object" ? `=${v.formula}` : v)));
       await this.ctx.sync();
       this.chunks++;
     }
@@ -515,9 +514,3 @@ function columnRuns(cols: number[]): { col: number; keys: number[] }[] {
   return runs;
 }
 
-function hyperlink(f: Finding): string {
-  if (!f.address) return "";
-  const [sheet, ref] = splitAddress(f.address);
-  const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
-  return `=HYPERLINK(${q(`#'${sheet.replace(/'/g, "''")}'!${ref}`)},${q(f.address)})`;
-}

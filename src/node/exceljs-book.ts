@@ -5,7 +5,7 @@
 import ExcelJS from "exceljs";
 import { columnLetter, columnNumber, maskPhones, type Finding, type PipelineResult, type ReviewData, type WorkbookModel } from "../core";
 import {
-  FINDINGS_SHEET, HIGHLIGHT_RULES, isOwnedRuleFormula, isOwnedSheet, OWNED_COLUMNS, ownedLayout, ownedValues, REVIEW_SHEET_PREFIX,
+  FINDINGS_HEADER, FINDINGS_SHEET, FINDINGS_WIDTHS, findingRow, HIGHLIGHT_RULES, isOwnedRuleFormula, isOwnedSheet, OWNED_COLUMNS, ownedLayout, ownedValues, REVIEW_SHEET_PREFIX,
   type OwnedLayout, type OwnedValue,
 } from "../workbook/owned";
 import type { MaskResult, WorkbookPort } from "../workbook/port";
@@ -16,7 +16,6 @@ const HEADER_FILL: ExcelJS.Fill = { type: "pattern", pattern: "solid", fgColor: 
 const OWNED_HEADER_FILL: ExcelJS.Fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFFCE4D6" } };
 const THIN: ExcelJS.Border = { style: "thin", color: { argb: "FFBFBFBF" } };
 const BOX: Partial<ExcelJS.Borders> = { top: THIN, left: THIN, bottom: THIN, right: THIN };
-const SEVERITY_ZH: Record<string, string> = { error: "错误", warning: "警告", info: "提示" };
 
 /** A date the engine reports as `YYYY-MM-DD`, as the UTC midnight Date exceljs writes as an Excel date. */
 export function dateCell(ymd: string): Date | string {
@@ -116,12 +115,12 @@ export class ExcelJsBook implements WorkbookPort {
 
   private writeFindingsSheet(findings: readonly Finding[]): void {
     const ws = this.replaceSheet(FINDINGS_SHEET);
-    const header = ["严重性 Severity", "代码 Code", "位置 Cell", "工作表 Sheet", "行 Row", "列 Column", "问题", "修改建议", "Problem", "Fix"];
-    const widths = [10, 18, 16, 12, 7, 14, 48, 40, 48, 40];
+    const header = [...FINDINGS_HEADER];
     styleHeader(ws.addRow(header));
-    widths.forEach((w, i) => (ws.getColumn(i + 1).width = w));
+    FINDINGS_WIDTHS.forEach((w, i) => (ws.getColumn(i + 1).width = w));
     for (const f of findings) {
-      const row = ws.addRow([SEVERITY_ZH[f.severity] ?? f.severity, f.code, linkTo(f), f.sheet || null, f.row || null, f.column || null, f.message, f.fix, f.messageEn, f.fixEn]);
+      // exceljs would store an internal hyperlink as an external one: the link is a HYPERLINK formula.
+      const row = ws.addRow(findingRow(f).map((v) => (v && typeof v === "object" ? { formula: v.formula, result: v.text } : v)));
       row.getCell(3).font = f.address ? { color: { argb: "FF0563C1" }, underline: true } : {};
       if (f.severity === "error") row.getCell(1).font = { color: { argb: "FF9C0006" }, bold: true };
     }
@@ -233,15 +232,6 @@ function styleHeader(row: ExcelJS.Row): void {
     cell.border = BOX;
     cell.alignment = { vertical: "middle", wrapText: true };
   });
-}
-
-/** A clickable link to the finding's cell (a HYPERLINK formula: exceljs would store an internal link as external). */
-function linkTo(f: Finding): ExcelJS.CellValue {
-  if (!f.address) return null;
-  const ref = f.address.slice(f.address.lastIndexOf("!") + 1);
-  const target = `#'${f.sheet.replace(/'/g, "''")}'!${ref}`;
-  const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
-  return { formula: `HYPERLINK(${q(target)},${q(f.address)})`, result: f.address };
 }
 
 const NUM_FMT: Record<ReviewFormat, string> = { int: "#,##0", pct: "0.0%", num1: "#,##0.0", date: "yyyy-mm-dd", text: "@" };

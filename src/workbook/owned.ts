@@ -3,7 +3,7 @@
 // conditional-format rules it created. Pure data and functions, shared by the exceljs and Office.js adapters.
 import {
   CLOSENESS_LABEL, FINDINGS_SHEET, isOwnedSheet, OWNED_MARK, REVIEW_SHEET_PREFIX, RISK_LABEL, STAGE_LABEL, STAGES, TIER_LABEL, UNDETERMINED, VALUE_TIER_LABEL, WARNING_LABEL,
-  type CustomerResult, type PipelineResult, type TableSummary,
+  type CustomerResult, type Finding, type PipelineResult, type TableSummary,
 } from "../core";
 
 // The owned sheet names live in the engine, which must not read them as user tables.
@@ -134,6 +134,27 @@ export const HIGHLIGHT_RULES: readonly HighlightRule[] = [
     },
   },
 ];
+
+/** The findings sheet's header, column widths (characters) and one finding's row, for every face's writer. */
+export const FINDINGS_HEADER = ["严重性 Severity", "代码 Code", "位置 Cell", "工作表 Sheet", "行 Row", "列 Column", "问题", "修改建议", "Problem", "Fix"] as const;
+export const FINDINGS_WIDTHS = [10, 18, 16, 12, 7, 14, 48, 40, 48, 40] as const;
+const SEVERITY_ZH: Record<string, string> = { error: "错误", warning: "警告", info: "提示" };
+
+/**
+ * A finding as the findings sheet shows it: the address column (index 2) is a HYPERLINK formula (without the
+ * leading `=`) with its text, or null for a workbook-level finding.
+ */
+export function findingRow(f: Finding): (string | number | null | { formula: string; text: string })[] {
+  return [SEVERITY_ZH[f.severity] ?? f.severity, f.code, findingLink(f), f.sheet || null, f.row || null, f.column || null, f.message, f.fix, f.messageEn, f.fixEn];
+}
+
+/** `HYPERLINK("#'Sheet'!B7","Sheet!B7")`: a link to the finding's cell that every reader keeps internal. */
+export function findingLink(f: Finding): { formula: string; text: string } | null {
+  if (!f.address) return null;
+  const ref = f.address.slice(f.address.lastIndexOf("!") + 1);
+  const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
+  return { formula: `HYPERLINK(${q(`#'${f.sheet.replace(/'/g, "''")}'!${ref}`)},${q(f.address)})`, text: f.address };
+}
 
 /** A formula the product wrote for its own conditional formatting. */
 export function isOwnedRuleFormula(formula: string): boolean {
