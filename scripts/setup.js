@@ -103,4 +103,7 @@ function main() {
   return 0;
 }
 
-process.exitCode = main();
+// Run as `node scripts/setup.js`; the tests only borrow `which`.
+if (require.main === module) process.exitCode = main();
+
+module.exports = { which };

@@ -4,9 +4,9 @@
 // Needs `soffice` (Debian libreoffice-calc-nogui): `npm run setup` installs it, and `npm test` runs that first.
 import { spawnSync } from "child_process";
 import ExcelJS from "exceljs";
-import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "fs";
 import { tmpdir } from "os";
-import { basename, delimiter, extname, join } from "path";
+import { basename, extname, join } from "path";
 import { columnLetter, runPipeline, type CellValue } from "../../src/core";
 import { FINDINGS_SHEET, OWNED_COLUMNS, OWNED_MARK } from "../../src/workbook/owned";
 import { main, type CliIO } from "../../src/node/cli";
@@ -19,19 +19,9 @@ const SOFFICE_TIMEOUT_MS = 120_000;
 
 jest.setTimeout(180_000);
 
-function onPath(command: string): string | null {
-  for (const dir of (process.env.PATH ?? "").split(delimiter).filter(Boolean)) {
-    const file = join(dir, command);
-    try {
-      if (!statSync(file).isFile()) continue;
-      accessSync(file, constants.X_OK);
-      return file;
-    } catch {
-      /* not here */
-    }
-  }
-  return null;
-}
+// The same PATH lookup `npm test`'s set-up uses to decide what to install.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { which } = require("../../scripts/setup.js") as { which: (command: string) => string | null };
 
 function captureIO(): CliIO & { out: string[]; err: string[] } {
   const out: string[] = [];
@@ -119,7 +109,7 @@ describe("LibreOffice reads what the crm command line writes", () => {
   };
 
   beforeAll(async () => {
-    soffice = onPath("soffice");
+    soffice = which("soffice");
     if (!soffice) throw new Error("soffice (LibreOffice) is not on PATH: run `npm run setup` (installs the Debian package libreoffice-calc-nogui)");
     dir = mkdtempSync(join(tmpdir(), "crm-lo-"));
     for (const k of Object.keys(files) as (keyof typeof files)[]) files[k] = join(dir, `${k}.xlsx`);
