@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
+  // Adds up the reliability figures the tests recorded into test/RELIABILITY.md (issue 8).
+  globalTeardown: "<rootDir>/test/reliability-report.js",
   transform: {
     // Transpile only (isolatedModules in tsconfig.jest.json, diagnostics off): the type check is
     // `npm run typecheck`, which `npm test` runs first.
