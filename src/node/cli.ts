@@ -7,7 +7,8 @@ import {
   buildReview, runPipeline, safeText, TABLES, type CustomerResult, type Finding, type PipelineResult, type Severity,
 } from "../core";
 import { ExcelJsBook } from "./exceljs-book";
-import { BookError, readBook, readModel, writeBookAtomic, type LoadedBook } from "./xlsx";
+import { BookError, readBook, readModel, readModelParts, writeBookAtomic, writeFailure, type LoadedBook } from "./xlsx";
+import { applyEdit, PatchUnsupported, stylesOf, writePatched } from "./xlsx-patch";
 import { partsExceljsDrops } from "./zip";
 
 export type Lang = "zh" | "en";
@@ -377,6 +378,10 @@ async function run(args: Args, asOf: string, lang: Lang, io: CliIO): Promise<num
 
   const progress = new Progress(io, args.progress && io.stderrTTY && !args.json);
   if (!writes) return readOnly(args, input, asOf, lang, io, progress);
+  if (args.command === "apply") {
+    const code = await applyPatching(args, input, out as string, asOf, lang, io, progress);
+    if (code !== null) return code;
+  }
   const book = await loadWithProgress(input, progress, say);
   if (writes) {
     // Parts exceljs cannot carry over: never write over the user's file without them; warn for a copy.
@@ -440,6 +445,51 @@ async function run(args: Args, asOf: string, lang: Lang, io: CliIO): Promise<num
   return 2;
 }
 
+/**
+ * apply through the patching writer (src/node/xlsx-patch.ts): every part of the input is copied as it is and only
+ * the product's own cells, rules, lists, styles and sheets are written. Null when the book's XML is laid out in a
+ * way the patcher does not edit (then the exceljs writer does the job).
+ */
+async function applyPatching(args: Args, input: string, out: string, asOf: string, lang: Lang, io: CliIO, progress: Progress): Promise<number | null> {
+  const say = (zh: string, en: string) => (lang === "zh" ? zh : en);
+  const c = paint(io.stdoutTTY && !io.env.NO_COLOR);
+  const big = statSync(input, { throwIfNoEntry: false })?.size ?? 0;
+  const { model, parts } = await readModelParts(input, (done, total) => big > PROGRESS_BYTES && progress.show(say("读取", "reading"), done, total));
+  progress.step(say("计算中", "computing"));
+  const result = runPipeline(model, asOf);
+  if (!result.tables.some((t) => t.kind === "customers" && t.used)) {
+    progress.done();
+    if (args.json) io.stdout(`${JSON.stringify({ summary: result.summary, findings: result.findings.map(findingOut) }, null, 2)}\n`);
+    else printFindings(io, c, lang, result, args.all);
+    io.stderr(`crm: ${input}${say("：没有找到客户表（需要带“客户名称”等表头的表格），未做任何修改", ": no customers table found (a table with headers such as 客户名称); nothing was changed")}\n`);
+    return 2;
+  }
+  progress.step(say("写入结果列", "writing result columns"));
+  const { edit } = applyEdit(parts, model, result, stylesOf(parts).styles);
+  const saved = args.inPlace ? backupName(out) : null;
+  try {
+    if (saved) copyFileSync(out, saved);
+    progress.step(say("保存", "saving"));
+    await writePatched(parts, edit, out);
+  } catch (e) {
+    if (e instanceof PatchUnsupported) {
+      if (saved) unlinkSync(saved); // the exceljs writer makes its own backup
+      if (io.env.CRM_DEBUG) io.stderr(`crm: patching writer not used: ${e.message}\n`);
+      return null;
+    }
+    throw e instanceof BookError ? e : writeFailure(out, e);
+  }
+  if (saved) io.stderr(`${say("已备份原文件到", "backup of the input saved as")} ${saved}\n`);
+  if (args.report) writeJsonAtomic(args.report, reportOf(result));
+  progress.done();
+  io.stdout(
+    `${c.green("✔")} ${say("已写入", "written")} ${c.bold(out)}: ${result.customers.length} ${say("位客户", "customers")} · ` +
+      `${c.red(result.summary.errors)} ${say("错误", "errors")} · ${c.yellow(result.summary.warnings)} ${say("警告", "warnings")}` +
+      (args.report ? ` · ${say("报告", "report")} ${args.report}` : "") + "\n",
+  );
+  return result.summary.errors > 0 ? 1 : 0;
+}
+
 /** validate, and review --json without an output: values only, read streaming (any size that fits a sheet). */
 async function readOnly(args: Args, input: string, asOf: string, lang: Lang, io: CliIO, progress: Progress): Promise<number> {
   const say = (zh: string, en: string) => (lang === "zh" ? zh : en);
@@ -478,13 +528,16 @@ async function loadWithProgress(file: string, progress: Progress, say: (zh: stri
 }
 
 async function save(book: LoadedBook, out: string, inPlace: boolean, progress: Progress, say: (zh: string, en: string) => string, io: CliIO): Promise<void> {
-  if (inPlace) {
-    const backup = backupName(out);
-    copyFileSync(out, backup);
-    io.stderr(`${say("已备份原文件到", "backup of the input saved as")} ${backup}\n`);
-  }
+  if (inPlace) backup(out, say, io);
   progress.step(say("保存", "saving"));
   await writeBookAtomic(book.workbook, out);
+}
+
+/** Keeps a copy of the file about to be written over (--in-place). */
+function backup(file: string, say: (zh: string, en: string) => string, io: CliIO): void {
+  const name = backupName(file);
+  copyFileSync(file, name);
+  io.stderr(`${say("已备份原文件到", "backup of the input saved as")} ${name}\n`);
 }
 
 /** `<name>.bak.xlsx`, or `.bak-2`, `.bak-3` … so an older backup is never overwritten. */

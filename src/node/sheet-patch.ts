@@ -1,6 +1,10 @@
 // Streaming edit of one worksheet part (the customers sheet) for the patching writer: the product's own
 // cells are put into their rows — replacing what an earlier run wrote in those columns — and everything else
 // in the part passes through unchanged, byte for byte, however large the sheet is.
+import { columnLetter } from "../core";
+
+/** The part is not laid out the way this patcher reads it (prefixed names, cells without references …). */
+export class PatchUnsupported extends Error {}
 
 /** A cell to write: its 1-based column and its complete `<c …>…</c>` element. */
 export interface PatchCell {
@@ -8,14 +12,21 @@ export interface PatchCell {
   xml: string;
 }
 
+/** Sheet row → the product's cells in that row: a Map, or computed on demand for a sheet of a million rows. */
+export interface PatchRows {
+  get(row: number): readonly PatchCell[] | undefined;
+  keys(): Iterable<number>;
+}
+
 export interface SheetPatch {
-  /** Sheet row → the product's cells in that row. */
-  rows: ReadonlyMap<number, readonly PatchCell[]>;
+  rows: PatchRows;
   /** Columns the product owns in the rows it patches: any existing cell there is dropped. */
   ownedCols: ReadonlySet<number>;
   /** The first and last row in which owned cells are dropped (a longer earlier run is cleared too). */
   clearFrom: number;
   clearTo: number;
+  /** Rewrites the part before the rows, `<sheetData>` included (dimension, column widths …); default unchanged. */
+  head?: (xml: string) => string;
   /** Rewrites the part after `</sheetData>` (conditional formats, validations …); default unchanged. */
   tail?: (xml: string) => string;
 }
@@ -30,6 +41,7 @@ function columnOf(ref: string): number {
   return col;
 }
 
+const ROW_OR_END = /<row\b|<\/sheetData>/g;
 const CELL = /<c\b[^>]*?(?:\/>|>[\s\S]*?<\/c>)/g;
 const REF = /\br="([A-Z]+)\d+"/;
 
@@ -42,17 +54,19 @@ export function patchRow(rowXml: string, r: number, patch: SheetPatch): string {
   const open = selfClosing ? rowXml.replace(/\s*\/>\s*$/, ">") : rowXml.slice(0, rowXml.indexOf(">") + 1);
   const body = selfClosing ? "" : rowXml.slice(open.length, rowXml.lastIndexOf("</row>"));
   const cells: PatchCell[] = [];
+  let prev = 0;
   for (const m of body.matchAll(CELL)) {
     const ref = REF.exec(m[0]);
-    if (!ref) throw new Error(`row ${r}: a cell without a reference`);
-    const col = columnOf(ref[1]);
+    // A cell may leave out its reference (it follows the one before); it gets one, as cells are inserted beside it.
+    const col = ref ? columnOf(ref[1]) : prev + 1;
+    prev = col;
     if (clearing && patch.ownedCols.has(col)) continue;
-    cells.push({ col, xml: m[0] });
+    cells.push({ col, xml: ref ? m[0] : m[0].replace(/^<c\b/, `<c r="${columnLetter(col)}${r}"`) });
   }
   const rest = body.replace(CELL, "").trim();
-  if (rest !== "") throw new Error(`row ${r}: unexpected content ${rest.slice(0, 40)}`);
+  if (rest !== "") throw new PatchUnsupported(`row ${r}: unexpected content ${rest.slice(0, 40)}`);
   for (const c of add) {
-    if (cells.some((x) => x.col === c.col)) throw new Error(`row ${r}: column ${c.col} is the user's`);
+    if (cells.some((x) => x.col === c.col)) throw new PatchUnsupported(`row ${r}: column ${c.col} is the user's`);
     cells.push(c);
   }
   cells.sort((a, b) => a.col - b.col);
@@ -69,6 +83,7 @@ function newRow(r: number, cells: readonly PatchCell[]): string {
 export async function* patchSheet(chunks: AsyncIterable<string | Buffer>, patch: SheetPatch): AsyncGenerator<string> {
   const pending = [...patch.rows.keys()].sort((a, b) => a - b);
   let next = 0;
+  let lastRow = 0;
   let buf = "";
   let state: "head" | "rows" | "tail" = "head";
   let tail = "";
@@ -91,23 +106,29 @@ export async function* patchSheet(chunks: AsyncIterable<string | Buffer>, patch:
       const tag = buf.slice(i, close + 1);
       if (tag.endsWith("/>")) {
         // An empty sheet: all rows are new.
-        yield buf.slice(0, i) + `<sheetData>${emitPendingBefore(Infinity)}</sheetData>`;
+        const head = buf.slice(0, i) + "<sheetData>";
+        yield (patch.head ? patch.head(head) : head) + `${emitPendingBefore(Infinity)}</sheetData>`;
         buf = buf.slice(close + 1);
         state = "tail";
       } else {
-        yield buf.slice(0, close + 1);
+        const head = buf.slice(0, close + 1);
+        yield patch.head ? patch.head(head) : head;
         buf = buf.slice(close + 1);
         state = "rows";
       }
     }
     if (state === "rows") {
-      let out = "";
+      // Walk the buffer with an index (no re-slicing per row): a sheet has up to a million rows.
+      const out: string[] = [];
+      let pos = 0;
       for (;;) {
-        const start = buf.search(/<row\b|<\/sheetData>/);
-        if (start < 0) break;
-        if (buf.startsWith("</sheetData>", start)) {
-          out += buf.slice(0, start) + emitPendingBefore(Infinity) + "</sheetData>";
-          buf = buf.slice(start + "</sheetData>".length);
+        ROW_OR_END.lastIndex = pos;
+        const m = ROW_OR_END.exec(buf);
+        if (!m) break;
+        const start = m.index;
+        if (m[0] === "</sheetData>") {
+          out.push(buf.slice(pos, start), emitPendingBefore(Infinity), "</sheetData>");
+          pos = start + "</sheetData>".length;
           state = "tail";
           break;
         }
@@ -121,15 +142,17 @@ export async function* patchSheet(chunks: AsyncIterable<string | Buffer>, patch:
           end = closeAt + "</row>".length;
         }
         const rowXml = buf.slice(start, end);
-        const m = /\br="(\d+)"/.exec(rowXml.slice(0, headEnd - start + 1));
-        if (!m) throw new Error("a row without a number");
-        const r = Number(m[1]);
-        out += buf.slice(0, start) + emitPendingBefore(r);
+        const n = /\br="(\d+)"/.exec(rowXml.slice(0, headEnd - start + 1));
+        // A row may leave out its number: it follows the one before.
+        const r = n ? Number(n[1]) : lastRow + 1;
+        lastRow = r;
+        out.push(buf.slice(pos, start), emitPendingBefore(r));
         if (next < pending.length && pending[next] === r) next++;
-        out += patchRow(rowXml, r, patch);
-        buf = buf.slice(end);
+        out.push(patchRow(rowXml, r, patch));
+        pos = end;
       }
-      if (out) yield out;
+      buf = buf.slice(pos);
+      if (out.length > 0) yield out.join("");
     }
     if (state === "tail") {
       tail += buf;
@@ -137,7 +160,7 @@ export async function* patchSheet(chunks: AsyncIterable<string | Buffer>, patch:
     }
   }
   buf += decoder.decode();
-  if (state !== "tail") throw new Error("the sheet ended inside its rows");
+  if (state !== "tail") throw new PatchUnsupported("the sheet ended inside its rows");
   tail += buf;
   yield patch.tail ? patch.tail(tail) : tail;
 }

@@ -1,5 +1,6 @@
 // The few cell styles and conditional-format styles the patching writer needs, appended to a workbook's own
-// styles.xml: every existing style keeps its index, so no user cell changes appearance.
+// styles.xml: every existing style keeps its index, so no user cell changes appearance. A style that is already
+// there exactly as we would write it (an earlier run's) is reused, so running twice adds nothing the second time.
 
 export interface CellStyle {
   bold?: boolean;
@@ -10,6 +11,11 @@ export interface CellStyle {
   /** Solid fill, ARGB. */
   fill?: string;
   numFmt?: string;
+  /** A thin box border in this colour, ARGB. */
+  border?: string;
+  wrap?: boolean;
+  /** Vertical alignment. */
+  vertical?: "center" | "top";
 }
 
 export interface DiffStyle {
@@ -22,23 +28,25 @@ const BUILTIN_FORMATS: Record<string, number> = { General: 0, "0": 1, "0.00": 2,
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
-/** Counts the children of a `<name count="…">…</name>` block (or 0 when the block is missing). */
-function countOf(xml: string, name: string): number {
+const CHILD: Record<string, string> = { numFmts: "numFmt", fonts: "font", fills: "fill", borders: "border", cellXfs: "xf", dxfs: "dxf" };
+
+/** The children of a `<name count="…">…</name>` block as written (none when the block is missing). */
+function childrenOf(xml: string, name: string): string[] {
   const block = new RegExp(`<${name}\\b[^>]*?(?:/>|>([\\s\\S]*?)</${name}>)`).exec(xml);
-  if (!block || block[1] === undefined) return 0;
-  const child = { numFmts: "numFmt", fonts: "font", fills: "fill", cellXfs: "xf", dxfs: "dxf" }[name] ?? "";
-  return (block[1].match(new RegExp(`<${child}\\b`, "g")) ?? []).length;
+  if (!block || block[1] === undefined) return [];
+  const c = CHILD[name];
+  return block[1].match(new RegExp(`<${c}\\b[^>]*?(?:/>|>[\\s\\S]*?</${c}>)`, "g")) ?? [];
 }
 
 /** Appends children to a block, creating it (before `before`, in schema order) when the workbook has none. */
-function append(xml: string, name: string, children: string[], before: readonly string[]): string {
+function append(xml: string, name: string, count: number, children: string[], before: readonly string[]): string {
   if (children.length === 0) return xml;
   const full = new RegExp(`(<${name}\\b[^>]*?)(/>|>([\\s\\S]*?)</${name}>)`);
   const m = full.exec(xml);
   if (m) {
     const inner = (m[3] ?? "") + children.join("");
     const open = m[1].replace(/\s+count="\d+"/, "");
-    return xml.replace(m[0], `${open} count="${countOf(xml, name) + children.length}">${inner}</${name}>`);
+    return xml.replace(m[0], () => `${open} count="${count + children.length}">${inner}</${name}>`);
   }
   const block = `<${name} count="${children.length}">${children.join("")}</${name}>`;
   for (const b of before) {
@@ -48,31 +56,58 @@ function append(xml: string, name: string, children: string[], before: readonly 
   return xml.replace("</styleSheet>", `${block}</styleSheet>`);
 }
 
+/** One block of styles.xml: the workbook's own entries, then ours; an entry written identically is shared. */
+class Block {
+  readonly existing: string[];
+  readonly added: string[] = [];
+  private readonly index = new Map<string, number>();
+
+  constructor(source: string, readonly name: string) {
+    this.existing = childrenOf(source, name);
+    this.existing.forEach((x, i) => {
+      if (!this.index.has(x)) this.index.set(x, i);
+    });
+  }
+
+  add(xml: string): number {
+    let i = this.index.get(xml);
+    if (i === undefined) {
+      i = this.existing.length + this.added.length;
+      this.added.push(xml);
+      this.index.set(xml, i);
+    }
+    return i;
+  }
+}
+
 /**
  * Collects the styles a writer asks for and returns their indexes: cell styles as `s=` indexes into cellXfs,
  * conditional-format styles as `dxfId`s. `xml()` gives the styles part with them appended.
  */
 export class StylesPatch {
-  private readonly baseXfs: number;
-  private readonly baseFonts: number;
-  private readonly baseFills: number;
-  private readonly baseDxfs: number;
-  private nextFmt: number;
+  private readonly fonts: Block;
+  private readonly fills: Block;
+  private readonly borders: Block;
+  private readonly xfs: Block;
+  private readonly dxfs: Block;
   private readonly fmts = new Map<string, number>();
-  private readonly fonts: string[] = [];
-  private readonly fills: string[] = [];
-  private readonly xfs: string[] = [];
-  private readonly dxfs: string[] = [];
-  private readonly cellIndex = new Map<string, number>();
-  private readonly dxfIndex = new Map<string, number>();
   private readonly newFmts: string[] = [];
+  private readonly existingFmts: number;
+  private nextFmt: number;
 
   constructor(private readonly source: string) {
-    this.baseXfs = countOf(source, "cellXfs");
-    this.baseFonts = countOf(source, "fonts");
-    this.baseFills = countOf(source, "fills");
-    this.baseDxfs = countOf(source, "dxfs");
-    for (const m of source.matchAll(/<numFmt\b[^>]*numFmtId="(\d+)"[^>]*formatCode="([^"]*)"/g)) this.fmts.set(m[2].replace(/&quot;/g, '"').replace(/&amp;/g, "&"), Number(m[1]));
+    this.fonts = new Block(source, "fonts");
+    this.fills = new Block(source, "fills");
+    this.borders = new Block(source, "borders");
+    this.xfs = new Block(source, "cellXfs");
+    this.dxfs = new Block(source, "dxfs");
+    const fmts = childrenOf(source, "numFmts");
+    this.existingFmts = fmts.length;
+    for (const f of fmts) {
+      const id = /numFmtId="(\d+)"/.exec(f);
+      const code = /formatCode="([^"]*)"/.exec(f);
+      if (id && code) this.fmts.set(code[1].replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&"), Number(id[1]));
+    }
     this.nextFmt = Math.max(163, ...this.fmts.values()) + 1;
   }
 
@@ -89,47 +124,39 @@ export class StylesPatch {
 
   /** The `s=` index of a cell style. */
   cell(style: CellStyle): number {
-    const key = JSON.stringify(style);
-    const hit = this.cellIndex.get(key);
-    if (hit !== undefined) return hit;
     let fontId = 0;
     if (style.bold || style.italic || style.size || style.color) {
-      fontId = this.baseFonts + this.fonts.length;
-      this.fonts.push(`<font>${style.bold ? "<b/>" : ""}${style.italic ? "<i/>" : ""}<sz val="${style.size ?? 11}"/>${style.color ? `<color rgb="${style.color}"/>` : ""}<name val="Calibri"/><family val="2"/></font>`);
+      fontId = this.fonts.add(`<font>${style.bold ? "<b/>" : ""}${style.italic ? "<i/>" : ""}<sz val="${style.size ?? 11}"/>${style.color ? `<color rgb="${style.color}"/>` : ""}<name val="Calibri"/><family val="2"/></font>`);
     }
     let fillId = 0;
-    if (style.fill) {
-      fillId = this.baseFills + this.fills.length;
-      this.fills.push(`<fill><patternFill patternType="solid"><fgColor rgb="${style.fill}"/><bgColor indexed="64"/></patternFill></fill>`);
+    if (style.fill) fillId = this.fills.add(`<fill><patternFill patternType="solid"><fgColor rgb="${style.fill}"/><bgColor indexed="64"/></patternFill></fill>`);
+    let borderId = 0;
+    if (style.border) {
+      const side = (s: string) => `<${s} style="thin"><color rgb="${style.border}"/></${s}>`;
+      borderId = this.borders.add(`<border>${side("left")}${side("right")}${side("top")}${side("bottom")}<diagonal/></border>`);
     }
     const numFmtId = style.numFmt ? this.formatId(style.numFmt) : 0;
-    const index = this.baseXfs + this.xfs.length;
-    this.xfs.push(
-      `<xf numFmtId="${numFmtId}" fontId="${fontId}" fillId="${fillId}" borderId="0" xfId="0"${numFmtId ? ' applyNumberFormat="1"' : ""}${fontId ? ' applyFont="1"' : ""}${fillId ? ' applyFill="1"' : ""}/>`,
-    );
-    this.cellIndex.set(key, index);
-    return index;
+    const align = style.wrap || style.vertical ? `<alignment${style.vertical ? ` vertical="${style.vertical}"` : ""}${style.wrap ? ' wrapText="1"' : ""}/>` : "";
+    const attrs =
+      `numFmtId="${numFmtId}" fontId="${fontId}" fillId="${fillId}" borderId="${borderId}" xfId="0"` +
+      `${numFmtId ? ' applyNumberFormat="1"' : ""}${fontId ? ' applyFont="1"' : ""}${fillId ? ' applyFill="1"' : ""}${borderId ? ' applyBorder="1"' : ""}${align ? ' applyAlignment="1"' : ""}`;
+    return this.xfs.add(align ? `<xf ${attrs}>${align}</xf>` : `<xf ${attrs}/>`);
   }
 
   /** The `dxfId` of a conditional-format style. */
   diff(style: DiffStyle): number {
-    const key = JSON.stringify(style);
-    const hit = this.dxfIndex.get(key);
-    if (hit !== undefined) return hit;
-    const index = this.baseDxfs + this.dxfs.length;
-    this.dxfs.push(`<dxf><font><color rgb="${style.font}"/></font><fill><patternFill patternType="solid"><bgColor rgb="${style.fill}"/></patternFill></fill></dxf>`);
-    this.dxfIndex.set(key, index);
-    return index;
+    return this.dxfs.add(`<dxf><font><color rgb="${style.font}"/></font><fill><patternFill patternType="solid"><bgColor rgb="${style.fill}"/></patternFill></fill></dxf>`);
   }
 
-  /** The styles part with the new entries appended (unchanged when nothing was asked for). */
+  /** The styles part with the new entries appended (unchanged when nothing new was asked for). */
   xml(): string {
     let x = this.source;
-    x = append(x, "numFmts", this.newFmts, ["fonts", "fills", "borders", "cellStyleXfs", "cellXfs"]);
-    x = append(x, "fonts", this.fonts, ["fills", "borders", "cellStyleXfs", "cellXfs"]);
-    x = append(x, "fills", this.fills, ["borders", "cellStyleXfs", "cellXfs"]);
-    x = append(x, "cellXfs", this.xfs, ["cellStyles", "dxfs", "tableStyles", "colors", "extLst"]);
-    x = append(x, "dxfs", this.dxfs, ["tableStyles", "colors", "extLst"]);
+    x = append(x, "numFmts", this.existingFmts, this.newFmts, ["fonts", "fills", "borders", "cellStyleXfs", "cellXfs"]);
+    x = append(x, "fonts", this.fonts.existing.length, this.fonts.added, ["fills", "borders", "cellStyleXfs", "cellXfs"]);
+    x = append(x, "fills", this.fills.existing.length, this.fills.added, ["borders", "cellStyleXfs", "cellXfs"]);
+    x = append(x, "borders", this.borders.existing.length, this.borders.added, ["cellStyleXfs", "cellXfs"]);
+    x = append(x, "cellXfs", this.xfs.existing.length, this.xfs.added, ["cellStyles", "dxfs", "tableStyles", "colors", "extLst"]);
+    x = append(x, "dxfs", this.dxfs.existing.length, this.dxfs.added, ["tableStyles", "colors", "extLst"]);
     return x;
   }
 }

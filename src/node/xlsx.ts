@@ -4,7 +4,7 @@ import ExcelJS from "exceljs";
 import { closeSync, createReadStream, openSync, readSync, renameSync, statSync, unlinkSync } from "fs";
 import { basename, dirname, extname, join } from "path";
 import { columnLetter, columnNumber, type CellValue, type SheetModel, type WorkbookModel } from "../core";
-import { readBookStreaming } from "./xlsx-read";
+import { readBookStreaming, type BookParts } from "./xlsx-read";
 
 /** A workbook that cannot be read or written: one line for the user, in both languages, no stack trace. */
 export class BookError extends Error {
@@ -99,11 +99,16 @@ export async function readBook(file: string, onProgress?: (bytesRead: number, to
  * A million-row sheet fits in memory this way; the exceljs object model would not.
  */
 export async function readModel(file: string, onProgress?: (done: number, total: number) => void): Promise<WorkbookModel> {
+  return (await readModelParts(file, onProgress)).model;
+}
+
+/** readModel, plus where each part is (for the patching writer, src/node/xlsx-patch.ts). */
+export async function readModelParts(file: string, onProgress?: (done: number, total: number) => void): Promise<{ model: WorkbookModel; parts: BookParts }> {
   preflight(file);
   try {
-    const { model } = await readBookStreaming(file, (_name, done, total) => onProgress?.(done, total));
-    if (model.sheets.length === 0) throw new BookError(file, "工作簿中没有工作表", "the workbook has no worksheets");
-    return model;
+    const read = await readBookStreaming(file, (_name, done, total) => onProgress?.(done, total));
+    if (read.model.sheets.length === 0) throw new BookError(file, "工作簿中没有工作表", "the workbook has no worksheets");
+    return read;
   } catch (e) {
     if (e instanceof BookError) throw e;
     const msg = String((e as Error)?.message ?? e);
@@ -210,8 +215,13 @@ export async function writeBookAtomic(workbook: ExcelJS.Workbook, out: string): 
     } catch {
       /* nothing was written */
     }
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOSPC" ? ["磁盘空间不足", "no space left on the disk"] : code === "EACCES" || code === "EPERM" ? ["没有写入权限", "permission denied"] : code === "ENOENT" ? ["目标文件夹不存在", "the folder does not exist"] : [`写入失败（${code ?? (e as Error).message}）`, `write failed (${code ?? (e as Error).message})`];
-    throw new BookError(out, `${why[0]}，未写入任何内容`, `${why[1]}; nothing was written`);
+    throw writeFailure(out, e);
   }
+}
+
+/** A failed write as the one line the user sees (the temporary file is already gone). */
+export function writeFailure(out: string, e: unknown): BookError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why = code === "ENOSPC" ? ["磁盘空间不足", "no space left on the disk"] : code === "EACCES" || code === "EPERM" ? ["没有写入权限", "permission denied"] : code === "ENOENT" ? ["目标文件夹不存在", "the folder does not exist"] : [`写入失败（${code ?? (e as Error).message}）`, `write failed (${code ?? (e as Error).message})`];
+  return new BookError(out, `${why[0]}，未写入任何内容`, `${why[1]}; nothing was written`);
 }

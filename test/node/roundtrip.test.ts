@@ -1,7 +1,7 @@
 // Round trips through real .xlsx files: the reader on messy hand-built books, every finding code with its
 // address, no user cell changed by apply / review / mask, idempotence, formula injection, the 1904 system.
 import ExcelJS from "exceljs";
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
 import JSZip from "jszip";
 import { tmpdir } from "os";
 import { join } from "path";
@@ -249,16 +249,34 @@ test("validation lists never overlap after a book passes through the command lin
 });
 
 describe("parts exceljs cannot carry over (charts, PivotTables, macros)", () => {
-  test("--in-place refuses and changes nothing; --out writes the copy and says what it leaves out", async () => {
+  const chartsBook = async () => {
     const zip = await JSZip.loadAsync(readFileSync(f("messy.xlsx")));
     zip.file("xl/charts/chart1.xml", "<c:chartSpace/>");
     zip.file("xl/charts/chart2.xml", "<c:chartSpace/>");
     zip.file("xl/pivotTables/pivotTable1.xml", "<pivotTableDefinition/>");
     writeFileSync(f("charts.xlsx"), await zip.generateAsync({ type: "nodebuffer" }));
-    const before = readFileSync(f("charts.xlsx"));
+    rmSync(f("charts.bak.xlsx"), { force: true });
+  };
 
+  test("apply keeps them: the patching writer copies every part it does not own byte for byte, in place too", async () => {
+    await chartsBook();
+    const before = readFileSync(f("charts.xlsx"));
     const io = quietIO();
-    expect(await main(["apply", f("charts.xlsx"), "--in-place", "--as-of", AS_OF], io)).toBe(2);
+    expect(await main(["apply", f("charts.xlsx"), "--in-place", "--as-of", AS_OF], io)).toBe(1);
+    expect(readFileSync(f("charts.bak.xlsx")).equals(before)).toBe(true);
+    for (const part of ["xl/charts/chart1.xml", "xl/charts/chart2.xml", "xl/pivotTables/pivotTable1.xml"]) {
+      expect(readZipEntry(f("charts.xlsx"), part)!.toString("utf8")).toBe(readZipEntry(f("charts.bak.xlsx"), part)!.toString("utf8"));
+    }
+    // Every part but the four the product edits (its sheet, styles, the sheet list and its links) is the same.
+    const changed = zipEntries(f("charts.bak.xlsx"))!.map((e) => e.name).filter((n) => !readZipEntry(f("charts.xlsx"), n)?.equals(readZipEntry(f("charts.bak.xlsx"), n)!));
+    expect(changed.sort()).toEqual(["[Content_Types].xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml"]);
+  });
+
+  test("review and mask (written through exceljs) refuse --in-place and change nothing; --out says what it leaves out", async () => {
+    await chartsBook();
+    const before = readFileSync(f("charts.xlsx"));
+    const io = quietIO();
+    expect(await main(["review", f("charts.xlsx"), "--in-place", "--as-of", AS_OF], io)).toBe(2);
     expect(io.err.trim().split("\n")).toHaveLength(1);
     expect(io.err).toContain("图表 2 个、数据透视表 1 个");
     expect(readFileSync(f("charts.xlsx")).equals(before)).toBe(true);
@@ -266,7 +284,7 @@ describe("parts exceljs cannot carry over (charts, PivotTables, macros)", () => 
 
     const io2 = quietIO();
     io2.env = { LANG: "en_US.UTF-8" };
-    expect(await main(["apply", f("charts.xlsx"), "--out", f("charts-out.xlsx"), "--as-of", AS_OF], io2)).toBe(1);
+    expect(await main(["mask", f("charts.xlsx"), "--out", f("charts-out.xlsx"), "--as-of", AS_OF], io2)).toBe(0);
     expect(io2.err).toContain("2 charts, 1 PivotTables");
     expect(existsSync(f("charts-out.xlsx"))).toBe(true);
   });

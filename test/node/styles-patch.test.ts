@@ -81,3 +81,22 @@ test("blocks a workbook lacks are created in schema order", () => {
   expect(out).toContain('<cellXfs count="2">');
   expect(new StylesPatch(xml).xml()).toBe(xml); // nothing asked, nothing changed
 });
+
+test("styles an earlier run added are found again: a second run adds nothing", () => {
+  const xml = '<styleSheet xmlns="x"><fonts count="1"><font/></fonts><fills count="2"><fill/><fill/></fills><borders count="1"><border/></borders><cellXfs count="1"><xf/></cellXfs><cellStyles count="1"><cellStyle/></cellStyles></styleSheet>';
+  const ask = (s: StylesPatch) => [
+    s.cell({ bold: true, fill: "FFFCE4D6", border: "FFBFBFBF", wrap: true, vertical: "center" }),
+    s.cell({ numFmt: "yyyy-mm-dd" }),
+    s.cell({ numFmt: "0.0" }),
+    s.diff({ fill: "FFF2DCDB", font: "FF9C0006" }),
+  ];
+  const first = new StylesPatch(xml);
+  // Indexes follow the workbook's own: 1 existing xf, so ours are 1, 2, 3; no dxfs yet, so 0.
+  expect(ask(first)).toEqual([1, 2, 3, 0]);
+  const once = first.xml();
+  expect(once).toContain('<borders count="2">');
+  expect(once).toContain('<alignment vertical="center" wrapText="1"/>');
+  const second = new StylesPatch(once);
+  expect(ask(second)).toEqual([1, 2, 3, 0]);
+  expect(second.xml()).toBe(once);
+});
