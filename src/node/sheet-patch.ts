@@ -70,8 +70,10 @@ export function patchRow(rowXml: string, r: number, patch: SheetPatch): string {
     cells.push(c);
   }
   cells.sort((a, b) => a.col - b.col);
-  // The row's `spans` hint would no longer cover the new cells: drop it (it is optional).
-  return `${open.replace(/\s+spans="[^"]*"/, "")}${cells.map((c) => c.xml).join("")}</row>`;
+  // The row's `spans` hint would no longer cover the new cells: drop it (it is optional). A row without its
+  // number gets it, as its cells got theirs.
+  const head = open.replace(/\s+spans="[^"]*"/, "").replace(/^<row\b(?![^>]*\br=")/, `<row r="${r}"`);
+  return `${head}${cells.map((c) => c.xml).join("")}</row>`;
 }
 
 /** A new `<row>` for a row the sheet did not have. */
