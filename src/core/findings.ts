@@ -1,4 +1,5 @@
 // The stable finding contract (DOMAIN.md section 10): codes, severities and bilingual messages with fixes.
+import { maskText } from "./privacy";
 import type { Finding, FindingCode, Severity } from "./types";
 
 export const FINDING_CODES: readonly FindingCode[] = [
@@ -111,11 +112,33 @@ export interface FindingPlace {
 
 export function makeFinding(code: FindingCode, place: FindingPlace, vars: Vars): Finding {
   const t = TEXT[code];
-  const v = { col: place.column, ...vars };
-  return { code, severity: SEVERITY[code], ...place, message: t.zh(v), messageEn: t.en(v), fix: shared(t.fixZh(v)), fixEn: shared(t.fixEn(v)) };
+  const v = safeVars({ col: place.column, ...vars });
+  return { code, severity: SEVERITY[code], ...place, message: shared(t.zh(v)), messageEn: shared(t.en(v)), fix: shared(t.fixZh(v)), fixEn: shared(t.fixEn(v)) };
 }
 
-/** Fixes repeat across findings (a column's fix is the same in every row): one string each, not one per finding. */
+/**
+ * The values a message quotes (a cell's text, an ID, a name, a rules key …) with full phone numbers and USCCs
+ * masked: findings reach reports, logs, the findings sheet and the task pane, none of which may show them whole.
+ * The masked form (`138****5678`, `913501**********43`) and the cell address still say which value is meant.
+ */
+function safeVars(vars: Vars): Vars {
+  let out: Vars | null = null;
+  for (const k in vars) {
+    const x = vars[k];
+    if (typeof x !== "string" && typeof x !== "number") continue;
+    const s = String(x);
+    const m = maskText(s);
+    if (m === s) continue;
+    if (out === null) out = { ...vars };
+    out[k] = m;
+  }
+  return out ?? vars;
+}
+
+/**
+ * Texts repeat across findings (a column's fix is the same in every row; the same problem in many rows reads the
+ * same): one string each, not one per finding — a million-row sheet can have hundreds of thousands of findings.
+ */
 let fixTexts = new Map<string, string>();
 function shared(s: string): string {
   const hit = fixTexts.get(s);

@@ -5,6 +5,9 @@ import type { Tri } from "./lifecycle";
 import type { Rules } from "./rules";
 import type { Day } from "./types";
 
+/** 9999-12-31, the last day of Excel's calendar. */
+const LAST_EXCEL_DAY = dayFromYmd(9999, 12, 31);
+
 export function cadenceDays(grade: Grade, rules: Rules): number {
   return rules.num(`cadence.${grade}`);
 }
@@ -17,6 +20,9 @@ export function nextFollowUpOf(x: { stage: Stage | null; grade: Grade | null; la
   const base = x.lastInteraction ?? x.firstContact;
   if (x.stage === "churned" || x.grade === null || base === null) return { next: null, overdue: false };
   const next = base + cadenceDays(x.grade, rules);
+  // Past Excel's last day (a 9999-12-31 placeholder + cadence) there is no date to print or write back as
+  // YYYY-MM-DD: no follow-up date (the placeholder itself is already a FUTURE_DATE finding).
+  if (next > LAST_EXCEL_DAY) return { next: null, overdue: false };
   return { next, overdue: next < asOf };
 }
 

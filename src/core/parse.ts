@@ -34,7 +34,8 @@ export function cellText(v: CellValue): string {
   if (v === null || v === undefined) return "";
   if (typeof v === "string") return v;
   if (typeof v === "number" || typeof v === "boolean") return String(v);
-  if (v instanceof Date) return Number.isNaN(v.getTime()) ? "" : v.toISOString().slice(0, 16).replace("T", " ");
+  // An invalid Date is not blank: "" would let it pass as an empty name or ID without REQUIRED_MISSING.
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? "Invalid Date" : v.toISOString().slice(0, 16).replace("T", " ");
   if (isCellError(v)) return v.error;
   return "";
 }
@@ -64,14 +65,18 @@ const DATE_RE = /^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2}
 // 2957003 in the 1904 system (where 0 is 1904-01-01).
 const SERIAL_RANGE = { 1900: [1, 2_958_465], 1904: [0, 2_957_003] } as const;
 
+// A Date cell must lie in Excel's calendar too (1900-01-01 … 9999-12-31), like a serial: a JS Date of year
+// 275760 or −1 is no date a workbook holds, and the report could not print it as YYYY-MM-DD.
+const DATE_CELL_DAYS = [dayFromYmd(1900, 1, 1), dayFromYmd(9999, 12, 31)] as const;
+
 export function parseDateTime(v: CellValue, date1904 = false): Parsed<DateTimeValue> {
   if (isCellError(v)) return fail("CELL_ERROR", v);
   if (isBlank(v)) return BLANK;
   if (v instanceof Date) {
     const t = v.getTime();
-    if (Number.isNaN(t)) return fail("BAD_DATE", v);
     // Adapters hand dates over as UTC wall-clock values (exceljs does): the UTC fields are the user's calendar.
     const day = Math.floor(t / 86_400_000);
+    if (Number.isNaN(t) || day < DATE_CELL_DAYS[0] || day > DATE_CELL_DAYS[1]) return fail("BAD_DATE", v);
     const minutes = v.getUTCHours() * 60 + v.getUTCMinutes();
     return { ok: true, value: { day, minutes: minutes === 0 ? null : minutes } };
   }
@@ -110,8 +115,8 @@ export function quickDays(v: CellValue, date1904: boolean, withTime: boolean): n
   }
   if (v instanceof Date) {
     const t = v.getTime();
-    if (Number.isNaN(t)) return NaN;
     const day = Math.floor(t / 86_400_000);
+    if (Number.isNaN(t) || day < DATE_CELL_DAYS[0] || day > DATE_CELL_DAYS[1]) return NaN;
     return withTime ? day + (v.getUTCHours() * 60 + v.getUTCMinutes()) / 1440 : day;
   }
   return NaN;
@@ -136,6 +141,12 @@ export function parseDate(v: CellValue, date1904 = false): Parsed<Day> {
 const MONEY_UNITS: Record<string, number> = { "": 1, 元: 1, 块: 1, 千: 1_000, k: 1_000, 千元: 1_000, 万: 10_000, 万元: 10_000, w: 10_000, 百万: 1_000_000, 亿: 100_000_000, 亿元: 100_000_000 };
 
 /**
+ * The largest amount read, in yuan: 2^53 − 1 cents (about 90 trillion yuan). Beyond it a number cannot even
+ * count whole cents, no real amount is that large, and sums of amounts stay far from overflowing to Infinity.
+ */
+export const MAX_AMOUNT = Number.MAX_SAFE_INTEGER / 100;
+
+/**
  * Money in yuan. `columnUnit` is the multiplier of the header's annotation (`(万元)` = 10,000) and applies
  * to plain numbers only; a value that names its own unit (`12000元`, `1.2万`) keeps it.
  */
@@ -153,6 +164,9 @@ export function parseMoney(v: CellValue, columnUnit = 1): Parsed<number> {
     const n = Number((m[1] || "") + m[2].replace(/,/g, "") + (m[3] || ""));
     amount = m[4] === undefined ? n * columnUnit : n * MONEY_UNITS[m[4]];
   } else return fail("BAD_AMOUNT", v);
+  // A 400-digit string or 1e308 × the column's unit is no amount: it overflowed (or would overflow sums such as
+  // spend and RFM monetary) to Infinity, which scored every customer wrongly.
+  if (!Number.isFinite(amount) || amount > MAX_AMOUNT) return fail("BAD_AMOUNT", v);
   if (amount < 0) return fail("NEGATIVE_AMOUNT", v);
   return { ok: true, value: roundCents(amount) };
 }
@@ -213,9 +227,9 @@ export function parseYears(v: CellValue): Parsed<number> {
   if (typeof v !== "string") return fail("BAD_AMOUNT", v);
   const s = normalizeText(v).toLowerCase().replace(/\s/g, "");
   const m = /^(?:(\d+(?:\.\d+)?)(?:年|years?|y))?(?:(\d+(?:\.\d+)?)(?:个月|月|months?|m))?$/.exec(s);
-  if (m && (m[1] !== undefined || m[2] !== undefined)) return { ok: true, value: Number(m[1] ?? 0) + Number(m[2] ?? 0) / 12 };
-  if (/^\d+(\.\d+)?$/.test(s)) return { ok: true, value: Number(s) };
-  return fail("BAD_AMOUNT", v);
+  // Digits long enough to overflow to Infinity are not a duration.
+  const years = m && (m[1] !== undefined || m[2] !== undefined) ? Number(m[1] ?? 0) + Number(m[2] ?? 0) / 12 : /^\d+(\.\d+)?$/.test(s) ? Number(s) : NaN;
+  return Number.isFinite(years) ? { ok: true, value: years } : fail("BAD_AMOUNT", v);
 }
 
 // ── enumerations ────────────────────────────────────────────────────────────

@@ -10,7 +10,7 @@ import {
 } from "./labels";
 import { decideCoopStage, decideStage, type StageFacts, type StageRule, type Tri } from "./lifecycle";
 import { normalizeText } from "./parse";
-import { maskPhones } from "./privacy";
+import { maskText } from "./privacy";
 import { scoreRfm } from "./rfm";
 import { DEFAULT_RULES, readRules, ruleDef, type Rules } from "./rules";
 import { a1, findTables, isOwnedSheet, TABLES, type FoundTable, type TableKind } from "./schema";
@@ -88,7 +88,12 @@ export interface PipelineResult {
   asOf: string;
   tables: TableSummary[];
   findings: Finding[];
+  /** Every customer's results, in table order (empty unless asked for: options.customers). */
   customers: CustomerResult[];
+  /** Customer i's results (0 ≤ i < summary.rows), computed on demand when they were not kept. */
+  customerAt(i: number): CustomerResult;
+  /** The sheet row of customer i, without computing its results. */
+  customerRow(i: number): number;
   scoring: { stats: IndicatorStats[]; missing: string[] };
   rules: Rules;
   /** Per-detail-row facts the review needs (tasks, plan). */
@@ -134,10 +139,16 @@ export interface PipelineOptions {
   /** Rules to use instead of the workbook's CRM规则 sheet (custom functions pass their own). */
   rules?: Rules;
   /**
-   * Build the per-customer results (default true). Validation alone needs only the findings; without the
-   * results a million-row book is checked in a fraction of the memory.
+   * Keep every customer's results in `customers` (default true). Validation alone needs only the findings, and
+   * a writer going row by row asks `customerAt(i)` instead ("onDemand"): a million customers' results are then
+   * never in memory at once.
    */
-  customers?: boolean;
+  customers?: boolean | "onDemand";
+  /**
+   * The caller does not use the model after this call: once every table is read into columns, the model's cells
+   * are let go (emptied) so a million-row sheet's raw values do not stay in memory beside the columns.
+   */
+  release?: boolean;
 }
 
 export function runPipeline(model: WorkbookModel, asOfInput: string | number | Date, options: PipelineOptions = {}): PipelineResult {
@@ -197,6 +208,10 @@ export function runPipeline(model: WorkbookModel, asOfInput: string | number | D
   const details = new Map<TableKind, ReadTable[]>();
   for (const kind of ["interactions", "orders", "tasks", "keyDates", "plan"] as TableKind[]) {
     details.set(kind, (byKind.get(kind) ?? []).map((t) => readTable(t, D, date1904, findings)));
+  }
+  if (options.release) {
+    for (const t of found) t.rows = [];
+    for (const sheet of model.sheets) sheet.cells = [];
   }
   const n = cust?.length ?? 0;
   const cNum = (k: string) => cust?.columns.get(k)?.num ?? null;
@@ -525,11 +540,12 @@ export function runPipeline(model: WorkbookModel, asOfInput: string | number | D
 
   // ── 9. per-customer results ──
   const customers: CustomerResult[] = [];
-  const keepCustomers = options.customers !== false;
+  const keepCustomers = options.customers === true || options.customers === undefined;
   const customerGrade = cStr("customerGrade") as (Grade | null)[] | null;
   const potentialGrade = cStr("potentialGrade") as (Grade | null)[] | null;
   const recoveryFrom = D - rules.num("warn.recoveryDays");
-  for (let c = 0; c < n; c++) {
+  /** Customer c's results, computed from the columns (the same every time it is asked). */
+  const customerAt = (c: number): CustomerResult => {
     const t = cust!.found;
     const dec = decisions[c];
     const stage = dec.stage;
@@ -567,7 +583,7 @@ export function runPipeline(model: WorkbookModel, asOfInput: string | number | D
       if (scored.stats[k].weight > 0) parts[d.key] = Math.round(scored.points[k][c] * 100) / 100;
     });
     const coopStage: CoopStage | null = coop[c];
-    if (keepCustomers) customers.push({
+    return {
       id: ids?.[c] ?? "",
       name: names?.[c] ?? "",
       sheet: t.sheet,
@@ -601,12 +617,17 @@ export function runPipeline(model: WorkbookModel, asOfInput: string | number | D
       size: cStr("size")?.[c] ?? null,
       annualPurchase: nanToNull(annual[c]),
       churnReason: cStr("churnReason")?.[c] ?? null,
-    });
+    };
+  };
+  for (let c = 0; c < n; c++) {
+    const r = customerAt(c);
+    if (keepCustomers) customers.push(r);
     // W5 is also a validation finding on the recorded stage cell.
-    if (warnings.includes("W5") && stage) {
+    if (r.warnings.includes("W5") && r.stageKey && r.recordedStage) {
+      const t = cust!.found;
       const col = cust!.columns.get("recordedStage")!;
       findings.push(makeFinding("STAGE_STALE", { sheet: t.sheet, row: t.rowNumbers[c], column: col.header, address: a1(t.sheet, t.rowNumbers[c], col.col) }, {
-        val: STAGE_LABEL[recordedStage as Stage].zh, computed: STAGE_LABEL[stage].zh, computedEn: STAGE_LABEL[stage].en, reason: dec.reason, reasonEn: dec.reasonEn,
+        val: r.recordedStage, computed: r.stage, computedEn: STAGE_LABEL[r.stageKey].en, reason: r.stageReason, reasonEn: r.stageReasonEn,
       }));
     }
   }
@@ -644,10 +665,14 @@ export function runPipeline(model: WorkbookModel, asOfInput: string | number | D
   const usedTables = new Set<FoundTable>([...(primary ? [primary] : []), ...(ruleTable ? [ruleTable] : []), ...[...details.values()].flat().map((r) => r.found)]);
   const tables: TableSummary[] = found.map((t) => ({
     kind: t.kind, sheet: t.sheet, name: t.name, headerRow: t.headerRow, firstCol: t.firstCol,
-    lastCol: t.firstCol + t.header.length - 1, lastRow: t.rowNumbers.length > 0 ? t.rowNumbers[t.rowNumbers.length - 1] : t.headerRow, rows: t.rows.length,
+    lastCol: t.firstCol + t.header.length - 1, lastRow: t.rowNumbers.length > 0 ? t.rowNumbers[t.rowNumbers.length - 1] : t.headerRow, rows: t.rowNumbers.length,
     columns: Object.fromEntries([...t.match.columns.entries()].map(([k, off]) => [k, t.firstCol + off])), used: usedTables.has(t),
   }));
-  return { asOf: formatDay(D), tables, findings, customers, scoring: { stats: scored.stats, missing: scored.missing }, rules, detail, summary };
+  const result = { asOf: formatDay(D), tables, findings, customers, scoring: { stats: scored.stats, missing: scored.missing }, rules, detail, summary } as PipelineResult;
+  // Not enumerable: the result stays plain data for JSON and deep comparison.
+  Object.defineProperty(result, "customerAt", { value: keepCustomers ? (i: number) => customers[i] : customerAt, enumerable: false });
+  Object.defineProperty(result, "customerRow", { value: (i: number) => cust!.found.rowNumbers[i], enumerable: false });
+  return result;
 }
 
 function val(col: Float64Array | null, i: number): number {
@@ -682,7 +707,7 @@ function money(x: number): string {
   return x >= 10_000 ? `${Math.round(x / 100) / 100}万元` : `${Math.round(x * 100) / 100}元`;
 }
 
-/** Masks full phone numbers in any text a report or log prints. */
+/** Masks full phone numbers and USCCs in any text a report or log prints (privacy.ts maskText). */
 export function safeText(s: string): string {
-  return maskPhones(s).text;
+  return maskText(s);
 }

@@ -4,6 +4,7 @@ import { formatDay } from "./dates";
 import { cmp } from "./findings";
 import { STAGE_LABEL, STAGES, TIER_LABEL, UNDETERMINED, VALUE_TIER_LABEL, type Stage } from "./labels";
 import type { PipelineResult } from "./pipeline";
+import { maskText } from "./privacy";
 import { RFM_OTHERS, RFM_SEGMENTS } from "./rfm";
 import { splitList } from "./parse";
 
@@ -63,6 +64,12 @@ export interface ReviewData {
 const REACHED: Record<Stage, number> = { prospect: 0, interested: 1, won: 2, stable: 3, atRisk: 2, churned: 2 };
 const NONE = "(未填写)";
 
+/**
+ * User text the review shows (industries, sizes, owners, churn reasons, plan tasks): the review is a report
+ * (`crm review --json`, the review sheets), so full phone numbers and USCCs in it are masked (privacy.ts maskText).
+ */
+const shown = (s: string | null): string | null => (s === null ? null : maskText(s));
+
 export function buildReview(res: PipelineResult): ReviewData {
   const cs = res.customers;
   const D = Date.parse(res.asOf) / 86_400_000;
@@ -84,7 +91,7 @@ export function buildReview(res: PipelineResult): ReviewData {
     if (!text) return;
     let set = perCustomer.get(key);
     if (!set) perCustomer.set(key, (set = new Set()));
-    for (const r of splitList(text)) set.add(r);
+    for (const r of splitList(text)) set.add(maskText(r));
   };
   cs.forEach((c, i) => c.stageKey === "churned" && add(i, c.churnReason));
   // Tasks not linked to a customer count on their own (negative keys).
@@ -93,20 +100,20 @@ export function buildReview(res: PipelineResult): ReviewData {
   const churnReasonsTop3 = [...reasons.entries()].sort((a, b) => b[1] - a[1] || cmp(a[0], b[0])).slice(0, 3).map(([reason, count]) => ({ reason, count }));
 
   const valueTiers = [...Object.values(VALUE_TIER_LABEL).map((l) => l.zh), NONE];
-  const industryByValueTier = crossCount(cs, (c) => c.industry ?? NONE, (c) => c.valueTier ?? NONE, valueTiers).map(({ key, counts, total }) => ({ industry: key, counts, total }));
+  const industryByValueTier = crossCount(cs, (c) => shown(c.industry) ?? NONE, (c) => c.valueTier ?? NONE, valueTiers).map(({ key, counts, total }) => ({ industry: key, counts, total }));
   const stageNames = [...STAGES.map((s) => STAGE_LABEL[s].zh), UNDETERMINED];
-  const ownerByStage = crossCount(cs, (c) => c.owner ?? NONE, (c) => c.stage, stageNames).map(({ key, counts, total }) => ({ owner: key, counts, total }));
+  const ownerByStage = crossCount(cs, (c) => shown(c.owner) ?? NONE, (c) => c.stage, stageNames).map(({ key, counts, total }) => ({ owner: key, counts, total }));
 
   const threshold = res.rules.num("review.highValue");
   const hv = cs.filter((c) => c.annualPurchase !== null && c.annualPurchase > threshold);
-  const highValue = { threshold, count: hv.length, byIndustry: countBy(hv, (c) => c.industry ?? NONE), bySize: countBy(hv, (c) => c.size ?? NONE) };
+  const highValue = { threshold, count: hv.length, byIndustry: countBy(hv, (c) => shown(c.industry) ?? NONE), bySize: countBy(hv, (c) => shown(c.size) ?? NONE) };
 
   const tasks = res.detail.tasks;
   const done = tasks.filter((t) => t.status === "done").length;
   const overdueTask = (t: (typeof tasks)[number]) => t.status !== "done" && !Number.isNaN(t.due) && t.due < D;
   const owners = new Map<string, { owner: string; customers: number; interactions: number; tasks: number; done: number; overdue: number }>();
   const ownerRow = (o: string | null) => {
-    const k = o ?? NONE;
+    const k = shown(o) ?? NONE;
     let r = owners.get(k);
     if (!r) owners.set(k, (r = { owner: k, customers: 0, interactions: 0, tasks: 0, done: 0, overdue: 0 }));
     return r;
@@ -133,7 +140,7 @@ export function buildReview(res: PipelineResult): ReviewData {
     const isDone = p.status === "done" || !Number.isNaN(p.completedOn);
     const late = isDone ? !Number.isNaN(p.completedOn) && !Number.isNaN(p.due) && p.completedOn > p.due : !Number.isNaN(p.due) && p.due < D;
     return {
-      task: p.task, strategy: p.strategy, owner: p.owner, start: day(p.start), due: day(p.due), completedOn: day(p.completedOn),
+      task: maskText(p.task), strategy: shown(p.strategy), owner: shown(p.owner), start: day(p.start), due: day(p.due), completedOn: day(p.completedOn),
       status: p.status ?? (isDone ? "done" : null), late, sheet: p.sheet, row: p.row,
     };
   });

@@ -229,7 +229,12 @@ export interface HeaderInfo {
   percent: boolean;
 }
 
-const BRACKETS = /[(（\[【]([^)）\]】]*)[)）\]】]/g;
+// The inner part stops at any bracket, opening ones included: a scan from each opening bracket then ends at the
+// next bracket, so a 32,767-character cell of "((((…" is read in linear time, not quadratic (seconds per cell).
+// A nested annotation "(单位(万元))" is read from its innermost pair.
+const BRACKETS = /[(（\[【]([^(（\[【)）\]】]*)[)）\]】]/g;
+/** The last bracket of the text is an opening one (an annotation left open); linear for the same reason. */
+const OPEN_AT_END = /[(（\[【][^(（\[【)）\]】]*$/;
 
 export function headerInfo(v: CellValue): HeaderInfo {
   const raw = cellText(v).trim();
@@ -241,7 +246,7 @@ export function headerInfo(v: CellValue): HeaderInfo {
     else if (/千元/.test(m[1])) unit = 1_000;
     if (/%/.test(m[1])) percent = true;
   }
-  if (/[(（\[【][^)）\]】]*$/.test(s) === false && /万元$/.test(s.replace(BRACKETS, ""))) unit = 10_000;
+  if (OPEN_AT_END.test(s) === false && /万元$/.test(s.replace(BRACKETS, ""))) unit = 10_000;
   return { raw, key: headerKey(s), unit, percent };
 }
 
@@ -391,7 +396,10 @@ export function findTables(sheet: SheetModel): FoundTable[] {
       for (let c = rg.left; c <= right; c++) header.push(cell(rg.top, c));
       const match = classifyHeader(header);
       if (!match) continue;
-      found.push({ ...collect(sheet.name, match, header, rg.top, rg.left, right, rg.bottom, cell, t.name, sheet), merged: sheet.merged });
+      // Rows below the sheet's last row are blank: a table whose ref claims A1:J99999999999 (a damaged or hostile
+      // file) must not make collect() walk, and list as pending blanks, billions of rows that do not exist.
+      const bottom = Math.min(rg.bottom, Math.max(rg.top, originRow + cells.length - 1));
+      found.push({ ...collect(sheet.name, match, header, rg.top, rg.left, right, bottom, cell, t.name, sheet), merged: sheet.merged });
     }
     if (found.length > 0) return found;
   }
@@ -420,13 +428,15 @@ export function findTables(sheet: SheetModel): FoundTable[] {
     const header = row.slice(left, right + 1);
     const rematch = classifyHeader(header) as HeaderMatch;
     // The table ends before the next header row directly below a blank row (only those rows are tried:
-    // classifying every row after the first blank one would cost a header match per data row).
+    // classifying every row after the first blank one would cost a header match per data row). The whole row is
+    // tried, as for the first header: a stacked table wider than this one, or starting left of it, has its
+    // distinctive columns (维护时间 …) outside this table's columns, and was read as rows of this table.
     let end = r + 1;
     let prevBlank = false;
     for (; end <= lastRow; end++) {
       const rr = cells[end - originRow] ?? [];
       const blank = !rr.some((v) => !isBlank(v));
-      if (!blank && prevBlank && classifyHeader(rr.slice(left, right + 1))) break;
+      if (!blank && prevBlank && classifyHeader(rr)) break;
       prevBlank = blank;
     }
     found.push({ ...collect(sheet.name, rematch, header, r, originCol + left, originCol + right, end - 1, cell, undefined, sheet), merged: sheet.merged });
@@ -470,7 +480,9 @@ function collect(
           break;
         }
       }
-      row = shared ? src : src.slice(from, right - originCol + 1);
+      // An Excel table's declared range may start left of the cells the adapter read (its first columns empty):
+      // those cells are blank. slice() would count a negative start from the row's end and misread every column.
+      row = shared ? src : from >= 0 ? src.slice(from, right - originCol + 1) : [...new Array<CellValue>(-from), ...src.slice(0, Math.max(0, right - originCol + 1))];
     } else {
       row = [];
       for (let c = left; c <= right; c++) {
@@ -485,7 +497,9 @@ function collect(
     }
     // Blank rows count only when data follows them (trailing blanks are just the end of the table).
     if (pendingBlank.length > 0) {
-      blankRows.push(...pendingBlank);
+      // A loop, not push(...): a lone cell at row 1,048,576 leaves a million blank rows pending, and spreading
+      // them as arguments overflows the call stack.
+      for (const b of pendingBlank) blankRows.push(b);
       pendingBlank = [];
     }
     rows.push(row);

@@ -3,7 +3,7 @@
 import { formatDay } from "./dates";
 import { makeFinding } from "./findings";
 import { ENUM_CHOICES, ENUM_LOOKUPS } from "./labels";
-import { cellText, isBlank, normalizeText, parseDateTime, quickDays, roundCents, parseEnum, parseMoney, parseNumber, parsePercent, parseText, parseYears, splitList, type Parsed } from "./parse";
+import { cellText, isBlank, MAX_AMOUNT, normalizeText, parseDateTime, quickDays, roundCents, parseEnum, parseMoney, parseNumber, parsePercent, parseText, parseYears, splitList, type Parsed } from "./parse";
 import { checkUscc, hasFullPhone, maskPhones, maskUscc } from "./privacy";
 import { a1, headerInfo, parseRange, TABLES, type ColumnDef, type FoundTable } from "./schema";
 import type { Day, Finding } from "./types";
@@ -87,7 +87,7 @@ export function readTable(t: FoundTable, asOf: Day, date1904: boolean, findings:
             if (pastOnly && Math.floor(d) > asOf) findings.push(makeFinding("FUTURE_DATE", place(i), { val: formatDay(Math.floor(d)), asOf: formatDay(asOf) }));
             continue;
           }
-        } else if (type === "money" && typeof v === "number" && Number.isFinite(v) && v >= 0) {
+        } else if (type === "money" && typeof v === "number" && v >= 0 && v * info.unit <= MAX_AMOUNT) {
           num[i] = roundCents(v * info.unit);
           continue;
         }
