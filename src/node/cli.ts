@@ -456,7 +456,8 @@ async function applyPatching(args: Args, input: string, out: string, asOf: strin
   const big = statSync(input, { throwIfNoEntry: false })?.size ?? 0;
   const { model, parts } = await readModelParts(input, (done, total) => big > PROGRESS_BYTES && progress.show(say("读取", "reading"), done, total));
   progress.step(say("计算中", "computing"));
-  const result = runPipeline(model, asOf);
+  // Each customer's results are computed as its row is written: a million of them are never held at once.
+  const result = runPipeline(model, asOf, { customers: "onDemand" });
   if (!result.tables.some((t) => t.kind === "customers" && t.used)) {
     progress.done();
     if (args.json) io.stdout(`${JSON.stringify({ summary: result.summary, findings: result.findings.map(findingOut) }, null, 2)}\n`);
@@ -483,7 +484,7 @@ async function applyPatching(args: Args, input: string, out: string, asOf: strin
   if (args.report) writeJsonAtomic(args.report, reportOf(result));
   progress.done();
   io.stdout(
-    `${c.green("✔")} ${say("已写入", "written")} ${c.bold(out)}: ${result.customers.length} ${say("位客户", "customers")} · ` +
+    `${c.green("✔")} ${say("已写入", "written")} ${c.bold(out)}: ${result.summary.rows} ${say("位客户", "customers")} · ` +
       `${c.red(result.summary.errors)} ${say("错误", "errors")} · ${c.yellow(result.summary.warnings)} ${say("警告", "warnings")}` +
       (args.report ? ` · ${say("报告", "report")} ${args.report}` : "") + "\n",
   );
@@ -498,7 +499,7 @@ async function readOnly(args: Args, input: string, asOf: string, lang: Lang, io:
   const model = await readModel(input, (done, total) => big > PROGRESS_BYTES && progress.show(say("读取", "reading"), done, total));
   progress.step(say("计算中", "computing"));
   // validate reports findings only: the per-customer results are not built (a fraction of the memory).
-  const result = runPipeline(model, asOf, { customers: args.command === "review" });
+  const result = runPipeline(model, asOf, { customers: args.command === "review", release: true });
   progress.done();
   if (!result.tables.some((t) => t.kind === "customers" && t.used)) {
     if (args.json) io.stdout(`${JSON.stringify({ summary: result.summary, findings: result.findings.map(findingOut) }, null, 2)}\n`);
@@ -581,7 +582,8 @@ function customerOut(x: CustomerResult) {
 }
 
 export function reportOf(result: PipelineResult) {
-  return { asOf: result.asOf, summary: result.summary, findings: result.findings.map(findingOut), customers: result.customers.map(customerOut) };
+  const customers = Array.from({ length: result.summary.rows }, (_, i) => customerOut(result.customerAt(i)));
+  return { asOf: result.asOf, summary: result.summary, findings: result.findings.map(findingOut), customers };
 }
 
 const SEVERITY_LABEL: Record<Severity, { zh: string; en: string }> = { error: { zh: "错误", en: "Errors" }, warning: { zh: "警告", en: "Warnings" }, info: { zh: "提示", en: "Notes" } };

@@ -229,9 +229,10 @@ function customersPatch(layout: OwnedLayout, header: readonly unknown[], result:
   const height = Math.max(0, lastDataRow - firstDataRow + 1);
   // Row → customer, without a per-row object: a million rows cost 4 MB.
   const byRow = new Int32Array(height).fill(-1);
-  result.customers.forEach((c, i) => {
-    if (c.sheet === table.sheet && c.row >= firstDataRow && c.row <= lastDataRow) byRow[c.row - firstDataRow] = i;
-  });
+  for (let i = 0; i < result.summary.rows; i++) {
+    const row = result.customerRow(i);
+    if (row >= firstDataRow && row <= lastDataRow) byRow[row - firstDataRow] = i;
+  }
   const headerCells: PatchCell[] = OWNED_COLUMNS.map((def, k) => ({ col: cols[k], xml: cellXml(`${letters[k]}${table.headerRow}`, def.header, headStyle) }));
   const cellsOf = (c: CustomerResult, r: number): PatchCell[] => {
     const out: PatchCell[] = [];
@@ -256,7 +257,7 @@ function customersPatch(layout: OwnedLayout, header: readonly unknown[], result:
         if (r === table.headerRow) return headerCells;
         const i = r - firstDataRow;
         if (i < 0 || i >= height || byRow[i] < 0) return undefined;
-        return cellsOf(result.customers[byRow[i]], r);
+        return cellsOf(result.customerAt(byRow[i]), r);
       },
       *keys() {
         yield table.headerRow;
