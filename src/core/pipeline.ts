@@ -15,7 +15,7 @@ import { scoreRfm } from "./rfm";
 import { DEFAULT_RULES, readRules, ruleDef, type Rules } from "./rules";
 import { a1, findTables, isOwnedSheet, TABLES, type FoundTable, type TableKind } from "./schema";
 import { INDICATORS, scorePopulation, tierOf, type IndicatorStats } from "./scoring";
-import type { Day, Finding, WorkbookModel } from "./types";
+import type { CellValue, Day, Finding, WorkbookModel } from "./types";
 import { readTable, textHas, type ReadTable } from "./validate";
 
 export interface RfmResult {
@@ -145,8 +145,9 @@ export interface PipelineOptions {
    */
   customers?: boolean | "onDemand";
   /**
-   * The caller does not use the model after this call: once every table is read into columns, the model's cells
-   * are let go (emptied) so a million-row sheet's raw values do not stay in memory beside the columns.
+   * The caller does not use the model's values after this call: once every table is read into columns, the
+   * model's cells are let go (emptied) so a million-row sheet's raw values do not stay in memory beside the
+   * columns. Kept: the customers table's header row and any row with cells right of the table.
    */
   release?: boolean;
 }
@@ -211,7 +212,15 @@ export function runPipeline(model: WorkbookModel, asOfInput: string | number | D
   }
   if (options.release) {
     for (const t of found) t.rows = [];
-    for (const sheet of model.sheets) sheet.cells = [];
+    for (const sheet of model.sheets) {
+      // A writer still needs, beside the customers table, its header row and any cell right of it (where the
+      // result columns go, so nothing there is overwritten); every other row is let go.
+      if (primary && sheet.name === primary.sheet) {
+        const r0 = sheet.originRow ?? 1;
+        const width = primary.firstCol + primary.header.length - (sheet.originCol ?? 1);
+        sheet.cells = sheet.cells.map((row, i) => (i + r0 === primary.headerRow || row.length > width ? row : EMPTY_ROW));
+      } else sheet.cells = [];
+    }
   }
   const n = cust?.length ?? 0;
   const cNum = (k: string) => cust?.columns.get(k)?.num ?? null;
@@ -479,6 +488,9 @@ export function runPipeline(model: WorkbookModel, asOfInput: string | number | D
   // ── 6. stage ──
   const decisions = facts.map((f) => decideStage(f, D, rules));
   const coop = facts.map((f) => decideCoopStage(f, D, rules));
+  // The two facts the per-customer results still need, so the facts themselves can go once the pass returns.
+  const lastOrderOf = facts.map((f) => f.lastOrder);
+  const careResponseOf = facts.map((f) => f.careResponse);
 
   // ── 7. scoring ──
   const complaintsCol = has("complaintRate") ? cNum("complaintRate")! : cNum("complaints");
@@ -563,7 +575,7 @@ export function runPipeline(model: WorkbookModel, asOfInput: string | number | D
     }
     const recordedStage = recorded?.[c] ?? null;
     const warnings = warningsOf({
-      stage, recordedStage, stageEntered: nanToNull(val(stageEntered, c)), lastOrder: facts[c].lastOrder, careResponse: facts[c].careResponse,
+      stage, recordedStage, stageEntered: nanToNull(val(stageEntered, c)), lastOrder: lastOrderOf[c], careResponse: careResponseOf[c],
       interactionDrop: dropFlags[c], overdue: fu.overdue, tier, actionDays, hasRecoveryPlan: hasPlan,
     }, D, rules);
     const interactionKnown = inter.present || has("lastInteraction");
@@ -674,6 +686,8 @@ export function runPipeline(model: WorkbookModel, asOfInput: string | number | D
   Object.defineProperty(result, "customerRow", { value: (i: number) => cust!.found.rowNumbers[i], enumerable: false });
   return result;
 }
+
+const EMPTY_ROW: CellValue[] = [];
 
 function val(col: Float64Array | null, i: number): number {
   return col ? col[i] : NaN;

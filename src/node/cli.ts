@@ -457,7 +457,7 @@ async function applyPatching(args: Args, input: string, out: string, asOf: strin
   const { model, parts } = await readModelParts(input, (done, total) => big > PROGRESS_BYTES && progress.show(say("读取", "reading"), done, total));
   progress.step(say("计算中", "computing"));
   // Each customer's results are computed as its row is written: a million of them are never held at once.
-  const result = runPipeline(model, asOf, { customers: "onDemand" });
+  const result = runPipeline(model, asOf, { customers: "onDemand", release: true });
   if (!result.tables.some((t) => t.kind === "customers" && t.used)) {
     progress.done();
     if (args.json) io.stdout(`${JSON.stringify({ summary: result.summary, findings: result.findings.map(findingOut) }, null, 2)}\n`);
