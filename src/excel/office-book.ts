@@ -4,10 +4,10 @@
 // src/workbook/owned.ts says the product owns. It gets its RequestContext from src/excel/actions.ts, the
 // only place Excel.run appears.
 import {
-  columnLetter, maskPhones, serialFromDay, toDay, type CellValue, type Finding, type PipelineResult, type ReviewData, type SheetModel, type WorkbookModel,
+  columnLetter, maskPhones, maskText, serialFromDay, toDay, type CellValue, type Finding, type PipelineResult, type ReviewData, type SheetModel, type WorkbookModel,
 } from "../core";
 import {
-  FINDINGS_HEADER, FINDINGS_SHEET, findingRow, HIGHLIGHT_RULES, isOwnedRuleFormula, isOwnedSheet, looksLikeFormula, OWNED_COLUMNS, ownedLayout, ownedValues, REVIEW_SHEET_PREFIX,
+  FINDINGS_HEADER, FINDINGS_SHEET, findingRow, HIGHLIGHT_RULES, isOwnedRuleFormula, isOwnedSheet, layoutFits, looksLikeFormula, NO_ROOM, OWNED_COLUMNS, ownedLayout, ownedValues, REVIEW_SHEET_PREFIX,
   type OwnedLayout, type OwnedValue,
 } from "../workbook/owned";
 import { reviewSheets, type ReviewBlock, type ReviewSheet } from "../workbook/review-sheets";
@@ -24,6 +24,8 @@ export interface BookOptions {
 }
 
 export const DEFAULT_CHUNK_ROWS = 5_000;
+/** Tasks the Gantt chart shows at most. */
+const GANTT_CHART_TASKS = 500;
 /** Cells per read request: a 5,000-row chunk of a table up to 40 columns wide (typically 1–3 MB of JSON). */
 const CELLS_PER_READ = DEFAULT_CHUNK_ROWS * 40;
 
@@ -177,6 +179,9 @@ export class OfficeBook {
     const s = this.sheet(table.sheet);
     const layout = ownedLayout(result, this.rowValues(s, table.headerRow), (col) => columnHasData(s.model, col, table.headerRow, table.lastRow));
     if (!layout) throw new ActionError("noCustomers", "没有找到客户表", "No customers table found");
+    // A table (or a stray cell in its header row) reaching column XFD leaves no room for the result columns:
+    // refuse clearly instead of asking Excel for ranges beyond its last column (that failed as "workbook changed").
+    if (!layoutFits(layout)) throw new ActionError("office", NO_ROOM.zh, NO_ROOM.en);
     return layout;
   }
 
@@ -222,8 +227,17 @@ export class OfficeBook {
       this.o.onProgress?.({ phase: "write", done: r0 + n, total });
     }
     // Rows an earlier, longer run wrote below today's table; then the lists on the enumerated columns.
+    // Only columns that were already the product's (their header, as read, is its own) can hold such rows: a
+    // column taken now was free only beside the table, and a user's cell further down it (a note in the sheet's
+    // last row) is the user's — clearing every owned column to the sheet's end erased it.
     if (s.lastRow > layout.lastDataRow) {
-      for (const run of runs) s.ws.getRangeByIndexes(layout.lastDataRow, run.col - 1, s.lastRow - layout.lastDataRow, run.keys.length).clear("Contents");
+      const before = this.rowValues(s, layout.table.headerRow);
+      for (const def of OWNED_COLUMNS) {
+        const c = layout.columns[def.key];
+        const h = before[c - 1];
+        if (typeof h !== "string" || h.trim() !== def.header) continue;
+        s.ws.getRangeByIndexes(layout.lastDataRow, c - 1, s.lastRow - layout.lastDataRow, 1).clear("Contents");
+      }
     }
     if (this.o.pivots && height > 0) {
       for (const def of OWNED_COLUMNS) {
@@ -342,15 +356,18 @@ export class OfficeBook {
     for (const ws of sheets.items) if (ws.name.startsWith(REVIEW_SHEET_PREFIX) && !names.includes(ws.name)) ws.delete();
     const made = await this.replaceSheets(names);
     let charts = 0;
-    for (const l of layouts) charts += this.writeReviewSheet(made.get(l.name)!, l);
+    for (const l of layouts) charts += await this.writeReviewSheet(made.get(l.name)!, l);
     await this.ctx.sync();
     let pivotTables = 0;
     if (this.o.pivots) pivotTables = await this.writePivots(made, result);
     return { sheets: names, pivotTables, charts };
   }
 
-  /** Queues one review sheet's blocks (one format call per block) and its chart; returns charts added. */
-  private writeReviewSheet(ws: Excel.Worksheet, l: ReviewSheet): number {
+  /**
+   * Queues one review sheet's blocks (one format call per block, per chunk of rows for a long block: a plan of
+   * 70,000 tasks is over the request size limit in one) and its chart; returns charts added.
+   */
+  private async writeReviewSheet(ws: Excel.Worksheet, l: ReviewSheet): Promise<number> {
     ws.getRange("A1").values = [[`${l.title} · ${l.titleEn}`]];
     ws.getRange("A1").format.font.bold = true;
     ws.getRange("A1").format.font.size = 14;
@@ -365,11 +382,14 @@ export class OfficeBook {
       head.values = [b.header];
       head.format.font.bold = true;
       head.format.fill.color = HEADER_FILL;
-      if (b.rows.length > 0) {
-        const body = ws.getRangeByIndexes(r + 2, 0, b.rows.length, b.header.length);
-        body.numberFormat = b.rows.map(() => b.formats.map((f) => ({ int: "#,##0", pct: "0.0%", num1: "#,##0.0", date: "yyyy-mm-dd", text: "@" })[f]));
+      const formats = b.formats.map((f) => ({ int: "#,##0", pct: "0.0%", num1: "#,##0.0", date: "yyyy-mm-dd", text: "@" })[f]);
+      for (let r0 = 0; r0 < b.rows.length; r0 += this.o.chunkRows) {
+        const part = b.rows.slice(r0, r0 + this.o.chunkRows);
+        const body = ws.getRangeByIndexes(r + 2 + r0, 0, part.length, b.header.length);
+        body.numberFormat = part.map(() => formats);
         // Text columns are formatted as text, which keeps `=…` as typed; other cells get the apostrophe guard.
-        body.values = b.rows.map((row) => row.map((v, c) => (b.formats[c] === "date" && typeof v === "string" ? serialFromDay(toDay(v)) : b.formats[c] === "text" ? (v ?? "") : cellInput(v))));
+        body.values = part.map((row) => row.map((v, c) => (b.formats[c] === "date" && typeof v === "string" ? serialFromDay(toDay(v)) : b.formats[c] === "text" ? (v ?? "") : cellInput(v))));
+        if (b.rows.length > this.o.chunkRows) await this.ctx.sync();
       }
       r += 2 + Math.max(1, b.rows.length);
       if (b.note) {
@@ -395,11 +415,16 @@ export class OfficeBook {
     return charts;
   }
 
-  /** A Gantt view: a stacked bar chart whose first series (days from the earliest start) is invisible. */
-  private writeGanttChart(ws: Excel.Worksheet, plan: ReviewBlock, top: number): number {
+  /**
+   * A Gantt view: a stacked bar chart whose first series (days from the earliest start) is invisible. Of the
+   * first GANTT_CHART_TASKS tasks: a chart of more bars cannot be read (the table above lists them all).
+   */
+  private writeGanttChart(ws: Excel.Worksheet, block: ReviewBlock, top: number): number {
+    const plan = { ...block, rows: block.rows.slice(0, GANTT_CHART_TASKS) };
     const starts = plan.rows.map((r) => (typeof r[3] === "string" ? toDay(r[3]) : NaN));
     const dues = plan.rows.map((r) => (typeof r[4] === "string" ? toDay(r[4]) : NaN));
-    const min = Math.min(...starts.filter((d) => !Number.isNaN(d)));
+    // A loop, not Math.min(...): a plan of a hundred thousand tasks is more arguments than the call stack holds.
+    const min = starts.reduce((m, d) => (Number.isNaN(d) ? m : Math.min(m, d)), Infinity);
     if (!Number.isFinite(min)) return 0;
     const col = plan.header.length + 1;
     const rows = plan.rows.map((r, i) => [cellInput(String(r[0] ?? "")), Number.isNaN(starts[i]) ? 0 : starts[i] - min, Number.isNaN(starts[i]) || Number.isNaN(dues[i]) ? 0 : Math.max(1, dues[i] - starts[i])]);
@@ -418,8 +443,11 @@ export class OfficeBook {
   private async writePivots(made: Map<string, Excel.Worksheet>, result: PipelineResult): Promise<number> {
     const data = made.get(`${REVIEW_SHEET_PREFIX}数据`)!;
     const header = ["客户编号", "客户名称", "行业", "规模", "负责人", "周期阶段", "评分", "评分等级", "价值分级", "RFM分群", "年采购额"];
+    // A report like the review sheets beside it: full phone numbers and USCCs masked (as buildReview masks them,
+    // so the pivots' industries and owners are the review tables' own).
+    const shown = (s: string | null) => (s === null ? "(未填写)" : maskText(s));
     const rows = result.customers.map((c) => [
-      c.id, c.name, c.industry ?? "(未填写)", c.size ?? "(未填写)", c.owner ?? "(未填写)", c.stage,
+      maskText(c.id), maskText(c.name), shown(c.industry), shown(c.size), shown(c.owner), c.stage,
       c.score ?? "", c.tier ?? "", c.valueTier ?? "(未填写)", c.rfm?.segment ?? "", c.annualPurchase ?? "",
     ]);
     data.getRangeByIndexes(0, 0, 1, header.length).values = [header];
@@ -466,8 +494,11 @@ export class OfficeBook {
       await this.ctx.sync();
       for (const rg of part) {
         const f = rg.formulas[0][0];
-        if (typeof f === "string" && f.startsWith("=")) continue;
-        const m = maskPhones(String(rg.values[0][0] ?? ""));
+        const v = rg.values[0][0];
+        // A formula reads differently in `formulas` and `values`; a text constant that merely starts with "="
+        // (typed as '=…) reads the same in both, and is masked like any other text.
+        if (typeof f === "string" && f.startsWith("=") && f !== v) continue;
+        const m = maskPhones(String(v ?? ""));
         if (m.count === 0) continue;
         rg.values = [[cellInput(m.text)]];
         cells++;

@@ -5,7 +5,10 @@ import {
   type CellValue, type Day, type PipelineResult, type Rules, type TableKind, type WorkbookModel,
 } from "../core";
 
-export type ErrorCode = "#VALUE!" | "#N/A" | "#NUM!";
+export type ErrorCode = "#VALUE!" | "#N/A" | "#NUM!" | "#DIV/0!" | "#REF!" | "#NAME?" | "#NULL!";
+
+/** The error codes a custom function can return (CustomFunctions.ErrorCode); others become #VALUE!. */
+const RETURNABLE: readonly string[] = ["#VALUE!", "#N/A", "#NUM!", "#DIV/0!", "#REF!", "#NAME?", "#NULL!"];
 
 /** Stands in for CustomFunctions.Error where the Office runtime is absent (tests, Node). */
 export class CellError extends Error {
@@ -150,6 +153,12 @@ export function mapCells(v: Raw, f: (x: CellValue) => unknown): unknown[][] {
     row.map((x) => {
       const c = cell(x);
       if (isBlank(c)) return "";
+      // An error value in the range is passed on as that Excel error, like Excel's own functions do: returned as
+      // the raw {error} object it would be a value Excel cannot show (MASKPHONE handed it back as it was).
+      if (typeof c === "object" && c !== null && !(c instanceof Date)) {
+        const code = (RETURNABLE.includes(c.error) ? c.error : "#VALUE!") as ErrorCode;
+        return xlError(code, `单元格本身是错误值 ${c.error}`, `the cell itself holds the error ${c.error}`);
+      }
       try {
         return f(c);
       } catch (e) {

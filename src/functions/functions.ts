@@ -63,11 +63,13 @@ function locate(rows: Range, headers: Range, population: Range): (number | null)
 function scoreRows(rows: Range, headers: Range, population: Range | undefined, asOf: Scalar, rules: Range | undefined, pick: (c: PipelineResult["customers"][number]) => unknown[]): Range {
   const base = omitted(population) ? rows : (population as Range);
   const { byRow } = pipelineFor(base, headers, asOf, undefined, undefined, rules);
-  const at = omitted(population) ? matrix(rows).map((_, i) => i) : locate(rows, headers, population as Range);
+  // The rows once: re-built per row below, a whole-column range with a population took O(rows²) (a hang).
+  const rowCells = matrix(rows);
+  const at = omitted(population) ? rowCells.map((_, i) => i) : locate(rows, headers, population as Range);
   const width = pick({ scoreParts: {}, score: null } as unknown as PipelineResult["customers"][number]).length;
   return at.map((i, k) => {
     if (i === null) {
-      const blank = matrix(rows)[k].every((x) => cell(x) === null || cell(x) === "");
+      const blank = rowCells[k].every((x) => cell(x) === null || cell(x) === "");
       return new Array(width).fill(blank ? "" : xlError("#N/A", "该客户不在 population 中", "this customer is not in population"));
     }
     const c = byRow[i];

@@ -9,6 +9,7 @@ import {
 import { ExcelJsBook } from "./exceljs-book";
 import { BookError, readBook, readModel, readModelParts, writeBookAtomic, writeFailure, type LoadedBook } from "./xlsx";
 import { applyEdit, PatchUnsupported, stylesOf, writePatched } from "./xlsx-patch";
+import { layoutFits, NO_ROOM, NoRoomError } from "../workbook/owned";
 import { partsExceljsDrops } from "./zip";
 
 export type Lang = "zh" | "en";
@@ -336,11 +337,12 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     return await run(args, asOf, lang, io);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr(`crm: ${say(e.zh, e.en)}\n${say("用 crm --help 查看用法", "see crm --help")}\n`);
+      // An argument is echoed back: a customer's phone number typed in the wrong place stays masked.
+      io.stderr(`crm: ${safeText(say(e.zh, e.en))}\n${say("用 crm --help 查看用法", "see crm --help")}\n`);
       return 2;
     }
     if (e instanceof BookError) {
-      io.stderr(`crm: ${e.line(lang)}\n`);
+      io.stderr(`crm: ${safeText(e.line(lang))}\n`);
       return 2;
     }
     // Anything else is our bug: still one line, no stack trace unless asked for.
@@ -401,10 +403,7 @@ async function run(args: Args, asOf: string, lang: Lang, io: CliIO): Promise<num
 
   if (!hasCustomers) {
     progress.done();
-    if (args.json) io.stdout(`${JSON.stringify({ summary: result.summary, findings: result.findings.map(findingOut) }, null, 2)}\n`);
-    else printFindings(io, c, lang, result, args.all);
-    io.stderr(`crm: ${input}${say("：没有找到客户表（需要带“客户名称”等表头的表格），未做任何修改", ": no customers table found (a table with headers such as 客户名称); nothing was changed")}\n`);
-    return 2;
+    return noCustomers(args, input, lang, io, result);
   }
   const bookCode = result.summary.errors > 0 ? 1 : 0;
   const port = new ExcelJsBook(book.workbook);
@@ -412,7 +411,11 @@ async function run(args: Args, asOf: string, lang: Lang, io: CliIO): Promise<num
   switch (args.command) {
     case "apply": {
       progress.step(say("写入结果列", "writing result columns"));
-      await port.applyResults(result);
+      try {
+        await port.applyResults(result);
+      } catch (e) {
+        throw e instanceof NoRoomError ? new BookError(input, NO_ROOM.zh, NO_ROOM.en) : e;
+      }
       await save(book, out as string, args.inPlace, progress, say, io);
       if (args.report) writeJsonAtomic(args.report, reportOf(result));
       progress.done();
@@ -460,13 +463,11 @@ async function applyPatching(args: Args, input: string, out: string, asOf: strin
   const result = runPipeline(model, asOf, { customers: "onDemand", release: true });
   if (!result.tables.some((t) => t.kind === "customers" && t.used)) {
     progress.done();
-    if (args.json) io.stdout(`${JSON.stringify({ summary: result.summary, findings: result.findings.map(findingOut) }, null, 2)}\n`);
-    else printFindings(io, c, lang, result, args.all);
-    io.stderr(`crm: ${input}${say("：没有找到客户表（需要带“客户名称”等表头的表格），未做任何修改", ": no customers table found (a table with headers such as 客户名称); nothing was changed")}\n`);
-    return 2;
+    return noCustomers(args, input, lang, io, result);
   }
   progress.step(say("写入结果列", "writing result columns"));
-  const { edit } = applyEdit(parts, model, result, stylesOf(parts).styles);
+  const { edit, layout } = applyEdit(parts, model, result, stylesOf(parts).styles);
+  if (layout && !layoutFits(layout)) throw new BookError(input, NO_ROOM.zh, NO_ROOM.en);
   const saved = args.inPlace ? backupName(out) : null;
   try {
     if (saved) copyFileSync(out, saved);
@@ -502,15 +503,21 @@ async function readOnly(args: Args, input: string, asOf: string, lang: Lang, io:
   const result = runPipeline(model, asOf, { customers: args.command === "review", release: true });
   progress.done();
   if (!result.tables.some((t) => t.kind === "customers" && t.used)) {
-    if (args.json) io.stdout(`${JSON.stringify({ summary: result.summary, findings: result.findings.map(findingOut) }, null, 2)}\n`);
-    else printFindings(io, c, lang, result, args.all);
-    io.stderr(`crm: ${input}${say("：没有找到客户表（需要带“客户名称”等表头的表格），未做任何修改", ": no customers table found (a table with headers such as 客户名称); nothing was changed")}\n`);
-    return 2;
+    return noCustomers(args, input, lang, io, result);
   }
   if (args.command === "review") io.stdout(`${JSON.stringify(buildReview(result), null, 2)}\n`);
   else if (args.json) writeFindingsJson(io, result);
   else printFindings(io, c, lang, result, args.all);
   return result.summary.errors > 0 ? 1 : 0;
+}
+
+/** A book without a customers table: its findings (they say why), one line on stderr, exit 2, nothing written. */
+function noCustomers(args: Args, input: string, lang: Lang, io: CliIO, result: PipelineResult): number {
+  if (args.json) io.stdout(`${JSON.stringify({ summary: result.summary, findings: result.findings.map(findingOut) }, null, 2)}\n`);
+  else printFindings(io, paint(io.stdoutTTY && !io.env.NO_COLOR), lang, result, args.all);
+  const why = lang === "zh" ? "：没有找到客户表（需要带“客户名称”等表头的表格），未做任何修改" : ": no customers table found (a table with headers such as 客户名称); nothing was changed";
+  io.stderr(`crm: ${safeText(input)}${why}\n`);
+  return 2;
 }
 
 /** `{summary, findings}` written a thousand findings at a time: a million findings never become one string. */

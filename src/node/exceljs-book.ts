@@ -5,7 +5,7 @@
 import ExcelJS from "exceljs";
 import { columnLetter, columnNumber, maskPhones, type Finding, type PipelineResult, type ReviewData, type WorkbookModel } from "../core";
 import {
-  FINDINGS_HEADER, FINDINGS_SHEET, FINDINGS_WIDTHS, findingRow, HIGHLIGHT_RULES, isOwnedRuleFormula, isOwnedSheet, OWNED_COLUMNS, ownedLayout, ownedValues, REVIEW_SHEET_PREFIX,
+  FINDINGS_HEADER, FINDINGS_SHEET, FINDINGS_WIDTHS, findingRow, HIGHLIGHT_RULES, isOwnedRuleFormula, isOwnedSheet, layoutFits, NoRoomError, OWNED_COLUMNS, ownedLayout, ownedValues, REVIEW_SHEET_PREFIX,
   type OwnedLayout, type OwnedValue,
 } from "../workbook/owned";
 import type { MaskResult, WorkbookPort } from "../workbook/port";
@@ -45,6 +45,7 @@ export class ExcelJsBook implements WorkbookPort {
           }
           return false;
         });
+        if (layout && !layoutFits(layout)) throw new NoRoomError();
         if (layout) {
           this.writeOwnedColumns(ws, layout, ownedValues(result, layout));
           this.writeValidations(ws, layout);
@@ -57,10 +58,13 @@ export class ExcelJsBook implements WorkbookPort {
 
   private writeOwnedColumns(ws: ExcelJS.Worksheet, layout: OwnedLayout, values: Record<string, OwnedValue[]>): void {
     const { firstDataRow, lastDataRow } = layout;
-    const lastRow = Math.max(ws.rowCount, lastDataRow);
     for (const def of OWNED_COLUMNS) {
       const c = layout.columns[def.key];
       const head = ws.getCell(layout.table.headerRow, c);
+      // Below the table, only a column that already was the product's (its header says so) can hold an earlier,
+      // longer run's values; in a column taken now, a cell down there is the user's.
+      const wasOwned = typeof head.value === "string" && head.value.trim() === def.header;
+      const lastRow = wasOwned ? Math.max(ws.rowCount, lastDataRow) : lastDataRow;
       head.value = def.header;
       head.style = { font: { bold: true }, fill: OWNED_HEADER_FILL, border: BOX, alignment: { vertical: "middle", wrapText: true } };
       ws.getColumn(c).width = def.width;

@@ -57,6 +57,8 @@ export function patchRow(rowXml: string, r: number, patch: SheetPatch): string {
   let prev = 0;
   for (const m of body.matchAll(CELL)) {
     const ref = REF.exec(m[0]);
+    // A reference this patcher cannot read (`r="b5"`, `r="$C$5"`): leave the row to the other writer.
+    if (!ref && /^<c\b[^>]*\sr=/.test(m[0])) throw new PatchUnsupported(`row ${r}: cell reference not understood`);
     // A cell may leave out its reference (it follows the one before); it gets one, as cells are inserted beside it.
     const col = ref ? columnOf(ref[1]) : prev + 1;
     prev = col;

@@ -5,7 +5,8 @@
 import { createReadStream } from "fs";
 import { Readable } from "stream";
 import { SaxesParser, type SaxesTagPlain } from "saxes";
-import { createInflateRaw } from "zlib";
+import { StringDecoder } from "string_decoder";
+import { crc32, createInflateRaw } from "zlib";
 import type { CellValue, SheetModel, WorkbookModel } from "../core";
 import { dataStart, zipEntries, type ZipEntry } from "./zip";
 
@@ -37,30 +38,41 @@ export function entryStream(file: string, entry: ZipEntry): NodeJS.ReadableStrea
   return raw.pipe(inflate);
 }
 
-/** Runs a SAX parser over an entry; resolves when the part is parsed. */
+/**
+ * Runs a SAX parser over an entry; resolves when the part is parsed. The bytes are checked against the entry's
+ * CRC-32: flipped bytes in deflated data can inflate without a zlib error into other text (wrong values read as
+ * if they were the user's) or into XML the parser rejects with a message about attributes; either way the
+ * user is told the file is damaged. A part that is intact but not well-formed XML is named in the error.
+ */
 function parseEntry(file: string, entry: ZipEntry, setup: (p: SaxesParser) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const parser = new SaxesParser();
     setup(parser);
-    parser.on("error", (e) => reject(e));
+    let xmlError: Error | null = null;
+    parser.on("error", (e) => (xmlError ??= e));
+    const damaged = () => new Error(`${entry.name}: damaged zip data (checksum mismatch)`);
     const s = entryStream(file, entry);
-    s.setEncoding?.("utf8");
-    s.on("data", (chunk: string) => {
+    const decoder = new StringDecoder("utf8");
+    let crc = 0;
+    s.on("data", (chunk: Buffer) => {
+      crc = crc32(chunk, crc);
+      if (xmlError) return; // read on to the end only to tell damage from bad XML
       try {
-        parser.write(chunk);
+        parser.write(decoder.write(chunk));
       } catch (e) {
-        reject(e);
-        (s as unknown as { destroy(): void }).destroy();
+        xmlError ??= e as Error;
       }
     });
     s.on("error", reject);
     s.on("end", () => {
+      if (crc >>> 0 !== entry.crc32 >>> 0) return reject(damaged());
       try {
-        parser.close();
-        resolve();
+        if (!xmlError) parser.write(decoder.end()).close();
       } catch (e) {
-        reject(e);
+        xmlError ??= e as Error;
       }
+      if (xmlError) reject(new Error(`${entry.name}: not well-formed XML (${xmlError.message})`));
+      else resolve();
     });
   });
 }
@@ -155,6 +167,9 @@ async function sharedStrings(file: string, entries: Map<string, ZipEntry>, path:
 }
 
 const MS_PER_DAY = 86_400_000;
+/** 9999-12-31, Excel's last date, as a serial of the 1900 and the 1904 system. */
+const MAX_SERIAL = 2_958_465;
+const MAX_SERIAL_1904 = MAX_SERIAL - 1_462;
 
 /** An Excel date serial as the JS Date exceljs would give (UTC, 1900 or 1904 system). */
 export function serialToDate(serial: number, date1904: boolean): Date {
@@ -164,15 +179,20 @@ export function serialToDate(serial: number, date1904: boolean): Date {
   return new Date(Math.round((adjusted - 25_569) * MS_PER_DAY));
 }
 
+/** Excel's grid: 1,048,576 rows, 16,384 columns (A…XFD). */
+const MAX_ROW = 1_048_576;
+const MAX_COL = 16_384;
+
 function columnIndex(ref: string): { row: number; col: number } {
   let col = 0;
   let i = 0;
-  for (; i < ref.length; i++) {
+  for (; i < ref.length && i < 4; i++) {
     const c = ref.charCodeAt(i);
     if (c < 65 || c > 90) break;
     col = col * 26 + c - 64;
   }
-  return { row: Number(ref.slice(i)), col };
+  const digits = ref.slice(i);
+  return { row: /^\d{1,7}$/.test(digits) ? Number(digits) : NaN, col };
 }
 
 /** A flat copy of a string that may be a slice of a much larger one (V8 keeps the parent alive otherwise). */
@@ -202,6 +222,10 @@ async function readSheet(file: string, entry: ZipEntry, strings: string[], isDat
   let value: string[] = [];
   let inValue = false;
   let inInline = false;
+  // A cell outside Excel's grid (A0, XFE1, row 1,048,577, a reference that is not one) does not exist for
+  // Excel, which drops it when it repairs the file; kept, it became a sheet of a million phantom rows or a value
+  // at index -1 of its row.
+  let offGrid = false;
   await parseEntry(file, entry, (p) => {
     p.on("opentag", (t: SaxesTagPlain) => {
       switch (local(t.name)) {
@@ -210,9 +234,17 @@ async function readSheet(file: string, entry: ZipEntry, strings: string[], isDat
           colNo = 0;
           break;
         case "c": {
-          const r = t.attributes.r ? columnIndex(String(t.attributes.r)) : { row: rowNo, col: colNo + 1 };
-          rowNo = r.row || rowNo;
-          colNo = r.col;
+          const ref = t.attributes.r ? columnIndex(String(t.attributes.r)) : null;
+          if (ref) {
+            offGrid = !(ref.row >= 1 && ref.row <= MAX_ROW && ref.col >= 1 && ref.col <= MAX_COL);
+            if (!offGrid) {
+              rowNo = ref.row;
+              colNo = ref.col;
+            }
+          } else {
+            colNo++;
+            offGrid = !(Number.isInteger(rowNo) && rowNo >= 1 && rowNo <= MAX_ROW && colNo <= MAX_COL);
+          }
           type = String(t.attributes.t ?? "n");
           style = Number(t.attributes.s ?? 0);
           value = [];
@@ -228,7 +260,7 @@ async function readSheet(file: string, entry: ZipEntry, strings: string[], isDat
           if (inInline) inValue = true;
           break;
         case "mergeCell":
-          merged.push(String(t.attributes.ref));
+          if (t.attributes.ref) merged.push(String(t.attributes.ref));
           break;
       }
     });
@@ -247,18 +279,26 @@ async function readSheet(file: string, entry: ZipEntry, strings: string[], isDat
           inInline = false;
           break;
         case "c": {
-          if (value.length === 0) break;
+          if (value.length === 0 || offGrid) break;
           // The parser hands out slices of its input chunks; copying each value lets the chunks go.
           const text = own(value.length === 1 ? value[0] : value.join(""));
           let v: CellValue;
           if (type === "s") v = strings[Number(text)] ?? null;
           else if (type === "inlineStr" || type === "str") v = intern(text);
-          else if (type === "b") v = text === "1" || text === "true";
+          // 0 and 1 are what Excel writes; any other number is read as exceljs reads it (non-zero is TRUE), so both
+          // readers, and a round trip through the exceljs writer, agree.
+          else if (type === "b") v = text === "true" || (text !== "false" && Number.isFinite(Number(text)) && Number(text) !== 0);
           else if (type === "e") v = { error: text };
-          else if (type === "d") v = new Date(text.endsWith("Z") || /[+-]\d\d:\d\d$/.test(text) ? text : `${text}Z`);
+          else if (type === "d") {
+            // An ISO date cell that is not a date stays its text (a BAD_DATE finding), never an Invalid Date.
+            const d = new Date(text.endsWith("Z") || /[+-]\d\d:\d\d$/.test(text) ? text : `${text}Z`);
+            v = Number.isNaN(d.getTime()) ? intern(text) : d;
+          }
           else {
             const n = Number(text);
-            v = isDate[style] && Number.isFinite(n) ? serialToDate(n, date1904) : n;
+            // A date-formatted number outside Excel's dates (below 0, after 9999-12-31) shows as ##### in Excel: it
+            // stays the number it is (a finding for the engine), not an Invalid Date or a date Excel never shows.
+            v = isDate[style] && n >= 0 && n <= (date1904 ? MAX_SERIAL_1904 : MAX_SERIAL) ? serialToDate(n, date1904) : n;
           }
           if (v === "" || v === null) break;
           const row = (cells[rowNo - 1] ??= []);
@@ -300,10 +340,10 @@ export async function readBookStreaming(file: string, onSheet?: (name: string, d
     const path = rels.get(d.relId)?.target;
     const e = path ? entries.get(path) : undefined;
     onSheet?.(d.name, i, declared.length);
-    if (!path || !e) {
-      sheets.push({ name: d.name, cells: [] });
-      continue;
-    }
+    // A sheet the workbook declares but whose part is not in the zip (flipped bytes in the central directory's
+    // names, a part left out by a broken writer) is damage: read as an empty sheet, the user was told their
+    // customers table was missing (while exceljs, reading the local headers, found it).
+    if (!path || !e) throw new Error(`${path ?? d.relId}: the part of sheet "${d.name}" is missing from the zip`);
     const { cells, merged } = await readSheet(file, e, strings, isDate, date1904);
     const tables: { name: string; range: string }[] = [];
     for (const r of (await relsOf(file, entries, path)).values()) {

@@ -4,6 +4,7 @@ import ExcelJS from "exceljs";
 import { closeSync, createReadStream, openSync, readSync, renameSync, statSync, unlinkSync } from "fs";
 import { basename, dirname, extname, join } from "path";
 import { columnLetter, columnNumber, type CellValue, type SheetModel, type WorkbookModel } from "../core";
+import { readZipEntry } from "./zip";
 import { readBookStreaming, type BookParts } from "./xlsx-read";
 
 /** A workbook that cannot be read or written: one line for the user, in both languages, no stack trace. */
@@ -85,13 +86,46 @@ export async function readBook(file: string, onProgress?: (bytesRead: number, to
     await workbook.xlsx.read(stream);
   } catch (e) {
     const msg = String((e as Error)?.message ?? e);
-    if (/end of central directory|corrupt|invalid|zip|inflate|unexpected end|signature/i.test(msg)) {
+    // (JSZip reports flipped bytes in a part as "Bug : uncompressed data size mismatch" or a crc32 mismatch.)
+    if (/end of central directory|corrupt|invalid|zip|inflate|unexpected end|signature|size mismatch|crc32/i.test(msg)) {
       throw new BookError(file, "文件已损坏或不完整（可能下载或复制时被截断）", "the file is damaged or incomplete (possibly truncated while downloading or copying)");
     }
     throw new BookError(file, `无法读取工作簿（${msg.slice(0, 120)}）`, `cannot read the workbook (${msg.slice(0, 120)})`);
   }
   if (workbook.worksheets.length === 0) throw new BookError(file, "工作簿中没有工作表", "the workbook has no worksheets");
+  checkExceljsDates(file, workbook);
   return { file, workbook, model: toModel(workbook) };
+}
+
+/**
+ * Two ways exceljs misreads dates, found by the hostile-books tests (test/node/hostile.test.ts):
+ * - it takes the 1904 date system only from `date1904="1"`; `"true"` (xsd:boolean, written by other tools) leaves
+ *   the book in the 1900 system, every date 4 years and a day early, and written back so. The dates are moved
+ *   back to where the user has them and the flag set, so the copy shows what the input showed.
+ * - a date-formatted number beyond JavaScript's dates becomes an Invalid Date, written back as `NaN`, a file
+ *   Excel must repair and the number lost: the book is refused, naming the cell, before anything is written.
+ */
+function checkExceljsDates(file: string, workbook: ExcelJS.Workbook): void {
+  const wbXml = readZipEntry(file, "xl/workbook.xml")?.toString("utf8") ?? "";
+  const shift = !workbook.properties.date1904 && /<(?:\w+:)?workbookPr\b[^>]*\bdate1904\s*=\s*["']true["']/.test(wbXml);
+  if (shift) workbook.properties.date1904 = true;
+  const moved = (d: Date) => new Date(d.getTime() + 1_462 * 86_400_000);
+  for (const ws of workbook.worksheets) {
+    ws.eachRow({ includeEmpty: false }, (row) =>
+      row.eachCell({ includeEmpty: false }, (cell) => {
+        const v = cell.value as unknown;
+        const f = v !== null && typeof v === "object" && !(v instanceof Date) && "result" in v ? (v as { result: unknown }) : null;
+        const d = v instanceof Date ? v : f?.result instanceof Date ? f.result : null;
+        if (!d) return;
+        if (Number.isNaN(d.getTime())) {
+          throw new BookError(file, `单元格 ${ws.name}!${cell.address} 是超出 Excel 日期范围的日期，写入时会丢失；请先在 Excel 中修正该单元格或其格式`, `cell ${ws.name}!${cell.address} holds a date outside Excel's dates and would be lost by writing the workbook; fix the cell or its number format in Excel first`);
+        }
+        if (!shift) return;
+        if (v instanceof Date) cell.value = moved(v);
+        else if (f) cell.value = { ...f, result: moved(d) } as ExcelJS.CellValue;
+      }),
+    );
+  }
 }
 
 /**

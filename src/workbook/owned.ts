@@ -89,6 +89,27 @@ export function ownedLayout(result: PipelineResult, headerRow: readonly unknown[
   return { table, columns, firstDataRow: table.headerRow + 1, lastDataRow: table.lastRow };
 }
 
+/** Excel's last column, XFD. */
+export const EXCEL_LAST_COLUMN = 16_384;
+
+/** The owned columns would run past Excel's last column: the sheet has no room right of the table. */
+export function layoutFits(layout: OwnedLayout): boolean {
+  return Math.max(...Object.values(layout.columns)) <= EXCEL_LAST_COLUMN;
+}
+
+/** Why apply refused a table with no room for its result columns, for every face. */
+export const NO_ROOM = {
+  zh: "客户表右侧没有空列可写入结果列（工作表已用到最后一列 XFD）；请删除表格右侧、工作表末端不用的单元格后重试",
+  en: "There is no room right of the customers table for the result columns (the sheet is used up to its last column, XFD); clear the unused cells at the sheet's right edge and retry",
+};
+
+/** Thrown by a writer asked to place the owned columns past XFD (the message is NO_ROOM's). */
+export class NoRoomError extends Error {
+  constructor() {
+    super(NO_ROOM.en);
+  }
+}
+
 /** Owned values by sheet row: one array per owned column, indexed by (row - firstDataRow). Rows without a customer stay null. */
 export function ownedValues(result: PipelineResult, layout: OwnedLayout): Record<string, OwnedValue[]> {
   const height = layout.lastDataRow - layout.firstDataRow + 1;

@@ -106,8 +106,13 @@ function ganttGrid(r: ReviewData): GanttGrid | undefined {
   const days: number[] = [];
   for (const g of r.plan.gantt) for (const d of [g.start, g.due]) if (d) days.push(Date.parse(d) / 86_400_000);
   if (days.length === 0) return undefined;
-  const min = Math.min(...days);
-  const max = Math.max(...days);
+  // Loops, not Math.min(...days): a plan of 100,000 tasks is more arguments than a call can take.
+  let min = Infinity;
+  let max = -Infinity;
+  for (const d of days) {
+    if (d < min) min = d;
+    if (d > max) max = d;
+  }
   // 1970-01-01 was a Thursday: day 4 is the first Monday.
   const firstMonday = min - ((((min - 4) % WEEK_DAYS) + WEEK_DAYS) % WEEK_DAYS);
   const weeks: string[] = [];

