@@ -8,7 +8,7 @@ import {
 } from "../core";
 import { ExcelJsBook } from "./exceljs-book";
 import { BookError, readBook, readModel, readModelParts, writeBookAtomic, writeFailure, type LoadedBook } from "./xlsx";
-import { applyEdit, PatchUnsupported, stylesOf, writePatched } from "./xlsx-patch";
+import { applyEdit, PatchUnsupported, stylesOf, undoEdit, writePatched } from "./xlsx-patch";
 import { layoutFits, NO_ROOM, NoRoomError } from "../workbook/owned";
 import { partsExceljsDrops } from "./zip";
 
@@ -125,6 +125,7 @@ const HELP: Record<string, { zh: string; en: string }> = {
   apply      写入阶段、评分、分级、标签、风险、下次跟进和预警列（写入副本）
   review     生成复盘工作表（阶段漏斗、留存、流失原因、分布、跟进效率、执行计划）
   mask       遮盖完整的手机号和座机号（写入副本）
+  undo       移除 CRM 工作台写入的列、规则和工作表，还原为原来的工作簿（写入副本）
 
 通用选项：
   --as-of YYYY-MM-DD   统计日（默认今天）；结果只取决于工作簿和这个日期
@@ -148,6 +149,7 @@ Commands:
   apply      write stage, score, tiers, tags, risk, next follow-up and warning columns (into a copy)
   review     build the review sheets (funnel, retention, churn reasons, distributions, follow-up, plan)
   mask       mask full mobile and landline numbers (into a copy)
+  undo       remove the columns, rules and sheets CRM Workbench wrote: back to the book you had (into a copy)
 
 Common options:
   --as-of YYYY-MM-DD   the as-of date (default: today); results depend only on the book and this date
@@ -271,9 +273,30 @@ Example:
   npx crm mask customers.xlsx --out customers-masked.xlsx
 `,
   },
+  undo: {
+    zh: `crm undo <工作簿.xlsx> --out <结果.xlsx> [--in-place]
+
+移除 CRM 工作台写入的一切：客户表右侧带 ◆ 的结果列（含其下拉列表、列宽和标记的条件格式）、
+「CRM问题清单」和「CRM复盘-*」工作表。您自己的单元格、格式、表格、规则和名称保持原样。
+
+示例：
+  npx crm undo 客户管理-结果.xlsx --out 客户管理-原样.xlsx
+  npx crm undo 客户管理.xlsx --in-place      （先备份为 客户管理.bak.xlsx）
+`,
+    en: `crm undo <book.xlsx> --out <out.xlsx> [--in-place]
+
+Removes everything CRM Workbench wrote: the ◆ result columns right of the customers table (with their lists,
+widths and marked conditional formats) and the sheets 「CRM问题清单」 and 「CRM复盘-*」. Your own cells,
+formats, tables, rules and names stay as they are.
+
+Examples:
+  npx crm undo customers-result.xlsx --out customers-original.xlsx
+  npx crm undo customers.xlsx --in-place      (a backup customers.bak.xlsx is kept)
+`,
+  },
 };
 
-const COMMANDS = ["validate", "apply", "review", "mask"];
+const COMMANDS = ["validate", "apply", "review", "mask", "undo"];
 
 // ── output helpers ──
 
@@ -384,6 +407,7 @@ async function run(args: Args, asOf: string, lang: Lang, io: CliIO): Promise<num
     const code = await applyPatching(args, input, out as string, asOf, lang, io, progress);
     if (code !== null) return code;
   }
+  if (args.command === "undo") return undo(args, input, out as string, lang, io, progress);
   const book = await loadWithProgress(input, progress, say);
   if (writes) {
     // Parts exceljs cannot carry over: never write over the user's file without them; warn for a copy.
@@ -509,6 +533,32 @@ async function readOnly(args: Args, input: string, asOf: string, lang: Lang, io:
   else if (args.json) writeFindingsJson(io, result);
   else printFindings(io, c, lang, result, args.all);
   return result.summary.errors > 0 ? 1 : 0;
+}
+
+/** Takes the product's output out of a book (patching writer); the user's parts are copied as they are. */
+async function undo(args: Args, input: string, out: string, lang: Lang, io: CliIO, progress: Progress): Promise<number> {
+  const say = (zh: string, en: string) => (lang === "zh" ? zh : en);
+  const c = paint(io.stdoutTTY && !io.env.NO_COLOR);
+  const { model, parts } = await readModelParts(input);
+  const { edit, columns, sheets } = undoEdit(parts, model, stylesOf(parts).styles);
+  if (columns === 0 && sheets.length === 0 && args.inPlace) {
+    io.stdout(`${say("工作簿中没有 CRM 工作台写入的内容，未做修改", "the book holds nothing CRM Workbench wrote; nothing changed")}\n`);
+    return 0;
+  }
+  const saved = args.inPlace ? backupName(out) : null;
+  try {
+    if (saved) copyFileSync(out, saved);
+    progress.step(say("保存", "saving"));
+    await writePatched(parts, edit, out);
+  } catch (e) {
+    if (saved) unlinkSync(saved);
+    if (e instanceof PatchUnsupported) throw new BookError(input, "工作簿的 XML 结构无法安全编辑，未做任何修改", "the workbook's XML is laid out in a way that cannot be edited safely; nothing was changed");
+    throw e instanceof BookError ? e : writeFailure(out, e);
+  }
+  progress.done();
+  if (saved) io.stderr(`${say("已备份原文件到", "backup of the input saved as")} ${saved}\n`);
+  io.stdout(`${c.green("✔")} ${say(`已移除 ${columns} 个结果列、${sheets.length} 个工作表`, `removed ${columns} result columns and ${sheets.length} sheets`)} → ${c.bold(out)}\n`);
+  return 0;
 }
 
 /** A book without a customers table: its findings (they say why), one line on stderr, exit 2, nothing written. */

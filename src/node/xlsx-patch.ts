@@ -6,7 +6,7 @@
 import { renameSync, unlinkSync } from "fs";
 import { basename, dirname, join, resolve } from "path";
 import { columnLetter, columnNumber, dayFromYmd, parseRange, serialFromDay, type CustomerResult, type PipelineResult, type WorkbookModel } from "../core";
-import { FINDINGS_SHEET, HIGHLIGHT_RULES, isOwnedRuleFormula, OWNED_COLUMNS, ownedLayout, type OwnedLayout } from "../workbook/owned";
+import { FINDINGS_SHEET, HIGHLIGHT_RULES, isOwnedRuleFormula, isOwnedSheet, OWNED_COLUMNS, ownedLayout, type OwnedLayout } from "../workbook/owned";
 import { cellXml, findingsSheetChunks, xmlAttr, xmlText } from "./owned-sheets";
 import { patchSheet, PatchUnsupported, type PatchCell, type SheetPatch } from "./sheet-patch";
 import { StylesPatch } from "./styles-patch";
@@ -45,6 +45,8 @@ export interface BookEdit {
   sheets: Map<string, SheetPatch>;
   owned: OwnedSheetPart[];
   styles: StylesPatch;
+  /** The product's own sheets to take out of the workbook (undo). */
+  removeSheets?: string[];
 }
 
 /** Opens the styles of a workbook for appending (Excel's defaults when the part is missing). */
@@ -145,6 +147,19 @@ export async function writePatched(parts: BookParts, edit: BookEdit, out: string
     added.push({ name: path, stream });
   }
 
+  for (const name of edit.removeSheets ?? []) {
+    if (!isOwnedSheet(name)) throw new Error(`not an owned sheet: ${name}`);
+    const sheet = parts.sheets.find((x) => x.name === name);
+    if (!sheet) continue;
+    drop.add(sheet.path);
+    const relsPath = sheet.path.replace(/([^/]+)$/, "_rels/$1.rels");
+    if (names.has(relsPath)) drop.add(relsPath);
+    const rel: Relationship | undefined = relationships(rels).find((r) => r.id === sheet.relId);
+    if (rel) rels = rels.replace(rel.xml, "");
+    contentTypes = contentTypes.replace(new RegExp(`<Override\\b[^>]*PartName="/${sheet.path.replace(/[./]/g, "\\$&")}"[^>]*/>`), "");
+    workbook = removeSheetEntry(workbook, name, relPrefix);
+  }
+
   const st = stylesOf(parts);
   const stylesXml = edit.styles.xml();
   if (st.exists) replace.set(st.path, { name: st.path, data: stylesXml });
@@ -176,6 +191,31 @@ export async function writePatched(parts: BookParts, edit: BookEdit, out: string
     }
     throw e;
   }
+}
+
+/**
+ * Takes one sheet out of xl/workbook.xml: its `<sheet>` entry; names scoped to it go, names scoped to later sheets
+ * get their position (localSheetId) moved down; the active and first visible tab stay on a sheet that exists.
+ */
+function removeSheetEntry(workbook: string, name: string, relPrefix: string): string {
+  const entries = [...workbook.matchAll(/<sheet\b[^>]*\/>/g)].map((m) => m[0]);
+  const index = entries.findIndex((e) => decodeXml(/\bname="([^"]*)"/.exec(e)?.[1] ?? "") === name);
+  if (index < 0) return workbook;
+  let out = workbook.replace(entries[index], "");
+  out = out.replace(/<definedName\b[^>]*>[\s\S]*?<\/definedName>|<definedName\b[^>]*\/>/g, (dn) => {
+    const m = /\blocalSheetId="(\d+)"/.exec(dn);
+    if (!m) return dn;
+    const id = Number(m[1]);
+    if (id === index) return "";
+    return id > index ? dn.replace(m[0], `localSheetId="${id - 1}"`) : dn;
+  });
+  out = out.replace(/<definedNames>\s*<\/definedNames>/, "");
+  out = out.replace(/\b(activeTab|firstSheet)="(\d+)"/g, (all, attr: string, v: string) => {
+    const n = Number(v);
+    return n > index || (n === index && n === entries.length - 1) ? `${attr}="${Math.max(0, n - 1)}"` : all;
+  });
+  void relPrefix;
+  return out;
 }
 
 async function* toAsync(chunks: Iterable<string> | AsyncIterable<string>): AsyncGenerator<string> {
@@ -273,6 +313,60 @@ function customersPatch(layout: OwnedLayout, header: readonly unknown[], result:
   };
 }
 
+// ── undo ──
+
+/**
+ * The edits that take the product's output out again: every ◆ column (from its header down, with its width,
+ * lists and rules) and the product's sheets. Found by their marks, so it works on any earlier run's output.
+ */
+export function undoEdit(parts: BookParts, model: WorkbookModel, styles: StylesPatch): { edit: BookEdit; columns: number; sheets: string[] } {
+  const edit: BookEdit = { sheets: new Map(), owned: [], styles, removeSheets: [] };
+  const headers = new Set(OWNED_COLUMNS.map((d) => d.header));
+  const widths = new Map(OWNED_COLUMNS.map((d) => [d.header, d.width]));
+  let columns = 0;
+  for (const sheet of model.sheets) {
+    if (isOwnedSheet(sheet.name)) {
+      edit.removeSheets!.push(sheet.name);
+      continue;
+    }
+    const part = parts.sheets.find((p) => p.name === sheet.name);
+    if (!part) continue;
+    // Owned headers: the first row (from the top) that has any; every ◆ column is cleared from there down.
+    const cols = new Map<number, number>();
+    let headerRow = 0;
+    for (let i = 0; i < sheet.cells.length && headerRow === 0; i++) {
+      sheet.cells[i]?.forEach((v, j) => {
+        if (typeof v === "string" && headers.has(v.trim())) cols.set(j + (sheet.originCol ?? 1), widths.get(v.trim())!);
+      });
+      if (cols.size > 0) headerRow = i + (sheet.originRow ?? 1);
+    }
+    if (cols.size === 0) continue;
+    columns += cols.size;
+    const ownedCols = new Set(cols.keys());
+    edit.sheets.set(part.path, {
+      rows: new Map(),
+      ownedCols,
+      clearFrom: headerRow,
+      clearTo: Infinity,
+      head: (xml) => removeColumnWidths(xml, cols),
+      tail: (xml) => removeValidations(removeOwnedRules(xml), ownedCols, headerRow),
+    });
+  }
+  return { edit, columns, sheets: edit.removeSheets! };
+}
+
+/** The `<col>` entries the product wrote (one column, its width) taken out; a user's own ranges stay. */
+function removeColumnWidths(head: string, widths: ReadonlyMap<number, number>): string {
+  return head
+    .replace(/<col\b[^>]*\/>/g, (c) => {
+      const min = Number(/\bmin="(\d+)"/.exec(c)?.[1]);
+      const max = Number(/\bmax="(\d+)"/.exec(c)?.[1]);
+      const width = Number(/\bwidth="([\d.]+)"/.exec(c)?.[1]);
+      return min === max && widths.get(min) === width ? "" : c;
+    })
+    .replace(/<cols>\s*<\/cols>/, "");
+}
+
 /** `<dimension ref="A1:K200"/>` grown to cover the owned columns. */
 function growDimension(head: string, lastCol: number, lastRow: number): string {
   return head.replace(/<dimension\b([^>]*?)\bref="([^"]*)"/, (all, pre: string, ref: string) => {
@@ -320,11 +414,16 @@ function insertBefore(xml: string, names: readonly string[], block: string): str
 const decodeXml = (s: string) => s.replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 
 /** The highlight rules: an earlier run's (marked) removed, ours added after the user's, priorities after theirs. */
-function ownedRules(tail: string, layout: OwnedLayout, asOf: string, dxfs: readonly number[]): string {
-  let xml = tail.replace(/<conditionalFormatting\b[^>]*>[\s\S]*?<\/conditionalFormatting>/g, (block) => {
+/** An earlier run's highlight rules (marked) taken out; the user's stay as written. */
+function removeOwnedRules(tail: string): string {
+  return tail.replace(/<conditionalFormatting\b[^>]*>[\s\S]*?<\/conditionalFormatting>/g, (block) => {
     const formulas = [...block.matchAll(/<formula>([\s\S]*?)<\/formula>/g)].map((m) => decodeXml(m[1]));
     return formulas.some(isOwnedRuleFormula) ? "" : block;
   });
+}
+
+function ownedRules(tail: string, layout: OwnedLayout, asOf: string, dxfs: readonly number[]): string {
+  let xml = removeOwnedRules(tail);
   if (layout.lastDataRow < layout.firstDataRow) return xml;
   let priority = Math.max(0, ...[...xml.matchAll(/\bpriority="(\d+)"/g)].map((m) => Number(m[1])));
   const L = (key: string) => columnLetter(layout.columns[key]);
@@ -345,18 +444,28 @@ function ownedRules(tail: string, layout: OwnedLayout, asOf: string, dxfs: reado
 /** The drop-down lists on the owned enumeration columns; a validation an earlier run put there is replaced. */
 function ownedValidations(tail: string, layout: OwnedLayout): string {
   const owned = new Set(Object.values(layout.columns));
-  const ours = layout.lastDataRow < layout.firstDataRow ? [] : OWNED_COLUMNS.filter((d) => d.choices).map((def) => {
+  return removeValidations(tail, owned, layout.table.headerRow, ownedListValidations(layout));
+}
+
+function ownedListValidations(layout: OwnedLayout): string[] {
+  return layout.lastDataRow < layout.firstDataRow ? [] : OWNED_COLUMNS.filter((d) => d.choices).map((def) => {
     const L = columnLetter(layout.columns[def.key]);
     return (
       `<dataValidation type="list" errorStyle="warning" allowBlank="1" showErrorMessage="1" errorTitle="CRM" error="${xmlAttr("请从列表中选择 · pick a value from the list")}" sqref="${L}${layout.firstDataRow}:${L}${layout.lastDataRow}">` +
       `<formula1>${xmlText(`"${def.choices!.join(",")}"`)}</formula1></dataValidation>`
     );
   });
+}
+
+/** Validations starting in an owned column below its header taken out (an earlier run's lists); `ours` added. */
+function removeValidations(tail: string, owned: ReadonlySet<number>, headerRow: number, ours: readonly string[] = []): string {
   const block = /<dataValidations\b[^>]*>([\s\S]*?)<\/dataValidations>|<dataValidations\b[^>]*\/>/.exec(tail);
   const kept = [...(block?.[1] ?? "").matchAll(/<dataValidation\b[^>]*\/>|<dataValidation\b[^>]*>[\s\S]*?<\/dataValidation>/g)].map((m) => m[0]).filter((dv) => {
     const first = /\bsqref="\$?([A-Z]+)\$?(\d+)/.exec(dv);
-    return !(first && owned.has(columnNumber(first[1])) && Number(first[2]) > layout.table.headerRow);
+    return !(first && owned.has(columnNumber(first[1])) && Number(first[2]) > headerRow);
   });
+  const before = (block?.[1] ?? "").match(/<dataValidation\b/g)?.length ?? 0;
+  if (kept.length === before && ours.length === 0) return tail;
   const all = [...kept, ...ours];
   const xml = all.length > 0 ? `<dataValidations count="${all.length}">${all.join("")}</dataValidations>` : "";
   if (block) return tail.replace(block[0], () => xml);
