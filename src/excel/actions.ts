@@ -5,9 +5,10 @@ import {
   buildReview, cellText, columnLetter, columnNumber, maskPhones, quoteSheet, runPipeline, RULE_DEFS, type CellValue, type PipelineResult, type WorkbookModel,
 } from "../core";
 import { FINDINGS_SHEET, looksLikeFormula } from "../workbook/owned";
-import { DEFAULT_CHUNK_ROWS, OfficeBook, splitAddress } from "./office-book";
+import type { OwnedLayout } from "../workbook/owned";
+import { ALL_OUTPUT, DEFAULT_CHUNK_ROWS, OfficeBook, splitAddress, type OutputKinds } from "./office-book";
 import {
-  ActionError, type ApplyOutcome, type CrmActions, type HighlightOutcome, type MaskOutcome, type ReviewOutcome, type RuleRow, type RulesView, type RunOptions, type ValidateOutcome,
+  ActionError, type ApplyOutcome, type CrmActions, type HighlightOutcome, type MaskOutcome, type RemoveOutcome, type ReviewOutcome, type RuleRow, type RulesView, type RunOptions, type ValidateOutcome,
 } from "./types";
 
 /** Today in the user's calendar, `YYYY-MM-DD`. */
@@ -45,18 +46,46 @@ function supports(set: string, version: string): boolean {
 }
 
 /** Office errors → one message the pane can show. */
-function explain(e: unknown): never {
-  if (e instanceof ActionError) throw e;
+function actionError(e: unknown): ActionError {
+  if (e instanceof ActionError) return e;
   const code = (e as { code?: string })?.code ?? "";
   const msg = String((e as Error)?.message ?? e);
   if (code === "ItemNotFound" || code === "InvalidReference" || code === "InvalidArgument") {
-    throw new ActionError("changed", "工作簿在操作期间被修改（工作表或单元格已不存在），请重新运行", `The workbook changed during the action (${msg}); run it again`);
+    return new ActionError("changed", "工作簿在操作期间被修改（工作表或单元格已不存在），请重新运行", `The workbook changed during the action (${msg}); run it again`);
   }
   if (code === "RequestPayloadSizeLimitExceeded" || code === "ResponsePayloadSizeLimitExceeded") {
-    throw new ActionError("payload", "一次写入的数据超过了 Excel 的上限，请减小每批行数后重试", "A request exceeded Excel's payload limit; retry with fewer rows per chunk");
+    return new ActionError("payload", "一次写入的数据超过了 Excel 的上限，请减小每批行数后重试", "A request exceeded Excel's payload limit; retry with fewer rows per chunk");
   }
-  throw new ActionError("office", `Excel 报告错误：${msg}`, `Excel reported an error: ${msg}`);
+  return new ActionError("office", `Excel 报告错误：${msg}`, `Excel reported an error: ${msg}`);
 }
+
+function explain(e: unknown): never {
+  throw actionError(e);
+}
+
+/**
+ * The write phase of an action (everything it writes was computed before). When Excel fails part-way — a sync
+ * rejected, the connection lost — the output kinds this action writes are removed again in the same Excel.run,
+ * best effort, and the typed error is rethrown for the pane. An earlier run's output of those kinds is removed
+ * too (this run was replacing it, and part of it may already be gone): the book is the user's own, and it is
+ * never left half-written — the output is either complete or absent, and running the action again restores it.
+ */
+async function writePhase<T>(book: OfficeBook, kinds: OutputKinds, layout: OwnedLayout | undefined, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (e) {
+    const err = actionError(e);
+    if (err.kind === "noCustomers" || err.kind === "cancelled") throw err;
+    try {
+      await book.removeOutput(kinds, layout);
+    } catch {
+      throw new ActionError(err.kind, `${err.zh}。结果可能只写入了一部分，请点击“移除 CRM 结果”或重新运行`, `${err.en}. The output may be half-written: use "Remove CRM output" or run the action again`);
+    }
+    throw new ActionError(err.kind, `${err.zh}。未写完的结果已移除，您的数据保持原样`, `${err.en}. The half-written output was removed; your data is as it was`);
+  }
+}
+
+const COLUMNS_OUTPUT: OutputKinds = { columns: true, rules: true, findings: false, review: false };
 
 async function withBook<T>(o: RunOptions, body: (book: OfficeBook, ctx: Excel.RequestContext) => Promise<T>): Promise<T> {
   try {
@@ -111,7 +140,7 @@ export function validate(o: RunOptions = {}): Promise<ValidateOutcome> {
 export function validateToSheet(o: RunOptions = {}): Promise<{ findings: number }> {
   return withBook(o, async (book, ctx) => {
     const { result } = await readAndCompute(book, o);
-    await book.writeFindingsSheet(result.findings);
+    await writePhase(book, { columns: false, rules: false, findings: true, review: false }, undefined, () => book.writeFindingsSheet(result.findings));
     ctx.workbook.worksheets.getItem(FINDINGS_SHEET).activate();
     await ctx.sync();
     return { findings: result.findings.length };
@@ -122,8 +151,11 @@ export function applyTags(o: RunOptions = {}): Promise<ApplyOutcome> {
   return withBook(o, async (book) => {
     const { result, asOf } = await readAndCompute(book, o);
     requireCustomers(result);
-    const layout = await book.writeOwnedColumns(result);
-    await book.writeFindingsSheet(result.findings);
+    const layout = book.layout(result);
+    await writePhase(book, { ...COLUMNS_OUTPUT, findings: true }, layout, async () => {
+      await book.writeOwnedColumns(result, layout);
+      await book.writeFindingsSheet(result.findings);
+    });
     const cols = Object.values(layout.columns);
     const range = `${quoteSheet(layout.table.sheet)}!${columnLetter(Math.min(...cols))}${layout.table.headerRow}:${columnLetter(Math.max(...cols))}${layout.lastDataRow}`;
     return { asOf, customers: result.customers.length, range, findings: result.findings.length };
@@ -135,16 +167,19 @@ export function highlightRisk(o: RunOptions = {}): Promise<HighlightOutcome> {
     const { result, asOf } = await readAndCompute(book, o);
     requireCustomers(result);
     // The rules compare the product's own stage and follow-up columns, so those are written (or refreshed) first.
-    const layout = await book.writeOwnedColumns(result);
-    await book.clearHighlights();
-    const rules = await book.writeHighlights(layout, asOf);
+    const layout = book.layout(result);
+    const rules = await writePhase(book, COLUMNS_OUTPUT, layout, async () => {
+      await book.writeOwnedColumns(result, layout);
+      await book.clearHighlights();
+      return book.writeHighlights(layout, asOf);
+    });
     const count = (stage: string) => result.customers.filter((c) => c.stage === stage).length;
     return { asOf, rules, atRisk: count("流失风险客户"), churned: count("流失客户"), overdue: result.customers.filter((c) => c.overdue).length };
   });
 }
 
 export function clearHighlights(): Promise<{ removed: number }> {
-  return withBook({}, async (book) => ({ removed: await book.clearHighlights() }));
+  return withBook({}, async (book) => ({ removed: await writePhase(book, { columns: false, rules: true, findings: false, review: false }, undefined, () => book.clearHighlights()) }));
 }
 
 export function buildReviewSheets(o: RunOptions = {}): Promise<ReviewOutcome> {
@@ -152,7 +187,7 @@ export function buildReviewSheets(o: RunOptions = {}): Promise<ReviewOutcome> {
     const { result, asOf } = await readAndCompute(book, o);
     requireCustomers(result);
     const review = buildReview(result);
-    const out = await book.writeReview(review, result);
+    const out = await writePhase(book, { columns: false, rules: false, findings: false, review: true }, undefined, () => book.writeReview(review, result));
     return { asOf, sheets: out.sheets, pivotTables: out.pivotTables, charts: out.charts, fallback: !supports("ExcelApi", "1.8") };
   });
 }
@@ -161,6 +196,23 @@ export function maskPhoneNumbers(o: RunOptions = {}): Promise<MaskOutcome> {
   return withBook(o, async (book) => {
     const { result } = await readAndCompute(book, o);
     return book.maskPhones(result);
+  });
+}
+
+/**
+ * 移除 CRM 结果: takes everything the product wrote out of the book — the ◆ columns (headers, cells, formats,
+ * lists, widths), its conditional-format rules, the findings and review sheets — and nothing else, so the user
+ * has the workbook they had. Found by their marks, so it removes any earlier run's output; on a book without
+ * any it changes nothing. Should Excel fail part-way, the removal is tried once more (it is idempotent).
+ */
+export function removeOutput(o: RunOptions = {}): Promise<RemoveOutcome> {
+  return withBook(o, async (book) => {
+    await book.read();
+    if (o.signal?.aborted) throw new ActionError("cancelled", "已取消，工作簿未做任何修改", "Cancelled; nothing in the workbook was changed");
+    o.onProgress?.({ phase: "write", done: 0, total: 1 });
+    const out = await writePhase(book, ALL_OUTPUT, undefined, () => book.removeOutput(ALL_OUTPUT));
+    o.onProgress?.({ phase: "write", done: 1, total: 1 });
+    return out;
   });
 }
 
@@ -263,6 +315,7 @@ export const officeActions: CrmActions = {
   clearHighlights,
   buildReview: buildReviewSheets,
   maskPhones: maskPhoneNumbers,
+  removeOutput,
   selectCell,
   readRules,
   writeRule,

@@ -8,7 +8,7 @@ import {
 } from "../core";
 import {
   FINDINGS_HEADER, FINDINGS_SHEET, findingRow, HIGHLIGHT_RULES, isOwnedRuleFormula, isOwnedSheet, layoutFits, looksLikeFormula, NO_ROOM, OWNED_COLUMNS, ownedLayout, ownedValues, REVIEW_SHEET_PREFIX,
-  type OwnedLayout, type OwnedValue,
+  type OwnedColumn, type OwnedLayout, type OwnedValue,
 } from "../workbook/owned";
 import { reviewSheets, type ReviewBlock, type ReviewSheet } from "../workbook/review-sheets";
 import { ActionError, type Progress } from "./types";
@@ -55,6 +55,40 @@ export function splitAddress(address: string): [string, string] {
 
 const HEADER_FILL = "#DDEBF7";
 const OWNED_HEADER_FILL = "#FCE4D6";
+/** Excel's last row. */
+const EXCEL_LAST_ROW = 1_048_576;
+/** Points per character of an owned column's width (OwnedColumn.width is in characters). */
+const POINTS_PER_CHAR = 7;
+/** Excel rounds a column width it is given to its pixel grid: a width this close to the product's is the product's. */
+const WIDTH_TOLERANCE = 3;
+
+/** The kinds of output the product writes; removeOutput takes out those asked for (all of them: the undo). */
+export interface OutputKinds {
+  /** The ◆ columns: headers, cells, number formats and formats, lists, widths. */
+  columns: boolean;
+  /** The product's conditional-format rules (marked with OWNED_RULE_MARK). */
+  rules: boolean;
+  /** The findings sheet. */
+  findings: boolean;
+  /** The review sheets (CRM复盘-*), with their staging table, PivotTables and charts. */
+  review: boolean;
+}
+
+export const ALL_OUTPUT: OutputKinds = { columns: true, rules: true, findings: true, review: true };
+
+/** What removeOutput took out. */
+export interface RemovedOutput {
+  columns: number;
+  rules: number;
+  sheets: string[];
+}
+
+/** The owned columns of one sheet under one header row: sheet column → its definition and the last row to clear. */
+interface OwnedBlock {
+  s: ReadSheet;
+  headerRow: number;
+  cols: Map<number, { def: OwnedColumn; bottom: number }>;
+}
 
 interface ReadSheet {
   ws: Excel.Worksheet;
@@ -185,9 +219,8 @@ export class OfficeBook {
     return layout;
   }
 
-  /** Writes the owned columns (header, values, formats, lists): one sync per chunk plus one. */
-  async writeOwnedColumns(result: PipelineResult): Promise<OwnedLayout> {
-    const layout = this.layout(result);
+  /** Writes the owned columns (header, values, formats, lists) where `layout` places them: one sync per chunk plus one. */
+  async writeOwnedColumns(result: PipelineResult, layout: OwnedLayout = this.layout(result)): Promise<OwnedLayout> {
     const s = this.sheet(layout.table.sheet);
     const values = ownedValues(result, layout);
     const runs = columnRuns(OWNED_COLUMNS.map((c) => layout.columns[c.key]));
@@ -200,8 +233,10 @@ export class OfficeBook {
       head.format.font.bold = true;
       head.format.fill.color = OWNED_HEADER_FILL;
       head.format.wrapText = true;
-      defs.forEach((d, j) => (s.ws.getRangeByIndexes(0, run.col - 1 + j, 1, 1).format.columnWidth = d.width * 7));
     }
+    // Widths: a column of the sheet's standard width gets the product's; one the user sized keeps the user's
+    // width (removeOutput gives back only the product's). Loaded with the first chunk, set with the lists.
+    const widths = runs.flatMap((run) => run.keys.map((k, j) => ({ def: OWNED_COLUMNS[k], fmt: s.ws.getRangeByIndexes(0, run.col - 1 + j, 1, 1).format.load("useStandardWidth") })));
     const first = layout.firstDataRow;
     const height = layout.lastDataRow - first + 1;
     const total = Math.max(0, height);
@@ -239,6 +274,8 @@ export class OfficeBook {
         s.ws.getRangeByIndexes(layout.lastDataRow, c - 1, s.lastRow - layout.lastDataRow, 1).clear("Contents");
       }
     }
+    if (total === 0) await this.ctx.sync();
+    for (const w of widths) if (w.fmt.useStandardWidth) w.fmt.columnWidth = w.def.width * POINTS_PER_CHAR;
     if (this.o.pivots && height > 0) {
       for (const def of OWNED_COLUMNS) {
         if (!def.choices) continue;
@@ -301,24 +338,149 @@ export class OfficeBook {
 
   // ── highlights ──
 
-  /** Removes the product's conditional-format rules from every sheet; two syncs. Returns how many. */
+  /** Removes the product's conditional-format rules from every sheet; four syncs. Returns how many. */
   async clearHighlights(): Promise<number> {
-    const sheets = this.ctx.workbook.worksheets;
-    sheets.load("items/name");
-    await this.ctx.sync();
-    const all = sheets.items.map((ws) => ws.getRange().conditionalFormats.load("items/type"));
-    await this.ctx.sync();
-    const custom = all.flatMap((c) => c.items.filter((cf) => cf.type === "Custom").map((cf) => ({ cf, rule: cf.custom.rule.load("formula") })));
-    await this.ctx.sync();
-    let removed = 0;
-    for (const { cf, rule } of custom) {
-      if (isOwnedRuleFormula(rule.formula)) {
-        cf.delete();
-        removed++;
+    return (await this.removeOutput({ columns: false, rules: true, findings: false, review: false })).rules;
+  }
+
+  /**
+   * Takes the product's output of these kinds out of the book, and nothing else: the ◆ columns (found by their
+   * headers in the sheets read — read() first — plus the columns `layout` places, when an apply stops part-way),
+   * the marked conditional-format rules, the findings and review sheets. A ◆ column is cleared from its header
+   * down (contents, number formats and formats, lists) and its width given back when it is still the product's.
+   * Where a user's own conditional format covers a ◆ column, clearing the formats there would cut the user's
+   * rule, so those cells get their contents, number formats and header formats reset instead.
+   * Three or four syncs (one more per chunk of number formats in that case).
+   */
+  async removeOutput(kinds: OutputKinds, layout?: OwnedLayout): Promise<RemovedOutput> {
+    const ctx = this.ctx;
+    const sheets = ctx.workbook.worksheets;
+    sheets.load("items/name,items/visibility");
+    await ctx.sync();
+    const userSheets = sheets.items.filter((ws) => !isOwnedSheet(ws.name));
+    const blocks = kinds.columns ? this.ownedBlocks(layout) : [];
+
+    // The rules on every sheet (the product's are marked), and those over each block of ◆ columns.
+    type Run = { block: OwnedBlock; col: number; defs: OwnedColumn[]; bottom: number; range: Excel.Range; cfs: Excel.ConditionalFormatCollection; widths: Excel.RangeFormat[] };
+    const sheetCfs = kinds.rules || kinds.columns ? userSheets.map((ws) => ws.getRange().conditionalFormats.load("items/type")) : [];
+    const runs: Run[] = [];
+    for (const block of blocks) {
+      const cols = [...block.cols.keys()].sort((a, b) => a - b);
+      for (const c of cols) {
+        const { def, bottom } = block.cols.get(c)!;
+        const last = runs[runs.length - 1];
+        if (last && last.block === block && last.col + last.defs.length === c && last.bottom === bottom) last.defs.push(def);
+        else runs.push({ block, col: c, defs: [def], bottom, range: null as unknown as Excel.Range, cfs: null as unknown as Excel.ConditionalFormatCollection, widths: [] });
       }
     }
-    await this.ctx.sync();
-    return removed;
+    for (const run of runs) {
+      const ws = run.block.s.ws;
+      run.range = ws.getRangeByIndexes(run.block.headerRow - 1, run.col - 1, run.bottom - run.block.headerRow + 1, run.defs.length);
+      run.cfs = run.range.conditionalFormats.load("items/type");
+      run.widths = run.defs.map((_d, j) => ws.getRangeByIndexes(0, run.col - 1 + j, 1, 1).format.load("columnWidth"));
+    }
+    if (sheetCfs.length > 0 || runs.length > 0) await ctx.sync();
+    const custom = (c: Excel.ConditionalFormatCollection) => c.items.filter((cf) => cf.type === "Custom").map((cf) => ({ cf, rule: cf.custom.rule.load("formula") }));
+    const sheetRules = sheetCfs.map(custom);
+    const runRules = runs.map((r) => ({ all: r.cfs.items.length, custom: custom(r.cfs) }));
+    if (sheetRules.some((x) => x.length > 0) || runRules.some((x) => x.custom.length > 0)) await ctx.sync();
+
+    let rules = 0;
+    for (const list of sheetRules) {
+      for (const { cf, rule } of list) {
+        if (!isOwnedRuleFormula(rule.formula)) continue;
+        cf.delete();
+        rules++;
+      }
+    }
+    // A block keeps every format of the user's: cleared whole unless a user's rule covers part of it.
+    const userRuleOver = new Set<OwnedBlock>();
+    runs.forEach((run, i) => {
+      const ours = runRules[i].custom.filter((x) => isOwnedRuleFormula(x.rule.formula)).length;
+      if (runRules[i].all > ours) userRuleOver.add(run.block);
+    });
+    const numberFormatRuns: Run[] = [];
+    for (const run of runs) {
+      if (!userRuleOver.has(run.block)) run.range.clear("All");
+      else {
+        run.range.clear("Contents");
+        const head = run.block.s.ws.getRangeByIndexes(run.block.headerRow - 1, run.col - 1, 1, run.defs.length);
+        head.format.fill.clear();
+        head.format.font.bold = false;
+        head.format.wrapText = false;
+        numberFormatRuns.push(run);
+      }
+      if (this.o.pivots) run.range.dataValidation.clear();
+      run.defs.forEach((d, j) => {
+        if (Math.abs(run.widths[j].columnWidth - d.width * POINTS_PER_CHAR) <= WIDTH_TOLERANCE) run.block.s.ws.getRangeByIndexes(0, run.col - 1 + j, 1, 1).format.useStandardWidth = true;
+      });
+    }
+
+    const removed: string[] = [];
+    const doomed = sheets.items.filter((ws) => (kinds.findings && ws.name === FINDINGS_SHEET) || (kinds.review && ws.name.startsWith(REVIEW_SHEET_PREFIX)));
+    // A workbook keeps one visible sheet: when only the product's are left, the first of them stays.
+    const visibleLeft = sheets.items.filter((ws) => ws.visibility === "Visible" && !doomed.includes(ws)).length;
+    for (const ws of doomed) {
+      if (visibleLeft === 0 && ws === doomed.find((x) => x.visibility === "Visible")) continue;
+      ws.delete();
+      removed.push(ws.name);
+    }
+
+    // The number formats of the columns that have one, as "General" again, in row chunks.
+    let chunked = false;
+    for (const run of numberFormatRuns) {
+      const first = run.block.headerRow + 1;
+      const last = Math.min(run.bottom, Math.max(run.block.s.lastRow, layout?.lastDataRow ?? 0));
+      for (let r0 = first; r0 <= last; r0 += this.o.chunkRows) {
+        const n = Math.min(this.o.chunkRows, last - r0 + 1);
+        run.defs.forEach((d, j) => {
+          if (!d.numFmt) return;
+          run.block.s.ws.getRangeByIndexes(r0 - 1, run.col - 1 + j, n, 1).numberFormat = Array.from({ length: n }, () => ["General"]);
+        });
+        await ctx.sync();
+        this.chunks++;
+        chunked = true;
+      }
+    }
+    if (!chunked) await ctx.sync();
+    return { columns: blocks.reduce((a, b) => a + b.cols.size, 0), rules, sheets: removed };
+  }
+
+  /**
+   * Where the ◆ columns are: on each sheet read, the first row from the top holding any owned header, and its
+   * ◆ columns, cleared to the sheet's end (an earlier, longer run may have written further down); plus the
+   * columns `layout` places, to the table's last row (a column taken by this run was free only over the table:
+   * a user's cell further down it is the user's).
+   */
+  private ownedBlocks(layout?: OwnedLayout): OwnedBlock[] {
+    const byHeader = new Map(OWNED_COLUMNS.map((d) => [d.header, d]));
+    const blocks: OwnedBlock[] = [];
+    for (const s of this.sheets) {
+      if (isOwnedSheet(s.model.name)) continue;
+      const originRow = s.model.originRow ?? 1;
+      const originCol = s.model.originCol ?? 1;
+      for (let i = 0; i < s.model.cells.length; i++) {
+        const cols: OwnedBlock["cols"] = new Map();
+        s.model.cells[i]?.forEach((v, j) => {
+          const def = typeof v === "string" ? byHeader.get(v.trim()) : undefined;
+          if (def) cols.set(originCol + j, { def, bottom: EXCEL_LAST_ROW });
+        });
+        if (cols.size > 0) {
+          blocks.push({ s, headerRow: originRow + i, cols });
+          break;
+        }
+      }
+    }
+    if (layout) {
+      const s = this.sheet(layout.table.sheet);
+      let block = blocks.find((b) => b.s === s && b.headerRow === layout.table.headerRow);
+      if (!block) blocks.push((block = { s, headerRow: layout.table.headerRow, cols: new Map() }));
+      for (const def of OWNED_COLUMNS) {
+        const c = layout.columns[def.key];
+        if (!block.cols.has(c)) block.cols.set(c, { def, bottom: Math.max(layout.lastDataRow, layout.table.headerRow) });
+      }
+    }
+    return blocks;
   }
 
   /** The highlight rules over the customers table and the owned columns (after clearHighlights). One sync. */

@@ -54,6 +54,16 @@ export interface ReviewOutcome {
   fallback: boolean;
 }
 
+/** What 移除 CRM 结果 took out of the workbook (all zero: the book held none of the product's output). */
+export interface RemoveOutcome {
+  /** ◆ result columns cleared. */
+  columns: number;
+  /** The product's conditional-format rules removed. */
+  rules: number;
+  /** The product's sheets deleted (CRM问题清单, CRM复盘-*). */
+  sheets: string[];
+}
+
 export interface MaskOutcome {
   cells: number;
   numbers: number;
@@ -100,6 +110,8 @@ export interface CrmActions {
   clearHighlights(): Promise<{ removed: number }>;
   buildReview(o?: RunOptions): Promise<ReviewOutcome>;
   maskPhones(o?: RunOptions): Promise<MaskOutcome>;
+  /** Removes everything the product wrote (◆ columns, its rules, its sheets) and nothing else: the book the user had. */
+  removeOutput(o?: RunOptions): Promise<RemoveOutcome>;
   /** Activates the sheet and selects the cell of a finding (`Sheet!B7`). */
   selectCell(address: string): Promise<void>;
   readRules(): Promise<RulesView>;

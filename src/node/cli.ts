@@ -8,7 +8,7 @@ import {
 } from "../core";
 import { ExcelJsBook } from "./exceljs-book";
 import { BookError, readBook, readModel, readModelParts, writeBookAtomic, writeFailure, type LoadedBook } from "./xlsx";
-import { applyEdit, PatchUnsupported, stylesOf, undoEdit, writePatched } from "./xlsx-patch";
+import { applyEdit, PatchUnsupported, reviewEdit, stylesOf, undoEdit, writePatched } from "./xlsx-patch";
 import { layoutFits, NO_ROOM, NoRoomError } from "../workbook/owned";
 import { partsExceljsDrops } from "./zip";
 
@@ -408,6 +408,10 @@ async function run(args: Args, asOf: string, lang: Lang, io: CliIO): Promise<num
     if (code !== null) return code;
   }
   if (args.command === "undo") return undo(args, input, out as string, lang, io, progress);
+  if (args.command === "review") {
+    const code = await reviewPatching(args, input, out as string, asOf, lang, io, progress);
+    if (code !== null) return code;
+  }
   const book = await loadWithProgress(input, progress, say);
   if (writes) {
     // Parts exceljs cannot carry over: never write over the user's file without them; warn for a copy.
@@ -532,6 +536,41 @@ async function readOnly(args: Args, input: string, asOf: string, lang: Lang, io:
   if (args.command === "review") io.stdout(`${JSON.stringify(buildReview(result), null, 2)}\n`);
   else if (args.json) writeFindingsJson(io, result);
   else printFindings(io, c, lang, result, args.all);
+  return result.summary.errors > 0 ? 1 : 0;
+}
+
+/** review through the patching writer: the review sheets written whole, every other part copied as it is. */
+async function reviewPatching(args: Args, input: string, out: string, asOf: string, lang: Lang, io: CliIO, progress: Progress): Promise<number | null> {
+  const say = (zh: string, en: string) => (lang === "zh" ? zh : en);
+  const c = paint(io.stdoutTTY && !io.env.NO_COLOR);
+  const big = statSync(input, { throwIfNoEntry: false })?.size ?? 0;
+  const { model, parts } = await readModelParts(input, (done, total) => big > PROGRESS_BYTES && progress.show(say("读取", "reading"), done, total));
+  progress.step(say("计算中", "computing"));
+  const result = runPipeline(model, asOf, { release: true });
+  if (!result.tables.some((t) => t.kind === "customers" && t.used)) {
+    progress.done();
+    return noCustomers(args, input, lang, io, result);
+  }
+  const review = buildReview(result);
+  progress.step(say("生成复盘工作表", "building review sheets"));
+  const edit = reviewEdit(parts, review, stylesOf(parts).styles);
+  const saved = args.inPlace ? backupName(out) : null;
+  try {
+    if (saved) copyFileSync(out, saved);
+    progress.step(say("保存", "saving"));
+    await writePatched(parts, edit, out);
+  } catch (e) {
+    if (e instanceof PatchUnsupported) {
+      if (saved) unlinkSync(saved);
+      if (io.env.CRM_DEBUG) io.stderr(`crm: patching writer not used: ${e.message}\n`);
+      return null;
+    }
+    throw e instanceof BookError ? e : writeFailure(out, e);
+  }
+  progress.done();
+  if (saved) io.stderr(`${say("已备份原文件到", "backup of the input saved as")} ${saved}\n`);
+  if (args.json) io.stdout(`${JSON.stringify(review, null, 2)}\n`);
+  else io.stdout(`${c.green("✔")} ${say("复盘工作表已写入", "review sheets written to")} ${c.bold(out)} (${result.summary.rows} ${say("位客户", "customers")})\n`);
   return result.summary.errors > 0 ? 1 : 0;
 }
 

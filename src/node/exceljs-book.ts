@@ -9,7 +9,7 @@ import {
   type OwnedLayout, type OwnedValue,
 } from "../workbook/owned";
 import type { MaskResult, WorkbookPort } from "../workbook/port";
-import { reviewSheets, type ReviewBlock, type ReviewFormat, type ReviewSheet } from "../workbook/review-sheets";
+import { GANTT_LATE, GANTT_ON_TIME, REVIEW_FORMATS, reviewGrid, reviewSheets, type GridCell, type GridStyle, type ReviewSheet } from "../workbook/review-sheets";
 import { plainValue, toModel } from "./xlsx";
 
 const HEADER_FILL: ExcelJS.Fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFDDEBF7" } };
@@ -156,22 +156,22 @@ export class ExcelJsBook implements WorkbookPort {
   private writeReviewSheet(s: ReviewSheet, asOf: string): void {
     const ws = this.replaceSheet(s.name);
     ws.pageSetup = { orientation: "landscape", fitToPage: true, fitToWidth: 1, fitToHeight: 0, paperSize: 9 };
-    const title = ws.getCell(1, 1);
-    title.value = `${s.title} · ${s.titleEn}`;
-    title.font = { bold: true, size: 14 };
-    ws.getCell(2, 1).value = `截至 as of ${asOf} · CRM Workbench`;
-    ws.getCell(2, 1).font = { color: { argb: "FF7F7F7F" } };
-    let r = 4;
-    let maxCols = 1;
-    let planTop = 0;
-    for (const b of s.blocks) {
-      if (b === s.blocks[s.blocks.length - 1] && s.gantt) planTop = r + 1;
-      r = writeBlock(ws, b, r);
-      maxCols = Math.max(maxCols, b.header.length + (b.bar !== undefined ? 1 : 0));
-      r += 2;
+    const grid = reviewGrid(s, asOf);
+    for (const g of grid.cells) {
+      const cell = ws.getCell(g.row, g.col);
+      cell.value = g.value === null ? null : g.date && typeof g.value === "string" ? dateCell(g.value) : g.value;
+      Object.assign(cell, GRID_STYLE[g.style](g));
     }
-    for (let c = 1; c <= maxCols; c++) ws.getColumn(c).width = c === 1 ? 30 : 14;
-    if (s.gantt && planTop > 0) writeGantt(ws, s, planTop);
+    for (const [c, w] of grid.widths) ws.getColumn(c).width = w;
+    if (grid.gantt) {
+      ws.addConditionalFormatting({
+        ref: grid.gantt.ref,
+        rules: [
+          { type: "expression", priority: 1, formulae: [grid.gantt.late], style: { fill: { type: "pattern", pattern: "solid", bgColor: { argb: GANTT_LATE } } } },
+          { type: "expression", priority: 2, formulae: [grid.gantt.span], style: { fill: { type: "pattern", pattern: "solid", bgColor: { argb: GANTT_ON_TIME } } } },
+        ],
+      });
+    }
   }
 
   // ── mask ──
@@ -238,77 +238,16 @@ function styleHeader(row: ExcelJS.Row): void {
   });
 }
 
-const NUM_FMT: Record<ReviewFormat, string> = { int: "#,##0", pct: "0.0%", num1: "#,##0.0", date: "yyyy-mm-dd", text: "@" };
-
-/** Writes one titled table at row `top`; returns the last row used. */
-function writeBlock(ws: ExcelJS.Worksheet, b: ReviewBlock, top: number): number {
-  const t = ws.getCell(top, 1);
-  t.value = `${b.title} ${b.titleEn}`;
-  t.font = { bold: true, size: 12, color: { argb: "FF2F5597" } };
-  const hr = ws.getRow(top + 1);
-  b.header.forEach((h, i) => (hr.getCell(i + 1).value = h));
-  if (b.bar !== undefined) hr.getCell(b.header.length + 1).value = null; // the bar column: styled, no text
-  styleHeader(hr);
-  const barMax = b.bar !== undefined ? Math.max(0, ...b.rows.map((row) => Number(row[b.bar as number]) || 0)) : 0;
-  b.rows.forEach((row, i) => {
-    const wr = ws.getRow(top + 2 + i);
-    row.forEach((v, c) => {
-      const cell = wr.getCell(c + 1);
-      const fmt = b.formats[c];
-      cell.value = v === null ? null : fmt === "date" && typeof v === "string" ? dateCell(v) : v;
-      if (fmt !== "text") cell.numFmt = NUM_FMT[fmt];
-      cell.border = BOX;
-    });
-    if (b.bar !== undefined) {
-      const n = Number(row[b.bar]) || 0;
-      const bar = wr.getCell(row.length + 1);
-      bar.value = barMax > 0 && n > 0 ? "█".repeat(Math.max(1, Math.round((n / barMax) * 20))) : null;
-      bar.font = { color: { argb: "FF5B9BD5" } };
-    }
-  });
-  let last = top + 1 + b.rows.length;
-  if (b.rows.length === 0) {
-    ws.getCell(last + 1, 1).value = "（无数据 no data）";
-    last++;
-  }
-  if (b.note) {
-    const n = ws.getCell(last + 1, 1);
-    n.value = b.note;
-    n.font = { italic: true, color: { argb: "FF7F7F7F" } };
-    last++;
-  }
-  return last;
-}
-
-/** Week columns right of the plan table; one conditional rule colours each task's span (late tasks red). */
-function writeGantt(ws: ExcelJS.Worksheet, s: ReviewSheet, headerRow: number): void {
-  const g = s.gantt!;
-  const plan = s.blocks[s.blocks.length - 1];
-  const first = plan.header.length + 2;
-  g.weeks.forEach((w, i) => {
-    const c = ws.getCell(headerRow, first + i);
-    c.value = dateCell(w);
-    c.numFmt = "m/d";
-    c.font = { bold: true, size: 9 };
-    c.alignment = { textRotation: 90 };
-    ws.getColumn(first + i).width = 3.2;
-  });
-  ws.getCell(headerRow - 1, first).value = "甘特图（按周） Gantt by week";
-  ws.getCell(headerRow - 1, first).font = { bold: true };
-  if (plan.rows.length === 0 || g.weeks.length === 0) return;
-  const top = headerRow + 1;
-  const bottom = headerRow + plan.rows.length;
-  const W = columnLetter(first);
-  const S = columnLetter(g.startCol + 1);
-  const D = columnLetter(g.dueCol + 1);
-  const late = columnLetter(g.lateCol + 1);
-  const span = `AND(ISNUMBER($${S}${top}),ISNUMBER($${D}${top}),${W}$${headerRow}<=$${D}${top},${W}$${headerRow}+6>=$${S}${top})`;
-  const ref = `${W}${top}:${columnLetter(first + g.weeks.length - 1)}${bottom}`;
-  ws.addConditionalFormatting({
-    ref,
-    rules: [
-      { type: "expression", priority: 1, formulae: [`AND(${span},$${late}${top}="是")`], style: { fill: { type: "pattern", pattern: "solid", bgColor: { argb: "FFFF7C80" } } } },
-      { type: "expression", priority: 2, formulae: [span], style: { fill: { type: "pattern", pattern: "solid", bgColor: { argb: "FF5B9BD5" } } } },
-    ],
-  });
-}
+/** The review grid's cell looks (src/workbook/review-sheets.ts) as exceljs cell properties. */
+const GRID_STYLE: Record<GridStyle, (g: GridCell) => Partial<ExcelJS.Cell>> = {
+  title: () => ({ font: { bold: true, size: 14 } }),
+  subtitle: () => ({ font: { color: { argb: "FF7F7F7F" } } }),
+  blockTitle: () => ({ font: { bold: true, size: 12, color: { argb: "FF2F5597" } } }),
+  header: () => ({ font: { bold: true }, fill: HEADER_FILL, border: BOX, alignment: { vertical: "middle", wrapText: true } }),
+  cell: (g) => ({ border: BOX, ...(g.format && REVIEW_FORMATS[g.format] ? { numFmt: REVIEW_FORMATS[g.format] } : {}) }),
+  bar: () => ({ font: { color: { argb: "FF5B9BD5" } } }),
+  note: () => ({ font: { italic: true, color: { argb: "FF7F7F7F" } } }),
+  plain: () => ({}),
+  ganttTitle: () => ({ font: { bold: true } }),
+  week: () => ({ numFmt: "m/d", font: { bold: true, size: 9 }, alignment: { textRotation: 90 } }),
+};

@@ -1,7 +1,8 @@
 // The product's own sheets as worksheet XML, for the patching writer (src/node/zip.ts, sheet-patch.ts,
 // styles-patch.ts): the same content the exceljs writer puts in them. Text is written as inline strings, so a
 // value that looks like a formula stays text, and the shared-strings part of the user's workbook is untouched.
-import { columnLetter as colName, type Finding } from "../core";
+import { columnLetter as colName, dayFromYmd, serialFromDay, type Finding } from "../core";
+import { GANTT_LATE, GANTT_ON_TIME, REVIEW_FORMATS, reviewGrid, type GridCell, type GridStyle, type ReviewFormat, type ReviewSheet } from "../workbook/review-sheets";
 import { FINDINGS_HEADER, FINDINGS_WIDTHS, findingRow } from "../workbook/owned";
 import type { StylesPatch } from "./styles-patch";
 
@@ -75,4 +76,56 @@ export function findingsSheetChunks(findings: readonly Finding[], styles: Styles
 /** The findings sheet as one string (small books, tests). */
 export function findingsSheetXml(findings: readonly Finding[], styles: StylesPatch): string {
   return [...findingsSheetChunks(findings, styles)].join("");
+}
+
+/** The review grid's cell looks (src/workbook/review-sheets.ts) as styles of the workbook being patched. */
+function gridStyles(styles: StylesPatch): (g: GridCell) => number {
+  const border = "FFBFBFBF";
+  const fixed: Record<Exclude<GridStyle, "cell">, number> = {
+    title: styles.cell({ bold: true, size: 14 }),
+    subtitle: styles.cell({ color: "FF7F7F7F" }),
+    blockTitle: styles.cell({ bold: true, size: 12, color: "FF2F5597" }),
+    header: styles.cell({ bold: true, fill: "FFDDEBF7", border, wrap: true, vertical: "center" }),
+    bar: styles.cell({ color: "FF5B9BD5" }),
+    note: styles.cell({ italic: true, color: "FF7F7F7F" }),
+    plain: 0,
+    ganttTitle: styles.cell({ bold: true }),
+    week: styles.cell({ numFmt: "m/d", bold: true, size: 9, rotate: 90 }),
+  };
+  const cell = new Map<string, number>();
+  for (const f of Object.keys(REVIEW_FORMATS) as ReviewFormat[]) cell.set(f, styles.cell({ border, numFmt: REVIEW_FORMATS[f] }));
+  return (g) => (g.style === "cell" ? cell.get(g.format ?? "text")! : fixed[g.style]);
+}
+
+/** One review sheet as worksheet XML: the same grid the exceljs writer renders, printable landscape. */
+export function reviewSheetXml(sheet: ReviewSheet, asOf: string, styles: StylesPatch, date1904: boolean): string {
+  const grid = reviewGrid(sheet, asOf);
+  const styleOf = gridStyles(styles);
+  const late = styles.diff({ fill: GANTT_LATE });
+  const onTime = styles.diff({ fill: GANTT_ON_TIME });
+  const byRow = new Map<number, GridCell[]>();
+  for (const g of grid.cells) byRow.set(g.row, [...(byRow.get(g.row) ?? []), g]);
+  const rows = [...byRow.keys()].sort((a, b) => a - b).map((r) => {
+    const cells = byRow.get(r)!.sort((a, b) => a.col - b.col).map((g) => {
+      let v: XmlCell = g.value;
+      if (g.date && typeof v === "string") {
+        const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+        if (m) v = serialFromDay(dayFromYmd(Number(m[1]), Number(m[2]), Number(m[3])), date1904);
+      }
+      return cellXml(`${colName(g.col)}${r}`, v, styleOf(g));
+    });
+    return `<row r="${r}">${cells.join("")}</row>`;
+  });
+  const cols = [...grid.widths].sort((a, b) => a[0] - b[0]).map(([c, w]) => `<col min="${c}" max="${c}" width="${w}" customWidth="1"/>`).join("");
+  const cf = grid.gantt
+    ? `<conditionalFormatting sqref="${grid.gantt.ref}"><cfRule type="expression" dxfId="${late}" priority="1"><formula>${xmlText(grid.gantt.late)}</formula></cfRule>` +
+      `<cfRule type="expression" dxfId="${onTime}" priority="2"><formula>${xmlText(grid.gantt.span)}</formula></cfRule></conditionalFormatting>`
+    : "";
+  return (
+    WORKSHEET_OPEN + '<sheetPr><tabColor rgb="FF2F5597"/><pageSetUpPr fitToPage="1"/></sheetPr>' +
+    '<sheetViews><sheetView workbookViewId="0"/></sheetViews><sheetFormatPr defaultRowHeight="15"/>' +
+    (cols ? `<cols>${cols}</cols>` : "") + `<sheetData>${rows.join("")}</sheetData>` + cf +
+    '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>' +
+    '<pageSetup paperSize="9" orientation="landscape" fitToHeight="0"/></worksheet>'
+  );
 }

@@ -16,12 +16,14 @@ export interface CellStyle {
   wrap?: boolean;
   /** Vertical alignment. */
   vertical?: "center" | "top";
+  /** Text rotation in degrees (90: bottom to top). */
+  rotate?: number;
 }
 
 export interface DiffStyle {
-  /** Fill and font colours, ARGB. */
+  /** Fill and font colours, ARGB (no font colour: the cell's own). */
   fill: string;
-  font: string;
+  font?: string;
 }
 
 const BUILTIN_FORMATS: Record<string, number> = { General: 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9, "0.00%": 10, "@": 49 };
@@ -136,7 +138,9 @@ export class StylesPatch {
       borderId = this.borders.add(`<border>${side("left")}${side("right")}${side("top")}${side("bottom")}<diagonal/></border>`);
     }
     const numFmtId = style.numFmt ? this.formatId(style.numFmt) : 0;
-    const align = style.wrap || style.vertical ? `<alignment${style.vertical ? ` vertical="${style.vertical}"` : ""}${style.wrap ? ' wrapText="1"' : ""}/>` : "";
+    const align = style.wrap || style.vertical || style.rotate
+      ? `<alignment${style.vertical ? ` vertical="${style.vertical}"` : ""}${style.rotate ? ` textRotation="${style.rotate}"` : ""}${style.wrap ? ' wrapText="1"' : ""}/>`
+      : "";
     const attrs =
       `numFmtId="${numFmtId}" fontId="${fontId}" fillId="${fillId}" borderId="${borderId}" xfId="0"` +
       `${numFmtId ? ' applyNumberFormat="1"' : ""}${fontId ? ' applyFont="1"' : ""}${fillId ? ' applyFill="1"' : ""}${borderId ? ' applyBorder="1"' : ""}${align ? ' applyAlignment="1"' : ""}`;
@@ -145,7 +149,7 @@ export class StylesPatch {
 
   /** The `dxfId` of a conditional-format style. */
   diff(style: DiffStyle): number {
-    return this.dxfs.add(`<dxf><font><color rgb="${style.font}"/></font><fill><patternFill patternType="solid"><bgColor rgb="${style.fill}"/></patternFill></fill></dxf>`);
+    return this.dxfs.add(`<dxf>${style.font ? `<font><color rgb="${style.font}"/></font>` : ""}<fill><patternFill patternType="solid"><bgColor rgb="${style.fill}"/></patternFill></fill></dxf>`);
   }
 
   /** The styles part with the new entries appended (unchanged when nothing new was asked for). */

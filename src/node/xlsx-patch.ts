@@ -5,9 +5,10 @@
 // engine needs, not to the file's object model, so a sheet at Excel's row limit can be written.
 import { renameSync, unlinkSync } from "fs";
 import { basename, dirname, join, resolve } from "path";
-import { columnLetter, columnNumber, dayFromYmd, parseRange, serialFromDay, type CustomerResult, type PipelineResult, type WorkbookModel } from "../core";
-import { FINDINGS_SHEET, HIGHLIGHT_RULES, isOwnedRuleFormula, isOwnedSheet, OWNED_COLUMNS, ownedLayout, type OwnedLayout } from "../workbook/owned";
-import { cellXml, findingsSheetChunks, xmlAttr, xmlText } from "./owned-sheets";
+import { columnLetter, columnNumber, dayFromYmd, parseRange, serialFromDay, type CustomerResult, type PipelineResult, type ReviewData, type WorkbookModel } from "../core";
+import { FINDINGS_SHEET, HIGHLIGHT_RULES, isOwnedRuleFormula, isOwnedSheet, OWNED_COLUMNS, ownedLayout, REVIEW_SHEET_PREFIX, type OwnedLayout } from "../workbook/owned";
+import { cellXml, findingsSheetChunks, reviewSheetXml, xmlAttr, xmlText } from "./owned-sheets";
+import { reviewSheets } from "../workbook/review-sheets";
 import { patchSheet, PatchUnsupported, type PatchCell, type SheetPatch } from "./sheet-patch";
 import { StylesPatch } from "./styles-patch";
 import { entryStream, type BookParts } from "./xlsx-read";
@@ -310,6 +311,21 @@ function customersPatch(layout: OwnedLayout, header: readonly unknown[], result:
     clearTo: rerun ? Infinity : lastDataRow,
     head: (xml) => setColumnWidths(growDimension(xml, lastOwned, lastDataRow), new Map(OWNED_COLUMNS.map((d, k) => [cols[k], d.width]))),
     tail: (xml) => ownedValidations(ownedRules(xml, layout, result.asOf, dxfs), layout),
+  };
+}
+
+// ── review ──
+
+/** The edits of `review`: the review sheets written whole (replacing an earlier run's in place); no other part changes. */
+export function reviewEdit(parts: BookParts, review: ReviewData, styles: StylesPatch): BookEdit {
+  const sheets = reviewSheets(review);
+  const keep = new Set(sheets.map((x) => x.name));
+  return {
+    sheets: new Map(),
+    styles,
+    owned: sheets.map((x) => ({ name: x.name, chunks: [reviewSheetXml(x, review.asOf, styles, parts.date1904)] })),
+    // Review sheets of an earlier version that this one no longer makes are taken out.
+    removeSheets: parts.sheets.map((x) => x.name).filter((n) => n.startsWith(REVIEW_SHEET_PREFIX) && !keep.has(n)),
   };
 }
 

@@ -1,6 +1,6 @@
 // The review sheets 复盘 (DOMAIN.md section 8) as plain layouts: titled tables of labels and numbers that each
 // adapter renders its own way (formatted tables from the command line; PivotTables and charts in Excel).
-import { formatDay, STAGE_LABEL, STAGES, TASK_STATUS_LABEL, UNDETERMINED, VALUE_TIER_LABEL, type ReviewData, type TaskStatus } from "../core";
+import { columnLetter, formatDay, STAGE_LABEL, STAGES, TASK_STATUS_LABEL, UNDETERMINED, VALUE_TIER_LABEL, type ReviewData, type TaskStatus } from "../core";
 import { REVIEW_SHEET_PREFIX } from "./owned";
 
 export type ReviewCell = string | number | null;
@@ -118,4 +118,88 @@ function ganttGrid(r: ReviewData): GanttGrid | undefined {
   const weeks: string[] = [];
   for (let d = firstMonday; d <= max && weeks.length < MAX_GANTT_WEEKS; d += WEEK_DAYS) weeks.push(formatDay(d));
   return { weeks, startCol: 3, dueCol: 4, lateCol: 7 };
+}
+
+// ── the sheet as a grid of cells (the same layout for every file writer) ──
+
+/** How a grid cell looks; each writer maps these to its own styles. */
+export type GridStyle = "title" | "subtitle" | "blockTitle" | "header" | "cell" | "bar" | "note" | "plain" | "ganttTitle" | "week";
+
+export interface GridCell {
+  row: number;
+  col: number;
+  /** Text or number; a date (`YYYY-MM-DD`) when `date` is set. */
+  value: string | number | null;
+  style: GridStyle;
+  /** Number format of a table cell (text cells have none). */
+  format?: ReviewFormat;
+  date?: boolean;
+}
+
+export interface ReviewGrid {
+  cells: GridCell[];
+  /** Column widths in characters, by 1-based column. */
+  widths: Map<number, number>;
+  /** The Gantt grid's conditional format: the range, and the late and on-time rules (late first). */
+  gantt?: { ref: string; late: string; span: string };
+}
+
+/** The Gantt grid's fills: late tasks, and the others. */
+export const GANTT_LATE = "FFFF7C80";
+export const GANTT_ON_TIME = "FF5B9BD5";
+
+export const REVIEW_FORMATS: Record<ReviewFormat, string | undefined> = { int: "#,##0", pct: "0.0%", num1: "#,##0.0", date: "yyyy-mm-dd", text: undefined };
+
+/** Lays out one review sheet: title, as-of line, each titled table with its bar column and note, the Gantt grid. */
+export function reviewGrid(s: ReviewSheet, asOf: string): ReviewGrid {
+  const cells: GridCell[] = [];
+  const put = (row: number, col: number, value: string | number | null, style: GridStyle, extra: Partial<GridCell> = {}) => cells.push({ row, col, value, style, ...extra });
+  put(1, 1, `${s.title} · ${s.titleEn}`, "title");
+  put(2, 1, `截至 as of ${asOf} · CRM Workbench`, "subtitle");
+  let r = 4;
+  let maxCols = 1;
+  let planTop = 0;
+  for (const b of s.blocks) {
+    if (b === s.blocks[s.blocks.length - 1] && s.gantt) planTop = r + 1;
+    put(r, 1, `${b.title} ${b.titleEn}`, "blockTitle");
+    b.header.forEach((h, i) => put(r + 1, i + 1, h, "header"));
+    if (b.bar !== undefined) put(r + 1, b.header.length + 1, null, "header"); // the bar column: styled, no text
+    const barMax = b.bar !== undefined ? Math.max(0, ...b.rows.map((row) => Number(row[b.bar as number]) || 0)) : 0;
+    b.rows.forEach((row, i) => {
+      row.forEach((v, c) => put(r + 2 + i, c + 1, v, "cell", { format: b.formats[c], date: b.formats[c] === "date" && typeof v === "string" }));
+      if (b.bar !== undefined) {
+        const n = Number(row[b.bar]) || 0;
+        put(r + 2 + i, row.length + 1, barMax > 0 && n > 0 ? "█".repeat(Math.max(1, Math.round((n / barMax) * 20))) : null, "bar");
+      }
+    });
+    let last = r + 1 + b.rows.length;
+    if (b.rows.length === 0) put(++last, 1, "（无数据 no data）", "plain");
+    if (b.note) put(++last, 1, b.note, "note");
+    maxCols = Math.max(maxCols, b.header.length + (b.bar !== undefined ? 1 : 0));
+    r = last + 2;
+  }
+  const widths = new Map<number, number>();
+  for (let c = 1; c <= maxCols; c++) widths.set(c, c === 1 ? 30 : 14);
+  let gantt: ReviewGrid["gantt"];
+  if (s.gantt && planTop > 0) {
+    const g = s.gantt;
+    const plan = s.blocks[s.blocks.length - 1];
+    const first = plan.header.length + 2;
+    g.weeks.forEach((w, i) => {
+      put(planTop, first + i, w, "week", { date: true });
+      widths.set(first + i, 3.2);
+    });
+    put(planTop - 1, first, "甘特图（按周） Gantt by week", "ganttTitle");
+    if (plan.rows.length > 0 && g.weeks.length > 0) {
+      const top = planTop + 1;
+      const bottom = planTop + plan.rows.length;
+      const W = columnLetter(first);
+      const S = columnLetter(g.startCol + 1);
+      const D = columnLetter(g.dueCol + 1);
+      const late = columnLetter(g.lateCol + 1);
+      const span = `AND(ISNUMBER($${S}${top}),ISNUMBER($${D}${top}),${W}$${planTop}<=$${D}${top},${W}$${planTop}+6>=$${S}${top})`;
+      gantt = { ref: `${W}${top}:${columnLetter(first + g.weeks.length - 1)}${bottom}`, late: `AND(${span},$${late}${top}="是")`, span };
+    }
+  }
+  return { cells, widths, gantt };
 }

@@ -270,13 +270,19 @@ describe("parts exceljs cannot carry over (charts, PivotTables, macros)", () => 
     // Every part but the four the product edits (its sheet, styles, the sheet list and its links) is the same.
     const changed = zipEntries(f("charts.bak.xlsx"))!.map((e) => e.name).filter((n) => !readZipEntry(f("charts.xlsx"), n)?.equals(readZipEntry(f("charts.bak.xlsx"), n)!));
     expect(changed.sort()).toEqual(["[Content_Types].xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml"]);
+    // review writes through the same writer: its sheets added, the charts and PivotTable still there.
+    expect(await main(["review", f("charts.xlsx"), "--in-place", "--as-of", AS_OF], quietIO())).toBe(1);
+    for (const part of ["xl/charts/chart1.xml", "xl/charts/chart2.xml", "xl/pivotTables/pivotTable1.xml"]) {
+      expect(readZipEntry(f("charts.xlsx"), part)!.equals(readZipEntry(f("charts.bak.xlsx"), part)!)).toBe(true);
+    }
+    expect((await readXlsx(f("charts.xlsx"))).worksheets.filter((w) => w.name.startsWith(REVIEW_SHEET_PREFIX))).toHaveLength(6);
   });
 
-  test("review and mask (written through exceljs) refuse --in-place and change nothing; --out says what it leaves out", async () => {
+  test("mask (written through exceljs) refuses --in-place and changes nothing; --out says what it leaves out", async () => {
     await chartsBook();
     const before = readFileSync(f("charts.xlsx"));
     const io = quietIO();
-    expect(await main(["review", f("charts.xlsx"), "--in-place", "--as-of", AS_OF], io)).toBe(2);
+    expect(await main(["mask", f("charts.xlsx"), "--in-place", "--as-of", AS_OF], io)).toBe(2);
     expect(io.err.trim().split("\n")).toHaveLength(1);
     expect(io.err).toContain("图表 2 个、数据透视表 1 个");
     expect(readFileSync(f("charts.xlsx")).equals(before)).toBe(true);
