@@ -3,10 +3,9 @@
 const { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } = require("fs");
 const { join } = require("path");
 
-const DIR = join(__dirname, "..", "test-artifacts", "reliability");
-
 module.exports = async function reliabilityReport(globalConfig) {
-  if (!existsSync(DIR)) return;
+  const DIR = process.env.CRM_RELIABILITY_DIR;
+  if (!DIR || !existsSync(DIR)) return;
   const files = readdirSync(DIR).filter((f) => f.endsWith(".json")).sort();
   const figures = files.map((f) => JSON.parse(readFileSync(join(DIR, f), "utf8")));
   // Only a whole-suite run (no path filter, no -t) writes the committed file.

@@ -16,7 +16,8 @@ export interface ReliabilityFigure {
   where: string;
 }
 
-export const RELIABILITY_DIR = join(__dirname, "..", "test-artifacts", "reliability");
+/** This run's folder (set by test/reliability-setup.js, so two jest runs at once do not mix their figures). */
+export const RELIABILITY_DIR = process.env.CRM_RELIABILITY_DIR ?? join(__dirname, "..", "test-artifacts", "reliability", "adhoc");
 
 /** Records one figure; `key` must be unique across the suite (file name). */
 export function recordReliability(key: string, figure: ReliabilityFigure): void {
