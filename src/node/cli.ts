@@ -8,7 +8,8 @@ import {
 } from "../core";
 import { ExcelJsBook } from "./exceljs-book";
 import { BookError, readBook, readModel, readModelParts, writeBookAtomic, writeFailure, type LoadedBook } from "./xlsx";
-import { applyEdit, PatchUnsupported, reviewEdit, stylesOf, undoEdit, writePatched } from "./xlsx-patch";
+import { applyEdit, maskEdit, PatchUnsupported, reviewEdit, stylesOf, undoEdit, writePatched, type BookEdit } from "./xlsx-patch";
+import { sharedStringsOf, type BookParts } from "./xlsx-read";
 import { layoutFits, NO_ROOM, NoRoomError } from "../workbook/owned";
 import { partsExceljsDrops } from "./zip";
 
@@ -412,6 +413,10 @@ async function run(args: Args, asOf: string, lang: Lang, io: CliIO): Promise<num
     const code = await reviewPatching(args, input, out as string, asOf, lang, io, progress);
     if (code !== null) return code;
   }
+  if (args.command === "mask") {
+    const code = await maskPatching(args, input, out as string, asOf, lang, io, progress);
+    if (code !== null) return code;
+  }
   const book = await loadWithProgress(input, progress, say);
   if (writes) {
     // Parts exceljs cannot carry over: never write over the user's file without them; warn for a copy.
@@ -496,20 +501,7 @@ async function applyPatching(args: Args, input: string, out: string, asOf: strin
   progress.step(say("写入结果列", "writing result columns"));
   const { edit, layout } = applyEdit(parts, model, result, stylesOf(parts).styles);
   if (layout && !layoutFits(layout)) throw new BookError(input, NO_ROOM.zh, NO_ROOM.en);
-  const saved = args.inPlace ? backupName(out) : null;
-  try {
-    if (saved) copyFileSync(out, saved);
-    progress.step(say("保存", "saving"));
-    await writePatched(parts, edit, out);
-  } catch (e) {
-    if (e instanceof PatchUnsupported) {
-      if (saved) unlinkSync(saved); // the exceljs writer makes its own backup
-      if (io.env.CRM_DEBUG) io.stderr(`crm: patching writer not used: ${e.message}\n`);
-      return null;
-    }
-    throw e instanceof BookError ? e : writeFailure(out, e);
-  }
-  if (saved) io.stderr(`${say("已备份原文件到", "backup of the input saved as")} ${saved}\n`);
+  if (!(await writeWithBackup(args, parts, edit, out, say, io, progress))) return null;
   if (args.report) writeJsonAtomic(args.report, reportOf(result));
   progress.done();
   io.stdout(
@@ -554,24 +546,48 @@ async function reviewPatching(args: Args, input: string, out: string, asOf: stri
   const review = buildReview(result);
   progress.step(say("生成复盘工作表", "building review sheets"));
   const edit = reviewEdit(parts, review, stylesOf(parts).styles);
+  if (!(await writeWithBackup(args, parts, edit, out, say, io, progress))) return null;
+  progress.done();
+  if (args.json) io.stdout(`${JSON.stringify(review, null, 2)}\n`);
+  else io.stdout(`${c.green("✔")} ${say("复盘工作表已写入", "review sheets written to")} ${c.bold(out)} (${result.summary.rows} ${say("位客户", "customers")})\n`);
+  return result.summary.errors > 0 ? 1 : 0;
+}
+
+/** mask through the patching writer: the flagged cells rewritten with masked text, every other part as it is. */
+async function maskPatching(args: Args, input: string, out: string, asOf: string, lang: Lang, io: CliIO, progress: Progress): Promise<number | null> {
+  const say = (zh: string, en: string) => (lang === "zh" ? zh : en);
+  const c = paint(io.stdoutTTY && !io.env.NO_COLOR);
+  const { model, parts } = await readModelParts(input);
+  const result = runPipeline(model, asOf, { customers: false, release: true });
+  if (!result.tables.some((t) => t.kind === "customers" && t.used)) return noCustomers(args, input, lang, io, result);
+  progress.step(say("遮盖号码", "masking numbers"));
+  const { edit, count } = maskEdit(parts, result, await sharedStringsOf(parts), stylesOf(parts).styles);
+  if (!(await writeWithBackup(args, parts, edit, out, say, io, progress))) return null;
+  progress.done();
+  io.stdout(`${c.green("✔")} ${say(`已遮盖 ${count.cells} 个单元格中的 ${count.numbers} 个号码`, `masked ${count.numbers} numbers in ${count.cells} cells`)} → ${c.bold(out)}\n`);
+  return 0;
+}
+
+/**
+ * Writes `out` through the patching writer, keeping `<name>.bak.xlsx` first for --in-place. False when the
+ * book's XML cannot be patched (nothing written, no backup left: the exceljs writer takes over).
+ */
+async function writeWithBackup(args: Args, parts: BookParts, edit: BookEdit, out: string, say: (zh: string, en: string) => string, io: CliIO, progress: Progress): Promise<boolean> {
   const saved = args.inPlace ? backupName(out) : null;
   try {
     if (saved) copyFileSync(out, saved);
     progress.step(say("保存", "saving"));
     await writePatched(parts, edit, out);
   } catch (e) {
+    if (saved) unlinkSync(saved);
     if (e instanceof PatchUnsupported) {
-      if (saved) unlinkSync(saved);
       if (io.env.CRM_DEBUG) io.stderr(`crm: patching writer not used: ${e.message}\n`);
-      return null;
+      return false;
     }
     throw e instanceof BookError ? e : writeFailure(out, e);
   }
-  progress.done();
   if (saved) io.stderr(`${say("已备份原文件到", "backup of the input saved as")} ${saved}\n`);
-  if (args.json) io.stdout(`${JSON.stringify(review, null, 2)}\n`);
-  else io.stdout(`${c.green("✔")} ${say("复盘工作表已写入", "review sheets written to")} ${c.bold(out)} (${result.summary.rows} ${say("位客户", "customers")})\n`);
-  return result.summary.errors > 0 ? 1 : 0;
+  return true;
 }
 
 /** Takes the product's output out of a book (patching writer); the user's parts are copied as they are. */
@@ -584,18 +600,10 @@ async function undo(args: Args, input: string, out: string, lang: Lang, io: CliI
     io.stdout(`${say("工作簿中没有 CRM 工作台写入的内容，未做修改", "the book holds nothing CRM Workbench wrote; nothing changed")}\n`);
     return 0;
   }
-  const saved = args.inPlace ? backupName(out) : null;
-  try {
-    if (saved) copyFileSync(out, saved);
-    progress.step(say("保存", "saving"));
-    await writePatched(parts, edit, out);
-  } catch (e) {
-    if (saved) unlinkSync(saved);
-    if (e instanceof PatchUnsupported) throw new BookError(input, "工作簿的 XML 结构无法安全编辑，未做任何修改", "the workbook's XML is laid out in a way that cannot be edited safely; nothing was changed");
-    throw e instanceof BookError ? e : writeFailure(out, e);
+  if (!(await writeWithBackup(args, parts, edit, out, say, io, progress))) {
+    throw new BookError(input, "工作簿的 XML 结构无法安全编辑，未做任何修改", "the workbook's XML is laid out in a way that cannot be edited safely; nothing was changed");
   }
   progress.done();
-  if (saved) io.stderr(`${say("已备份原文件到", "backup of the input saved as")} ${saved}\n`);
   io.stdout(`${c.green("✔")} ${say(`已移除 ${columns} 个结果列、${sheets.length} 个工作表`, `removed ${columns} result columns and ${sheets.length} sheets`)} → ${c.bold(out)}\n`);
   return 0;
 }

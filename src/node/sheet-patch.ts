@@ -25,6 +25,8 @@ export interface SheetPatch {
   /** The first and last row in which owned cells are dropped (a longer earlier run is cleared too). */
   clearFrom: number;
   clearTo: number;
+  /** Existing cells to rewrite (masking): sheet row → column → the new element from the old one. */
+  edits?: ReadonlyMap<number, ReadonlyMap<number, (cell: string) => string>>;
   /** Rewrites the part before the rows, `<sheetData>` included (dimension, column widths …); default unchanged. */
   head?: (xml: string) => string;
   /** Rewrites the part after `</sheetData>` (conditional formats, validations …); default unchanged. */
@@ -49,7 +51,8 @@ const REF = /\br="([A-Z]+)\d+"/;
 export function patchRow(rowXml: string, r: number, patch: SheetPatch): string {
   const add = patch.rows.get(r) ?? [];
   const clearing = r >= patch.clearFrom && r <= patch.clearTo;
-  if (add.length === 0 && !clearing) return rowXml;
+  const edits = patch.edits?.get(r);
+  if (add.length === 0 && !clearing && !edits) return rowXml;
   const selfClosing = /\/>\s*$/.test(rowXml) && !rowXml.includes("</row>");
   const open = selfClosing ? rowXml.replace(/\s*\/>\s*$/, ">") : rowXml.slice(0, rowXml.indexOf(">") + 1);
   const body = selfClosing ? "" : rowXml.slice(open.length, rowXml.lastIndexOf("</row>"));
@@ -63,7 +66,9 @@ export function patchRow(rowXml: string, r: number, patch: SheetPatch): string {
     const col = ref ? columnOf(ref[1]) : prev + 1;
     prev = col;
     if (clearing && patch.ownedCols.has(col)) continue;
-    cells.push({ col, xml: ref ? m[0] : m[0].replace(/^<c\b/, `<c r="${columnLetter(col)}${r}"`) });
+    const xml = ref ? m[0] : m[0].replace(/^<c\b/, `<c r="${columnLetter(col)}${r}"`);
+    const edit = edits?.get(col);
+    cells.push({ col, xml: edit ? edit(xml) : xml });
   }
   const rest = body.replace(CELL, "").trim();
   if (rest !== "") throw new PatchUnsupported(`row ${r}: unexpected content ${rest.slice(0, 40)}`);

@@ -5,7 +5,7 @@
 // engine needs, not to the file's object model, so a sheet at Excel's row limit can be written.
 import { renameSync, unlinkSync } from "fs";
 import { basename, dirname, join, resolve } from "path";
-import { columnLetter, columnNumber, dayFromYmd, parseRange, serialFromDay, type CustomerResult, type PipelineResult, type ReviewData, type WorkbookModel } from "../core";
+import { columnLetter, columnNumber, dayFromYmd, maskPhones, parseRange, serialFromDay, type CustomerResult, type PipelineResult, type ReviewData, type WorkbookModel } from "../core";
 import { FINDINGS_SHEET, HIGHLIGHT_RULES, isOwnedRuleFormula, isOwnedSheet, OWNED_COLUMNS, ownedLayout, REVIEW_SHEET_PREFIX, type OwnedLayout } from "../workbook/owned";
 import { cellXml, findingsSheetChunks, reviewSheetXml, xmlAttr, xmlText } from "./owned-sheets";
 import { reviewSheets } from "../workbook/review-sheets";
@@ -48,6 +48,8 @@ export interface BookEdit {
   styles: StylesPatch;
   /** The product's own sheets to take out of the workbook (undo). */
   removeSheets?: string[];
+  /** Other parts written anew (a sheet's relationships, when mask changes its `tel:` links). */
+  extra?: { name: string; data: string }[];
 }
 
 /** Opens the styles of a workbook for appending (Excel's defaults when the part is missing). */
@@ -160,6 +162,8 @@ export async function writePatched(parts: BookParts, edit: BookEdit, out: string
     contentTypes = contentTypes.replace(new RegExp(`<Override\\b[^>]*PartName="/${sheet.path.replace(/[./]/g, "\\$&")}"[^>]*/>`), "");
     workbook = removeSheetEntry(workbook, name, relPrefix);
   }
+
+  for (const x of edit.extra ?? []) replace.set(x.name, { name: x.name, data: x.data });
 
   const st = stylesOf(parts);
   const stylesXml = edit.styles.xml();
@@ -327,6 +331,65 @@ export function reviewEdit(parts: BookParts, review: ReviewData, styles: StylesP
     // Review sheets of an earlier version that this one no longer makes are taken out.
     removeSheets: parts.sheets.map((x) => x.name).filter((n) => n.startsWith(REVIEW_SHEET_PREFIX) && !keep.has(n)),
   };
+}
+
+// ── mask ──
+
+/** What `mask` changed, counted as the sheets stream past. */
+export interface MaskCount {
+  cells: number;
+  numbers: number;
+}
+
+/**
+ * The edits of `mask`: each cell validation flags as UNMASKED_PHONE gets its text with the numbers masked (an
+ * inline string, the cell's style kept); formulas are left alone (their text is computed), and `tel:` links of
+ * the sheet lose their full numbers too. Every other cell and part is copied as it is.
+ */
+export function maskEdit(parts: BookParts, result: PipelineResult, strings: readonly string[], styles: StylesPatch): { edit: BookEdit; count: MaskCount } {
+  const edit: BookEdit = { sheets: new Map(), owned: [], styles };
+  const count: MaskCount = { cells: 0, numbers: 0 };
+  const bySheet = new Map<string, Map<number, Map<number, (cell: string) => string>>>();
+  for (const f of result.findings) {
+    if (f.code !== "UNMASKED_PHONE") continue;
+    const ref = /!\$?([A-Z]+)\$?(\d+)$/.exec(f.address);
+    if (!ref) continue;
+    const rows = bySheet.get(f.sheet) ?? new Map<number, Map<number, (cell: string) => string>>();
+    bySheet.set(f.sheet, rows);
+    const row = rows.get(Number(ref[2])) ?? new Map<number, (cell: string) => string>();
+    rows.set(Number(ref[2]), row);
+    row.set(columnNumber(ref[1]), (cell) => maskCellXml(cell, strings, count));
+  }
+  for (const [sheet, edits] of bySheet) {
+    const part = parts.sheets.find((p) => p.name === sheet);
+    if (!part) continue;
+    edit.sheets.set(part.path, { rows: new Map(), ownedCols: new Set(), clearFrom: 1, clearTo: 0, edits });
+    const relsPath = part.path.replace(/([^/]+)$/, "_rels/$1.rels");
+    const rels = text(parts, relsPath);
+    if (rels && /Target="tel:/i.test(rels)) {
+      edit.extra = [...(edit.extra ?? []), { name: relsPath, data: rels.replace(/(Target="tel:)([^"]*)"/gi, (_all, pre: string, num: string) => `${pre}${xmlAttr(maskPhones(decodeXml(num)).text)}"`) }];
+    }
+  }
+  return { edit, count };
+}
+
+/** One cell with its phone numbers masked: the text of a shared, inline or number cell; formulas unchanged. */
+function maskCellXml(cell: string, strings: readonly string[], count: MaskCount): string {
+  if (/<f[\s>/]/.test(cell)) return cell;
+  const open = /^<c\b[^>]*?(?=\/?>)/.exec(cell)?.[0] ?? "<c";
+  const type = /\bt="([^"]*)"/.exec(open)?.[1] ?? "n";
+  let value: string | null = null;
+  if (type === "s") value = strings[Number(/<v>([^<]*)<\/v>/.exec(cell)?.[1])] ?? null;
+  else if (type === "inlineStr") value = [...cell.matchAll(/<t\b[^>]*>([^<]*)<\/t>/g)].map((m) => decodeXml(m[1])).join("");
+  else if (type === "n" || type === "str") value = decodeXml(/<v>([^<]*)<\/v>/.exec(cell)?.[1] ?? "") || null;
+  if (value === null) return cell;
+  const m = maskPhones(value);
+  if (m.count === 0) return cell;
+  count.cells++;
+  count.numbers += m.count;
+  const attrs = open.replace(/\s+t="[^"]*"/, "");
+  const space = /^\s|\s$/.test(m.text) ? ' xml:space="preserve"' : "";
+  return `${attrs} t="inlineStr"><is><t${space}>${xmlText(m.text)}</t></is></c>`;
 }
 
 // ── undo ──

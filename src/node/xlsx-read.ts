@@ -316,6 +316,14 @@ async function readSheet(file: string, entry: ZipEntry, strings: string[], isDat
   return { cells, merged };
 }
 
+/** The shared strings of a workbook (a second pass: the model keeps only the values it needs). */
+export async function sharedStringsOf(parts: BookParts): Promise<string[]> {
+  const entries = new Map(parts.entries.map((e) => [e.name, e]));
+  const rels = await relsOf(parts.file, entries, "xl/workbook.xml");
+  const sst = [...rels.values()].find((r) => r.type.endsWith("/sharedStrings"))?.target;
+  return sharedStrings(parts.file, entries, sst ?? "xl/sharedStrings.xml");
+}
+
 /** Reads a workbook for the engine without building a document object model; `onSheet` reports progress. */
 export async function readBookStreaming(file: string, onSheet?: (name: string, done: number, total: number) => void): Promise<{ model: WorkbookModel; parts: BookParts }> {
   const list = zipEntries(file);
