@@ -7,7 +7,7 @@ import { Readable } from "stream";
 import { SaxesParser, type SaxesTagPlain } from "saxes";
 import { StringDecoder } from "string_decoder";
 import { crc32, createInflateRaw } from "zlib";
-import type { CellValue, SheetModel, WorkbookModel } from "../core";
+import { isOwnedSheet, type CellValue, type SheetModel, type WorkbookModel } from "../core";
 import { dataStart, zipEntries, type ZipEntry } from "./zip";
 
 export interface SheetPart {
@@ -352,6 +352,13 @@ export async function readBookStreaming(file: string, onSheet?: (name: string, d
     // names, a part left out by a broken writer) is damage: read as an empty sheet, the user was told their
     // customers table was missing (while exceljs, reading the local headers, found it).
     if (!path || !e) throw new Error(`${path ?? d.relId}: the part of sheet "${d.name}" is missing from the zip`);
+    if (isOwnedSheet(d.name)) {
+      // The product's own sheets (findings, review) are never read by the engine: a million-row book's findings
+      // sheet would otherwise cost as much as its customers.
+      sheets.push({ name: d.name, cells: [] });
+      parts.push({ name: d.name, path, relId: d.relId, state: d.state });
+      continue;
+    }
     const { cells, merged } = await readSheet(file, e, strings, isDate, date1904);
     const tables: { name: string; range: string }[] = [];
     for (const r of (await relsOf(file, entries, path)).values()) {
