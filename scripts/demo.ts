@@ -5,17 +5,17 @@
 //   npm run demo -- [--customers 400] [--seed 20241126] [--as-of 2024-11-26] [--clean]
 // Colours only when stdout is a terminal (and NO_COLOR is not set). Text from the workbook is printed through
 // safeText, so a full phone number never reaches the console.
-import { mkdirSync, writeFileSync } from "fs";
+import { mkdirSync, unlinkSync, writeFileSync } from "fs";
 import { join, relative, resolve } from "path";
 import {
   buildReview, runPipeline, safeText, STAGE_LABEL, STAGES, TABLES, TIER_LABEL, VALUE_TIER_LABEL, UNDETERMINED,
   type Finding, type PipelineResult, type ReviewData, type Severity,
 } from "../src/core";
 import { reportOf } from "../src/node/cli";
-import { ExcelJsBook } from "../src/node/exceljs-book";
 import { writeModelXlsx } from "../src/node/model-xlsx";
 import { generateSample, SAMPLE_DEFAULTS } from "../src/node/sample";
-import { BookError, readBook, writeBookAtomic } from "../src/node/xlsx";
+import { BookError, readModelParts } from "../src/node/xlsx";
+import { applyEdit, reviewEdit, stylesOf, writePatched } from "../src/node/xlsx-patch";
 
 // ── options ──
 function option(name: string): string | undefined {
@@ -81,15 +81,17 @@ async function runDemo() {
   const sample = generateSample({ customers, seed, asOf, mistakes });
   await writeModelXlsx(sample.model, inputPath, { listObjects: { 订单: "订单表" } });
   const t1 = performance.now();
-  const book = await readBook(inputPath);
+  const { model, parts } = await readModelParts(inputPath);
   const t2 = performance.now();
-  const result = runPipeline(book.model, asOf);
+  const result = runPipeline(model, asOf);
   const review = buildReview(result);
   const t3 = performance.now();
-  const port = new ExcelJsBook(book.workbook);
-  await port.applyResults(result);
-  await port.writeReview(review);
-  await writeBookAtomic(book.workbook, outputPath);
+  // The patching writer, as `crm apply` then `crm review` use it: the result columns first, then the review sheets.
+  const applied = join(assets, ".sample-applied.tmp.xlsx");
+  await writePatched(parts, applyEdit(parts, model, result, stylesOf(parts).styles).edit, applied);
+  const appliedParts = (await readModelParts(applied)).parts;
+  await writePatched(appliedParts, reviewEdit(appliedParts, review, stylesOf(appliedParts).styles), outputPath);
+  unlinkSync(applied);
   const t4 = performance.now();
   return { sample, result, review, times: { generate: t1 - t0, read: t2 - t1, engine: t3 - t2, write: t4 - t3 } };
 }
