@@ -1,11 +1,11 @@
 // Ribbon commands (manifest.xml: ExecuteFunction actions), running in the shared runtime page. Each one runs
 // the same action as the task pane button of the same name; without the pane, 校验 writes the findings sheet
 // and shows it. Errors cannot be shown from a ribbon button, so they are kept for the pane to show.
-import { applyTags, buildReviewSheets, highlightRisk, validateToSheet } from "../excel/actions";
+import { applyTags, buildReviewSheets, highlightRisk, removeOutput, validateToSheet } from "../excel/actions";
 import { ActionError, COMMAND_ERROR_EVENT } from "../excel/types";
 
 /** The ExecuteFunction names declared in manifest.xml. */
-export const COMMAND_NAMES = ["validateWorkbook", "applyTags", "highlightRisk", "buildReview"] as const;
+export const COMMAND_NAMES = ["validateWorkbook", "applyTags", "highlightRisk", "buildReview", "removeOutput"] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 const RUN: Record<CommandName, () => Promise<unknown>> = {
@@ -13,6 +13,9 @@ const RUN: Record<CommandName, () => Promise<unknown>> = {
   applyTags: () => applyTags(),
   highlightRisk: () => highlightRisk(),
   buildReview: () => buildReviewSheets(),
+  // Takes out only what the add-in wrote (any of it comes back by running the action again), so the ribbon
+  // runs it without the pane's confirmation, like the other commands that replace the add-in's output.
+  removeOutput: () => removeOutput(),
 };
 
 /** The last ribbon error, for the pane to show when it opens (ribbon commands have no UI of their own). */

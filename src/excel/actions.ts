@@ -89,7 +89,7 @@ const COLUMNS_OUTPUT: OutputKinds = { columns: true, rules: true, findings: fals
 
 async function withBook<T>(o: RunOptions, body: (book: OfficeBook, ctx: Excel.RequestContext) => Promise<T>): Promise<T> {
   try {
-    return await host.run(async (ctx) => body(new OfficeBook(ctx, { chunkRows: o.chunkRows ?? DEFAULT_CHUNK_ROWS, onProgress: o.onProgress, signal: o.signal, pivots: supports("ExcelApi", "1.8"), mergedAreas: supports("ExcelApi", "1.13") }), ctx));
+    return await host.run(async (ctx) => body(new OfficeBook(ctx, { chunkRows: o.chunkRows ?? DEFAULT_CHUNK_ROWS, onProgress: o.onProgress, signal: o.signal, pivots: supports("ExcelApi", "1.8"), mergedAreas: supports("ExcelApi", "1.13"), autoFilter: supports("ExcelApi", "1.9") }), ctx));
   } catch (e) {
     explain(e);
   }

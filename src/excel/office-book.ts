@@ -21,6 +21,8 @@ export interface BookOptions {
   pivots: boolean;
   /** The host supports ExcelApi 1.13 (merged areas, for MERGED_CELL findings). */
   mergedAreas: boolean;
+  /** The host supports ExcelApi 1.9 (the findings sheet's AutoFilter). Default: yes. */
+  autoFilter?: boolean;
 }
 
 export const DEFAULT_CHUNK_ROWS = 5_000;
@@ -131,7 +133,9 @@ export class OfficeBook {
     const plans: Plan[] = [];
     sheets.items.forEach((ws, i) => {
       const u = used[i];
-      if (u.isNullObject) {
+      // The product's own sheets are not read: the engine never takes them for user tables, and a findings sheet
+      // of tens of thousands of long messages made the next action's read exceed the response limit.
+      if (u.isNullObject || isOwnedSheet(ws.name)) {
         plans.push({ i, top: 0, left: 0, rows: 0, cols: 0, merges: null, cells: [] });
         return;
       }
@@ -310,7 +314,7 @@ export class OfficeBook {
     ws.freezePanes.freezeRows(1);
     ws.getRangeByIndexes(0, 0, 1, header.length).format.columnWidth = 90;
     ws.getRangeByIndexes(0, 6, 1, 4).format.columnWidth = 260;
-    if (findings.length > 0) ws.autoFilter.apply(ws.getRangeByIndexes(0, 0, findings.length + 1, header.length));
+    if (findings.length > 0 && this.o.autoFilter !== false) ws.autoFilter.apply(ws.getRangeByIndexes(0, 0, findings.length + 1, header.length));
     await this.ctx.sync();
   }
 
@@ -322,6 +326,7 @@ export class OfficeBook {
     for (const n of names) if (!isOwnedSheet(n)) throw new Error(`not an owned sheet: ${n}`);
     const sheets = this.ctx.workbook.worksheets;
     const old = names.map((n) => sheets.getItemOrNullObject(n).load("position"));
+    const active = sheets.getActiveWorksheet().load("name");
     await this.ctx.sync();
     const out = new Map<string, Excel.Worksheet>();
     const positions = old.map((o) => (o.isNullObject ? -1 : o.position));
@@ -330,6 +335,8 @@ export class OfficeBook {
       const ws = sheets.add(n);
       ws.tabColor = "#2F5597";
       if (positions[i] >= 0) ws.position = positions[i];
+      // The sheet the user was looking at is replaced: they see the new one, not the neighbour Excel picked.
+      if (n === active.name) ws.activate();
       out.set(n, ws);
     });
     await this.ctx.sync();
@@ -350,12 +357,13 @@ export class OfficeBook {
    * down (contents, number formats and formats, lists) and its width given back when it is still the product's.
    * Where a user's own conditional format covers a ◆ column, clearing the formats there would cut the user's
    * rule, so those cells get their contents, number formats and header formats reset instead.
-   * Three or four syncs (one more per chunk of number formats in that case).
+   * Two to four syncs (one more per chunk of number formats in that case).
    */
   async removeOutput(kinds: OutputKinds, layout?: OwnedLayout): Promise<RemovedOutput> {
     const ctx = this.ctx;
     const sheets = ctx.workbook.worksheets;
     sheets.load("items/name,items/visibility");
+    const active = sheets.getActiveWorksheet().load("name");
     await ctx.sync();
     const userSheets = sheets.items.filter((ws) => !isOwnedSheet(ws.name));
     const blocks = kinds.columns ? this.ownedBlocks(layout) : [];
@@ -425,6 +433,13 @@ export class OfficeBook {
       ws.delete();
       removed.push(ws.name);
     }
+    // The product's sheet in view goes: the user lands on the sheet of the ◆ columns (their customers), else on
+    // their first sheet, rather than on whichever neighbour Excel picks.
+    if (removed.includes(active.name)) {
+      const home = blocks[0]?.s.model.name ?? sheets.items.find((ws) => ws.visibility === "Visible" && !removed.includes(ws.name))?.name;
+      const ws = home !== undefined ? sheets.items.find((x) => x.name === home && x.visibility === "Visible") : undefined;
+      ws?.activate();
+    }
 
     // The number formats of the columns that have one, as "General" again, in row chunks.
     let chunked = false;
@@ -442,7 +457,7 @@ export class OfficeBook {
         chunked = true;
       }
     }
-    if (!chunked) await ctx.sync();
+    if (!chunked && (rules > 0 || runs.length > 0 || removed.length > 0)) await ctx.sync();
     return { columns: blocks.reduce((a, b) => a + b.cols.size, 0), rules, sheets: removed };
   }
 

@@ -1,7 +1,7 @@
 // What every panel of the pane shares: the injected CrmActions, the language, the as-of date and the one
 // action runner (busy state, progress, cancel, errors). Provided by <App actions={...}> (App.tsx).
 import { createContext, useContext } from "react";
-import type { ApplyOutcome, CrmActions, HighlightOutcome, MaskOutcome, ReviewOutcome, RulesView, RunOptions, ValidateOutcome } from "../excel/types";
+import type { ApplyOutcome, CrmActions, HighlightOutcome, MaskOutcome, RemoveOutcome, ReviewOutcome, RulesView, RunOptions, ValidateOutcome } from "../excel/types";
 import { translate, type Lang, type LabelKey, type Vars } from "./i18n";
 
 /** The names of the pane's runs (for the busy state). */
@@ -12,6 +12,7 @@ export type RunName =
   | "clearHighlights"
   | "buildReview"
   | "maskPhones"
+  | "removeOutput"
   | "readRules"
   | "writeRule";
 
@@ -23,6 +24,8 @@ export interface Outcomes {
   highlight?: HighlightOutcome;
   cleared?: { removed: number };
   review?: ReviewOutcome;
+  /** What 移除 CRM 结果 took out (the other outcomes no longer describe the book then). */
+  removed?: RemoveOutcome;
   rules?: RulesView;
 }
 

@@ -44,6 +44,7 @@ export const LABELS = {
   "action.buildReview": { zh: "生成复盘", en: "Build review" },
   "action.maskPhones": { zh: "遮盖手机号", en: "Mask phone numbers" },
   "action.readRules": { zh: "读取规则", en: "Read rules" },
+  "action.removeOutput": { zh: "移除 CRM 结果", en: "Remove CRM output" },
 
   // Progress
   "progress.label": { zh: "进度", en: "Progress" },
@@ -108,6 +109,23 @@ export const LABELS = {
   "highlight.overdue": { zh: "跟进逾期", en: "Overdue" },
   "highlight.rules": { zh: "条件格式规则 {n} 条", en: "{n} conditional-format rule(s)" },
   "highlight.cleared": { zh: "已清除 {n} 条标记规则。", en: "Removed {n} highlight rule(s)." },
+
+  // Remove the product's output
+  "remove.intro": {
+    zh: "移除本加载项写入的全部内容:◆ 结果列(含下拉列表)、标记规则、CRM问题清单和 CRM复盘-* 工作表。您自己的单元格、格式、表格和规则保持原样。",
+    en: "Removes everything this add-in wrote: the ◆ result columns (with their lists), the highlight rules, the CRM问题清单 and CRM复盘-* sheets. Your own cells, formats, tables and rules stay as they are.",
+  },
+  "remove.warning": {
+    zh: "在 ◆ 结果列中手动修改的内容也会一并移除。需要时重新运行“应用标签”“标记流失风险”或“生成复盘”即可再次生成。",
+    en: "Anything typed into the ◆ result columns goes too. Run Apply tags, Highlight churn risk or Build review again to bring the output back.",
+  },
+  "remove.confirm": { zh: "确认移除", en: "Remove" },
+  "remove.back": { zh: "暂不移除", en: "Not now" },
+  "remove.done": {
+    zh: "已移除 {columns} 个结果列、{rules} 条标记规则、{sheets} 个工作表。",
+    en: "Removed {columns} result column(s), {rules} highlight rule(s) and {sheets} sheet(s).",
+  },
+  "remove.nothing": { zh: "工作簿中没有本加载项写入的内容,未做修改。", en: "The workbook holds nothing this add-in wrote; nothing was changed." },
 
   // Review
   "review.intro": { zh: "生成复盘工作表(CRM复盘-*):阶段漏斗、留存、流失原因、行业与负责人分布等。", en: "Builds the review sheets (CRM复盘-*): funnel, retention, churn reasons, distribution by industry and owner, and more." },

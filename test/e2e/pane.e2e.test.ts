@@ -291,6 +291,9 @@ describe("the production task pane in Chromium over the fake Excel", () => {
     process.stdout.write(`e2e: clicked the finding ${target.code} ${target.address} (active sheet was ${active}) → the book selects ${await book((b) => b.selection(), null)}\n`);
     expect(await page.getByRole("alert").count()).toBe(0);
 
+    // The book as the user has it before the add-in writes anything (the finding's cell selected).
+    const beforeOutput = await book((b) => JSON.stringify(b.snapshot()), null);
+
     // ── 应用标签 ──
     await page.getByRole("tab", { name: zh("tab.apply") }).click();
     await page.getByRole("button", { name: actionName("action.applyTags") }).click();
@@ -351,6 +354,21 @@ describe("the production task pane in Chromium over the fake Excel", () => {
     }
     expect(reviewText).toContain(zh("review.sheets", { n: listed.length }));
     expect(await screenshot("review", reviewed)).toBeGreaterThan(10_000);
+    expect(await page.getByRole("alert").count()).toBe(0);
+
+    // ── 移除 CRM 结果: asked first, then the book is the user's again ──
+    await page.getByRole("tab", { name: zh("tab.apply") }).click();
+    await page.getByRole("button", { name: actionName("action.removeOutput") }).click();
+    const confirm = page.getByTestId("remove-confirm");
+    await confirm.waitFor();
+    expect(await screenshot("remove-confirm", confirm)).toBeGreaterThan(10_000);
+    expect(await book((b) => JSON.stringify(b.snapshot()), null)).not.toBe(beforeOutput);
+    await page.getByRole("button", { name: zh("remove.confirm"), exact: true }).click();
+    const removed = page.getByTestId("remove-outcome");
+    await settle(removed);
+    expect(await removed.innerText()).toBe(zh("remove.done", { columns: OWNED_COLUMNS.length, rules: 3, sheets: listed.length + 1 }));
+    expect(await book((b) => JSON.stringify(b.snapshot()), null)).toBe(beforeOutput);
+    expect(await screenshot("removed", removed)).toBeGreaterThan(10_000);
     expect(await page.getByRole("alert").count()).toBe(0);
   });
 

@@ -3,7 +3,7 @@
 // payload budget on 100,000 customers.
 import { columnLetter, isOwnedSheet, runPipeline, serialFromDay, toDay, type CellValue, type WorkbookModel } from "../../src/core";
 import {
-  applyTags, buildReviewSheets, clearHighlights, highlightRisk, maskPhoneNumbers, readRules, selectCell, useHost, validate, writeRule,
+  applyTags, buildReviewSheets, clearHighlights, highlightRisk, maskPhoneNumbers, readRules, removeOutput, selectCell, useHost, validate, writeRule,
 } from "../../src/excel/actions";
 import { ActionError } from "../../src/excel/types";
 import { generateSample } from "../../src/node/sample";
@@ -290,5 +290,20 @@ describe("100,000 customers: round trips and payloads", () => {
     expect(fake.stats.maxResponseBytes).toBeLessThan(5 * 1024 * 1024);
     // eslint-disable-next-line no-console
     console.log(`${_name}: ${fake.stats.syncs} syncs for ${chunkCount} chunks; largest request ${(fake.stats.maxRequestBytes / 1e6).toFixed(2)} MB, response ${(fake.stats.maxResponseBytes / 1e6).toFixed(2)} MB`);
+  });
+
+  test("remove output: the read plus a handful of round trips, and the book is the user's again", async () => {
+    open(big);
+    const before = JSON.stringify(fake.book.snapshot());
+    await applyTags({ asOf: AS_OF });
+    await highlightRisk({ asOf: AS_OF });
+    fake.resetStats();
+    await removeOutput({ asOf: AS_OF });
+    expect(fake.stats.syncs).toBeLessThanOrEqual(10 + read);
+    expect(fake.stats.maxRequestBytes).toBeLessThan(5 * 1024 * 1024);
+    expect(fake.stats.maxResponseBytes).toBeLessThan(5 * 1024 * 1024);
+    expect(JSON.stringify(fake.book.snapshot())).toBe(before);
+    // eslint-disable-next-line no-console
+    console.log(`remove: ${fake.stats.syncs} syncs for ${read} chunks`);
   });
 });

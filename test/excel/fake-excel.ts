@@ -2787,6 +2787,7 @@ function fmtProp(key: string, check?: (v: unknown) => unknown, api?: string): Pr
 
 export class FakeRangeFormat extends FakeClientObject {
   declare columnWidth: number;
+  declare useStandardWidth: boolean;
   declare rowHeight: number;
   declare wrapText: boolean;
   declare horizontalAlignment: string;
@@ -2814,6 +2815,19 @@ defineProps(
       set: (_s, e: RangeE, v) => {
         const w = num(v, "RangeFormat.columnWidth", 0);
         for (let c = e.rect.c0; c <= e.rect.c1; c++) e.sheet.colW[c] = w;
+      },
+    },
+    // True when no column of the range has a width of its own; setting true gives them back the sheet's standard
+    // width (Excel: "only intended to be set to true"; false is refused here so a product never relies on it).
+    useStandardWidth: {
+      api: "1.2",
+      get: (_s, e: RangeE) => {
+        for (let c = e.rect.c0; c <= e.rect.c1; c++) if (e.sheet.colW[c] !== undefined) return false;
+        return true;
+      },
+      set: (_s, e: RangeE, v) => {
+        if (!bool(v, "RangeFormat.useStandardWidth")) throw officeError("InvalidArgument", "RangeFormat.useStandardWidth can only be set to true");
+        for (let c = e.rect.c0; c <= e.rect.c1; c++) delete e.sheet.colW[c];
       },
     },
     rowHeight: {

@@ -113,14 +113,14 @@ describe("manifest.xml", () => {
     const functionNames = actions
       .filter((a) => attr(a, "xsi:type") === "ExecuteFunction")
       .map((a) => text(a.FunctionName));
-    expect(functionNames).toEqual(["validateWorkbook", "applyTags", "highlightRisk", "buildReview"]);
+    expect(functionNames).toEqual(["validateWorkbook", "applyTags", "highlightRisk", "buildReview", "removeOutput"]);
     expect([...functionNames].sort()).toEqual([...COMMAND_NAMES].sort());
     const showPane = actions.filter((a) => attr(a, "xsi:type") === "ShowTaskpane");
     expect(showPane).toHaveLength(1);
     expect(resolveResid(showPane[0].SourceLocation as Node)).toBe(`${ORIGIN}taskpane.html`);
     // Chinese labels for every button.
     const zh = findAll(app.VersionOverrides, "bt:Override").map((o) => attr(o, "Value"));
-    for (const label of ["校验", "应用标签", "标记流失风险", "生成复盘", "打开面板"]) expect(zh).toContain(label);
+    for (const label of ["校验", "应用标签", "标记流失风险", "生成复盘", "移除 CRM 结果", "打开面板"]) expect(zh).toContain(label);
   });
 
   test("every resid is defined and every URL is a committed asset or a build output", () => {

@@ -24,6 +24,7 @@ describe("actions absent (outside Excel)", () => {
     expect(button(/^应用标签/).disabled).toBe(true);
     expect(button(/^标记流失风险/).disabled).toBe(true);
     expect(button(/^清除标记/).disabled).toBe(true);
+    expect(button(/^移除 CRM 结果/).disabled).toBe(true);
     tab("复盘");
     expect(button(/^生成复盘/).disabled).toBe(true);
   });
@@ -96,6 +97,63 @@ describe("apply, highlight, clear, review", () => {
     tab("校验");
     tab("复盘");
     expect(screen.getByTestId("review-outcome")).toBeTruthy();
+  });
+});
+
+describe("移除 CRM 结果 Remove CRM output", () => {
+  test("asks first; 暂不移除 goes back without calling anything", async () => {
+    const actions = mockActions();
+    renderApp({ actions });
+    tab("标签与风险");
+    fireEvent.click(button(/^移除 CRM 结果/));
+    const confirm = screen.getByTestId("remove-confirm");
+    expect(confirm.textContent).toContain("在 ◆ 结果列中手动修改的内容也会一并移除");
+    expect(actions.removeOutput).not.toHaveBeenCalled();
+    fireEvent.click(button("暂不移除"));
+    expect(screen.queryByTestId("remove-confirm")).toBeNull();
+    expect(button(/^移除 CRM 结果/)).toBeTruthy();
+    expect(actions.removeOutput).not.toHaveBeenCalled();
+  });
+
+  test("确认移除 calls removeOutput with the as-of date, reports what it took out and drops the outcomes it made stale", async () => {
+    const actions = mockActions();
+    renderApp({ actions });
+    tab("标签与风险");
+    fireEvent.click(button(/^应用标签/));
+    await screen.findByTestId("apply-outcome");
+    fireEvent.click(button(/^移除 CRM 结果/));
+    fireEvent.click(button("确认移除"));
+    const out = await screen.findByTestId("remove-outcome");
+    expect(actions.removeOutput).toHaveBeenCalledTimes(1);
+    expect(actions.removeOutput.mock.calls[0][0].asOf).toBe(AS_OF);
+    expect(out.textContent).toBe("已移除 10 个结果列、3 条标记规则、3 个工作表。");
+    expect(screen.queryByTestId("apply-outcome")).toBeNull();
+    expect(screen.queryByTestId("remove-confirm")).toBeNull();
+    // Applying again replaces the message.
+    fireEvent.click(button(/^应用标签/));
+    await screen.findByTestId("apply-outcome");
+    expect(screen.queryByTestId("remove-outcome")).toBeNull();
+  });
+
+  test("a book without the add-in's output: it says nothing was changed; in English too", async () => {
+    const actions = mockActions();
+    actions.removeOutput.mockResolvedValue({ columns: 0, rules: 0, sheets: [] });
+    renderApp({ actions, lang: "en" });
+    tab("Tags & risk");
+    fireEvent.click(button(/^Remove CRM output 移除 CRM 结果/));
+    fireEvent.click(button("Remove"));
+    expect((await screen.findByTestId("remove-outcome")).textContent).toBe("The workbook holds nothing this add-in wrote; nothing was changed.");
+  });
+
+  test("a failure shows the ActionError, saying the half-written output was removed", async () => {
+    const actions = mockActions();
+    actions.applyTags.mockRejectedValue(new ActionError("office", "Excel 报告错误：连接中断。未写完的结果已移除，您的数据保持原样", "Excel reported an error: connection lost. The half-written output was removed; your data is as it was"));
+    renderApp({ actions });
+    tab("标签与风险");
+    fireEvent.click(button(/^应用标签/));
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toContain("Excel 报告了错误");
+    expect(alert.textContent).toContain("未写完的结果已移除，您的数据保持原样");
   });
 });
 

@@ -58,6 +58,7 @@ export function mockActions(): MockActions {
     clearHighlights: jest.fn(async () => ({ removed: 3 })),
     buildReview: jest.fn(async () => ({ asOf: AS_OF, sheets: ["CRM复盘-漏斗", "CRM复盘-分布"], pivotTables: 2, charts: 3, fallback: false })),
     maskPhones: jest.fn(async () => ({ cells: 2, numbers: 3 })),
+    removeOutput: jest.fn(async () => ({ columns: 10, rules: 3, sheets: ["CRM问题清单", "CRM复盘-漏斗", "CRM复盘-分布"] })),
     selectCell: jest.fn(async () => undefined),
     readRules: jest.fn(async () => RULES_VIEW),
     writeRule: jest.fn(async () => RULES_VIEW),

@@ -1,7 +1,8 @@
-// 应用标签 Apply tags and 标记流失风险 Highlight churn risk (with 清除标记 Clear highlights). Every number shown
-// is the action's outcome.
-import { Badge, MessageBar, MessageBarBody, Text, mergeClasses } from "@fluentui/react-components";
-import type { ApplyOutcome, HighlightOutcome } from "../../excel/types";
+// 应用标签 Apply tags and 标记流失风险 Highlight churn risk (with 清除标记 Clear highlights), and 移除 CRM 结果
+// Remove CRM output after a confirmation. Every number shown is the action's outcome.
+import { useId, useState } from "react";
+import { Badge, Button, MessageBar, MessageBarBody, Text, mergeClasses } from "@fluentui/react-components";
+import type { ApplyOutcome, HighlightOutcome, RemoveOutcome } from "../../excel/types";
 import { usePane, type Outcomes } from "../context";
 import { ActionButton, useShared } from "../ui";
 
@@ -9,26 +10,37 @@ export interface ApplyPanelProps {
   apply: ApplyOutcome | undefined;
   highlight: HighlightOutcome | undefined;
   cleared: { removed: number } | undefined;
+  removed?: RemoveOutcome | undefined;
   onOutcome: (patch: Partial<Outcomes>) => void;
 }
 
-export function ApplyPanel({ apply, highlight, cleared, onOutcome }: ApplyPanelProps): JSX.Element {
+export function ApplyPanel({ apply, highlight, cleared, removed, onOutcome }: ApplyPanelProps): JSX.Element {
   const { actions, t, busy, asOfValid, run } = usePane();
   const s = useShared();
+  const baseId = useId();
+  const [confirming, setConfirming] = useState(false);
   const disabled = !actions || busy || !asOfValid;
 
   const applyTags = async (): Promise<void> => {
     const o = await run({ name: "applyTags", cancellable: true }, (a, opts) => a.applyTags(opts));
-    if (o) onOutcome({ apply: o });
+    if (o) onOutcome({ apply: o, removed: undefined });
   };
   const highlightRisk = async (): Promise<void> => {
     const o = await run({ name: "highlightRisk", cancellable: true }, (a, opts) => a.highlightRisk(opts));
-    if (o) onOutcome({ highlight: o, cleared: undefined });
+    if (o) onOutcome({ highlight: o, cleared: undefined, removed: undefined });
   };
   const clear = async (): Promise<void> => {
     const o = await run({ name: "clearHighlights", cancellable: false }, (a) => a.clearHighlights());
     if (o) onOutcome({ cleared: o, highlight: undefined });
   };
+  const removeOutput = async (): Promise<void> => {
+    setConfirming(false);
+    const o = await run({ name: "removeOutput", cancellable: true }, (a, opts) => a.removeOutput(opts));
+    // The other outcomes described output that is gone now.
+    if (o) onOutcome({ removed: o, apply: undefined, highlight: undefined, cleared: undefined, review: undefined });
+  };
+
+  const nothingRemoved = removed !== undefined && removed.columns === 0 && removed.rules === 0 && removed.sheets.length === 0;
 
   return (
     <div className={s.panel}>
@@ -79,6 +91,41 @@ export function ApplyPanel({ apply, highlight, cleared, onOutcome }: ApplyPanelP
         {cleared && (
           <MessageBar intent="info" layout="multiline">
             <MessageBarBody>{t("highlight.cleared", { n: cleared.removed })}</MessageBarBody>
+          </MessageBar>
+        )}
+      </section>
+
+      <section className={s.section} aria-labelledby={`${baseId}-remove`}>
+        <h2 id={`${baseId}-remove`} className={s.heading}>
+          {t("action.removeOutput")}
+        </h2>
+        <Text block className={s.wrap}>
+          {t("remove.intro")}
+        </Text>
+        {!confirming ? (
+          <ActionButton label="action.removeOutput" onClick={() => setConfirming(true)} disabled={!actions || busy} />
+        ) : (
+          <MessageBar intent="warning" layout="multiline" data-testid="remove-confirm">
+            <MessageBarBody>
+              <div className={s.section}>
+                <Text className={s.wrap}>{t("remove.warning")}</Text>
+                <div className={s.row}>
+                  <Button appearance="primary" onClick={() => void removeOutput()} disabled={!actions || busy}>
+                    {t("remove.confirm")}
+                  </Button>
+                  <Button onClick={() => setConfirming(false)} disabled={busy}>
+                    {t("remove.back")}
+                  </Button>
+                </div>
+              </div>
+            </MessageBarBody>
+          </MessageBar>
+        )}
+        {removed && (
+          <MessageBar intent={nothingRemoved ? "info" : "success"} layout="multiline">
+            <MessageBarBody data-testid="remove-outcome">
+              {nothingRemoved ? t("remove.nothing") : t("remove.done", { columns: removed.columns, rules: removed.rules, sheets: removed.sheets.length })}
+            </MessageBarBody>
           </MessageBar>
         )}
       </section>

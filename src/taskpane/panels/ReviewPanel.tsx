@@ -16,7 +16,7 @@ export function ReviewPanel({ outcome, onOutcome }: ReviewPanelProps): JSX.Eleme
 
   const build = async (): Promise<void> => {
     const o = await run({ name: "buildReview", cancellable: true }, (a, opts) => a.buildReview(opts));
-    if (o) onOutcome({ review: o });
+    if (o) onOutcome({ review: o, removed: undefined });
   };
 
   return (
