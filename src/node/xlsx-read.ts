@@ -7,7 +7,7 @@ import { Readable } from "stream";
 import { SaxesParser, type SaxesTagPlain } from "saxes";
 import { StringDecoder } from "string_decoder";
 import { crc32, createInflateRaw } from "zlib";
-import { isOwnedHeader, isOwnedSheet, type CellValue, type SheetModel, type WorkbookModel } from "../core";
+import { isOwnedSheet, type CellValue, type SheetModel, type WorkbookModel } from "../core";
 import { dataStart, zipEntries, type ZipEntry } from "./zip";
 
 export interface SheetPart {
@@ -215,8 +215,6 @@ function intern(s: string): string {
 async function readSheet(file: string, entry: ZipEntry, strings: string[], isDate: boolean[], date1904: boolean): Promise<{ cells: CellValue[][]; merged: string[] }> {
   const cells: CellValue[][] = [];
   const merged: string[] = [];
-  /** Column → the row of its ◆ header (the product's own column from there down). */
-  const ownedBelow = new Map<number, number>();
   let rowNo = 0;
   let colNo = 0;
   let type = "n";
@@ -303,11 +301,6 @@ async function readSheet(file: string, entry: ZipEntry, strings: string[], isDat
             v = isDate[style] && n >= 0 && n <= (date1904 ? MAX_SERIAL_1904 : MAX_SERIAL) ? serialToDate(n, date1904) : n;
           }
           if (v === "" || v === null) break;
-          // Below a ◆ header, a column holds the product's own results, which the engine never reads: on an
-          // applied million-row book they would double the memory. The header itself is kept (re-runs find it).
-          const ownedFrom = ownedBelow.get(colNo);
-          if (ownedFrom !== undefined && rowNo > ownedFrom) break;
-          if (isOwnedHeader(v) && !ownedBelow.has(colNo)) ownedBelow.set(colNo, rowNo);
           const row = (cells[rowNo - 1] ??= []);
           row[colNo - 1] = v;
           break;
