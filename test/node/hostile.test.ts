@@ -25,12 +25,12 @@ import { CellError } from "../../src/functions/args";
 import {
   closeness, maskPhone, nextFollowUp, risk, score, scoreParts, stage, tags, tier, uscc, valueTier,
 } from "../../src/functions/functions";
-import { main, type CliIO } from "../../src/node/cli";
 import { readBook } from "../../src/node/xlsx";
 import { readBookStreaming } from "../../src/node/xlsx-read";
 import { recordReliability } from "../reliability";
 import { createFakeExcel, type FakeBookSpec, type FakeCellInput, type FakeExcel } from "../excel/fake-excel";
 import { HOSTILE_BOOKS, type HostileBook } from "./hostile-books";
+import { runCrm } from "./cli-io";
 
 /** Per test (one face of one book); the whole file stays well under 90 s on two cores. */
 jest.setTimeout(60_000);
@@ -194,19 +194,8 @@ interface Run {
   stderr: string;
 }
 
-async function crm(argv: string[], lang: "zh" | "en"): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIO = {
-    stdout: (s) => void out.push(s),
-    stderr: (s) => void err.push(s),
-    stderrTTY: false,
-    stdoutTTY: false,
-    env: { LANG: lang === "zh" ? "zh_CN.UTF-8" : "en_US.UTF-8" },
-    today: () => AS_OF,
-  };
-  const code = await main(argv, io);
-  return { code, stdout: out.join(""), stderr: err.join("") };
+function crm(argv: string[], lang: "zh" | "en"): Promise<Run> {
+  return runCrm(argv, lang);
 }
 
 /** What every run of the command line must keep to (DOMAIN.md section 10). */

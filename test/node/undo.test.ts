@@ -3,12 +3,13 @@
 import { existsSync, mkdtempSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { main, type CliIO } from "../../src/node/cli";
+import { main } from "../../src/node/cli";
 import { readZipEntry, zipEntries } from "../../src/node/zip";
 import { isOwnedSheet } from "../../src/workbook/owned";
 import { recordReliability } from "../reliability";
 import { AS_OF, messyWorkbook } from "./messy-book";
 import { readXlsx, snapshot } from "./snapshot";
+import { memoryIO, type MemoryIO } from "./cli-io";
 
 jest.setTimeout(120_000);
 const dir = mkdtempSync(join(tmpdir(), "crm-undo-"));
@@ -16,12 +17,9 @@ const f = (name: string) => join(dir, name);
 let tried = 0;
 let failed = 0;
 
-function io(): CliIO & { out: string; err: string } {
-  const x = { out: "", err: "", stdout: (s: string) => void (x.out += s), stderr: (s: string) => void (x.err += s), stdoutTTY: false, stderrTTY: false, env: { LANG: "en_US.UTF-8" }, today: () => AS_OF };
-  return x;
-}
+const io = () => memoryIO("en");
 
-async function crm(...argv: string[]): Promise<CliIO & { out: string; err: string }> {
+async function crm(...argv: string[]): Promise<MemoryIO> {
   const x = io();
   const code = await main(argv, x);
   if (code === 2) throw new Error(`crm ${argv.join(" ")} → 2: ${x.err}`);

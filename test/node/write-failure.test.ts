@@ -3,9 +3,10 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { main, type CliIO } from "../../src/node/cli";
+import { main } from "../../src/node/cli";
 import { recordReliability } from "../reliability";
 import { AS_OF, messyWorkbook } from "./messy-book";
+import { memoryIO } from "./cli-io";
 
 jest.setTimeout(120_000);
 const dir = mkdtempSync(join(tmpdir(), "crm-fail-"));
@@ -13,10 +14,7 @@ const f = (name: string) => join(dir, name);
 let tried = 0;
 let failed = 0;
 
-function io(): CliIO & { out: string; err: string } {
-  const x = { out: "", err: "", stdout: (s: string) => void (x.out += s), stderr: (s: string) => void (x.err += s), stdoutTTY: false, stderrTTY: false, env: { LANG: "en_US.UTF-8" }, today: () => AS_OF };
-  return x;
-}
+const io = () => memoryIO("en");
 
 // The module object itself (an `import *` namespace cannot be spied on); the writer calls fs/promises.open.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -9,7 +9,6 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { buildReview, isOwnedSheet, maskText, runPipeline } from "../../src/core";
 import { applyTags, buildReviewSheets, useHost, validate } from "../../src/excel/actions";
-import { main, type CliIO } from "../../src/node/cli";
 import { writeModelXlsx } from "../../src/node/model-xlsx";
 import { FINDINGS_SHEET } from "../../src/workbook/owned";
 import { createFakeExcel, type FakeExcel } from "../excel/fake-excel";
@@ -17,6 +16,7 @@ import { specOf } from "../excel/spec";
 import { recordReliability } from "../reliability";
 import { AS_OF, leaksIn, NEEDLES, PHONES, privacyModel, USCCS, usccsAreValid } from "./privacy-book";
 import { readXlsxCells } from "./xlsx-cells";
+import { runCrm } from "../node/cli-io";
 
 jest.setTimeout(120_000);
 
@@ -108,19 +108,8 @@ interface Run {
   stderr: string;
 }
 
-async function crm(argv: string[], lang: "zh" | "en" = "zh"): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIO = {
-    stdout: (s) => void out.push(s),
-    stderr: (s) => void err.push(s),
-    stderrTTY: false,
-    stdoutTTY: false,
-    env: { LANG: lang === "zh" ? "zh_CN.UTF-8" : "en_US.UTF-8" },
-    today: () => AS_OF,
-  };
-  const code = await main(argv, io);
-  return { code, stdout: out.join(""), stderr: err.join("") };
+function crm(argv: string[], lang: "zh" | "en" = "zh"): Promise<Run> {
+  return runCrm(argv, lang);
 }
 
 function expectRunClean(label: string, r: Run): void {
