@@ -7,7 +7,7 @@ import { Readable } from "stream";
 import { SaxesParser, type SaxesTagPlain } from "saxes";
 import { StringDecoder } from "string_decoder";
 import { crc32, createInflateRaw } from "zlib";
-import { isOwnedSheet, type CellValue, type SheetModel, type WorkbookModel } from "../core";
+import { isOwnedHeader, isOwnedSheet, type CellValue, type SheetModel, type WorkbookModel } from "../core";
 import { dataStart, zipEntries, type ZipEntry } from "./zip";
 
 export interface SheetPart {
@@ -215,6 +215,9 @@ function intern(s: string): string {
 async function readSheet(file: string, entry: ZipEntry, strings: string[], isDate: boolean[], date1904: boolean): Promise<{ cells: CellValue[][]; merged: string[] }> {
   const cells: CellValue[][] = [];
   const merged: string[] = [];
+  /** Column → the row of its ◆ header; the last row in which a user's (not ◆) cell was read. */
+  const ownedBelow = new Map<number, number>();
+  let userRow = 0;
   let rowNo = 0;
   let colNo = 0;
   let type = "n";
@@ -301,6 +304,16 @@ async function readSheet(file: string, entry: ZipEntry, strings: string[], isDat
             v = isDate[style] && n >= 0 && n <= (date1904 ? MAX_SERIAL_1904 : MAX_SERIAL) ? serialToDate(n, date1904) : n;
           }
           if (v === "" || v === null) break;
+          // Below its ◆ header, a result column's cell in a row of the user's table is the product's own, which
+          // the engine never reads: on an applied million-row book those would double the memory. A cell there
+          // in a row without the user's cells (a note below the table) is the user's and is kept.
+          const ownedFrom = ownedBelow.get(colNo);
+          if (ownedFrom !== undefined) {
+            if (rowNo > ownedFrom && userRow === rowNo) break;
+          } else {
+            if (isOwnedHeader(v)) ownedBelow.set(colNo, rowNo);
+            else userRow = rowNo;
+          }
           const row = (cells[rowNo - 1] ??= []);
           row[colNo - 1] = v;
           break;

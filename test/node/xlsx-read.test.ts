@@ -87,3 +87,26 @@ test("date formats and serials", () => {
   expect(serialToDate(60, false)).toEqual(new Date(Date.UTC(1900, 1, 29 - 1 + 1))); // Excel's fictitious 1900-02-29 maps to 03-01
   expect(serialToDate(61, false)).toEqual(new Date(Date.UTC(1900, 2, 1)));
 });
+
+test("an applied book: the ◆ result columns are not read in the table's rows (the engine ignores them), their headers and a note below are", async () => {
+  const { mkdtempSync } = await import("fs");
+  const { tmpdir } = await import("os");
+  const { join } = await import("path");
+  const { main } = await import("../../src/node/cli");
+  const { memoryIO } = await import("./cli-io");
+  const { messyWorkbook, AS_OF, CUSTOMERS } = await import("./messy-book");
+  const { readModel } = await import("../../src/node/xlsx");
+  const dir = mkdtempSync(join(tmpdir(), "crm-read-owned-"));
+  const wb = messyWorkbook();
+  await wb.xlsx.writeFile(join(dir, "in.xlsx"));
+  expect(await main(["apply", join(dir, "in.xlsx"), "--out", join(dir, "out.xlsx"), "--as-of", AS_OF], memoryIO())).toBe(1);
+  const sheet = (await readModel(join(dir, "out.xlsx"))).sheets.find((s) => s.name === CUSTOMERS)!;
+  // The messy book's customers header is row 3, its table ends at column L: the ◆ columns start at M.
+  const header = sheet.cells[2];
+  expect(header[12]).toBe("◆周期阶段 Stage");
+  for (let r = 3; r < sheet.cells.length; r++) for (let c = 12; c < 22; c++) expect([r + 1, c + 1, sheet.cells[r]?.[c] ?? null]).toEqual([r + 1, c + 1, null]);
+  // The same book read with every cell (exceljs) has the results there.
+  const { readBook } = await import("../../src/node/xlsx");
+  const full = (await readBook(join(dir, "out.xlsx"))).model.sheets.find((s) => s.name === CUSTOMERS)!;
+  expect(full.cells[3][12]).toEqual(expect.any(String));
+});
