@@ -4,10 +4,10 @@
 import { copyFileSync, existsSync, renameSync, statSync, unlinkSync, writeFileSync } from "fs";
 import { basename, dirname, extname, join, resolve } from "path";
 import {
-  buildReview, runPipeline, safeText, TABLES, type CustomerResult, type Finding, type PipelineResult, type Severity,
+  buildReview, runPipeline, safeText, TABLES, type CustomerResult, type Finding, type PipelineOptions, type PipelineResult, type Severity,
 } from "../core";
 import { ExcelJsBook } from "./exceljs-book";
-import { BookError, readBook, readModel, readModelParts, writeBookAtomic, writeFailure, type LoadedBook } from "./xlsx";
+import { BookError, readBook, readModelParts, writeBookAtomic, writeFailure, type LoadedBook } from "./xlsx";
 import { applyEdit, maskEdit, PatchUnsupported, reviewEdit, stylesOf, undoEdit, writePatched, type BookEdit } from "./xlsx-patch";
 import { sharedStringsOf, type BookParts } from "./xlsx-read";
 import { layoutFits, NO_ROOM, NoRoomError } from "../workbook/owned";
@@ -481,6 +481,15 @@ async function run(args: Args, asOf: string, lang: Lang, io: CliIO): Promise<num
   return 2;
 }
 
+/** Reads a book streaming (a progress bar for a big one) and runs the engine on it; `found`: it has a customers table. */
+async function readAndRun(input: string, asOf: string, options: PipelineOptions, say: (zh: string, en: string) => string, progress: Progress) {
+  const big = statSync(input, { throwIfNoEntry: false })?.size ?? 0;
+  const { model, parts } = await readModelParts(input, (done, total) => big > PROGRESS_BYTES && progress.show(say("读取", "reading"), done, total));
+  progress.step(say("计算中", "computing"));
+  const result = runPipeline(model, asOf, options);
+  return { model, parts, result, found: result.tables.some((t) => t.kind === "customers" && t.used) };
+}
+
 /**
  * apply through the patching writer (src/node/xlsx-patch.ts): every part of the input is copied as it is and only
  * the product's own cells, rules, lists, styles and sheets are written. Null when the book's XML is laid out in a
@@ -489,12 +498,9 @@ async function run(args: Args, asOf: string, lang: Lang, io: CliIO): Promise<num
 async function applyPatching(args: Args, input: string, out: string, asOf: string, lang: Lang, io: CliIO, progress: Progress): Promise<number | null> {
   const say = (zh: string, en: string) => (lang === "zh" ? zh : en);
   const c = paint(io.stdoutTTY && !io.env.NO_COLOR);
-  const big = statSync(input, { throwIfNoEntry: false })?.size ?? 0;
-  const { model, parts } = await readModelParts(input, (done, total) => big > PROGRESS_BYTES && progress.show(say("读取", "reading"), done, total));
-  progress.step(say("计算中", "computing"));
   // Each customer's results are computed as its row is written: a million of them are never held at once.
-  const result = runPipeline(model, asOf, { customers: "onDemand", release: true });
-  if (!result.tables.some((t) => t.kind === "customers" && t.used)) {
+  const { model, parts, result, found } = await readAndRun(input, asOf, { customers: "onDemand", release: true }, say, progress);
+  if (!found) {
     progress.done();
     return noCustomers(args, input, lang, io, result);
   }
@@ -516,15 +522,10 @@ async function applyPatching(args: Args, input: string, out: string, asOf: strin
 async function readOnly(args: Args, input: string, asOf: string, lang: Lang, io: CliIO, progress: Progress): Promise<number> {
   const say = (zh: string, en: string) => (lang === "zh" ? zh : en);
   const c = paint(io.stdoutTTY && !io.env.NO_COLOR);
-  const big = statSync(input, { throwIfNoEntry: false })?.size ?? 0;
-  const model = await readModel(input, (done, total) => big > PROGRESS_BYTES && progress.show(say("读取", "reading"), done, total));
-  progress.step(say("计算中", "computing"));
   // validate reports findings only: the per-customer results are not built (a fraction of the memory).
-  const result = runPipeline(model, asOf, { customers: args.command === "review", release: true });
+  const { result, found } = await readAndRun(input, asOf, { customers: args.command === "review", release: true }, say, progress);
   progress.done();
-  if (!result.tables.some((t) => t.kind === "customers" && t.used)) {
-    return noCustomers(args, input, lang, io, result);
-  }
+  if (!found) return noCustomers(args, input, lang, io, result);
   if (args.command === "review") io.stdout(`${JSON.stringify(buildReview(result), null, 2)}\n`);
   else if (args.json) writeFindingsJson(io, result);
   else printFindings(io, c, lang, result, args.all);
@@ -535,11 +536,8 @@ async function readOnly(args: Args, input: string, asOf: string, lang: Lang, io:
 async function reviewPatching(args: Args, input: string, out: string, asOf: string, lang: Lang, io: CliIO, progress: Progress): Promise<number | null> {
   const say = (zh: string, en: string) => (lang === "zh" ? zh : en);
   const c = paint(io.stdoutTTY && !io.env.NO_COLOR);
-  const big = statSync(input, { throwIfNoEntry: false })?.size ?? 0;
-  const { model, parts } = await readModelParts(input, (done, total) => big > PROGRESS_BYTES && progress.show(say("读取", "reading"), done, total));
-  progress.step(say("计算中", "computing"));
-  const result = runPipeline(model, asOf, { release: true });
-  if (!result.tables.some((t) => t.kind === "customers" && t.used)) {
+  const { parts, result, found } = await readAndRun(input, asOf, { release: true }, say, progress);
+  if (!found) {
     progress.done();
     return noCustomers(args, input, lang, io, result);
   }
@@ -557,9 +555,11 @@ async function reviewPatching(args: Args, input: string, out: string, asOf: stri
 async function maskPatching(args: Args, input: string, out: string, asOf: string, lang: Lang, io: CliIO, progress: Progress): Promise<number | null> {
   const say = (zh: string, en: string) => (lang === "zh" ? zh : en);
   const c = paint(io.stdoutTTY && !io.env.NO_COLOR);
-  const { model, parts } = await readModelParts(input);
-  const result = runPipeline(model, asOf, { customers: false, release: true });
-  if (!result.tables.some((t) => t.kind === "customers" && t.used)) return noCustomers(args, input, lang, io, result);
+  const { parts, result, found } = await readAndRun(input, asOf, { customers: false, release: true }, say, progress);
+  if (!found) {
+    progress.done();
+    return noCustomers(args, input, lang, io, result);
+  }
   progress.step(say("遮盖号码", "masking numbers"));
   const { edit, count } = maskEdit(parts, result, await sharedStringsOf(parts), stylesOf(parts).styles);
   if (!(await writeWithBackup(args, parts, edit, out, say, io, progress))) return null;

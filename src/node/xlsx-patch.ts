@@ -160,7 +160,7 @@ export async function writePatched(parts: BookParts, edit: BookEdit, out: string
     const rel: Relationship | undefined = relationships(rels).find((r) => r.id === sheet.relId);
     if (rel) rels = rels.replace(rel.xml, "");
     contentTypes = contentTypes.replace(new RegExp(`<Override\\b[^>]*PartName="/${sheet.path.replace(/[./]/g, "\\$&")}"[^>]*/>`), "");
-    workbook = removeSheetEntry(workbook, name, relPrefix);
+    workbook = removeSheetEntry(workbook, name);
   }
 
   for (const x of edit.extra ?? []) replace.set(x.name, { name: x.name, data: x.data });
@@ -202,7 +202,7 @@ export async function writePatched(parts: BookParts, edit: BookEdit, out: string
  * Takes one sheet out of xl/workbook.xml: its `<sheet>` entry; names scoped to it go, names scoped to later sheets
  * get their position (localSheetId) moved down; the active and first visible tab stay on a sheet that exists.
  */
-function removeSheetEntry(workbook: string, name: string, relPrefix: string): string {
+function removeSheetEntry(workbook: string, name: string): string {
   const entries = [...workbook.matchAll(/<sheet\b[^>]*\/>/g)].map((m) => m[0]);
   const index = entries.findIndex((e) => decodeXml(/\bname="([^"]*)"/.exec(e)?.[1] ?? "") === name);
   if (index < 0) return workbook;
@@ -219,7 +219,6 @@ function removeSheetEntry(workbook: string, name: string, relPrefix: string): st
     const n = Number(v);
     return n > index || (n === index && n === entries.length - 1) ? `${attr}="${Math.max(0, n - 1)}"` : all;
   });
-  void relPrefix;
   return out;
 }
 
