@@ -10,9 +10,9 @@ import { applyTags, buildReviewSheets, useHost, validate } from "../src/excel/ac
 import { score, stage } from "../src/functions/functions";
 import ExcelJS from "exceljs";
 import { statSync } from "fs";
-import { main as crmMain } from "../src/node/cli";
-import { writeModelXlsxStreaming } from "../src/node/model-xlsx";
-import { generateSample } from "../src/node/sample";
+import { main as crmMain } from "../src/cli/cli";
+import { writeModelXlsxStreaming } from "../src/xlsx/model-xlsx";
+import { generateSample } from "../scripts/sample";
 import { createFakeExcel } from "../test/excel/fake-excel";
 import { excelCell, specOf } from "../test/excel/spec";
 

@@ -3,7 +3,7 @@
 "use strict";
 const path = require("path");
 require("ts-node").register({ transpileOnly: true, project: path.join(__dirname, "..", "tsconfig.json") });
-const { main } = require("../src/node/cli");
+const { main } = require("../src/cli/cli");
 main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
   (e) => {

@@ -11,11 +11,9 @@ import {
   buildReview, runPipeline, safeText, STAGE_LABEL, STAGES, TABLES, TIER_LABEL, VALUE_TIER_LABEL, UNDETERMINED,
   type Finding, type PipelineResult, type ReviewData, type Severity,
 } from "../src/core";
-import { reportOf } from "../src/node/cli";
-import { writeModelXlsx } from "../src/node/model-xlsx";
-import { generateSample, SAMPLE_DEFAULTS } from "../src/node/sample";
-import { BookError, readModelParts } from "../src/node/xlsx";
-import { applyEdit, reviewEdit, stylesOf, writePatched } from "../src/node/xlsx-patch";
+import { reportOf } from "../src/cli/cli";
+import { applyEdit, BookError, readModelParts, reviewEdit, stylesOf, writeModelXlsx, writePatched } from "../src/xlsx";
+import { generateSample, SAMPLE_DEFAULTS } from "./sample";
 
 // ── options ──
 function option(name: string): string | undefined {

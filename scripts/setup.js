@@ -20,6 +20,10 @@ const REQUIRED = [
   { pkg: "libreoffice-calc-nogui", command: "soffice" },
   { pkg: "chromium", command: "chromium" },
   { pkg: "fonts-wqy-zenhei", file: "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", font: "WenQuanYi Zen Hei" },
+  // ../shared/tools/ooxml-check (schemas) and the real-world corpus test (every output read back by openpyxl):
+  // Debian's own python3, whatever python3 is first on PATH.
+  { pkg: "python3-lxml", python: "lxml" },
+  { pkg: "python3-openpyxl", python: "openpyxl" },
 ];
 
 /** The full path of `command` on PATH (or a path to check directly), or null. */
@@ -47,12 +51,13 @@ function hasFont(family) {
 /** Whether a requirement is met. */
 function present(r) {
   if (r.command) return which(r.command) !== null;
+  if (r.python) return spawnSync("/usr/bin/python3", ["-c", `import ${r.python}`]).status === 0;
   return existsSync(r.file) || hasFont(r.font);
 }
 
 /** How a requirement is named in messages: "chromium (chromium)", "fonts-wqy-zenhei (font WenQuanYi Zen Hei)". */
 function describe(r) {
-  return `${r.pkg} (${r.command ? r.command : `font ${r.font}`})`;
+  return `${r.pkg} (${r.command ? r.command : r.python ? `python module ${r.python}` : `font ${r.font}`})`;
 }
 
 function run(argv) {

@@ -1,4 +1,4 @@
-// The workbook port: what a face needs from a host workbook. The exceljs adapter (src/node) and the
+// The workbook port: what a face needs from a host workbook. The exceljs adapter (src/xlsx) and the
 // Office.js adapter (src/excel) implement it; the actions (validate, apply, review, mask) are written once
 // against it. Every write goes only to what src/workbook/owned.ts says the product owns.
 import type { PipelineResult, ReviewData, WorkbookModel } from "../core";

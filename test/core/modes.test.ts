@@ -1,7 +1,7 @@
 // The memory-saving modes of the pass give the same answers: results kept, computed on demand, or not built;
 // the model's cells kept or let go once the tables are read.
 import { runPipeline, type WorkbookModel } from "../../src/core";
-import { generateSample } from "../../src/node/sample";
+import { generateSample } from "../../scripts/sample";
 
 const AS_OF = "2024-11-26";
 const fresh = (): WorkbookModel => generateSample({ customers: 300, asOf: AS_OF }).model;

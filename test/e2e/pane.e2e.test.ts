@@ -15,7 +15,7 @@ import path from "path";
 import { chromium, type BrowserContext, type Locator, type Page } from "playwright-core";
 import webpack from "webpack";
 import { columnLetter, quoteSheet, runPipeline } from "../../src/core";
-import { generateSample } from "../../src/node/sample";
+import { generateSample } from "../../scripts/sample";
 import { LABELS, translate, type LabelKey, type Vars } from "../../src/taskpane/i18n";
 import { FINDINGS_SHEET, OWNED_COLUMNS, REVIEW_SHEET_PREFIX } from "../../src/workbook/owned";
 import type { FakeExcel } from "../excel/fake-excel";

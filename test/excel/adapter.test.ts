@@ -6,7 +6,7 @@ import {
   applyTags, buildReviewSheets, clearHighlights, highlightRisk, maskPhoneNumbers, readRules, removeOutput, selectCell, useHost, validate, writeRule,
 } from "../../src/excel/actions";
 import { ActionError } from "../../src/excel/types";
-import { generateSample } from "../../src/node/sample";
+import { generateSample } from "../../scripts/sample";
 import { FINDINGS_SHEET, OWNED_COLUMNS, REVIEW_SHEET_PREFIX } from "../../src/workbook/owned";
 import { createFakeExcel, parseRef, type FakeBookSpec, type FakeExcel, type FakeExcelOptions } from "./fake-excel";
 import { specOf } from "./spec";

@@ -12,7 +12,7 @@ import {
 import { registerCommands, lastCommandError } from "../../src/commands/commands";
 import { columnLetter, runPipeline } from "../../src/core";
 import { ActionError, type RunOptions } from "../../src/excel/types";
-import { generateSample } from "../../src/node/sample";
+import { generateSample } from "../../scripts/sample";
 import { FINDINGS_SHEET, isOwnedSheet, OWNED_COLUMNS, REVIEW_SHEET_PREFIX } from "../../src/workbook/owned";
 import { createFakeExcel, parseRef, type FakeBookSpec, type FakeExcel, type FakeExcelOptions } from "./fake-excel";
 import { specOf } from "./spec";

@@ -9,10 +9,10 @@ import {
 import { mkdtempSync, readFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { main } from "../../src/node/cli";
-import { writeModelXlsx } from "../../src/node/model-xlsx";
-import { generateSample } from "../../src/node/sample";
-import { readBook } from "../../src/node/xlsx";
+import { main } from "../../src/cli/cli";
+import { writeModelXlsx } from "../../src/xlsx/model-xlsx";
+import { generateSample } from "../../scripts/sample";
+import { readBook } from "../../src/xlsx/exceljs";
 
 const serial = (ymd: string) => serialFromDay(toDay(ymd));
 const D = serial("2024-06-30");

@@ -1,5 +1,5 @@
 // The command line run in-process with its output captured (tests of every face that calls `main`).
-import { main, type CliIO } from "../../src/node/cli";
+import { main, type CliIO } from "../../src/cli/cli";
 import { AS_OF } from "./messy-book";
 
 export interface MemoryIO extends CliIO {

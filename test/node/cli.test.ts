@@ -1,4 +1,4 @@
-// The `crm` command line (src/node/cli.ts, DOMAIN.md section 10), driven in-process through `main(argv, io)` with a
+// The `crm` command line (src/cli/cli.ts, DOMAIN.md section 10), driven in-process through `main(argv, io)` with a
 // captured io, plus two runs of the real entry points (`npx crm`, `npm run -s crm --`). Every expected figure comes
 // from the sample generator's own lists (mistakes, intended stages) or from the file system, never from the CLI.
 import { spawnSync } from "child_process";
@@ -7,10 +7,10 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from "os";
 import { join } from "path";
 import { hasFullPhone, type WorkbookModel } from "../../src/core";
-import { main, type CliIO } from "../../src/node/cli";
-import { writeModelXlsx } from "../../src/node/model-xlsx";
-import { CUSTOMER_HEADERS, generateSample, type SampleOptions, type SampleWorkbook } from "../../src/node/sample";
-import { readBook } from "../../src/node/xlsx";
+import { main, type CliIO } from "../../src/cli/cli";
+import { writeModelXlsx } from "../../src/xlsx/model-xlsx";
+import { CUSTOMER_HEADERS, generateSample, type SampleOptions, type SampleWorkbook } from "../../scripts/sample";
+import { readBook } from "../../src/xlsx/exceljs";
 
 jest.setTimeout(60_000);
 

@@ -25,8 +25,8 @@ import { CellError } from "../../src/functions/args";
 import {
   closeness, maskPhone, nextFollowUp, risk, score, scoreParts, stage, tags, tier, uscc, valueTier,
 } from "../../src/functions/functions";
-import { readBook } from "../../src/node/xlsx";
-import { readBookStreaming } from "../../src/node/xlsx-read";
+import { readBook } from "../../src/xlsx/exceljs";
+import { readBookStreaming } from "../../src/xlsx/read";
 import { recordReliability } from "../reliability";
 import { createFakeExcel, type FakeBookSpec, type FakeCellInput, type FakeExcel } from "../excel/fake-excel";
 import { HOSTILE_BOOKS, type HostileBook } from "./hostile-books";

@@ -9,10 +9,10 @@ import { tmpdir } from "os";
 import { basename, extname, join } from "path";
 import { columnLetter, runPipeline, type CellValue } from "../../src/core";
 import { FINDINGS_SHEET, OWNED_COLUMNS, OWNED_MARK } from "../../src/workbook/owned";
-import { main, type CliIO } from "../../src/node/cli";
-import { writeModelXlsx } from "../../src/node/model-xlsx";
-import { generateSample } from "../../src/node/sample";
-import { plainValue } from "../../src/node/xlsx";
+import { main, type CliIO } from "../../src/cli/cli";
+import { writeModelXlsx } from "../../src/xlsx/model-xlsx";
+import { generateSample } from "../../scripts/sample";
+import { plainValue } from "../../src/xlsx/exceljs";
 
 const AS_OF = "2024-11-26";
 const SOFFICE_TIMEOUT_MS = 120_000;

@@ -2,7 +2,7 @@
 // written with exceljs directly (not through the product's own writer) so the reader is tested against
 // files it did not make. EXPECTED lists, from the construction below, where each finding must be reported.
 import ExcelJS from "exceljs";
-import { usccCheckChar } from "../../src/node/sample";
+import { usccCheckChar } from "../../scripts/sample";
 
 export const AS_OF = "2024-06-30";
 /** A sheet name with a space and a quote: addresses must quote it like Excel does. */

@@ -5,10 +5,10 @@ import { mkdtempSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { runPipeline } from "../../src/core";
-import { findingsSheetXml } from "../../src/node/owned-sheets";
-import { StylesPatch } from "../../src/node/styles-patch";
-import { readBook } from "../../src/node/xlsx";
-import { readZipEntry, writeZip, zipEntries, type ZipItem } from "../../src/node/zip";
+import { findingsSheetXml } from "../../src/xlsx/owned-sheets";
+import { StylesPatch } from "../../src/xlsx/styles-patch";
+import { readBook } from "../../src/xlsx/exceljs";
+import { readZipEntry, writeZip, zipEntries, type ZipItem } from "../../src/xlsx/zip";
 import { AS_OF, messyWorkbook } from "./messy-book";
 
 test("a findings sheet written as XML reads back as the findings, with links and text kept as text", async () => {

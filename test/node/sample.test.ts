@@ -1,7 +1,7 @@
-// The sample workbook generator (src/node/sample.ts): deterministic, spread over the six lifecycle stages by
+// The sample workbook generator (scripts/sample.ts): deterministic, spread over the six lifecycle stages by
 // construction, and every injected mistake is found by the engine where it was put.
 import { checkUscc, hasFullPhone, runPipeline, STAGE_LABEL, STAGES, type PipelineResult } from "../../src/core";
-import { CUSTOMER_HEADERS, generateSample, generateSampleWorkbook, injectedMistakes, SHEETS, usccCheckChar, type SampleWorkbook } from "../../src/node/sample";
+import { CUSTOMER_HEADERS, generateSample, generateSampleWorkbook, injectedMistakes, SHEETS, usccCheckChar, type SampleWorkbook } from "../../scripts/sample";
 
 const AS_OF = "2024-11-26";
 

@@ -3,7 +3,7 @@
 // does not depend on where the input was split into chunks.
 import fc from "fast-check";
 import { SaxesParser, type SaxesTagPlain } from "saxes";
-import { patchSheet, type PatchCell, type SheetPatch } from "../../src/node/sheet-patch";
+import { patchSheet, type PatchCell, type SheetPatch } from "../../src/xlsx/sheet-patch";
 
 const HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:D9"/><sheetViews><sheetView workbookViewId="0"/></sheetViews><sheetData>';
 const TAIL = '</sheetData><mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>';

@@ -5,10 +5,10 @@ import ExcelJS from "exceljs";
 import { mkdtempSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { patchSheet } from "../../src/node/sheet-patch";
-import { StylesPatch } from "../../src/node/styles-patch";
-import { entryStream } from "../../src/node/xlsx-read";
-import { readZipEntry, writeZip, zipEntries, type ZipItem } from "../../src/node/zip";
+import { patchSheet } from "../../src/xlsx/sheet-patch";
+import { StylesPatch } from "../../src/xlsx/styles-patch";
+import { entryStream } from "../../src/xlsx/read";
+import { readZipEntry, writeZip, zipEntries, type ZipItem } from "../../src/xlsx/zip";
 import { messyWorkbook } from "./messy-book";
 import { readXlsx, snapshot } from "./snapshot";
 

@@ -3,8 +3,8 @@
 import { existsSync, mkdtempSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { main } from "../../src/node/cli";
-import { readZipEntry, zipEntries } from "../../src/node/zip";
+import { main } from "../../src/cli/cli";
+import { readZipEntry, zipEntries } from "../../src/xlsx/zip";
 import { isOwnedSheet } from "../../src/workbook/owned";
 import { recordReliability } from "../reliability";
 import { AS_OF, messyWorkbook } from "./messy-book";

@@ -3,7 +3,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { main } from "../../src/node/cli";
+import { main } from "../../src/cli/cli";
 import { recordReliability } from "../reliability";
 import { AS_OF, messyWorkbook } from "./messy-book";
 import { memoryIO } from "./cli-io";

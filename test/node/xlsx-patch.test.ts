@@ -6,8 +6,8 @@ import { mkdtempSync, writeFileSync } from "fs";
 import JSZip from "jszip";
 import { tmpdir } from "os";
 import { join } from "path";
-import { main, type CliIO } from "../../src/node/cli";
-import { readZipEntry, zipEntries } from "../../src/node/zip";
+import { main, type CliIO } from "../../src/cli/cli";
+import { readZipEntry, zipEntries } from "../../src/xlsx/zip";
 import { FINDINGS_SHEET } from "../../src/workbook/owned";
 import { AS_OF, messyWorkbook } from "./messy-book";
 

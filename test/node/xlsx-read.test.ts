@@ -1,4 +1,4 @@
-// The streaming reader (src/node/xlsx-read.ts) reads the same model as the exceljs reader, cell for cell,
+// The streaming reader (src/xlsx/read.ts) reads the same model as the exceljs reader, cell for cell,
 // on hand-built and generated books, and on forms exceljs never writes (inline strings, rich shared strings
 // with phonetic guides, 1904 dates, error and boolean cells) built here as raw XML.
 import ExcelJS from "exceljs";
@@ -7,10 +7,10 @@ import { mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { runPipeline, type WorkbookModel } from "../../src/core";
-import { writeModelXlsx } from "../../src/node/model-xlsx";
-import { generateSample } from "../../src/node/sample";
-import { readBook } from "../../src/node/xlsx";
-import { isDateFormat, readBookStreaming, serialToDate } from "../../src/node/xlsx-read";
+import { writeModelXlsx } from "../../src/xlsx/model-xlsx";
+import { generateSample } from "../../scripts/sample";
+import { readBook } from "../../src/xlsx/exceljs";
+import { isDateFormat, readBookStreaming, serialToDate } from "../../src/xlsx/read";
 import { messyWorkbook } from "./messy-book";
 
 jest.setTimeout(60_000);
@@ -92,10 +92,10 @@ test("an applied book: the ◆ result columns are not read in the table's rows (
   const { mkdtempSync } = await import("fs");
   const { tmpdir } = await import("os");
   const { join } = await import("path");
-  const { main } = await import("../../src/node/cli");
+  const { main } = await import("../../src/cli/cli");
   const { memoryIO } = await import("./cli-io");
   const { messyWorkbook, AS_OF, CUSTOMERS } = await import("./messy-book");
-  const { readModel } = await import("../../src/node/xlsx");
+  const { readModel } = await import("../../src/xlsx/exceljs");
   const dir = mkdtempSync(join(tmpdir(), "crm-read-owned-"));
   const wb = messyWorkbook();
   await wb.xlsx.writeFile(join(dir, "in.xlsx"));
@@ -106,7 +106,7 @@ test("an applied book: the ◆ result columns are not read in the table's rows (
   expect(header[12]).toBe("◆周期阶段 Stage");
   for (let r = 3; r < sheet.cells.length; r++) for (let c = 12; c < 22; c++) expect([r + 1, c + 1, sheet.cells[r]?.[c] ?? null]).toEqual([r + 1, c + 1, null]);
   // The same book read with every cell (exceljs) has the results there.
-  const { readBook } = await import("../../src/node/xlsx");
+  const { readBook } = await import("../../src/xlsx/exceljs");
   const full = (await readBook(join(dir, "out.xlsx"))).model.sheets.find((s) => s.name === CUSTOMERS)!;
   expect(full.cells[3][12]).toEqual(expect.any(String));
 });

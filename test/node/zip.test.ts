@@ -1,14 +1,14 @@
-// The zip writer (src/node/zip.ts) checked against an independent reader (JSZip) and exceljs: copied entries
+// The zip writer (src/xlsx/zip.ts) checked against an independent reader (JSZip) and exceljs: copied entries
 // keep their bytes, new and streamed entries read back exactly, and the result is still the same workbook.
 import { randomBytes } from "crypto";
 import JSZip from "jszip";
 import { mkdtempSync, readFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { writeModelXlsx } from "../../src/node/model-xlsx";
-import { generateSample } from "../../src/node/sample";
-import { readBook } from "../../src/node/xlsx";
-import { writeZip, zipEntries, type ZipItem } from "../../src/node/zip";
+import { writeModelXlsx } from "../../src/xlsx/model-xlsx";
+import { generateSample } from "../../scripts/sample";
+import { readBook } from "../../src/xlsx/exceljs";
+import { writeZip, zipEntries, type ZipItem } from "../../src/xlsx/zip";
 
 jest.setTimeout(60_000);
 

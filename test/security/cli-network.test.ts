@@ -1,6 +1,6 @@
 // The command line makes no network request (issue 8, "Privacy and security"): no customer data leaves the
 // machine, and there is no telemetry. Two ways, both with every way out of a Node process blocked and counted:
-// 1. in-process: main() of src/node/cli.ts runs every command with net.Socket#connect, http/https request and
+// 1. in-process: main() of src/cli/cli.ts runs every command with net.Socket#connect, http/https request and
 //    get, tls.connect, http2.connect, dgram sends, dns lookups and resolves, and global fetch replaced by spies;
 // 2. the real entry point (`node bin/crm.js …`, what `npx crm` runs) in a child process whose preloaded guard
 //    does the same before any module of the product loads, and logs any attempt to a file.
@@ -15,9 +15,9 @@ import net from "net";
 import { tmpdir } from "os";
 import { join } from "path";
 import tls from "tls";
-import { main, type CliIO } from "../../src/node/cli";
-import { writeModelXlsx } from "../../src/node/model-xlsx";
-import { generateSample } from "../../src/node/sample";
+import { main, type CliIO } from "../../src/cli/cli";
+import { writeModelXlsx } from "../../src/xlsx/model-xlsx";
+import { generateSample } from "../../scripts/sample";
 import { recordReliability } from "../reliability";
 
 jest.setTimeout(120_000);

@@ -16,9 +16,9 @@ import { join } from "path";
 import { buildReview, isOwnedSheet, runPipeline, type CellValue, type Finding, type WorkbookModel } from "../../src/core";
 import { applyTags, buildReviewSheets, maskPhoneNumbers, useHost, writeRule } from "../../src/excel/actions";
 import { OfficeBook } from "../../src/excel/office-book";
-import { ExcelJsBook } from "../../src/node/exceljs-book";
-import { main, type CliIO } from "../../src/node/cli";
-import { writeModelXlsx } from "../../src/node/model-xlsx";
+import { ExcelJsBook } from "../../src/xlsx/exceljs-book";
+import { main, type CliIO } from "../../src/cli/cli";
+import { writeModelXlsx } from "../../src/xlsx/model-xlsx";
 import { FINDINGS_SHEET, looksLikeFormula, OWNED_MARK } from "../../src/workbook/owned";
 import { createFakeExcel, FakeRange, parseRef, colName, type FakeExcel } from "../excel/fake-excel";
 import { specOf } from "../excel/spec";
@@ -187,7 +187,7 @@ function hostileFindings(): Finding[] {
   }));
 }
 
-describe("the exceljs writer (src/node/exceljs-book.ts)", () => {
+describe("the exceljs writer (src/xlsx/exceljs-book.ts)", () => {
   test("findings sheet and review sheets: every payload field is a string cell", async () => {
     const model = payloadModel();
     const wb = new ExcelJS.Workbook();

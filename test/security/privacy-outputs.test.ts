@@ -9,7 +9,7 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { buildReview, isOwnedSheet, maskText, runPipeline } from "../../src/core";
 import { applyTags, buildReviewSheets, useHost, validate } from "../../src/excel/actions";
-import { writeModelXlsx } from "../../src/node/model-xlsx";
+import { writeModelXlsx } from "../../src/xlsx/model-xlsx";
 import { FINDINGS_SHEET } from "../../src/workbook/owned";
 import { createFakeExcel, type FakeExcel } from "../excel/fake-excel";
 import { specOf } from "../excel/spec";

@@ -1,7 +1,7 @@
 // A streaming .xlsx reader for the engine: the zip's parts are inflated as streams and parsed with a SAX
 // parser, so a sheet of a million rows never exists as one string or as per-cell objects. It reads exactly what
 // the engine needs — values (formulas as their cached results, rich text as its text), merged ranges, Excel
-// tables, the 1904 flag — and where each sheet's part is, for the writer (src/node/xlsx-patch.ts).
+// tables, the 1904 flag — and where each sheet's part is, for the writer (src/xlsx/patch.ts).
 import { createReadStream } from "fs";
 import { Readable } from "stream";
 import { SaxesParser, type SaxesTagPlain } from "saxes";

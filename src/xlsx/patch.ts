@@ -3,15 +3,14 @@
 // owns (src/workbook/owned.ts): its cells streamed into the customers sheet's rows, its rules and lists in that
 // sheet, a few styles appended to styles.xml, and its own sheets. Memory stays proportional to the values the
 // engine needs, not to the file's object model, so a sheet at Excel's row limit can be written.
-import { renameSync, unlinkSync } from "fs";
-import { basename, dirname, join, resolve } from "path";
 import { columnLetter, columnNumber, dayFromYmd, maskPhones, parseRange, serialFromDay, type CustomerResult, type PipelineResult, type ReviewData, type WorkbookModel } from "../core";
 import { FINDINGS_SHEET, HIGHLIGHT_RULES, isOwnedRuleFormula, isOwnedSheet, OWNED_COLUMNS, ownedLayout, REVIEW_SHEET_PREFIX, type OwnedLayout } from "../workbook/owned";
 import { cellXml, findingsSheetChunks, reviewSheetXml, xmlAttr, xmlText } from "./owned-sheets";
 import { reviewSheets } from "../workbook/review-sheets";
 import { patchSheet, PatchUnsupported, type PatchCell, type SheetPatch } from "./sheet-patch";
 import { StylesPatch } from "./styles-patch";
-import { entryStream, type BookParts } from "./xlsx-read";
+import { writeAtomic } from "./atomic";
+import { entryStream, type BookParts } from "./read";
 import { readZipEntry, writeZip, type ZipItem } from "./zip";
 
 // Thrown when the workbook's XML is not laid out the way the patching writer edits it (e.g. prefixed element names).
@@ -184,18 +183,7 @@ export async function writePatched(parts: BookParts, edit: BookEdit, out: string
   }
   items.push(...added);
 
-  const tmp = join(dirname(resolve(out)), `.${basename(out)}.${process.pid}.tmp`);
-  try {
-    await writeZip(tmp, items);
-    renameSync(tmp, out);
-  } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      /* nothing was written */
-    }
-    throw e;
-  }
+  await writeAtomic(out, (tmp) => writeZip(tmp, items));
 }
 
 /**

@@ -2,9 +2,9 @@
 // Seeded PRNG (mulberry32), no clock: the as-of date is a parameter and the same options give the same model.
 // Customers are spread over the six lifecycle stages by construction (DOMAIN.md section 4, default rules), and
 // with `mistakes` a dozen or so genuine mistakes are injected and listed so tests can check the engine finds them.
-import { a1, columnLetter } from "../core/schema";
-import { addMonths, dayFromYmd, formatDay, serialFromDay, toDay, ymdFromDay } from "../core/dates";
-import type { CellValue, Day, FindingCode, SheetModel, WorkbookModel } from "../core/types";
+import { a1, columnLetter } from "../src/core/schema";
+import { addMonths, dayFromYmd, formatDay, serialFromDay, toDay, ymdFromDay } from "../src/core/dates";
+import type { CellValue, Day, FindingCode, SheetModel, WorkbookModel } from "../src/core/types";
 
 export interface SampleOptions {
   /** Number of customers (default 400). */

@@ -6,12 +6,11 @@ import { basename, dirname, extname, join, resolve } from "path";
 import {
   buildReview, runPipeline, safeText, TABLES, type CustomerResult, type Finding, type PipelineOptions, type PipelineResult, type Severity,
 } from "../core";
-import { ExcelJsBook } from "./exceljs-book";
-import { BookError, readBook, readModelParts, writeBookAtomic, writeFailure, type LoadedBook } from "./xlsx";
-import { applyEdit, maskEdit, PatchUnsupported, reviewEdit, stylesOf, undoEdit, writePatched, type BookEdit } from "./xlsx-patch";
-import { sharedStringsOf, type BookParts } from "./xlsx-read";
 import { layoutFits, NO_ROOM, NoRoomError } from "../workbook/owned";
-import { partsExceljsDrops } from "./zip";
+import {
+  applyEdit, BookError, ExcelJsBook, maskEdit, partsExceljsDrops, PatchUnsupported, readBook, readModelParts, reviewEdit, sharedStringsOf, stylesOf,
+  undoEdit, writeAtomic, writeBookAtomic, writeFailure, writePatched, type BookEdit, type BookParts, type LoadedBook,
+} from "../xlsx";
 
 export type Lang = "zh" | "en";
 
@@ -450,7 +449,7 @@ async function run(args: Args, asOf: string, lang: Lang, io: CliIO): Promise<num
         throw e instanceof NoRoomError ? new BookError(input, NO_ROOM.zh, NO_ROOM.en) : e;
       }
       await save(book, out as string, args.inPlace, progress, say, io);
-      if (args.report) writeJsonAtomic(args.report, reportOf(result));
+      if (args.report) await writeJsonAtomic(args.report, reportOf(result));
       progress.done();
       io.stdout(
         `${c.green("✔")} ${say("已写入", "written")} ${c.bold(out as string)}: ${result.customers.length} ${say("位客户", "customers")} · ` +
@@ -491,7 +490,7 @@ async function readAndRun(input: string, asOf: string, options: PipelineOptions,
 }
 
 /**
- * apply through the patching writer (src/node/xlsx-patch.ts): every part of the input is copied as it is and only
+ * apply through the patching writer (src/xlsx/patch.ts): every part of the input is copied as it is and only
  * the product's own cells, rules, lists, styles and sheets are written. Null when the book's XML is laid out in a
  * way the patcher does not edit (then the exceljs writer does the job).
  */
@@ -508,7 +507,7 @@ async function applyPatching(args: Args, input: string, out: string, asOf: strin
   const { edit, layout } = applyEdit(parts, model, result, stylesOf(parts).styles);
   if (layout && !layoutFits(layout)) throw new BookError(input, NO_ROOM.zh, NO_ROOM.en);
   if (!(await writeWithBackup(args, parts, edit, out, say, io, progress))) return null;
-  if (args.report) writeJsonAtomic(args.report, reportOf(result));
+  if (args.report) await writeJsonAtomic(args.report, reportOf(result));
   progress.done();
   io.stdout(
     `${c.green("✔")} ${say("已写入", "written")} ${c.bold(out)}: ${result.summary.rows} ${say("位客户", "customers")} · ` +
@@ -654,17 +653,10 @@ function backupName(file: string): string {
   }
 }
 
-function writeJsonAtomic(file: string, data: unknown): void {
-  const tmp = join(dirname(resolve(file)), `.${basename(file)}.${process.pid}.tmp`);
+async function writeJsonAtomic(file: string, data: unknown): Promise<void> {
   try {
-    writeFileSync(tmp, `${JSON.stringify(data, null, 2)}\n`);
-    renameSync(tmp, file);
+    await writeAtomic(file, (tmp) => writeFileSync(tmp, `${JSON.stringify(data, null, 2)}\n`));
   } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      /* nothing was written */
-    }
     throw new BookError(file, `无法写入报告（${(e as NodeJS.ErrnoException).code ?? ""}）`, `cannot write the report (${(e as NodeJS.ErrnoException).code ?? ""})`);
   }
 }

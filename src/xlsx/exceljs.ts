@@ -4,8 +4,9 @@ import ExcelJS from "exceljs";
 import { closeSync, createReadStream, openSync, readSync, renameSync, statSync, unlinkSync } from "fs";
 import { basename, dirname, extname, join } from "path";
 import { columnLetter, columnNumber, type CellValue, type SheetModel, type WorkbookModel } from "../core";
+import { writeAtomic } from "./atomic";
 import { readZipEntry } from "./zip";
-import { readBookStreaming, type BookParts } from "./xlsx-read";
+import { readBookStreaming, type BookParts } from "./read";
 
 /** A workbook that cannot be read or written: one line for the user, in both languages, no stack trace. */
 export class BookError extends Error {
@@ -129,14 +130,14 @@ function checkExceljsDates(file: string, workbook: ExcelJS.Workbook): void {
 }
 
 /**
- * Reads only the values the engine needs, streaming (src/node/xlsx-read.ts): for commands that write nothing.
+ * Reads only the values the engine needs, streaming (src/xlsx/read.ts): for commands that write nothing.
  * A million-row sheet fits in memory this way; the exceljs object model would not.
  */
 export async function readModel(file: string, onProgress?: (done: number, total: number) => void): Promise<WorkbookModel> {
   return (await readModelParts(file, onProgress)).model;
 }
 
-/** readModel, plus where each part is (for the patching writer, src/node/xlsx-patch.ts). */
+/** readModel, plus where each part is (for the patching writer, src/xlsx/patch.ts). */
 export async function readModelParts(file: string, onProgress?: (done: number, total: number) => void): Promise<{ model: WorkbookModel; parts: BookParts }> {
   preflight(file);
   try {
@@ -238,17 +239,10 @@ export function compactValidations(workbook: ExcelJS.Workbook): void {
 
 /** Writes the workbook to a temporary file beside `out`, then renames it into place. */
 export async function writeBookAtomic(workbook: ExcelJS.Workbook, out: string): Promise<void> {
-  const tmp = join(dirname(out), `.${basename(out)}.${process.pid}.tmp`);
   compactValidations(workbook);
   try {
-    await workbook.xlsx.writeFile(tmp);
-    renameSync(tmp, out);
+    await writeAtomic(out, (tmp) => workbook.xlsx.writeFile(tmp));
   } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      /* nothing was written */
-    }
     throw writeFailure(out, e);
   }
 }

@@ -1,4 +1,4 @@
-// The product's own sheets as worksheet XML, for the patching writer (src/node/zip.ts, sheet-patch.ts,
+// The product's own sheets as worksheet XML, for the patching writer (src/xlsx/zip.ts, sheet-patch.ts,
 // styles-patch.ts): the same content the exceljs writer puts in them. Text is written as inline strings, so a
 // value that looks like a formula stays text, and the shared-strings part of the user's workbook is untouched.
 import { columnLetter as colName, dayFromYmd, serialFromDay, type Finding } from "../core";

@@ -10,7 +10,7 @@ import {
 } from "../workbook/owned";
 import type { MaskResult, WorkbookPort } from "../workbook/port";
 import { GANTT_LATE, GANTT_ON_TIME, REVIEW_FORMATS, reviewGrid, reviewSheets, type GridCell, type GridStyle, type ReviewSheet } from "../workbook/review-sheets";
-import { plainValue, toModel } from "./xlsx";
+import { plainValue, toModel } from "./exceljs";
 
 const HEADER_FILL: ExcelJS.Fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFDDEBF7" } };
 const OWNED_HEADER_FILL: ExcelJS.Fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFFCE4D6" } };
