@@ -158,7 +158,7 @@ export function runPipeline(model: WorkbookModel, asOfInput: string | number | D
   const findings: Finding[] = [];
 
   // ── 1. tables ──
-  const found = model.sheets.filter((s) => !isOwnedSheet(s.name)).flatMap((s) => findTables(s));
+  const found = model.sheets.filter((s) => !(s.owned ?? isOwnedSheet(s.name))).flatMap((s) => findTables(s));
   const byKind = new Map<TableKind, FoundTable[]>();
   for (const t of found) byKind.set(t.kind, [...(byKind.get(t.kind) ?? []), t]);
   const customerTables = byKind.get("customers") ?? [];

@@ -18,6 +18,11 @@ export interface SheetModel {
   merged?: string[];
   /** Excel tables (ListObjects) on the sheet: their name and A1 range including the header row. */
   tables?: { name: string; range: string }[];
+  /**
+   * The product's own sheet (findings, review), which the engine never reads as a user table. Readers that know
+   * the product's marks say so for every sheet; left out, the sheet's name decides (the Office.js adapter).
+   */
+  owned?: boolean;
 }
 
 /** What every adapter (exceljs, the Office JavaScript API, custom-function arguments) produces. */

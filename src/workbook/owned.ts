@@ -9,6 +9,9 @@ import {
 // The owned sheet names live in the engine, which must not read them as user tables.
 export { OWNED_MARK, REVIEW_SHEET_PREFIX, FINDINGS_SHEET, isOwnedSheet };
 
+/** The role of the findings sheet among the product's own sheets (review sheets: `review.…`, review-sheets.ts). */
+export const FINDINGS_ROLE = "findings";
+
 /** Marks the product's conditional-format formulas (N("…") is 0, so the rule's meaning is unchanged). */
 export const OWNED_RULE_MARK = 'N("CRM◆")=0';
 

@@ -30,6 +30,8 @@ export interface GanttGrid {
 }
 
 export interface ReviewSheet {
+  /** Its role among the product's sheets (`review.stages` …): the mark that finds it again, whatever its name now. */
+  role: string;
   name: string;
   title: string;
   titleEn: string;
@@ -45,10 +47,10 @@ const WEEK_DAYS = 7;
 const MAX_GANTT_WEEKS = 60;
 
 export function reviewSheets(r: ReviewData): ReviewSheet[] {
-  const sheet = (suffix: string, title: string, titleEn: string, blocks: ReviewBlock[]): ReviewSheet => ({ name: REVIEW_SHEET_PREFIX + suffix, title, titleEn, blocks });
+  const sheet = (role: string, suffix: string, title: string, titleEn: string, blocks: ReviewBlock[]): ReviewSheet => ({ role: `review.${role}`, name: REVIEW_SHEET_PREFIX + suffix, title, titleEn, blocks });
   const asOfNote = `截至 ${r.asOf} · as of ${r.asOf} · 客户 ${r.customers}`;
 
-  const stages = sheet("阶段与漏斗", "客户阶段分布与转化漏斗", "Stage distribution and funnel", [
+  const stages = sheet("stages", "阶段与漏斗", "客户阶段分布与转化漏斗", "Stage distribution and funnel", [
     { title: "阶段分布", titleEn: "Customers by stage", header: ["阶段 Stage", "客户数 Customers", "占比 Share"], formats: ["text", "int", "pct"], bar: 1,
       rows: r.stageCounts.map((s) => [s.stage, s.count, r.customers > 0 ? s.count / r.customers : null]), note: asOfNote },
     { title: "转化漏斗", titleEn: "Funnel conversion", header: ["从 From", "到 To", "到达前一步 Reached from", "到达后一步 Reached to", "转化率 Rate"], formats: ["text", "text", "int", "int", "pct"], bar: 3,
@@ -60,7 +62,7 @@ export function reviewSheets(r: ReviewData): ReviewSheet[] {
       rows: r.churnReasonsTop3.map((c) => [c.reason, c.count]), note: "每个原因按客户计一次 · each reason counted once per customer" },
   ]);
 
-  const dist = sheet("行业与负责人", "行业 × 价值分级、负责人 × 阶段", "Industry × value tier, owner × stage", [
+  const dist = sheet("industry", "行业与负责人", "行业 × 价值分级、负责人 × 阶段", "Industry × value tier, owner × stage", [
     { title: "行业 × 价值分级", titleEn: "Industry by value tier", header: ["行业 Industry", ...valueTierNames, "合计 Total"], formats: ["text", ...valueTierNames.map(() => "int" as const), "int"], bar: valueTierNames.length + 1,
       rows: r.industryByValueTier.map((x) => [x.industry, ...valueTierNames.map((v) => x.counts[v] ?? 0), x.total]) },
     { title: "负责人 × 阶段", titleEn: "Owner by stage", header: ["负责人 Owner", ...stageNames, "合计 Total"], formats: ["text", ...stageNames.map(() => "int" as const), "int"], bar: stageNames.length + 1,
@@ -68,14 +70,14 @@ export function reviewSheets(r: ReviewData): ReviewSheet[] {
   ]);
 
   const hv = r.highValue;
-  const highValue = sheet("高价值客户", "高价值客户（年采购额超过阈值）", "High-value customers", [
+  const highValue = sheet("highValue", "高价值客户", "高价值客户（年采购额超过阈值）", "High-value customers", [
     { title: "按行业", titleEn: "By industry", header: ["行业 Industry", "客户数 Customers"], formats: ["text", "int"], bar: 1, rows: hv.byIndustry.map((x) => [x.key, x.count]),
       note: `年采购额 > ${hv.threshold / 10_000} 万元 · annual purchase over ${hv.threshold} yuan · 共 ${hv.count}` },
     { title: "按规模", titleEn: "By size", header: ["规模 Size", "客户数 Customers"], formats: ["text", "int"], bar: 1, rows: hv.bySize.map((x) => [x.key, x.count]) },
   ]);
 
   const f = r.followUp;
-  const followUp = sheet("跟进效率", "跟进效率", "Follow-up efficiency", [
+  const followUp = sheet("followUp", "跟进效率", "跟进效率", "Follow-up efficiency", [
     { title: "总体", titleEn: "Overall", header: ["指标 Measure", "数值 Value"], formats: ["text", "num1"],
       rows: [["维护记录 Interactions", f.interactions], ["人均跟进次数 Follow-ups per customer", f.perCustomer], ["跟进任务 Tasks", f.tasks], ["已完成 Done", f.tasksDone],
         ["逾期任务 Overdue tasks", f.overdueTasks], ["跟进逾期客户 Customers overdue", f.overdueFollowUps]] },
@@ -85,7 +87,7 @@ export function reviewSheets(r: ReviewData): ReviewSheet[] {
       rows: f.byOwner.map((o) => [o.owner, o.customers, o.interactions, o.customers > 0 ? o.interactions / o.customers : null, o.tasks, o.done, o.tasks > 0 ? o.done / o.tasks : null, o.overdue]) },
   ]);
 
-  const tiers = sheet("分级与RFM", "评分等级与 RFM 分群", "Score tiers and RFM segments", [
+  const tiers = sheet("tiers", "分级与RFM", "评分等级与 RFM 分群", "Score tiers and RFM segments", [
     { title: "评分等级", titleEn: "Score tiers", header: ["等级 Tier", "客户数 Customers"], formats: ["text", "int"], bar: 1, rows: r.tierCounts.map((t) => [t.tier, t.count]) },
     { title: "RFM 分群", titleEn: "RFM segments", header: ["分群 Segment", "Segment", "客户数 Customers"], formats: ["text", "text", "int"], bar: 2, rows: r.rfmSegmentCounts.map((s) => [s.segment, s.segmentEn, s.count]) },
   ]);
@@ -97,7 +99,7 @@ export function reviewSheets(r: ReviewData): ReviewSheet[] {
     rows: p.gantt.map((g) => [g.task, g.strategy, g.owner, g.start, g.due, g.completedOn, g.status ? (TASK_STATUS_LABEL[g.status as TaskStatus]?.zh ?? g.status) : null, g.late ? "是" : null]),
     note: `完成 ${p.done}/${p.tasks} · 完成率 ${p.completionRate === null ? "—" : (p.completionRate * 100).toFixed(1) + "%"} · 逾期未完成 ${p.overdue}`,
   };
-  const plan: ReviewSheet = { ...sheet("执行计划", "执行计划完成情况与甘特图", "Execution plan progress and Gantt view", [planBlock]), gantt: ganttGrid(r) };
+  const plan: ReviewSheet = { ...sheet("plan", "执行计划", "执行计划完成情况与甘特图", "Execution plan progress and Gantt view", [planBlock]), gantt: ganttGrid(r) };
   return [stages, dist, highValue, followUp, tiers, plan];
 }
 

@@ -4,22 +4,21 @@
 // sheet, a few styles appended to styles.xml, and its own sheets. Memory stays proportional to the values the
 // engine needs, not to the file's object model, so a sheet at Excel's row limit can be written.
 import { columnLetter, columnNumber, dayFromYmd, maskPhones, parseRange, serialFromDay, type CustomerResult, type PipelineResult, type ReviewData, type WorkbookModel } from "../core";
-import { FINDINGS_SHEET, HIGHLIGHT_RULES, isOwnedRuleFormula, isOwnedSheet, OWNED_COLUMNS, ownedLayout, REVIEW_SHEET_PREFIX, type OwnedLayout } from "../workbook/owned";
+import { FINDINGS_ROLE, FINDINGS_SHEET, HIGHLIGHT_RULES, isOwnedRuleFormula, OWNED_COLUMNS, ownedLayout, type OwnedLayout } from "../workbook/owned";
 import { cellXml, findingsSheetChunks, reviewSheetXml, xmlAttr, xmlText } from "./owned-sheets";
 import { reviewSheets } from "../workbook/review-sheets";
-import { patchSheet, PatchUnsupported, type PatchCell, type SheetPatch } from "./sheet-patch";
+import { patchSheet, PatchUnsupported, SheetSyntax, type PatchCell, type SheetPatch } from "./sheet-patch";
+import { escapeText, NS, XmlDoc, type XmlElement } from "./xml";
 import { StylesPatch } from "./styles-patch";
 import { writeAtomic } from "./atomic";
 import { entryStream, type BookParts } from "./read";
+import { BookError } from "./exceljs";
+import { addOverride, addRelationship, decodeXmlBytes, isRelType, MARK_RESULTS, MARK_SHEET, openPackage, REL_TYPE, relationships, relsPathOf, removeOverride, type PackageInfo, type WorkbookPart } from "./package";
 import { readZipEntry, writeZip, type ZipItem } from "./zip";
 
 // Thrown when the workbook's XML is not laid out the way the patching writer edits it (e.g. prefixed element names).
 export { PatchUnsupported };
 
-const NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
-const REL_WORKSHEET = `${NS_REL}/worksheet`;
-const REL_STYLES = `${NS_REL}/styles`;
-const REL_CALC_CHAIN = `${NS_REL}/calcChain`;
 const CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml";
 const CT_STYLES = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml";
 /** A styles part for a workbook that has none (some generators leave it out): Excel's defaults. */
@@ -32,10 +31,14 @@ const MINIMAL_STYLES =
   '<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>' +
   '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>';
 
-const text = (parts: BookParts, name: string) => readZipEntry(parts.file, name)?.toString("utf8") ?? null;
+const text = (parts: BookParts, name: string) => {
+  const buf = parts.entries.some((e) => e.name === name) ? readZipEntry(parts.file, name) : null;
+  return buf ? decodeXmlBytes(buf) : null;
+};
 
-/** A sheet the product writes whole: its name and its worksheet XML in pieces. */
+/** A sheet the product writes whole: its role (the mark that finds it again), its name, its XML in pieces. */
 export interface OwnedSheetPart {
+  role: string;
   name: string;
   chunks: Iterable<string> | AsyncIterable<string>;
 }
@@ -45,75 +48,81 @@ export interface BookEdit {
   sheets: Map<string, SheetPatch>;
   owned: OwnedSheetPart[];
   styles: StylesPatch;
-  /** The product's own sheets to take out of the workbook (undo). */
-  removeSheets?: string[];
+  /** Roles of the product's own sheets to take out of the workbook (undo, review sheets no longer made). */
+  removeRoles?: string[];
+  /** The ◆ result range to mark (apply), or null to take the mark away (undo); left out, unchanged. */
+  results?: { sheet: string; ref: string } | null;
   /** Other parts written anew (a sheet's relationships, when mask changes its `tel:` links). */
   extra?: { name: string; data: string }[];
 }
 
+/** The workbook's styles part: its path, from the workbook's relationships (xl/styles.xml for most writers). */
+function stylesPath(parts: BookParts): string {
+  return parts.styles ?? `${parts.workbookPath.slice(0, parts.workbookPath.lastIndexOf("/") + 1)}styles.xml`;
+}
+
 /** Opens the styles of a workbook for appending (Excel's defaults when the part is missing). */
 export function stylesOf(parts: BookParts): { styles: StylesPatch; path: string; exists: boolean } {
-  const rels = text(parts, "xl/_rels/workbook.xml.rels") ?? "";
-  const target = relationships(rels).find((r) => r.type === REL_STYLES)?.target;
-  const path = target ? resolveTarget(target) : "xl/styles.xml";
+  const path = stylesPath(parts);
   const xml = text(parts, path);
   return { styles: new StylesPatch(xml ?? MINIMAL_STYLES), path, exists: xml !== null };
 }
 
-interface Relationship {
-  id: string;
-  type: string;
-  target: string;
-  xml: string;
+/** A part's path relative to the folder of `from` (relationship targets are written relative). */
+function relativeTo(from: string, part: string): string {
+  const dir = from.split("/").slice(0, -1);
+  const target = part.split("/");
+  let i = 0;
+  while (i < dir.length && i < target.length - 1 && dir[i] === target[i]) i++;
+  return [...dir.slice(i).map(() => ".."), ...target.slice(i)].join("/");
 }
 
-function relationships(xml: string): Relationship[] {
-  const out: Relationship[] = [];
-  for (const m of xml.matchAll(/<Relationship\b[^>]*\/?>/g)) {
-    const attr = (n: string) => new RegExp(`\\b${n}="([^"]*)"`).exec(m[0])?.[1] ?? "";
-    out.push({ id: attr("Id"), type: attr("Type"), target: attr("Target"), xml: m[0] });
+/** A sheet name not yet taken, compared as Excel compares them (without regard to case), at most 31 characters. */
+export function freeSheetName(base: string, taken: Iterable<string>): string {
+  const used = new Set([...taken].map((n) => n.toLowerCase()));
+  if (!used.has(base.toLowerCase())) return base;
+  for (let n = 2; ; n++) {
+    const suffix = ` (${n})`;
+    const name = base.slice(0, 31 - suffix.length) + suffix;
+    if (!used.has(name.toLowerCase())) return name;
   }
-  return out;
-}
-
-/** A workbook relationship's target as a part path (targets are relative to xl/, or absolute). */
-function resolveTarget(target: string): string {
-  const t = target.replace(/&amp;/g, "&");
-  if (t.startsWith("/")) return t.slice(1);
-  const parts = ["xl"];
-  for (const seg of t.split("/")) {
-    if (seg === "..") parts.pop();
-    else if (seg !== ".") parts.push(seg);
-  }
-  return parts.join("/");
 }
 
 /**
  * Writes `out` from the parts of the input with the edits applied, through a temporary file renamed into place:
- * a failure halfway (disk full, a part we cannot edit) leaves no half-written output.
+ * a failure halfway (disk full, a part we cannot edit) leaves no half-written output. The package parts are
+ * edited through the XML tree (xml.ts), so everything the product does not change in them stays as written.
  */
 export async function writePatched(parts: BookParts, edit: BookEdit, out: string): Promise<void> {
+  if (parts.strict) {
+    throw new BookError(parts.file, "这是 Strict Open XML 格式的工作簿，无法安全写入；请在 Excel 中另存为“Excel 工作簿 (*.xlsx)”后重试，未做任何修改", "this is a Strict Open XML workbook, which cannot be written safely; save it as an ordinary Excel workbook (*.xlsx) and try again; nothing was changed");
+  }
+  let pkg: PackageInfo;
+  try {
+    pkg = openPackage(parts.file, parts.entries);
+  } catch (e) {
+    throw new PatchUnsupported((e as Error).message);
+  }
+  const { workbook: wb, rels, relsPath, contentTypes } = pkg;
+  const sheetsEl = wb.sheetsEl();
+  if (!sheetsEl) throw new PatchUnsupported(`${wb.path} has no sheets element`);
   const names = new Set(parts.entries.map((e) => e.name));
-  let contentTypes = text(parts, "[Content_Types].xml");
-  let workbook = text(parts, "xl/workbook.xml");
-  let rels = text(parts, "xl/_rels/workbook.xml.rels");
-  if (contentTypes === null || workbook === null || rels === null) throw new PatchUnsupported("the workbook's package parts are missing");
-  const sheetsTag = /<(\w+:)?sheets\b[^>]*>/.exec(workbook);
-  if (!sheetsTag || sheetsTag[1]) throw new PatchUnsupported("xl/workbook.xml uses prefixed element names");
-  const relPrefix = new RegExp(`xmlns:(\\w+)="${NS_REL.replace(/[./]/g, "\\$&")}"`).exec(workbook)?.[1];
-  if (!relPrefix) throw new PatchUnsupported("xl/workbook.xml declares no relationships namespace");
-
   const drop = new Set<string>();
   const replace = new Map<string, ZipItem>();
   const added: ZipItem[] = [];
+  const relList = () => relationships(rels, wb.path).filter((r) => !r.el.removed);
+  const dropPart = (path: string) => {
+    drop.add(path);
+    removeOverride(contentTypes, path);
+    const own = relsPathOf(path);
+    if (names.has(own)) drop.add(own);
+  };
 
   // The calculation chain lists formula cells by address; Excel rebuilds it, and a stale one makes it repair the file.
-  for (const r of relationships(rels)) {
-    if (r.type !== REL_CALC_CHAIN) continue;
-    const path = resolveTarget(r.target);
-    drop.add(path);
-    rels = rels.replace(r.xml, "");
-    contentTypes = contentTypes.replace(new RegExp(`<Override\\b[^>]*PartName="/${path.replace(/[./]/g, "\\$&")}"[^>]*/>`), "");
+  for (const r of relList()) {
+    if (!isRelType(r.type, "calcChain")) continue;
+    r.el.remove();
+    if (r.part) dropPart(r.part);
   }
 
   for (const [path, patch] of edit.sheets) {
@@ -122,45 +131,47 @@ export async function writePatched(parts: BookParts, edit: BookEdit, out: string
     replace.set(path, { name: path, stream: patchSheet(entryStream(parts.file, entry) as AsyncIterable<Buffer>, patch) });
   }
 
-  const relList = relationships(rels);
-  let nextSheetId = Math.max(0, ...[...workbook.matchAll(/<sheet\b[^>]*\bsheetId="(\d+)"/g)].map((m) => Number(m[1]))) + 1;
-  let nextRel = 1;
+  const marks = wb.marks();
+  const folder = wb.path.slice(0, wb.path.lastIndexOf("/") + 1);
+  let nextSheetId = Math.max(0, ...wb.sheets().map((s) => s.sheetId)) + 1;
   let nextPart = 1;
+  const newNames: string[] = [];
   for (const sheet of edit.owned) {
-    const existing = parts.sheets.find((s) => s.name === sheet.name);
     const stream = toAsync(sheet.chunks);
+    const current = marks.sheets.get(sheet.role);
+    const existing = current !== undefined ? parts.sheets.find((s) => s.name === current) : undefined;
     if (existing) {
       // Replaced in place: same tab, same part; whatever the old sheet linked to (its own rels) is not carried over.
       replace.set(existing.path, { name: existing.path, stream });
-      const relsPath = existing.path.replace(/([^/]+)$/, "_rels/$1.rels");
-      if (names.has(relsPath)) drop.add(relsPath);
+      const own = relsPathOf(existing.path);
+      if (names.has(own)) drop.add(own);
       continue;
     }
-    while (relList.some((r) => r.id === `rIdCrm${nextRel}`)) nextRel++;
     // Named like the workbook's own sheets: some readers (exceljs among them) find worksheets by this pattern.
-    while (names.has(`xl/worksheets/sheet${nextPart}.xml`)) nextPart++;
-    const id = `rIdCrm${nextRel++}`;
-    const path = `xl/worksheets/sheet${nextPart++}.xml`;
+    while (names.has(`${folder}worksheets/sheet${nextPart}.xml`)) nextPart++;
+    const path = `${folder}worksheets/sheet${nextPart++}.xml`;
     names.add(path);
-    rels = rels.replace(/<\/Relationships>\s*$/, `<Relationship Id="${id}" Type="${REL_WORKSHEET}" Target="${path.slice(3)}"/></Relationships>`);
-    contentTypes = contentTypes.replace(/<\/Types>\s*$/, `<Override PartName="/${path}" ContentType="${CT_WORKSHEET}"/></Types>`);
-    const tag = `<sheet name="${xmlAttr(sheet.name)}" sheetId="${nextSheetId++}" ${relPrefix}:id="${id}"/>`;
-    workbook = /<sheets\b[^>]*\/>/.test(workbook) ? workbook.replace(/<sheets\b([^>]*)\/>/, `<sheets$1>${tag}</sheets>`) : workbook.replace("</sheets>", `${tag}</sheets>`);
+    const id = addRelationship(rels, REL_TYPE.worksheet, relativeTo(wb.path, path));
+    addOverride(contentTypes, path, CT_WORKSHEET);
+    // A user's sheet may already have the name (or one differing only in case, which Excel refuses): never theirs.
+    const name = freeSheetName(sheet.name, [...wb.sheets().map((s) => s.name), ...newNames]);
+    newNames.push(name);
+    sheetsEl.append(sheetsEl.tag(wb.mainNs, "sheet", [["", "name", name], ["", "sheetId", String(nextSheetId++)], [wb.relNs, "id", id]]));
+    wb.setMark(MARK_SHEET + sheet.role, name);
     added.push({ name: path, stream });
   }
 
-  for (const name of edit.removeSheets ?? []) {
-    if (!isOwnedSheet(name)) throw new Error(`not an owned sheet: ${name}`);
-    const sheet = parts.sheets.find((x) => x.name === name);
+  for (const role of edit.removeRoles ?? []) {
+    const name = marks.sheets.get(role);
+    const sheet = name !== undefined ? parts.sheets.find((x) => x.name === name) : undefined;
+    wb.setMark(MARK_SHEET + role, null);
     if (!sheet) continue;
-    drop.add(sheet.path);
-    const relsPath = sheet.path.replace(/([^/]+)$/, "_rels/$1.rels");
-    if (names.has(relsPath)) drop.add(relsPath);
-    const rel: Relationship | undefined = relationships(rels).find((r) => r.id === sheet.relId);
-    if (rel) rels = rels.replace(rel.xml, "");
-    contentTypes = contentTypes.replace(new RegExp(`<Override\\b[^>]*PartName="/${sheet.path.replace(/[./]/g, "\\$&")}"[^>]*/>`), "");
-    workbook = removeSheetEntry(workbook, name);
+    dropPart(sheet.path);
+    for (const r of relList()) if (r.id === sheet.relId) r.el.remove();
+    removeSheetEntry(wb, name!);
   }
+
+  if (edit.results !== undefined) wb.setMark(MARK_RESULTS, edit.results?.sheet ?? null, edit.results?.ref);
 
   for (const x of edit.extra ?? []) replace.set(x.name, { name: x.name, data: x.data });
 
@@ -169,12 +180,13 @@ export async function writePatched(parts: BookParts, edit: BookEdit, out: string
   if (st.exists) replace.set(st.path, { name: st.path, data: stylesXml });
   else {
     added.push({ name: st.path, data: stylesXml });
-    rels = rels.replace(/<\/Relationships>\s*$/, `<Relationship Id="rIdCrmStyles" Type="${REL_STYLES}" Target="${st.path.slice(3)}"/></Relationships>`);
-    contentTypes = contentTypes.replace(/<\/Types>\s*$/, `<Override PartName="/${st.path}" ContentType="${CT_STYLES}"/></Types>`);
+    addRelationship(rels, REL_TYPE.styles, relativeTo(wb.path, st.path));
+    addOverride(contentTypes, st.path, CT_STYLES);
   }
-  replace.set("[Content_Types].xml", { name: "[Content_Types].xml", data: contentTypes });
-  replace.set("xl/workbook.xml", { name: "xl/workbook.xml", data: workbook });
-  replace.set("xl/_rels/workbook.xml.rels", { name: "xl/_rels/workbook.xml.rels", data: rels });
+  replace.set("[Content_Types].xml", { name: "[Content_Types].xml", data: contentTypes.toString() });
+  wb.finish();
+  replace.set(wb.path, { name: wb.path, data: wb.doc.toString() });
+  replace.set(relsPath, { name: relsPath, data: rels.toString() });
 
   const items: ZipItem[] = [];
   for (const entry of parts.entries) {
@@ -182,32 +194,34 @@ export async function writePatched(parts: BookParts, edit: BookEdit, out: string
     items.push(replace.get(entry.name) ?? { name: entry.name, copyFrom: { file: parts.file, entry } });
   }
   items.push(...added);
-
   await writeAtomic(out, (tmp) => writeZip(tmp, items));
 }
 
 /**
- * Takes one sheet out of xl/workbook.xml: its `<sheet>` entry; names scoped to it go, names scoped to later sheets
- * get their position (localSheetId) moved down; the active and first visible tab stay on a sheet that exists.
+ * Takes one sheet out of the workbook part: its `<sheet>` entry; names scoped to it go, names scoped to later
+ * sheets get their position (localSheetId) moved down; the active and first visible tab stay on a sheet that exists.
  */
-function removeSheetEntry(workbook: string, name: string): string {
-  const entries = [...workbook.matchAll(/<sheet\b[^>]*\/>/g)].map((m) => m[0]);
-  const index = entries.findIndex((e) => decodeXml(/\bname="([^"]*)"/.exec(e)?.[1] ?? "") === name);
-  if (index < 0) return workbook;
-  let out = workbook.replace(entries[index], "");
-  out = out.replace(/<definedName\b[^>]*>[\s\S]*?<\/definedName>|<definedName\b[^>]*\/>/g, (dn) => {
-    const m = /\blocalSheetId="(\d+)"/.exec(dn);
-    if (!m) return dn;
-    const id = Number(m[1]);
-    if (id === index) return "";
-    return id > index ? dn.replace(m[0], `localSheetId="${id - 1}"`) : dn;
-  });
-  out = out.replace(/<definedNames>\s*<\/definedNames>/, "");
-  out = out.replace(/\b(activeTab|firstSheet)="(\d+)"/g, (all, attr: string, v: string) => {
-    const n = Number(v);
-    return n > index || (n === index && n === entries.length - 1) ? `${attr}="${Math.max(0, n - 1)}"` : all;
-  });
-  return out;
+function removeSheetEntry(wb: WorkbookPart, name: string): void {
+  const entries = wb.sheets();
+  const index = entries.findIndex((e) => e.name === name);
+  if (index < 0) return;
+  entries[index].el.remove();
+  for (const dn of wb.definedNames()) {
+    const local = dn.attr("localSheetId");
+    if (local === undefined) continue;
+    const id = Number(local);
+    if (id === index) dn.remove();
+    else if (id > index) dn.setAttr("localSheetId", String(id - 1));
+  }
+  wb.dropEmptyDefinedNames();
+  for (const view of wb.doc.root.element("bookViews")?.elements("workbookView") ?? []) {
+    for (const attr of ["activeTab", "firstSheet"]) {
+      const v = view.attr(attr);
+      if (v === undefined) continue;
+      const n = Number(v);
+      if (n > index || (n === index && n === entries.length - 1)) view.setAttr(attr, String(Math.max(0, n - 1)));
+    }
+  }
 }
 
 async function* toAsync(chunks: Iterable<string> | AsyncIterable<string>): AsyncGenerator<string> {
@@ -238,21 +252,31 @@ export function applyEdit(parts: BookParts, model: WorkbookModel, result: Pipeli
     const width = (sheet.cells[table.headerRow - (sheet.originRow ?? 1)]?.length ?? 0) + (sheet.originCol ?? 1) - 1;
     for (let c = 1; c <= width; c++) header[c - 1] = at(table.headerRow, c) ?? null;
     layout = ownedLayout(result, header, (col) => {
+      // A cell that only looks empty is the user's too: a formula giving "", a blank cell with a fill, a merge or a
+      // list reaching into the column (the reader records where the sheet has any of them).
+      if (part.occupied?.(col, table.headerRow, table.lastRow)) return true;
       for (let r = table.headerRow; r <= table.lastRow; r++) {
         const v = at(r, col);
         if (v !== null && v !== undefined && v !== "") return true;
       }
       return false;
     });
-    if (layout) edit.sheets.set(part.path, customersPatch(layout, header, result, styles, parts.date1904));
+    if (layout) {
+      // A re-run clears what the last run wrote (its mark says where), never a user's note below it.
+      const last = parts.marks.results;
+      const before = last && last.sheet === table.sheet ? parseRange(last.ref.replace(/\$/g, "")) : null;
+      edit.sheets.set(part.path, customersPatch(layout, header, result, styles, parts.date1904, before?.bottom ?? 0));
+      const cols = Object.values(layout.columns);
+      edit.results = { sheet: table.sheet, ref: `$${columnLetter(Math.min(...cols))}$${layout.table.headerRow}:$${columnLetter(Math.max(...cols))}$${Math.max(layout.lastDataRow, layout.table.headerRow)}` };
+    }
   }
-  edit.owned.push({ name: FINDINGS_SHEET, chunks: findingsSheetChunks(result.findings, styles) });
+  edit.owned.push({ role: FINDINGS_ROLE, name: FINDINGS_SHEET, chunks: findingsSheetChunks(result.findings, styles) });
   return { edit, layout };
 }
 
 const HEADER_BORDER = "FFBFBFBF";
 
-function customersPatch(layout: OwnedLayout, header: readonly unknown[], result: PipelineResult, styles: StylesPatch, date1904: boolean): SheetPatch {
+function customersPatch(layout: OwnedLayout, header: readonly unknown[], result: PipelineResult, styles: StylesPatch, date1904: boolean, lastRunBottom: number): SheetPatch {
   const { table, firstDataRow, lastDataRow } = layout;
   const headStyle = styles.cell({ bold: true, fill: "FFFCE4D6", border: HEADER_BORDER, wrap: true, vertical: "center" });
   const styleOf = OWNED_COLUMNS.map((def) => (def.numFmt ? styles.cell({ numFmt: def.numFmt }) : 0));
@@ -281,7 +305,6 @@ function customersPatch(layout: OwnedLayout, header: readonly unknown[], result:
   };
   // Asked for now: styles.xml is written before the sheet streams past.
   const dxfs = HIGHLIGHT_RULES.map((rule) => styles.diff({ fill: rule.fill, font: rule.font }));
-  const rerun = header.some((h) => typeof h === "string" && OWNED_COLUMNS.some((d) => d.header === h.trim()));
   const lastOwned = Math.max(...cols);
   return {
     rows: {
@@ -298,10 +321,17 @@ function customersPatch(layout: OwnedLayout, header: readonly unknown[], result:
     },
     ownedCols: new Set(cols),
     clearFrom: table.headerRow,
-    // A fresh layout's columns were empty over the table; a re-run also clears what a longer earlier run left below.
-    clearTo: rerun ? Infinity : lastDataRow,
-    head: (xml) => setColumnWidths(growDimension(xml, lastOwned, lastDataRow), new Map(OWNED_COLUMNS.map((d, k) => [cols[k], d.width]))),
-    tail: (xml) => ownedValidations(ownedRules(xml, layout, result.asOf, dxfs), layout),
+    // A fresh layout's columns were empty over the table; a re-run also clears what a longer earlier run left
+    // below, as far as that run's mark reaches (a book without the mark: the table's rows only).
+    clearTo: Math.max(lastDataRow, lastRunBottom),
+    head: (xml) => editHead(xml, (root, sheetData) => {
+      growDimension(root, lastOwned, lastDataRow);
+      setColumnWidths(root, sheetData, new Map(OWNED_COLUMNS.map((d, k) => [cols[k], d.width])));
+    }),
+    tail: (xml, head) => editTail(xml, head, (root) => {
+      ownedRules(root, layout, result.asOf, dxfs);
+      ownedValidations(root, layout);
+    }),
   };
 }
 
@@ -310,13 +340,14 @@ function customersPatch(layout: OwnedLayout, header: readonly unknown[], result:
 /** The edits of `review`: the review sheets written whole (replacing an earlier run's in place); no other part changes. */
 export function reviewEdit(parts: BookParts, review: ReviewData, styles: StylesPatch): BookEdit {
   const sheets = reviewSheets(review);
-  const keep = new Set(sheets.map((x) => x.name));
+  const keep = new Set(sheets.map((x) => x.role));
   return {
     sheets: new Map(),
     styles,
-    owned: sheets.map((x) => ({ name: x.name, chunks: [reviewSheetXml(x, review.asOf, styles, parts.date1904)] })),
-    // Review sheets of an earlier version that this one no longer makes are taken out.
-    removeSheets: parts.sheets.map((x) => x.name).filter((n) => n.startsWith(REVIEW_SHEET_PREFIX) && !keep.has(n)),
+    owned: sheets.map((x) => ({ role: x.role, name: x.name, chunks: [reviewSheetXml(x, review.asOf, styles, parts.date1904)] })),
+    // Review sheets of an earlier version that this one no longer makes are taken out: only the product's own,
+    // known by their marks; a copy the user made of one (Excel's "Move or Copy") is theirs.
+    removeRoles: [...parts.marks.sheets.keys()].filter((role) => role.startsWith("review.") && !keep.has(role)),
   };
 }
 
@@ -351,32 +382,51 @@ export function maskEdit(parts: BookParts, result: PipelineResult, strings: read
     const part = parts.sheets.find((p) => p.name === sheet);
     if (!part) continue;
     edit.sheets.set(part.path, { rows: new Map(), ownedCols: new Set(), clearFrom: 1, clearTo: 0, edits });
-    const relsPath = part.path.replace(/([^/]+)$/, "_rels/$1.rels");
-    const rels = text(parts, relsPath);
-    if (rels && /Target="tel:/i.test(rels)) {
-      edit.extra = [...(edit.extra ?? []), { name: relsPath, data: rels.replace(/(Target="tel:)([^"]*)"/gi, (_all, pre: string, num: string) => `${pre}${xmlAttr(maskPhones(decodeXml(num)).text)}"`) }];
+    // `tel:` links on the sheet lose their full numbers too.
+    const relsPath = relsPathOf(part.path);
+    const relsText = text(parts, relsPath);
+    if (relsText && /tel:/i.test(relsText)) {
+      const rels = XmlDoc.parse(relsText, relsPath);
+      for (const r of relationships(rels, part.path)) {
+        if (/^tel:/i.test(r.target)) r.el.setAttr("Target", maskPhones(r.target).text);
+      }
+      edit.extra = [...(edit.extra ?? []), { name: relsPath, data: rels.toString() }];
     }
   }
   return { edit, count };
 }
 
-/** One cell with its phone numbers masked: the text of a shared, inline or number cell; formulas unchanged. */
+/**
+ * One cell with its phone numbers masked: the text of a shared, inline or number cell (CDATA included), written
+ * back as an inline string with the cell's style; formulas unchanged (their text is computed).
+ */
 function maskCellXml(cell: string, strings: readonly string[], count: MaskCount): string {
-  if (/<f[\s>/]/.test(cell)) return cell;
-  const open = /^<c\b[^>]*?(?=\/?>)/.exec(cell)?.[0] ?? "<c";
-  const type = /\bt="([^"]*)"/.exec(open)?.[1] ?? "n";
+  // The cell is parsed on its own: every prefix it uses is declared around it (the main namespace for its own).
+  const own = /^<(?:([\w.-]+):)?c\b/.exec(cell)?.[1] ?? "";
+  const prefixes = new Set([...cell.matchAll(/<\/?([\w.-]+):|\s([\w.-]+):[\w.-]+\s*=/g)].map((m) => m[1] ?? m[2]).filter((p) => p !== "xml" && p !== "xmlns"));
+  const decls = [...prefixes].map((p) => ` xmlns:${p}="${p === own ? NS.main : `urn:crm:${p}`}"`).join("");
+  let c: XmlElement;
+  try {
+    c = XmlDoc.parse(`<w xmlns="${NS.main}"${decls}>${cell}</w>`, "cell").root.children[0];
+  } catch {
+    throw new PatchUnsupported("a cell to mask is not understood");
+  }
+  if (!c || c.element("f")) return cell;
+  const type = c.attr("t") ?? "n";
   let value: string | null = null;
-  if (type === "s") value = strings[Number(/<v>([^<]*)<\/v>/.exec(cell)?.[1])] ?? null;
-  else if (type === "inlineStr") value = [...cell.matchAll(/<t\b[^>]*>([^<]*)<\/t>/g)].map((m) => decodeXml(m[1])).join("");
-  else if (type === "n" || type === "str") value = decodeXml(/<v>([^<]*)<\/v>/.exec(cell)?.[1] ?? "") || null;
+  const v = c.element("v")?.text;
+  if (type === "s") value = strings[Number(v)] ?? null;
+  else if (type === "inlineStr") value = (c.element("is")?.elements() ?? []).flatMap((e) => (e.local === "t" ? [e] : e.local === "r" ? e.elements("t") : [])).map((t) => t.text).join("");
+  else if (type === "n" || type === "str") value = v || null;
   if (value === null) return cell;
   const m = maskPhones(value);
   if (m.count === 0) return cell;
   count.cells++;
   count.numbers += m.count;
-  const attrs = open.replace(/\s+t="[^"]*"/, "");
+  const p = own ? `${own}:` : "";
+  const attrs = c.attrs.filter((x) => !(x.uri === "" && x.local === "t")).map((x) => ` ${x.qname}="${xmlAttr(x.value)}"`).join("");
   const space = /^\s|\s$/.test(m.text) ? ' xml:space="preserve"' : "";
-  return `${attrs} t="inlineStr"><is><t${space}>${xmlText(m.text)}</t></is></c>`;
+  return `<${c.qname}${attrs} t="inlineStr"><${p}is><${p}t${space}>${xmlText(m.text)}</${p}t></${p}is></${c.qname}>`;
 }
 
 // ── undo ──
@@ -386,18 +436,17 @@ function maskCellXml(cell: string, strings: readonly string[], count: MaskCount)
  * lists and rules) and the product's sheets. Found by their marks, so it works on any earlier run's output.
  */
 export function undoEdit(parts: BookParts, model: WorkbookModel, styles: StylesPatch): { edit: BookEdit; columns: number; sheets: string[] } {
-  const edit: BookEdit = { sheets: new Map(), owned: [], styles, removeSheets: [] };
+  const roles = [...parts.marks.sheets.keys()];
+  const edit: BookEdit = { sheets: new Map(), owned: [], styles, removeRoles: roles, results: null };
   const headers = new Set(OWNED_COLUMNS.map((d) => d.header));
   const widths = new Map(OWNED_COLUMNS.map((d) => [d.header, d.width]));
+  const marked = parts.marks.results;
   let columns = 0;
   for (const sheet of model.sheets) {
-    if (isOwnedSheet(sheet.name)) {
-      edit.removeSheets!.push(sheet.name);
-      continue;
-    }
+    if (sheet.owned) continue;
     const part = parts.sheets.find((p) => p.name === sheet.name);
     if (!part) continue;
-    // Owned headers: the first row (from the top) that has any; every ◆ column is cleared from there down.
+    // Owned headers: the first row (from the top) that has any.
     const cols = new Map<number, number>();
     let headerRow = 0;
     for (let i = 0; i < sheet.cells.length && headerRow === 0; i++) {
@@ -409,131 +458,217 @@ export function undoEdit(parts: BookParts, model: WorkbookModel, styles: StylesP
     if (cols.size === 0) continue;
     columns += cols.size;
     const ownedCols = new Set(cols.keys());
+    // Down to where the last apply wrote (its mark); a book without the mark: down to the table's last row, the
+    // last one with a cell of the user's outside the ◆ columns. A note below, in a ◆ column, stays.
+    const range = marked && marked.sheet === sheet.name ? parseRange(marked.ref.replace(/\$/g, "")) : null;
+    let bottom = range?.bottom ?? 0;
+    if (!range) {
+      for (let i = sheet.cells.length - 1; i >= 0 && bottom === 0; i--) {
+        if (sheet.cells[i]?.some((v, j) => v !== null && v !== undefined && v !== "" && !ownedCols.has(j + (sheet.originCol ?? 1)))) bottom = i + (sheet.originRow ?? 1);
+      }
+    }
     edit.sheets.set(part.path, {
       rows: new Map(),
       ownedCols,
       clearFrom: headerRow,
-      clearTo: Infinity,
-      head: (xml) => removeColumnWidths(xml, cols),
-      tail: (xml) => removeValidations(removeOwnedRules(xml), ownedCols, headerRow),
+      clearTo: Math.max(headerRow, bottom),
+      head: (xml) => editHead(xml, (root, sheetData) => removeColumnWidths(root, sheetData, cols)),
+      tail: (xml, head) => editTail(xml, head, (root) => {
+        removeOwnedRules(root);
+        removeValidations(root, ownedCols, headerRow);
+      }),
     });
   }
-  return { edit, columns, sheets: edit.removeSheets! };
+  const sheets = roles.map((r) => parts.marks.sheets.get(r)!).filter((n) => parts.sheets.some((p) => p.name === n));
+  return { edit, columns, sheets };
 }
 
-/** The `<col>` entries the product wrote (one column, its width) taken out; a user's own ranges stay. */
-function removeColumnWidths(head: string, widths: ReadonlyMap<number, number>): string {
-  return head
-    .replace(/<col\b[^>]*\/>/g, (c) => {
-      const min = Number(/\bmin="(\d+)"/.exec(c)?.[1]);
-      const max = Number(/\bmax="(\d+)"/.exec(c)?.[1]);
-      const width = Number(/\bwidth="([\d.]+)"/.exec(c)?.[1]);
-      return min === max && widths.get(min) === width ? "" : c;
-    })
-    .replace(/<cols>\s*<\/cols>/, "");
+// ── the worksheet around its rows: edited as XML ──
+
+/** The first element's name in a part (the root), skipping the declaration and comments. */
+const rootName = (xml: string) => /<(?![?!])([^\s/>]+)/.exec(xml)?.[1] ?? "worksheet";
+
+/**
+ * Edits the part before the rows (`<worksheet …>` up to `<sheetData>`) as a document: it is closed after
+ * `<sheetData>` for the parser, edited as a tree, and the closing taken off again.
+ */
+function editHead(head: string, edit: (root: XmlElement, sheetData: XmlElement) => void): string {
+  const close = `</${SheetSyntax.of(head).tag("sheetData")}></${rootName(head)}>`;
+  const doc = XmlDoc.parse(head + close, "worksheet (start)");
+  const sheetData = doc.root.children.find((c) => c.local === "sheetData")!;
+  edit(doc.root, sheetData);
+  const out = doc.toString();
+  return out.slice(0, out.length - close.length);
 }
+
+/** Edits the part after the rows (`</sheetData>` onwards), parsed with the head before it for its namespaces. */
+function editTail(tail: string, head: string, edit: (root: XmlElement) => void): string {
+  const prefix = `${head}</${SheetSyntax.of(head).tag("sheetData")}>`;
+  const doc = XmlDoc.parse(prefix + tail, "worksheet (end)");
+  edit(doc.root);
+  return doc.toString().slice(prefix.length);
+}
+
+const live = (el: XmlElement) => el.elements().filter((c) => !c.removed);
 
 /** `<dimension ref="A1:K200"/>` grown to cover the owned columns. */
-function growDimension(head: string, lastCol: number, lastRow: number): string {
-  return head.replace(/<dimension\b([^>]*?)\bref="([^"]*)"/, (all, pre: string, ref: string) => {
-    const r = parseRange(ref);
-    if (!r) return all;
-    return `<dimension${pre}ref="${columnLetter(r.left)}${r.top}:${columnLetter(Math.max(r.right, lastCol))}${Math.max(r.bottom, lastRow)}"`;
-  });
+function growDimension(root: XmlElement, lastCol: number, lastRow: number): void {
+  const dim = root.element("dimension");
+  const r = dim ? parseRange(dim.attr("ref") ?? "") : null;
+  if (!dim || !r) return;
+  dim.setAttr("ref", `${columnLetter(r.left)}${r.top}:${columnLetter(Math.max(r.right, lastCol))}${Math.max(r.bottom, lastRow)}`);
 }
 
+interface ColEntry {
+  min: number;
+  max: number;
+  xml: string;
+}
+
+/** Writes the `<cols>` block anew from its entries in column order (Excel wants them ascending). */
+function writeCols(root: XmlElement, sheetData: XmlElement | undefined, cols: XmlElement | undefined, entries: ColEntry[]): void {
+  entries.sort((a, b) => a.min - b.min);
+  const inner = entries.map((e) => e.xml).join("");
+  if (cols) {
+    for (const c of cols.elements()) c.remove();
+    if (entries.length === 0) cols.remove();
+    else cols.append(inner);
+  } else if (entries.length > 0) {
+    const xml = root.tag(root.uri, "cols", [], inner);
+    if (sheetData) sheetData.insertBefore(xml);
+  }
+}
+
+const colRange = (c: XmlElement) => {
+  const min = Number(c.attr("min") ?? 0);
+  return { min, max: Number(c.attr("max") ?? min) };
+};
+
 /** Column widths for the owned columns; a user's `<col>` range spanning them is split around them. */
-export function setColumnWidths(head: string, widths: ReadonlyMap<number, number>): string {
-  const ours = [...widths].map(([c, w]) => ({ min: c, max: c, xml: `<col min="${c}" max="${c}" width="${w}" customWidth="1"/>` }));
-  const block = /<cols>([\s\S]*?)<\/cols>|<cols\/>/.exec(head);
-  const kept: { min: number; max: number; xml: string }[] = [];
-  for (const m of (block?.[1] ?? "").matchAll(/<col\b[^>]*\/>|<col\b[^>]*>[\s\S]*?<\/col>/g)) {
-    const min = Number(/\bmin="(\d+)"/.exec(m[0])?.[1] ?? 0);
-    const max = Number(/\bmax="(\d+)"/.exec(m[0])?.[1] ?? min);
+function setColumnWidths(root: XmlElement, sheetData: XmlElement, widths: ReadonlyMap<number, number>): void {
+  const cols = root.element("cols");
+  const entries: ColEntry[] = [];
+  for (const c of cols ? live(cols) : []) {
+    const { min, max } = colRange(c);
+    if (![...widths.keys()].some((w) => w >= min && w <= max)) {
+      entries.push({ min, max, xml: c.outer() });
+      continue;
+    }
     let from = min;
-    for (let c = min; c <= max + 1; c++) {
-      if (c <= max && !widths.has(c)) continue;
-      if (c > from) kept.push({ min: from, max: c - 1, xml: m[0].replace(/\bmin="\d+"/, `min="${from}"`).replace(/\bmax="\d+"/, `max="${c - 1}"`) });
-      from = c + 1;
+    for (let k = min; k <= max + 1; k++) {
+      if (k <= max && !widths.has(k)) continue;
+      if (k > from) entries.push({ min: from, max: k - 1, xml: c.copyWith({ min: String(from), max: String(k - 1) }) });
+      from = k + 1;
     }
   }
-  const all = [...kept, ...ours].sort((a, b) => a.min - b.min);
-  const cols = `<cols>${all.map((c) => c.xml).join("")}</cols>`;
-  if (block) return head.replace(block[0], () => cols);
-  const at = head.search(/<sheetData\b/);
-  return head.slice(0, at) + cols + head.slice(at);
+  const parent = cols ?? root;
+  for (const [c, w] of widths) entries.push({ min: c, max: c, xml: parent.tag(root.uri, "col", [["", "min", String(c)], ["", "max", String(c)], ["", "width", String(w)], ["", "customWidth", "1"]]) });
+  writeCols(root, sheetData, cols, entries);
+}
+
+/**
+ * The `<col>` entries the product wrote (one column, its width) taken out; a user's range that apply split
+ * around them is joined again when its two halves are alike.
+ */
+function removeColumnWidths(root: XmlElement, sheetData: XmlElement, widths: ReadonlyMap<number, number>): void {
+  const cols = root.element("cols");
+  if (!cols) return;
+  const ours = (c: XmlElement) => {
+    const { min, max } = colRange(c);
+    return min === max && widths.get(min) === Number(c.attr("width"));
+  };
+  const kept = live(cols).filter((c) => !ours(c));
+  if (kept.length === live(cols).length) return;
+  const sameBut = (a: XmlElement, b: XmlElement) => {
+    const strip = (e: XmlElement) => e.attrs.filter((x) => !(x.uri === "" && (x.local === "min" || x.local === "max"))).map((x) => `${x.qname}=${x.value}`).join(" ");
+    return strip(a) === strip(b) && a.doc.slice(a.openEnd, a.closeStart) === b.doc.slice(b.openEnd, b.closeStart);
+  };
+  const entries: ColEntry[] = [];
+  for (const c of kept) {
+    const { min, max } = colRange(c);
+    const prev = entries[entries.length - 1] as (ColEntry & { el?: XmlElement }) | undefined;
+    const gapIsOurs = prev && min > prev.max + 1 && Array.from({ length: min - prev.max - 1 }, (_, i) => prev.max + 1 + i).every((k) => widths.has(k));
+    if (prev?.el && gapIsOurs && sameBut(prev.el, c)) {
+      prev.max = max;
+      prev.xml = prev.el.copyWith({ min: String(prev.min), max: String(max) });
+      continue;
+    }
+    entries.push(Object.assign({ min, max, xml: c.outer() }, { el: c }));
+  }
+  writeCols(root, sheetData, cols, entries);
 }
 
 /** Elements that follow conditional formats and validations in a worksheet (schema order). */
 const AFTER_RULES = ["hyperlinks", "printOptions", "pageMargins", "pageSetup", "headerFooter", "rowBreaks", "colBreaks", "customProperties", "cellWatches", "ignoredErrors", "smartTags", "drawing", "legacyDrawing", "legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems", "tableParts", "extLst"];
 
-function insertBefore(xml: string, names: readonly string[], block: string): string {
-  let at = -1;
-  for (const n of names) {
-    const i = xml.search(new RegExp(`<${n}\\b`));
-    if (i >= 0 && (at < 0 || i < at)) at = i;
-  }
-  if (at < 0) at = xml.lastIndexOf("</worksheet>");
-  return xml.slice(0, at) + block + xml.slice(at);
+/** Puts `xml` before the first child named in `names`, or at the end. */
+function insertBeforeFirst(root: XmlElement, names: readonly string[], xml: string): void {
+  const next = live(root).find((c) => names.includes(c.local));
+  if (next) next.insertBefore(xml);
+  else root.append(xml);
 }
 
-const decodeXml = (s: string) => s.replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+/** An earlier run's highlight rules (marked) taken out; the user's stay as written. */
+function removeOwnedRules(root: XmlElement): void {
+  for (const cf of root.elements("conditionalFormatting")) {
+    const formulas = cf.elements("cfRule").flatMap((r) => r.elements("formula")).map((f) => f.text);
+    if (formulas.some(isOwnedRuleFormula)) cf.remove();
+  }
+}
 
 /** The highlight rules: an earlier run's (marked) removed, ours added after the user's, priorities after theirs. */
-/** An earlier run's highlight rules (marked) taken out; the user's stay as written. */
-function removeOwnedRules(tail: string): string {
-  return tail.replace(/<conditionalFormatting\b[^>]*>[\s\S]*?<\/conditionalFormatting>/g, (block) => {
-    const formulas = [...block.matchAll(/<formula>([\s\S]*?)<\/formula>/g)].map((m) => decodeXml(m[1]));
-    return formulas.some(isOwnedRuleFormula) ? "" : block;
-  });
-}
-
-function ownedRules(tail: string, layout: OwnedLayout, asOf: string, dxfs: readonly number[]): string {
-  let xml = removeOwnedRules(tail);
-  if (layout.lastDataRow < layout.firstDataRow) return xml;
-  let priority = Math.max(0, ...[...xml.matchAll(/\bpriority="(\d+)"/g)].map((m) => Number(m[1])));
+function ownedRules(root: XmlElement, layout: OwnedLayout, asOf: string, dxfs: readonly number[]): void {
+  removeOwnedRules(root);
+  if (layout.lastDataRow < layout.firstDataRow) return;
+  const userRules = live(root).filter((c) => c.local === "conditionalFormatting").flatMap((cf) => cf.elements("cfRule"));
+  let priority = Math.max(0, ...userRules.map((r) => Number(r.attr("priority") ?? 0)));
   const L = (key: string) => columnLetter(layout.columns[key]);
   const lastOwned = Math.max(...Object.values(layout.columns));
   const rows = `${columnLetter(layout.table.firstCol)}${layout.firstDataRow}:${columnLetter(lastOwned)}${layout.lastDataRow}`;
   const next = `${L("nextFollowUp")}${layout.firstDataRow}:${L("nextFollowUp")}${layout.lastDataRow}`;
-  const blocks = HIGHLIGHT_RULES.map((rule, i) => {
-    return `<conditionalFormatting sqref="${rule.scope === "rows" ? rows : next}"><cfRule type="expression" dxfId="${dxfs[i]}" priority="${++priority}"><formula>${xmlText(rule.formula(L, layout.firstDataRow, asOf))}</formula></cfRule></conditionalFormatting>`;
-  }).join("");
-  const lastCf = xml.lastIndexOf("</conditionalFormatting>");
-  if (lastCf >= 0) {
-    const at = lastCf + "</conditionalFormatting>".length;
-    return xml.slice(0, at) + blocks + xml.slice(at);
-  }
-  return insertBefore(xml, ["dataValidations", ...AFTER_RULES], blocks);
+  const ns = root.uri;
+  const blocks = HIGHLIGHT_RULES.map((rule, i) => root.tag(ns, "conditionalFormatting", [["", "sqref", rule.scope === "rows" ? rows : next]],
+    root.tag(ns, "cfRule", [["", "type", "expression"], ["", "dxfId", String(dxfs[i])], ["", "priority", String(++priority)]],
+      root.tag(ns, "formula", [], escapeText(rule.formula(L, layout.firstDataRow, asOf)))))).join("");
+  const cfs = live(root).filter((c) => c.local === "conditionalFormatting");
+  if (cfs.length > 0) {
+    const after = live(root)[live(root).indexOf(cfs[cfs.length - 1]) + 1];
+    if (after) after.insertBefore(blocks);
+    else root.append(blocks);
+  } else insertBeforeFirst(root, ["dataValidations", ...AFTER_RULES], blocks);
 }
 
-/** The drop-down lists on the owned enumeration columns; a validation an earlier run put there is replaced. */
-function ownedValidations(tail: string, layout: OwnedLayout): string {
+/** The drop-down lists on the owned enumeration columns; a list an earlier run put there is replaced. */
+function ownedValidations(root: XmlElement, layout: OwnedLayout): void {
   const owned = new Set(Object.values(layout.columns));
-  return removeValidations(tail, owned, layout.table.headerRow, ownedListValidations(layout));
-}
-
-function ownedListValidations(layout: OwnedLayout): string[] {
-  return layout.lastDataRow < layout.firstDataRow ? [] : OWNED_COLUMNS.filter((d) => d.choices).map((def) => {
+  const ns = root.uri;
+  const ours = layout.lastDataRow < layout.firstDataRow ? [] : OWNED_COLUMNS.filter((d) => d.choices).map((def) => {
     const L = columnLetter(layout.columns[def.key]);
-    return (
-      `<dataValidation type="list" errorStyle="warning" allowBlank="1" showErrorMessage="1" errorTitle="CRM" error="${xmlAttr("请从列表中选择 · pick a value from the list")}" sqref="${L}${layout.firstDataRow}:${L}${layout.lastDataRow}">` +
-      `<formula1>${xmlText(`"${def.choices!.join(",")}"`)}</formula1></dataValidation>`
-    );
+    return root.tag(ns, "dataValidation", [["", "type", "list"], ["", "errorStyle", "warning"], ["", "allowBlank", "1"], ["", "showErrorMessage", "1"], ["", "errorTitle", OWNED_LIST_TITLE], ["", "error", "请从列表中选择 · pick a value from the list"], ["", "sqref", `${L}${layout.firstDataRow}:${L}${layout.lastDataRow}`]],
+      root.tag(ns, "formula1", [], escapeText(`"${def.choices!.join(",")}"`)));
   });
+  removeValidations(root, owned, layout.table.headerRow, ours);
 }
 
-/** Validations starting in an owned column below its header taken out (an earlier run's lists); `ours` added. */
-function removeValidations(tail: string, owned: ReadonlySet<number>, headerRow: number, ours: readonly string[] = []): string {
-  const block = /<dataValidations\b[^>]*>([\s\S]*?)<\/dataValidations>|<dataValidations\b[^>]*\/>/.exec(tail);
-  const kept = [...(block?.[1] ?? "").matchAll(/<dataValidation\b[^>]*\/>|<dataValidation\b[^>]*>[\s\S]*?<\/dataValidation>/g)].map((m) => m[0]).filter((dv) => {
-    const first = /\bsqref="\$?([A-Z]+)\$?(\d+)/.exec(dv);
-    return !(first && owned.has(columnNumber(first[1])) && Number(first[2]) > headerRow);
+/** The product's lists carry this error title; a list of the user's, wherever it is, is never taken out. */
+const OWNED_LIST_TITLE = "CRM";
+
+/** The product's lists starting in an owned column below its header taken out (an earlier run's); `ours` added. */
+function removeValidations(root: XmlElement, owned: ReadonlySet<number>, headerRow: number, ours: readonly string[] = []): void {
+  const block = live(root).find((c) => c.local === "dataValidations");
+  const all = block ? live(block) : [];
+  const doomed = all.filter((dv) => {
+    const first = /^\$?([A-Z]+)\$?(\d+)/.exec(dv.attr("sqref") ?? "");
+    return dv.attr("errorTitle") === OWNED_LIST_TITLE && first !== null && owned.has(columnNumber(first[1])) && Number(first[2]) > headerRow;
   });
-  const before = (block?.[1] ?? "").match(/<dataValidation\b/g)?.length ?? 0;
-  if (kept.length === before && ours.length === 0) return tail;
-  const all = [...kept, ...ours];
-  const xml = all.length > 0 ? `<dataValidations count="${all.length}">${all.join("")}</dataValidations>` : "";
-  if (block) return tail.replace(block[0], () => xml);
-  return xml ? insertBefore(tail, AFTER_RULES, xml) : tail;
+  if (doomed.length === 0 && ours.length === 0) return;
+  const left = all.length - doomed.length + ours.length;
+  if (block) {
+    doomed.forEach((dv) => dv.remove());
+    if (left === 0) block.remove();
+    else {
+      block.setAttr("count", String(left));
+      if (ours.length > 0) block.append(ours.join(""));
+    }
+  } else if (left > 0) insertBeforeFirst(root, AFTER_RULES, root.tag(root.uri, "dataValidations", [["", "count", String(left)]], ours.join("")));
 }

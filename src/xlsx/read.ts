@@ -7,8 +7,9 @@ import { Readable } from "stream";
 import { SaxesParser, type SaxesTagPlain } from "saxes";
 import { StringDecoder } from "string_decoder";
 import { crc32, createInflateRaw } from "zlib";
-import { isOwnedHeader, isOwnedSheet, type CellValue, type SheetModel, type WorkbookModel } from "../core";
-import { dataStart, zipEntries, type ZipEntry } from "./zip";
+import { isOwnedHeader, parseRange, type CellValue, type SheetModel, type WorkbookModel } from "../core";
+import { isRelType, openPackage, relationships, resolvePart, type Marks } from "./package";
+import { dataStart, refuseZipBomb, sizeGuard, zipEntries, type ZipEntry } from "./zip";
 
 export interface SheetPart {
   name: string;
@@ -17,6 +18,10 @@ export interface SheetPart {
   relId: string;
   /** Hidden or very hidden sheets are read like the others. */
   state: string;
+  /** The product's own sheet: its role (`findings`, `review.stages` …), from the workbook's marks. */
+  role?: string;
+  /** Whether the user has anything in a column between two rows, even what reads as empty (see Occupancy). */
+  occupied?: (col: number, from: number, to: number) => boolean;
 }
 
 export interface BookParts {
@@ -24,18 +29,41 @@ export interface BookParts {
   entries: ZipEntry[];
   sheets: SheetPart[];
   date1904: boolean;
+  /** Where the workbook part is (`xl/workbook.xml` for most writers, not all). */
+  workbookPath: string;
+  /** ISO/IEC 29500 Strict namespaces (read; the writers refuse to edit such a book). */
+  strict: boolean;
+  marks: Marks;
+  sharedStrings?: string;
+  styles?: string;
 }
 
-/** The uncompressed bytes of an entry as a stream. */
+/**
+ * The uncompressed bytes of an entry as a stream. A part whose declared size is absurd for a workbook (a zip bomb)
+ * is refused (ZipRefused) before a byte is inflated; inflating stops, as damage, once the bytes pass the declared
+ * size (or end short of it).
+ */
 export function entryStream(file: string, entry: ZipEntry): NodeJS.ReadableStream {
+  refuseZipBomb(entry);
+  const guard = sizeGuard(entry);
   // An empty part (a stored entry of 0 bytes) has no data range to read.
-  if (entry.compressedSize === 0) return Readable.from([]);
+  if (entry.compressedSize === 0) return Readable.from([]).pipe(guard);
   const start = dataStart(file, entry);
   const raw = createReadStream(file, { start, end: start + entry.compressedSize - 1 });
-  if (entry.method === 0) return raw;
-  const inflate = createInflateRaw();
-  raw.on("error", (e) => inflate.destroy(e));
-  return raw.pipe(inflate);
+  const inflate = entry.method === 0 ? null : createInflateRaw();
+  // An error anywhere ends the whole chain (and closes the file), and reaches the reader through the guard.
+  const stop = () => {
+    raw.destroy();
+    inflate?.destroy();
+  };
+  const fail = (e: Error) => {
+    stop();
+    guard.destroy(e);
+  };
+  raw.on("error", fail);
+  inflate?.on("error", fail);
+  guard.on("close", stop);
+  return (inflate ? raw.pipe(inflate) : raw).pipe(guard);
 }
 
 /**
@@ -79,16 +107,6 @@ function parseEntry(file: string, entry: ZipEntry, setup: (p: SaxesParser) => vo
 
 const local = (name: string) => name.slice(name.indexOf(":") + 1);
 
-/** Resolves a relationship target against the folder of the part that declares it. */
-export function resolvePart(from: string, target: string): string {
-  if (target.startsWith("/")) return target.slice(1);
-  const parts = from.split("/").slice(0, -1);
-  for (const seg of target.split("/")) {
-    if (seg === "..") parts.pop();
-    else if (seg !== ".") parts.push(seg);
-  }
-  return parts.join("/");
-}
 
 /** The relationships of a part (`xl/workbook.xml` → `xl/_rels/workbook.xml.rels`). */
 async function relsOf(file: string, entries: Map<string, ZipEntry>, part: string): Promise<Map<string, { target: string; type: string }>> {
@@ -112,8 +130,8 @@ export function isDateFormat(code: string): boolean {
 }
 
 /** Which cell style indexes (`s=`) show dates. */
-async function dateStyles(file: string, entries: Map<string, ZipEntry>): Promise<boolean[]> {
-  const e = entries.get("xl/styles.xml");
+async function dateStyles(file: string, entries: Map<string, ZipEntry>, path: string | undefined): Promise<boolean[]> {
+  const e = path ? entries.get(path) : undefined;
   const out: boolean[] = [];
   if (!e) return out;
   const custom = new Map<number, string>();
@@ -150,9 +168,11 @@ async function sharedStrings(file: string, entries: Map<string, ZipEntry>, path:
       else if (n === "rPh") inPhonetic++;
       else if (n === "t" && inPhonetic === 0) inT = true;
     });
-    p.on("text", (s) => {
+    const onText = (s: string) => {
       if (inT && text) text.push(s);
-    });
+    };
+    p.on("text", onText);
+    p.on("cdata", onText);
     p.on("closetag", (t) => {
       const n = local(t.name);
       if (n === "t") inT = false;
@@ -212,9 +232,46 @@ function intern(s: string): string {
   return s;
 }
 
-async function readSheet(file: string, entry: ZipEntry, strings: string[], isDate: boolean[], date1904: boolean): Promise<{ cells: CellValue[][]; merged: string[] }> {
+/**
+ * Where a sheet has anything of the user's, even what reads as empty: a formula giving "", a blank cell with a
+ * style (a fill, a border), a merged range, a drop-down list. Column → row intervals [from, to, from, to …];
+ * a column written from top to bottom is one interval whatever its length.
+ */
+export class Occupancy {
+  private readonly cols = new Map<number, number[]>();
+
+  add(col: number, from: number, to = from): void {
+    const list = this.cols.get(col);
+    if (!list) {
+      this.cols.set(col, [from, to]);
+      return;
+    }
+    const end = list[list.length - 1];
+    if (from >= list[list.length - 2] && from <= end + 1) list[list.length - 1] = Math.max(end, to);
+    else list.push(from, to);
+  }
+
+  addRange(ref: string): void {
+    const r = parseRange(ref.replace(/\$/g, ""));
+    if (!r || r.right - r.left > MAX_COL || r.right < r.left) return;
+    for (let c = r.left; c <= r.right; c++) this.add(c, r.top, r.bottom);
+  }
+
+  /** Whether anything is in `col` between rows `from` and `to`. */
+  has(col: number, from: number, to: number): boolean {
+    const list = this.cols.get(col);
+    if (!list) return false;
+    for (let i = 0; i < list.length; i += 2) if (list[i] <= to && list[i + 1] >= from) return true;
+    return false;
+  }
+}
+
+async function readSheet(file: string, entry: ZipEntry, strings: string[], isDate: boolean[], date1904: boolean): Promise<{ cells: CellValue[][]; merged: string[]; occupancy: Occupancy }> {
   const cells: CellValue[][] = [];
   const merged: string[] = [];
+  const occupancy = new Occupancy();
+  let styled = false;
+  let formula = false;
   /** Column → the row of its ◆ header; the last row in which a user's (not ◆) cell was read. */
   const ownedBelow = new Map<number, number>();
   let userRow = 0;
@@ -250,6 +307,8 @@ async function readSheet(file: string, entry: ZipEntry, strings: string[], isDat
           }
           type = String(t.attributes.t ?? "n");
           style = Number(t.attributes.s ?? 0);
+          styled = style > 0;
+          formula = false;
           value = [];
           break;
         }
@@ -262,14 +321,26 @@ async function readSheet(file: string, entry: ZipEntry, strings: string[], isDat
         case "t":
           if (inInline) inValue = true;
           break;
+        case "f":
+          formula = true;
+          break;
         case "mergeCell":
-          if (t.attributes.ref) merged.push(String(t.attributes.ref));
+          if (t.attributes.ref) {
+            merged.push(String(t.attributes.ref));
+            occupancy.addRange(String(t.attributes.ref));
+          }
+          break;
+        case "dataValidation":
+          // The product's own lists (errorTitle CRM) are not the user's.
+          if (t.attributes.errorTitle !== "CRM") for (const ref of String(t.attributes.sqref ?? "").split(/\s+/)) if (ref) occupancy.addRange(ref);
           break;
       }
     });
-    p.on("text", (s) => {
+    const onText = (s: string) => {
       if (inValue) value.push(s);
-    });
+    };
+    p.on("text", onText);
+    p.on("cdata", onText);
     p.on("closetag", (t) => {
       switch (local(t.name)) {
         case "v":
@@ -282,6 +353,7 @@ async function readSheet(file: string, entry: ZipEntry, strings: string[], isDat
           inInline = false;
           break;
         case "c": {
+          if (!offGrid && (styled || formula || value.length > 0)) occupancy.add(colNo, rowNo);
           if (value.length === 0 || offGrid) break;
           // The parser hands out slices of its input chunks; copying each value lets the chunks go.
           const text = own(value.length === 1 ? value[0] : value.join(""));
@@ -326,15 +398,12 @@ async function readSheet(file: string, entry: ZipEntry, strings: string[], isDat
     const row = (cells[r] ??= []);
     for (let c = 0; c < row.length; c++) if (row[c] === undefined) row[c] = null;
   }
-  return { cells, merged };
+  return { cells, merged, occupancy };
 }
 
 /** The shared strings of a workbook (a second pass: the model keeps only the values it needs). */
 export async function sharedStringsOf(parts: BookParts): Promise<string[]> {
-  const entries = new Map(parts.entries.map((e) => [e.name, e]));
-  const rels = await relsOf(parts.file, entries, "xl/workbook.xml");
-  const sst = [...rels.values()].find((r) => r.type.endsWith("/sharedStrings"))?.target;
-  return sharedStrings(parts.file, entries, sst ?? "xl/sharedStrings.xml");
+  return sharedStrings(parts.file, new Map(parts.entries.map((e) => [e.name, e])), parts.sharedStrings);
 }
 
 /** Reads a workbook for the engine without building a document object model; `onSheet` reports progress. */
@@ -342,37 +411,39 @@ export async function readBookStreaming(file: string, onSheet?: (name: string, d
   const list = zipEntries(file);
   if (!list) throw new Error("not a readable zip archive");
   const entries = new Map(list.map((e) => [e.name, e]));
-  const wbEntry = entries.get("xl/workbook.xml");
-  if (!wbEntry) throw new Error("xl/workbook.xml is missing");
-  const declared: { name: string; relId: string; state: string }[] = [];
-  let date1904 = false;
-  await parseEntry(file, wbEntry, (p) => p.on("opentag", (t: SaxesTagPlain) => {
-    const n = local(t.name);
-    if (n === "workbookPr") date1904 = t.attributes.date1904 === "1" || t.attributes.date1904 === "true";
-    if (n === "sheet") declared.push({ name: String(t.attributes.name), relId: String(t.attributes["r:id"] ?? ""), state: String(t.attributes.state ?? "visible") });
-  }));
-  const rels = await relsOf(file, entries, "xl/workbook.xml");
-  const sst = [...rels.values()].find((r) => r.type.endsWith("/sharedStrings"))?.target;
-  const [strings, isDate] = await Promise.all([sharedStrings(file, entries, sst ?? "xl/sharedStrings.xml"), dateStyles(file, entries)]);
+  const pkg = openPackage(file, list);
+  const wb = pkg.workbook;
+  const date1904 = wb.date1904;
+  const declared = wb.sheets();
+  const rels = new Map(relationships(pkg.rels, wb.path).map((r) => [r.id, r]));
+  const sst = [...rels.values()].find((r) => isRelType(r.type, "sharedStrings"))?.part ?? undefined;
+  const stylesPath = [...rels.values()].find((r) => isRelType(r.type, "styles"))?.part ?? undefined;
+  const [strings, isDate] = await Promise.all([
+    sharedStrings(file, entries, sst ?? (entries.has("xl/sharedStrings.xml") ? "xl/sharedStrings.xml" : undefined)),
+    dateStyles(file, entries, stylesPath ?? (entries.has("xl/styles.xml") ? "xl/styles.xml" : undefined)),
+  ]);
+  const marks = wb.marks();
+  const roleOf = new Map([...marks.sheets].map(([role, name]) => [name, role]));
 
   const sheets: SheetModel[] = [];
   const parts: SheetPart[] = [];
   for (const [i, d] of declared.entries()) {
-    const path = rels.get(d.relId)?.target;
+    const path = rels.get(d.relId)?.part ?? undefined;
     const e = path ? entries.get(path) : undefined;
     onSheet?.(d.name, i, declared.length);
     // A sheet the workbook declares but whose part is not in the zip (flipped bytes in the central directory's
     // names, a part left out by a broken writer) is damage: read as an empty sheet, the user was told their
     // customers table was missing (while exceljs, reading the local headers, found it).
     if (!path || !e) throw new Error(`${path ?? d.relId}: the part of sheet "${d.name}" is missing from the zip`);
-    if (isOwnedSheet(d.name)) {
-      // The product's own sheets (findings, review) are never read by the engine: a million-row book's findings
-      // sheet would otherwise cost as much as its customers.
-      sheets.push({ name: d.name, cells: [] });
-      parts.push({ name: d.name, path, relId: d.relId, state: d.state });
+    const role = roleOf.get(d.name);
+    if (role !== undefined) {
+      // The product's own sheets (findings, review), known by their marks, are never read by the engine: a
+      // million-row book's findings sheet would otherwise cost as much as its customers.
+      sheets.push({ name: d.name, cells: [], owned: true });
+      parts.push({ name: d.name, path, relId: d.relId, state: d.state, role });
       continue;
     }
-    const { cells, merged } = await readSheet(file, e, strings, isDate, date1904);
+    const { cells, merged, occupancy } = await readSheet(file, e, strings, isDate, date1904);
     const tables: { name: string; range: string }[] = [];
     for (const r of (await relsOf(file, entries, path)).values()) {
       if (!r.type.endsWith("/table")) continue;
@@ -385,9 +456,12 @@ export async function readBookStreaming(file: string, onSheet?: (name: string, d
         tables.push({ name: String(t.attributes.name ?? t.attributes.displayName ?? ""), range: ref });
       }));
     }
-    sheets.push({ name: d.name, cells, originRow: 1, originCol: 1, merged, tables });
-    parts.push({ name: d.name, path, relId: d.relId, state: d.state });
+    sheets.push({ name: d.name, cells, originRow: 1, originCol: 1, merged, tables, owned: false });
+    parts.push({ name: d.name, path, relId: d.relId, state: d.state, occupied: (col, from, to) => occupancy.has(col, from, to) });
   }
   onSheet?.("", declared.length, declared.length);
-  return { model: { sheets, date1904 }, parts: { file, entries: list, sheets: parts, date1904 } };
+  return {
+    model: { sheets, date1904 },
+    parts: { file, entries: list, sheets: parts, date1904, workbookPath: wb.path, strict: wb.strict, marks, sharedStrings: sst, styles: stylesPath },
+  };
 }

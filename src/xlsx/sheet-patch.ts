@@ -29,8 +29,8 @@ export interface SheetPatch {
   edits?: ReadonlyMap<number, ReadonlyMap<number, (cell: string) => string>>;
   /** Rewrites the part before the rows, `<sheetData>` included (dimension, column widths …); default unchanged. */
   head?: (xml: string) => string;
-  /** Rewrites the part after `</sheetData>` (conditional formats, validations …); default unchanged. */
-  tail?: (xml: string) => string;
+  /** Rewrites the part after `</sheetData>` (conditional formats, validations …), given the head as read; default unchanged. */
+  tail?: (xml: string, head: string) => string;
 }
 
 function columnOf(ref: string): number {
@@ -43,49 +43,87 @@ function columnOf(ref: string): number {
   return col;
 }
 
-const ROW_OR_END = /<row\b|<\/sheetData>/g;
-const CELL = /<c\b[^>]*?(?:\/>|>[\s\S]*?<\/c>)/g;
-const REF = /\br="([A-Z]+)\d+"/;
+const REF = /\br=["']([A-Z]+)\d+["']/;
+const MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+
+/**
+ * How the worksheet names its elements: most writers use the default namespace (`<row>`, `<c>`), some a prefix
+ * (ClosedXML and the Open XML SDK: `<x:row>`, `<x:c>`). The patterns find either; the product's own cells,
+ * written unprefixed, declare the namespace on themselves when the default one is not the worksheet's.
+ */
+export class SheetSyntax {
+  readonly rowOrEnd: RegExp;
+  readonly cell: RegExp;
+  readonly rowClose: string;
+  constructor(
+    readonly prefix: string,
+    readonly defaultIsMain: boolean,
+  ) {
+    const p = prefix ? `${prefix}:` : "";
+    this.rowOrEnd = new RegExp(`<${p}row\\b|<\\/${p}sheetData>`, "g");
+    this.cell = new RegExp(`<${p}c\\b[^>]*?(?:\\/>|>[\\s\\S]*?<\\/${p}c>)`, "g");
+    this.rowClose = `</${p}row>`;
+  }
+
+  static DEFAULT = new SheetSyntax("", true);
+
+  /** Reads the prefix off the part's start, up to and including the `<sheetData>` tag. */
+  static of(head: string): SheetSyntax {
+    const m = /<(?:([A-Za-z_][\w.-]*):)?sheetData\b/.exec(head);
+    const prefix = m?.[1] ?? "";
+    const defaultNs = /<(?:[A-Za-z_][\w.-]*:)?worksheet\b[^>]*?\sxmlns=(["'])([^"']*)\1/.exec(head)?.[2];
+    return prefix === "" ? SheetSyntax.DEFAULT : new SheetSyntax(prefix, defaultNs === MAIN_NS);
+  }
+
+  /** An element the product wrote (unprefixed), made to mean the same in this part. */
+  own(xml: string): string {
+    return this.defaultIsMain ? xml : xml.replace(/^<(\w+)/, `<$1 xmlns="${MAIN_NS}"`);
+  }
+
+  tag(name: string): string {
+    return this.prefix ? `${this.prefix}:${name}` : name;
+  }
+}
 
 /** One `<row>` element with the product's cells put in column order. */
-export function patchRow(rowXml: string, r: number, patch: SheetPatch): string {
+export function patchRow(rowXml: string, r: number, patch: SheetPatch, syntax: SheetSyntax = SheetSyntax.DEFAULT): string {
   const add = patch.rows.get(r) ?? [];
   const clearing = r >= patch.clearFrom && r <= patch.clearTo;
   const edits = patch.edits?.get(r);
   if (add.length === 0 && !clearing && !edits) return rowXml;
-  const selfClosing = /\/>\s*$/.test(rowXml) && !rowXml.includes("</row>");
+  const selfClosing = /\/>\s*$/.test(rowXml) && !rowXml.includes(syntax.rowClose);
   const open = selfClosing ? rowXml.replace(/\s*\/>\s*$/, ">") : rowXml.slice(0, rowXml.indexOf(">") + 1);
-  const body = selfClosing ? "" : rowXml.slice(open.length, rowXml.lastIndexOf("</row>"));
+  const body = selfClosing ? "" : rowXml.slice(open.length, rowXml.lastIndexOf(syntax.rowClose));
   const cells: PatchCell[] = [];
   let prev = 0;
-  for (const m of body.matchAll(CELL)) {
+  for (const m of body.matchAll(syntax.cell)) {
     const ref = REF.exec(m[0]);
     // A reference this patcher cannot read (`r="b5"`, `r="$C$5"`): leave the row to the other writer.
-    if (!ref && /^<c\b[^>]*\sr=/.test(m[0])) throw new PatchUnsupported(`row ${r}: cell reference not understood`);
+    if (!ref && /^<[\w:]+\b[^>]*\sr=/.test(m[0])) throw new PatchUnsupported(`row ${r}: cell reference not understood`);
     // A cell may leave out its reference (it follows the one before); it gets one, as cells are inserted beside it.
     const col = ref ? columnOf(ref[1]) : prev + 1;
     prev = col;
     if (clearing && patch.ownedCols.has(col)) continue;
-    const xml = ref ? m[0] : m[0].replace(/^<c\b/, `<c r="${columnLetter(col)}${r}"`);
+    const xml = ref ? m[0] : m[0].replace(/^<([\w:]+)\b/, `<$1 r="${columnLetter(col)}${r}"`);
     const edit = edits?.get(col);
     cells.push({ col, xml: edit ? edit(xml) : xml });
   }
-  const rest = body.replace(CELL, "").trim();
+  const rest = body.replace(syntax.cell, "").trim();
   if (rest !== "") throw new PatchUnsupported(`row ${r}: unexpected content ${rest.slice(0, 40)}`);
   for (const c of add) {
     if (cells.some((x) => x.col === c.col)) throw new PatchUnsupported(`row ${r}: column ${c.col} is the user's`);
-    cells.push(c);
+    cells.push({ col: c.col, xml: syntax.own(c.xml) });
   }
   cells.sort((a, b) => a.col - b.col);
   // The row's `spans` hint would no longer cover the new cells: drop it (it is optional). A row without its
   // number gets it, as its cells got theirs.
-  const head = open.replace(/\s+spans="[^"]*"/, "").replace(/^<row\b(?![^>]*\br=")/, `<row r="${r}"`);
-  return `${head}${cells.map((c) => c.xml).join("")}</row>`;
+  const head = open.replace(/\s+spans=(["'])[^"']*\1/, "").replace(/^<([\w:]+)\b(?![^>]*\br=)/, `<$1 r="${r}"`);
+  return `${head}${cells.map((c) => c.xml).join("")}${syntax.rowClose}`;
 }
 
 /** A new `<row>` for a row the sheet did not have. */
-function newRow(r: number, cells: readonly PatchCell[]): string {
-  return `<row r="${r}">${[...cells].sort((a, b) => a.col - b.col).map((c) => c.xml).join("")}</row>`;
+function newRow(r: number, cells: readonly PatchCell[], syntax: SheetSyntax): string {
+  return `<${syntax.tag("row")} r="${r}">${[...cells].sort((a, b) => a.col - b.col).map((c) => syntax.own(c.xml)).join("")}${syntax.rowClose}`;
 }
 
 /** Streams a worksheet part through the patch. Chunks may split the XML anywhere. */
@@ -96,10 +134,12 @@ export async function* patchSheet(chunks: AsyncIterable<string | Buffer>, patch:
   let buf = "";
   let state: "head" | "rows" | "tail" = "head";
   let tail = "";
+  let head = "";
+  let syntax = SheetSyntax.DEFAULT;
   const emitPendingBefore = (r: number) => {
     let out = "";
     while (next < pending.length && pending[next] < r) {
-      out += newRow(pending[next], patch.rows.get(pending[next])!);
+      out += newRow(pending[next], patch.rows.get(pending[next])!, syntax);
       next++;
     }
     return out;
@@ -108,19 +148,21 @@ export async function* patchSheet(chunks: AsyncIterable<string | Buffer>, patch:
   for await (const chunk of chunks) {
     buf += typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true });
     if (state === "head") {
-      const i = buf.search(/<sheetData\b/);
+      const i = buf.search(/<([A-Za-z_][\w.-]*:)?sheetData\b/);
       if (i < 0) continue;
       const close = buf.indexOf(">", i);
       if (close < 0) continue;
       const tag = buf.slice(i, close + 1);
+      syntax = SheetSyntax.of(buf.slice(0, close + 1));
+      const sheetData = syntax.tag("sheetData");
       if (tag.endsWith("/>")) {
         // An empty sheet: all rows are new.
-        const head = buf.slice(0, i) + "<sheetData>";
-        yield (patch.head ? patch.head(head) : head) + `${emitPendingBefore(Infinity)}</sheetData>`;
+        head = buf.slice(0, i) + tag.replace(/\s*\/>$/, ">");
+        yield (patch.head ? patch.head(head) : head) + `${emitPendingBefore(Infinity)}</${sheetData}>`;
         buf = buf.slice(close + 1);
         state = "tail";
       } else {
-        const head = buf.slice(0, close + 1);
+        head = buf.slice(0, close + 1);
         yield patch.head ? patch.head(head) : head;
         buf = buf.slice(close + 1);
         state = "rows";
@@ -130,14 +172,15 @@ export async function* patchSheet(chunks: AsyncIterable<string | Buffer>, patch:
       // Walk the buffer with an index (no re-slicing per row): a sheet has up to a million rows.
       const out: string[] = [];
       let pos = 0;
+      const rowOrEnd = syntax.rowOrEnd;
       for (;;) {
-        ROW_OR_END.lastIndex = pos;
-        const m = ROW_OR_END.exec(buf);
+        rowOrEnd.lastIndex = pos;
+        const m = rowOrEnd.exec(buf);
         if (!m) break;
         const start = m.index;
-        if (m[0] === "</sheetData>") {
-          out.push(buf.slice(pos, start), emitPendingBefore(Infinity), "</sheetData>");
-          pos = start + "</sheetData>".length;
+        if (m[0].startsWith("</")) {
+          out.push(buf.slice(pos, start), emitPendingBefore(Infinity), m[0]);
+          pos = start + m[0].length;
           state = "tail";
           break;
         }
@@ -146,18 +189,18 @@ export async function* patchSheet(chunks: AsyncIterable<string | Buffer>, patch:
         let end: number;
         if (buf[headEnd - 1] === "/") end = headEnd + 1;
         else {
-          const closeAt = buf.indexOf("</row>", headEnd);
+          const closeAt = buf.indexOf(syntax.rowClose, headEnd);
           if (closeAt < 0) break;
-          end = closeAt + "</row>".length;
+          end = closeAt + syntax.rowClose.length;
         }
         const rowXml = buf.slice(start, end);
-        const n = /\br="(\d+)"/.exec(rowXml.slice(0, headEnd - start + 1));
+        const n = /\br=["'](\d+)["']/.exec(rowXml.slice(0, headEnd - start + 1));
         // A row may leave out its number: it follows the one before.
         const r = n ? Number(n[1]) : lastRow + 1;
         lastRow = r;
         out.push(buf.slice(pos, start), emitPendingBefore(r));
         if (next < pending.length && pending[next] === r) next++;
-        out.push(patchRow(rowXml, r, patch));
+        out.push(patchRow(rowXml, r, patch, syntax));
         pos = end;
       }
       buf = buf.slice(pos);
@@ -171,5 +214,5 @@ export async function* patchSheet(chunks: AsyncIterable<string | Buffer>, patch:
   buf += decoder.decode();
   if (state !== "tail") throw new PatchUnsupported("the sheet ended inside its rows");
   tail += buf;
-  yield patch.tail ? patch.tail(tail) : tail;
+  yield patch.tail ? patch.tail(tail, head) : tail;
 }

@@ -57,7 +57,9 @@ const json = (x: unknown) => JSON.parse(JSON.stringify(x ?? null));
  * in the book that has them); with `includeOwned` nothing is left out (for "running twice equals once").
  */
 export function snapshot(wb: ExcelJS.Workbook, opts: { skipColumns?: Record<string, Set<number>>; includeOwned?: boolean } = {}): BookSnap {
-  const snap: BookSnap = { sheetOrder: [], sheets: {}, definedNames: json(wb.definedNames.model) };
+  // The product's marks (hidden names `_CRM_…` that find its sheets and result columns again) are its own.
+  const names = (json(wb.definedNames.model) as { name: string }[]).filter((n) => opts.includeOwned || !n.name.startsWith("_CRM_"));
+  const snap: BookSnap = { sheetOrder: [], sheets: {}, definedNames: names };
   for (const ws of wb.worksheets) {
     if (!opts.includeOwned && isOwnedSheet(ws.name)) continue;
     snap.sheetOrder.push(ws.name);

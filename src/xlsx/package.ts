@@ -1,0 +1,252 @@
+// The package around the sheets: where the workbook part is (the `officeDocument` relationship of
+// `_rels/.rels`, not always `xl/workbook.xml`), its sheets and relationships, the content types, and the marks
+// by which the product knows its own output. Read with the namespace-aware parser (xml.ts), so a book keeps
+// whatever prefixes, entity spellings and quote styles its writer chose.
+import { readZipEntry, type ZipEntry } from "./zip";
+import { NS, XmlDoc, type XmlElement } from "./xml";
+
+export const REL_TYPE = {
+  officeDocument: `${NS.rel}/officeDocument`,
+  worksheet: `${NS.rel}/worksheet`,
+  styles: `${NS.rel}/styles`,
+  sharedStrings: `${NS.rel}/sharedStrings`,
+  calcChain: `${NS.rel}/calcChain`,
+} as const;
+
+/** The relationship type ends the same way in transitional and strict packages. */
+export const isRelType = (type: string, kind: string) => type.endsWith(`/${kind}`);
+
+/** Resolves a relationship target against the folder of the part that declares it (OPC part names). */
+export function resolvePart(from: string, target: string): string {
+  const t = target.split("#")[0];
+  if (t.startsWith("/")) return t.slice(1);
+  const parts = from.split("/").slice(0, -1);
+  for (const seg of t.split("/")) {
+    if (seg === "..") parts.pop();
+    else if (seg !== "." && seg !== "") parts.push(seg);
+  }
+  return parts.join("/");
+}
+
+/** `xl/workbook.xml` → `xl/_rels/workbook.xml.rels`; `` (the package) → `_rels/.rels`. */
+export function relsPathOf(part: string): string {
+  const i = part.lastIndexOf("/");
+  return `${part.slice(0, i + 1)}_rels/${part.slice(i + 1)}.rels`;
+}
+
+export interface Relationship {
+  el: XmlElement;
+  id: string;
+  type: string;
+  /** The target as written, and as a part path (internal targets only). */
+  target: string;
+  part: string | null;
+}
+
+export function relationships(doc: XmlDoc, from: string): Relationship[] {
+  return doc.root.elements("Relationship", NS.pkgRel).map((el) => {
+    const target = el.attr("Target") ?? "";
+    const external = el.attr("TargetMode") === "External";
+    return { el, id: el.attr("Id") ?? "", type: el.attr("Type") ?? "", target, part: external ? null : resolvePart(from, target) };
+  });
+}
+
+/** Ids given out by addRelationship, per part (they are not in the parsed tree until it is written). */
+const issued = new WeakMap<XmlDoc, Set<string>>();
+
+/** Adds a relationship with a fresh id (`rIdCrm1`, …) and returns the id. */
+export function addRelationship(doc: XmlDoc, type: string, target: string): string {
+  const ids = issued.get(doc) ?? new Set(doc.root.elements("Relationship", NS.pkgRel).map((e) => e.attr("Id") ?? ""));
+  issued.set(doc, ids);
+  let n = 1;
+  while (ids.has(`rIdCrm${n}`)) n++;
+  const id = `rIdCrm${n}`;
+  ids.add(id);
+  doc.root.append(doc.root.tag(NS.pkgRel, "Relationship", [["", "Id", id], ["", "Type", type], ["", "Target", target]]));
+  return id;
+}
+
+/** Content types: part names compare without regard to case (OPC). */
+export function removeOverride(doc: XmlDoc, part: string): void {
+  const name = `/${part}`.toLowerCase();
+  for (const o of doc.root.elements("Override", NS.contentTypes)) if ((o.attr("PartName") ?? "").toLowerCase() === name) o.remove();
+}
+
+export function addOverride(doc: XmlDoc, part: string, contentType: string): void {
+  removeOverride(doc, part);
+  doc.root.append(doc.root.tag(NS.contentTypes, "Override", [["", "PartName", `/${part}`], ["", "ContentType", contentType]]));
+}
+
+export interface SheetEntry {
+  el: XmlElement;
+  name: string;
+  sheetId: number;
+  relId: string;
+  state: string;
+}
+
+/** The product's marks: workbook-scoped hidden names that refer to what it wrote (Excel keeps them right when
+ * sheets are renamed, moved or copied, and when rows or columns are inserted). */
+export const MARK_SHEET = "_CRM_SHEET_";
+export const MARK_RESULTS = "_CRM_RESULTS";
+
+export interface Marks {
+  /** Role (`findings`, `review.stages` …) → the sheet that holds it now. */
+  sheets: Map<string, string>;
+  /** The ◆ result columns of the last apply: sheet and A1 range, header row to last data row. */
+  results: { sheet: string; ref: string } | null;
+}
+
+/** The workbook part, parsed, with its sheets and the product's marks. */
+export class WorkbookPart {
+  /** Marks to add, written into `<definedNames>` by finish(). */
+  private readonly newNames: string[] = [];
+
+  constructor(
+    readonly path: string,
+    readonly doc: XmlDoc,
+  ) {}
+
+  /** ISO/IEC 29500 Strict, whose namespaces differ from the transitional ones the product writes. */
+  get strict(): boolean {
+    return this.doc.root.uri === NS.strictMain;
+  }
+
+  get mainNs(): string {
+    return this.doc.root.uri;
+  }
+
+  get relNs(): string {
+    return this.strict ? NS.strictRel : NS.rel;
+  }
+
+  sheetsEl(): XmlElement | undefined {
+    return this.doc.root.element("sheets");
+  }
+
+  sheets(): SheetEntry[] {
+    return (this.sheetsEl()?.elements("sheet") ?? []).filter((el) => !el.removed).map((el) => ({
+      el,
+      name: el.attr("name") ?? "",
+      sheetId: Number(el.attr("sheetId") ?? 0),
+      relId: el.attr("id", this.relNs) ?? "",
+      state: el.attr("state") ?? "visible",
+    }));
+  }
+
+  get date1904(): boolean {
+    const v = this.doc.root.element("workbookPr")?.attr("date1904");
+    return v === "1" || v === "true";
+  }
+
+  definedNames(): XmlElement[] {
+    return (this.doc.root.element("definedNames")?.elements("definedName") ?? []).filter((e) => !e.removed);
+  }
+
+  marks(): Marks {
+    const sheets = new Map<string, string>();
+    let results: Marks["results"] = null;
+    const names = new Set(this.sheets().map((s) => s.name));
+    for (const dn of this.definedNames()) {
+      const name = dn.attr("name") ?? "";
+      if (dn.attr("localSheetId") !== undefined || !name.startsWith("_CRM_")) continue;
+      const ref = splitRef(nameText(dn));
+      if (!ref || !names.has(ref.sheet)) continue;
+      if (name.startsWith(MARK_SHEET)) sheets.set(name.slice(MARK_SHEET.length), ref.sheet);
+      else if (name === MARK_RESULTS) results = ref;
+    }
+    return { sheets, results };
+  }
+
+  /** Sets (or with null removes) one of the product's workbook-scoped names. */
+  setMark(name: string, sheet: string | null, ref = "$A$1"): void {
+    for (const dn of this.definedNames()) if (dn.attr("name") === name && dn.attr("localSheetId") === undefined) dn.remove();
+    if (sheet === null) return;
+    const text = `${quoteSheetName(sheet)}!${ref}`;
+    this.newNames.push(this.doc.root.tag(this.mainNs, "definedName", [["", "name", name], ["", "hidden", "1"]], escapeXmlText(text)));
+  }
+
+  /** Writes the marks set since parsing; a `<definedNames>` left empty is taken out (the schema wants one or more). */
+  finish(): void {
+    const block = this.doc.root.element("definedNames");
+    const live = block && !block.removed;
+    if (this.newNames.length > 0 && live) block.append(this.newNames.join(""));
+    else if (this.newNames.length > 0) {
+      // definedNames follows sheets/functionGroups/externalReferences in the schema's order.
+      const after = ["calcPr", "oleSize", "customWorkbookViews", "pivotCaches", "smartTagPr", "smartTagTypes", "webPublishing", "fileRecoveryPr", "webPublishObjects", "extLst"];
+      const next = this.doc.root.children.find((c) => after.includes(c.local) && c.uri === this.mainNs && !c.removed);
+      const xml = this.doc.root.tag(this.mainNs, "definedNames", [], this.newNames.join(""));
+      if (next) next.insertBefore(xml);
+      else this.doc.root.append(xml);
+    } else this.dropEmptyDefinedNames();
+    this.newNames.length = 0;
+  }
+
+  dropEmptyDefinedNames(): void {
+    const block = this.doc.root.element("definedNames");
+    if (block && !block.removed && block.elements().every((e) => e.removed) && block.appended.length === 0 && this.newNames.length === 0) block.remove();
+  }
+}
+
+function escapeXmlText(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** The text of a defined name (its formula). */
+const nameText = (dn: XmlElement) => dn.text;
+
+/** `'My sheet'!$A$1` → {sheet: "My sheet", ref: "$A$1"}; null for anything else (#REF!, unions, functions). */
+export function splitRef(formula: string): { sheet: string; ref: string } | null {
+  const m = /^(?:'((?:[^']|'')+)'|([^'!\s,()]+))!(\$?[A-Z]{1,3}\$?\d+(?::\$?[A-Z]{1,3}\$?\d+)?)$/.exec(formula.trim());
+  if (!m) return null;
+  return { sheet: m[1] !== undefined ? m[1].replace(/''/g, "'") : m[2], ref: m[3] };
+}
+
+export function quoteSheetName(name: string): string {
+  return `'${name.replace(/'/g, "''")}'`;
+}
+
+/** The package's parts as the reader and the writer need them. */
+export interface PackageInfo {
+  workbook: WorkbookPart;
+  rels: XmlDoc;
+  relsPath: string;
+  contentTypes: XmlDoc;
+}
+
+/** Reads and parses a part; null when the zip has no such entry. */
+export function readXmlPart(file: string, entries: readonly ZipEntry[], path: string): XmlDoc | null {
+  if (!entries.some((e) => e.name === path)) return null;
+  const buf = readZipEntry(file, path);
+  if (!buf) return null;
+  return XmlDoc.parse(decodeXmlBytes(buf), path);
+}
+
+/** XML bytes as text: UTF-8 (with or without BOM), or UTF-16 with its BOM. */
+export function decodeXmlBytes(buf: Buffer): string {
+  if (buf[0] === 0xff && buf[1] === 0xfe) return buf.subarray(2).toString("utf16le");
+  if (buf[0] === 0xfe && buf[1] === 0xff) {
+    const swapped = Buffer.from(buf.subarray(2));
+    swapped.swap16();
+    return swapped.toString("utf16le");
+  }
+  return buf.toString("utf8");
+}
+
+/** Finds and parses the workbook part, its relationships and the content types. Throws a plain Error naming what is missing. */
+export function openPackage(file: string, entries: readonly ZipEntry[]): PackageInfo {
+  const rootRels = readXmlPart(file, entries, "_rels/.rels");
+  let path = "xl/workbook.xml";
+  if (rootRels) {
+    const office = relationships(rootRels, "").find((r) => isRelType(r.type, "officeDocument"));
+    if (office?.part) path = office.part;
+  }
+  const wb = readXmlPart(file, entries, path);
+  if (!wb) throw new Error(`${path} is missing`);
+  const relsPath = relsPathOf(path);
+  const rels = readXmlPart(file, entries, relsPath);
+  if (!rels) throw new Error(`${relsPath} is missing`);
+  const contentTypes = readXmlPart(file, entries, "[Content_Types].xml");
+  if (!contentTypes) throw new Error("[Content_Types].xml is missing");
+  return { workbook: new WorkbookPart(path, wb), rels, relsPath, contentTypes };
+}
