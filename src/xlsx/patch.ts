@@ -56,9 +56,12 @@ export interface BookEdit {
   extra?: { name: string; data: string }[];
 }
 
-/** The workbook's styles part: its path, from the workbook's relationships (xl/styles.xml for most writers). */
+/**
+ * The workbook's styles part: its path, from the workbook's relationships. A book without one gets
+ * xl/styles.xml wherever its workbook part is: any name is valid, and openpyxl looks there and nowhere else.
+ */
 function stylesPath(parts: BookParts): string {
-  return parts.styles ?? `${parts.workbookPath.slice(0, parts.workbookPath.lastIndexOf("/") + 1)}styles.xml`;
+  return parts.styles ?? "xl/styles.xml";
 }
 
 /** Opens the styles of a workbook for appending (Excel's defaults when the part is missing). */

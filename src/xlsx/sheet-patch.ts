@@ -61,7 +61,9 @@ export class SheetSyntax {
   ) {
     const p = prefix ? `${prefix}:` : "";
     this.rowOrEnd = new RegExp(`<${p}row\\b|<\\/${p}sheetData>`, "g");
-    this.cell = new RegExp(`<${p}c\\b[^>]*?(?:\\/>|>[\\s\\S]*?<\\/${p}c>)`, "g");
+    // With a prefix, the product's own cells (unprefixed, declaring the namespace on themselves) are cells too.
+    const c = p ? `(?:${p})?c` : "c";
+    this.cell = new RegExp(`<${c}\\b[^>]*?(?:\\/>|>[\\s\\S]*?<\\/${c}>)`, "g");
     this.rowClose = `</${p}row>`;
   }
 
