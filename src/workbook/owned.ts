@@ -12,6 +12,16 @@ export { OWNED_MARK, REVIEW_SHEET_PREFIX, FINDINGS_SHEET, isOwnedSheet };
 /** The role of the findings sheet among the product's own sheets (review sheets: `review.…`, review-sheets.ts). */
 export const FINDINGS_ROLE = "findings";
 
+/**
+ * The product's marks, the same in every face: workbook-scoped hidden defined names that refer to what it wrote.
+ * `_CRM_SHEET_<role>` refers to `'<sheet>'!$A$1` of each of its own sheets; `_CRM_RESULTS` to the ◆ result
+ * columns, header row to last data row. Excel keeps them right when sheets are renamed, moved or copied (a copy
+ * is the user's: the workbook-scoped name still refers to the original) and when rows or columns are inserted,
+ * so the product finds its output by them, never by a sheet's name.
+ */
+export const MARK_SHEET = "_CRM_SHEET_";
+export const MARK_RESULTS = "_CRM_RESULTS";
+
 /** Marks the product's conditional-format formulas (N("…") is 0, so the rule's meaning is unchanged). */
 export const OWNED_RULE_MARK = 'N("CRM◆")=0';
 

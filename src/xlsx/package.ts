@@ -2,6 +2,7 @@
 // `_rels/.rels`, not always `xl/workbook.xml`), its sheets and relationships, the content types, and the marks
 // by which the product knows its own output. Read with the namespace-aware parser (xml.ts), so a book keeps
 // whatever prefixes, entity spellings and quote styles its writer chose.
+import { MARK_RESULTS, MARK_SHEET } from "../workbook/owned";
 import { readZipEntry, type ZipEntry } from "./zip";
 import { NS, XmlDoc, type XmlElement } from "./xml";
 
@@ -85,10 +86,7 @@ export interface SheetEntry {
   state: string;
 }
 
-/** The product's marks: workbook-scoped hidden names that refer to what it wrote (Excel keeps them right when
- * sheets are renamed, moved or copied, and when rows or columns are inserted). */
-export const MARK_SHEET = "_CRM_SHEET_";
-export const MARK_RESULTS = "_CRM_RESULTS";
+export { MARK_RESULTS, MARK_SHEET };
 
 export interface Marks {
   /** Role (`findings`, `review.stages` …) → the sheet that holds it now. */
