@@ -5,7 +5,7 @@ import { closeSync, createReadStream, openSync, readSync, renameSync, statSync, 
 import { basename, dirname, extname, join } from "path";
 import { columnLetter, columnNumber, type CellValue, type SheetModel, type WorkbookModel } from "../core";
 import { writeAtomic } from "./atomic";
-import { readZipEntry } from "./zip";
+import { readZipEntry, ZipRefused } from "./zip";
 import { readBookStreaming, type BookParts } from "./read";
 
 /** A workbook that cannot be read or written: one line for the user, in both languages, no stack trace. */
@@ -146,6 +146,8 @@ export async function readModelParts(file: string, onProgress?: (done: number, t
     return read;
   } catch (e) {
     if (e instanceof BookError) throw e;
+    // What the zip reader refuses (encrypted entries, other compression methods, split archives, zip bombs) says why.
+    if (e instanceof ZipRefused) throw new BookError(file, e.reasonZh, e.reasonEn);
     const msg = String((e as Error)?.message ?? e);
     if (/zip|inflate|invalid|unexpected end|incorrect header|workbook\.xml/i.test(msg)) {
       throw new BookError(file, "文件已损坏或不完整（可能下载或复制时被截断）", "the file is damaged or incomplete (possibly truncated while downloading or copying)");
