@@ -51,8 +51,12 @@ export const TABLES: Record<TableKind, TableDef> = {
     kind: "customers",
     labelZh: "客户",
     labelEn: "Customers",
-    // A name or ID plus one more customer column (a bare 客户编号 + 客户名称 list counts).
-    signature: [["name", "id"], ["name", "id", "contact", "channel", "industry", "firstContact", "recordedStage", "owner", "uscc", "annualPurchase", "spend6m", "customerGrade", "potentialGrade", "coopStart", "tenure", "valueTierRecorded", "coopStageRecorded", "statusTags"]],
+    // DOMAIN.md section 1: a name or ID plus at least one customer-only column (CUSTOMERS_SIGNATURE, below); or
+    // the template's own 客户编号 / 客户名称 plus any other customers column (templateIdentity). A generic id + name
+    // pair alone is any list of things (`Id | Name | Value | Date`), not evidence of customers.
+    get signature() {
+      return CUSTOMERS_SIGNATURE;
+    },
     minColumns: 2,
     columns: [
       col("id", "text", "Customer ID", ["客户编号", "客户ID", "客户id", "客户代码", "编号", "customer id", "customer no", "id"]),
@@ -198,6 +202,17 @@ export const TABLES: Record<TableKind, TableDef> = {
   },
 };
 
+/**
+ * Customers columns that do not make a customers table on their own: the identity (id, name) and the columns
+ * any list of people or things has (contact, position, owner, notes). Every other customers column is
+ * customer-only evidence (DOMAIN.md section 1, "Which range is a customers table").
+ */
+const NOT_CUSTOMER_ONLY = new Set(["id", "name", "contact", "position", "owner", "notes"]);
+const CUSTOMERS_SIGNATURE: readonly (readonly string[])[] = [
+  ["name", "id"],
+  TABLES.customers.columns.map((c) => c.key).filter((k) => !NOT_CUSTOMER_ONLY.has(k)),
+];
+
 export const TABLE_KINDS = Object.keys(TABLES) as TableKind[];
 
 // ── headers ────────────────────────────────────────────────────────────────
@@ -277,6 +292,35 @@ export function matchHeader(kind: TableKind, header: CellValue): string | undefi
   return aliasIndex(kind).get(headerInfo(header).key);
 }
 
+/**
+ * Identity headers any list has (a test file's `Id | Name`, a parts list's 编号): an id or name column named only
+ * so needs a customer-only column beside it. 客户编号, 客户名称, Customer ID … say "customer" themselves.
+ */
+const GENERIC_IDENTITY = new Set(["id", "name", "编号", "company"].map((a) => headerKey(a)));
+
+/** The customers table's id or name column is named as a customer's (templateIdentity above). */
+function templateIdentity(keys: readonly (string | null)[], columns: ReadonlyMap<string, number>): boolean {
+  return ["id", "name"].some((k) => {
+    const at = columns.get(k);
+    return at !== undefined && !GENERIC_IDENTITY.has(keys[at] as string);
+  });
+}
+
+/**
+ * The columns that make a range a detail table (DOMAIN.md section 1): a header row holding two of one detail
+ * kind's columns is that detail table, never the customers table, even when the rest of the detail kind's
+ * signature is not recognised (an unusual spelling of 维护时间). A header cell counts only when it is not a
+ * customers header as well (互动内容, 流失原因 and 备注 are both), so a customers table is never refused for
+ * one of its own columns.
+ */
+const DETAIL_MARKS: Partial<Record<TableKind, readonly string[]>> = {
+  interactions: ["time", "method", "content", "feedback"],
+  orders: ["orderId", "date", "amount", "profit"],
+  tasks: ["task", "due", "action", "problem", "review"],
+  keyDates: ["type", "leadDays"],
+  plan: ["taskName", "start", "strategy", "resources", "deliverable"],
+};
+
 export interface HeaderMatch {
   kind: TableKind;
   /** Column key → offset within the header row (first match wins; later duplicates are listed). */
@@ -289,7 +333,9 @@ export interface HeaderMatch {
 export function classifyHeader(header: readonly CellValue[]): HeaderMatch | null {
   let best: HeaderMatch | null = null;
   const keys = header.map((h) => (isBlank(h) ? null : headerInfo(h).key));
+  const detail = hasDetailColumns(keys);
   for (const kind of TABLE_KINDS) {
+    if (kind === "customers" && detail) continue;
     const idx = aliasIndex(kind);
     const columns = new Map<string, number>();
     const duplicates: { key: string; offset: number }[] = [];
@@ -300,7 +346,8 @@ export function classifyHeader(header: readonly CellValue[]): HeaderMatch | null
       if (columns.has(key)) duplicates.push({ key, offset: i });
       else columns.set(key, i);
     });
-    const ok = TABLES[kind].signature.every((any) => any.some((k) => columns.has(k))) && columns.size >= (TABLES[kind].minColumns ?? 1);
+    const signed = TABLES[kind].signature.every((any) => any.some((k) => columns.has(k))) || (kind === "customers" && templateIdentity(keys, columns));
+    const ok = signed && columns.size >= (TABLES[kind].minColumns ?? 1);
     if (!ok) continue;
     // Detail tables are tried after the customers table in TABLE_KINDS order; a kind whose distinctive
     // signature matches and covers more columns wins (a 维护记录 row has 客户名称 too).
@@ -308,6 +355,22 @@ export function classifyHeader(header: readonly CellValue[]): HeaderMatch | null
     if (!best || score > best.matched) best = { kind, columns, duplicates, matched: score };
   }
   return best;
+}
+
+/** The header row holds two columns of one detail kind that are not customers columns as well (DETAIL_MARKS). */
+function hasDetailColumns(keys: readonly (string | null)[]): boolean {
+  const customers = aliasIndex("customers");
+  for (const [kind, marks] of Object.entries(DETAIL_MARKS) as [TableKind, readonly string[]][]) {
+    const idx = aliasIndex(kind);
+    const seen = new Set<string>();
+    for (const hk of keys) {
+      if (hk === null || customers.has(hk)) continue;
+      const key = idx.get(hk);
+      if (key !== undefined && marks.includes(key)) seen.add(key);
+    }
+    if (seen.size >= 2) return true;
+  }
+  return false;
 }
 
 // ── addresses ──────────────────────────────────────────────────────────────
