@@ -30,7 +30,25 @@ const BUILTIN_FORMATS: Record<string, number> = { General: 0, "0": 1, "0.00": 2,
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
-const CHILD: Record<string, string> = { numFmts: "numFmt", fonts: "font", fills: "fill", borders: "border", cellXfs: "xf", dxfs: "dxf" };
+/** The children of styleSheet in schema order (CT_Stylesheet). */
+const ORDER = ["numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles", "dxfs", "tableStyles", "colors", "extLst"];
+
+const CHILD: Record<string, string> = { numFmts: "numFmt", fonts: "font", fills: "fill", borders: "border", cellStyleXfs: "xf", cellXfs: "xf", dxfs: "dxf" };
+
+/**
+ * The entries Excel assumes at the head of each block (what it writes into a new book): font 0, fills 0 and 1
+ * (none, and gray125, which Excel reserves whatever is written there), border 0, and style 0 ("Normal") in
+ * cellStyleXfs and cellXfs. A book whose styles.xml lacks a block, or has it empty, still shows its cells in
+ * this default style; our entries go after these, so index 0 keeps meaning "default" for every cell that has
+ * no `s` attribute (or `s="0"`).
+ */
+const DEFAULTS: Record<string, readonly string[]> = {
+  fonts: ['<font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'],
+  fills: ['<fill><patternFill patternType="none"/></fill>', '<fill><patternFill patternType="gray125"/></fill>'],
+  borders: ["<border><left/><right/><top/><bottom/><diagonal/></border>"],
+  cellStyleXfs: ['<xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'],
+  cellXfs: ['<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'],
+};
 
 /** The children of a `<name count="…">…</name>` block as written (none when the block is missing). */
 function childrenOf(xml: string, name: string): string[] {
@@ -55,18 +73,27 @@ function append(xml: string, name: string, count: number, children: string[], be
     const i = xml.search(new RegExp(`<${b}\\b`));
     if (i >= 0) return xml.slice(0, i) + block + xml.slice(i);
   }
-  return xml.replace("</styleSheet>", `${block}</styleSheet>`);
+  if (xml.includes("</styleSheet>")) return xml.replace("</styleSheet>", () => `${block}</styleSheet>`);
+  // An empty part, `<styleSheet …/>`: opened up around the block.
+  return xml.replace(/(<styleSheet\b[^>]*?)\s*\/>/, (_m, open: string) => `${open}>${block}</styleSheet>`);
 }
 
-/** One block of styles.xml: the workbook's own entries, then ours; an entry written identically is shared. */
+/**
+ * One block of styles.xml: the workbook's own entries, then ours; an entry written identically is shared. When
+ * the workbook has fewer entries than Excel assumes (DEFAULTS: none at all, or one fill), the missing defaults
+ * come first, so the first entry of ours never takes an index Excel reads as a default.
+ */
 class Block {
   readonly existing: string[];
+  /** Defaults the workbook lacks, written before our entries once the block is written at all. */
+  readonly padding: string[];
   readonly added: string[] = [];
   private readonly index = new Map<string, number>();
 
   constructor(source: string, readonly name: string) {
     this.existing = childrenOf(source, name);
-    this.existing.forEach((x, i) => {
+    this.padding = (DEFAULTS[name] ?? []).slice(this.existing.length);
+    [...this.existing, ...this.padding].forEach((x, i) => {
       if (!this.index.has(x)) this.index.set(x, i);
     });
   }
@@ -74,11 +101,16 @@ class Block {
   add(xml: string): number {
     let i = this.index.get(xml);
     if (i === undefined) {
-      i = this.existing.length + this.added.length;
+      i = this.existing.length + this.padding.length + this.added.length;
       this.added.push(xml);
       this.index.set(xml, i);
     }
     return i;
+  }
+
+  /** The entries to append to the workbook's block: the missing defaults (when `write`, or ours need them), then ours. */
+  appended(write: boolean): string[] {
+    return write || this.added.length > 0 ? [...this.padding, ...this.added] : [];
   }
 }
 
@@ -90,6 +122,7 @@ export class StylesPatch {
   private readonly fonts: Block;
   private readonly fills: Block;
   private readonly borders: Block;
+  private readonly styleXfs: Block;
   private readonly xfs: Block;
   private readonly dxfs: Block;
   private readonly fmts = new Map<string, number>();
@@ -101,6 +134,7 @@ export class StylesPatch {
     this.fonts = new Block(source, "fonts");
     this.fills = new Block(source, "fills");
     this.borders = new Block(source, "borders");
+    this.styleXfs = new Block(source, "cellStyleXfs");
     this.xfs = new Block(source, "cellXfs");
     this.dxfs = new Block(source, "dxfs");
     const fmts = childrenOf(source, "numFmts");
@@ -152,15 +186,23 @@ export class StylesPatch {
     return this.dxfs.add(`<dxf>${style.font ? `<font><color rgb="${style.font}"/></font>` : ""}<fill><patternFill patternType="solid"><bgColor rgb="${style.fill}"/></patternFill></fill></dxf>`);
   }
 
-  /** The styles part with the new entries appended (unchanged when nothing new was asked for). */
+  /**
+   * The styles part with the new entries appended (unchanged when nothing new was asked for). A new cell style
+   * refers to font, fill, border and cell style 0 (`xfId="0"`): whichever of those blocks the workbook lacks is
+   * written with its defaults, and cellXfs gets its default style 0 before ours.
+   */
   xml(): string {
+    const xf = this.xfs.added.length > 0;
     let x = this.source;
-    x = append(x, "numFmts", this.existingFmts, this.newFmts, ["fonts", "fills", "borders", "cellStyleXfs", "cellXfs"]);
-    x = append(x, "fonts", this.fonts.existing.length, this.fonts.added, ["fills", "borders", "cellStyleXfs", "cellXfs"]);
-    x = append(x, "fills", this.fills.existing.length, this.fills.added, ["borders", "cellStyleXfs", "cellXfs"]);
-    x = append(x, "borders", this.borders.existing.length, this.borders.added, ["cellStyleXfs", "cellXfs"]);
-    x = append(x, "cellXfs", this.xfs.existing.length, this.xfs.added, ["cellStyles", "dxfs", "tableStyles", "colors", "extLst"]);
-    x = append(x, "dxfs", this.dxfs.existing.length, this.dxfs.added, ["tableStyles", "colors", "extLst"]);
+    // Each block, when created, goes before the first later block the part has (schema order).
+    const after = (name: string) => ORDER.slice(ORDER.indexOf(name) + 1);
+    x = append(x, "numFmts", this.existingFmts, this.newFmts, after("numFmts"));
+    x = append(x, "fonts", this.fonts.existing.length, this.fonts.appended(xf), after("fonts"));
+    x = append(x, "fills", this.fills.existing.length, this.fills.appended(xf), after("fills"));
+    x = append(x, "borders", this.borders.existing.length, this.borders.appended(xf), after("borders"));
+    x = append(x, "cellStyleXfs", this.styleXfs.existing.length, this.styleXfs.appended(xf), after("cellStyleXfs"));
+    x = append(x, "cellXfs", this.xfs.existing.length, this.xfs.appended(xf), after("cellXfs"));
+    x = append(x, "dxfs", this.dxfs.existing.length, this.dxfs.added, after("dxfs"));
     return x;
   }
 }
