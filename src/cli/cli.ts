@@ -23,12 +23,42 @@ export interface CliIO {
   env: Record<string, string | undefined>;
   /** Today's date in the user's calendar, `YYYY-MM-DD` (the default as-of date). */
   today(): string;
+  /** Why standard output could not be written (a full disk), if it could not; a reader that left early is no failure. */
+  outputFailure?(): string | undefined;
+}
+
+/**
+ * Writes to stdout or stderr that survive the reader going away: `crm validate book.xlsx | head -1` closes the
+ * pipe after one line, and the next write fails with EPIPE, which Node raises as an uncaught 'error' event (a
+ * stack trace). Here the stream's error is listened for instead, later output is dropped and the command ends as
+ * it would have; any other error (a full disk under `> out.json`) is `failure()`, reported once the command is
+ * done. (The stream records its error as it happens; the 'error' event comes a tick later.)
+ */
+const guarded = new WeakSet<NodeJS.WriteStream>();
+
+function guardedWrite(stream: NodeJS.WriteStream): { write(s: string): void; failure(): string | undefined } {
+  if (!guarded.has(stream)) {
+    guarded.add(stream);
+    stream.on("error", () => {});
+  }
+  return {
+    write: (s) => {
+      if (!stream.destroyed && !stream.errored) stream.write(s);
+    },
+    failure: () => {
+      const e = stream.errored as NodeJS.ErrnoException | null;
+      return e && e.code !== "EPIPE" ? (e.code ?? e.message) : undefined;
+    },
+  };
 }
 
 export function processIO(): CliIO {
+  const out = guardedWrite(process.stdout);
+  const err = guardedWrite(process.stderr);
   return {
-    stdout: (s) => process.stdout.write(s),
-    stderr: (s) => process.stderr.write(s),
+    stdout: out.write,
+    stderr: err.write,
+    outputFailure: out.failure,
     stderrTTY: process.stderr.isTTY === true,
     stdoutTTY: process.stdout.isTTY === true,
     env: process.env,
@@ -357,7 +387,13 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     if (args.extra.length > 0) throw new UsageError(`多余的参数：${args.extra.join(" ")}`, `unexpected argument: ${args.extra.join(" ")}`);
     const asOf = args.asOf ?? io.today();
     if (!isValidDay(asOf)) throw new UsageError(`--as-of 应为 YYYY-MM-DD 格式的有效日期（收到 ${asOf}）`, `--as-of must be a valid date YYYY-MM-DD (got ${asOf})`);
-    return await run(args, asOf, lang, io);
+    const code = await run(args, asOf, lang, io);
+    const failure = io.outputFailure?.();
+    if (failure !== undefined) {
+      io.stderr(`crm: ${say(`无法写入标准输出（${failure}），输出不完整`, `cannot write to standard output (${failure}); the output is incomplete`)}\n`);
+      return 2;
+    }
+    return code;
   } catch (e) {
     if (e instanceof UsageError) {
       // An argument is echoed back: a customer's phone number typed in the wrong place stays masked.
