@@ -330,6 +330,18 @@ const COMMANDS = ["validate", "apply", "review", "mask", "undo"];
 
 // ── output helpers ──
 
+/** An English noun for a count, singular for exactly one ("1 cell", "0 cells", "2 cells"); Chinese as it is. */
+function noun(lang: Lang, n: number, zh: string, en: string): string {
+  return lang === "zh" ? zh : n === 1 ? en : `${en}s`;
+}
+
+/** The mask command's report: how many numbers in how many cells. */
+function maskedLine(lang: Lang, count: { numbers: number; cells: number }): string {
+  return lang === "zh"
+    ? `已遮盖 ${count.cells} 个单元格中的 ${count.numbers} 个号码`
+    : `masked ${count.numbers} ${noun(lang, count.numbers, "", "number")} in ${count.cells} ${noun(lang, count.cells, "", "cell")}`;
+}
+
 function paint(enabled: boolean) {
   const p = (code: string) => (s: string | number) => (enabled ? `\x1b[${code}m${s}\x1b[0m` : String(s));
   return { bold: p("1"), dim: p("2"), red: p("31"), green: p("32"), yellow: p("33"), cyan: p("36") };
@@ -488,8 +500,8 @@ async function run(args: Args, asOf: string, lang: Lang, io: CliIO): Promise<num
       if (args.report) await writeJsonAtomic(args.report, reportOf(result));
       progress.done();
       io.stdout(
-        `${c.green("✔")} ${say("已写入", "written")} ${c.bold(out as string)}: ${result.customers.length} ${say("位客户", "customers")} · ` +
-          `${c.red(result.summary.errors)} ${say("错误", "errors")} · ${c.yellow(result.summary.warnings)} ${say("警告", "warnings")}` +
+        `${c.green("✔")} ${say("已写入", "written")} ${c.bold(out as string)}: ${result.customers.length} ${noun(lang, result.customers.length, "位客户", "customer")} · ` +
+          `${c.red(result.summary.errors)} ${noun(lang, result.summary.errors, "错误", "error")} · ${c.yellow(result.summary.warnings)} ${noun(lang, result.summary.warnings, "警告", "warning")}` +
           (args.report ? ` · ${say("报告", "report")} ${args.report}` : "") + "\n",
       );
       return bookCode;
@@ -501,7 +513,7 @@ async function run(args: Args, asOf: string, lang: Lang, io: CliIO): Promise<num
       await save(book, out as string, args.inPlace, progress, say, io);
       progress.done();
       if (args.json) io.stdout(`${JSON.stringify(review, null, 2)}\n`);
-      else io.stdout(`${c.green("✔")} ${say("复盘工作表已写入", "review sheets written to")} ${c.bold(out as string)} (${result.customers.length} ${say("位客户", "customers")})\n`);
+      else io.stdout(`${c.green("✔")} ${say("复盘工作表已写入", "review sheets written to")} ${c.bold(out as string)} (${result.customers.length} ${noun(lang, result.customers.length, "位客户", "customer")})\n`);
       return bookCode;
     }
     case "mask": {
@@ -509,7 +521,7 @@ async function run(args: Args, asOf: string, lang: Lang, io: CliIO): Promise<num
       const masked = await port.maskPhones(result);
       await save(book, out as string, args.inPlace, progress, say, io);
       progress.done();
-      io.stdout(`${c.green("✔")} ${say(`已遮盖 ${masked.cells} 个单元格中的 ${masked.numbers} 个号码`, `masked ${masked.numbers} numbers in ${masked.cells} cells`)} → ${c.bold(out as string)}\n`);
+      io.stdout(`${c.green("✔")} ${maskedLine(lang, masked)} → ${c.bold(out as string)}\n`);
       return 0;
     }
   }
@@ -546,8 +558,8 @@ async function applyPatching(args: Args, input: string, out: string, asOf: strin
   if (args.report) await writeJsonAtomic(args.report, reportOf(result));
   progress.done();
   io.stdout(
-    `${c.green("✔")} ${say("已写入", "written")} ${c.bold(out)}: ${result.summary.rows} ${say("位客户", "customers")} · ` +
-      `${c.red(result.summary.errors)} ${say("错误", "errors")} · ${c.yellow(result.summary.warnings)} ${say("警告", "warnings")}` +
+    `${c.green("✔")} ${say("已写入", "written")} ${c.bold(out)}: ${result.summary.rows} ${noun(lang, result.summary.rows, "位客户", "customer")} · ` +
+      `${c.red(result.summary.errors)} ${noun(lang, result.summary.errors, "错误", "error")} · ${c.yellow(result.summary.warnings)} ${noun(lang, result.summary.warnings, "警告", "warning")}` +
       (args.report ? ` · ${say("报告", "report")} ${args.report}` : "") + "\n",
   );
   return result.summary.errors > 0 ? 1 : 0;
@@ -582,7 +594,7 @@ async function reviewPatching(args: Args, input: string, out: string, asOf: stri
   if (!(await writeWithBackup(args, parts, edit, out, say, io, progress))) return null;
   progress.done();
   if (args.json) io.stdout(`${JSON.stringify(review, null, 2)}\n`);
-  else io.stdout(`${c.green("✔")} ${say("复盘工作表已写入", "review sheets written to")} ${c.bold(out)} (${result.summary.rows} ${say("位客户", "customers")})\n`);
+  else io.stdout(`${c.green("✔")} ${say("复盘工作表已写入", "review sheets written to")} ${c.bold(out)} (${result.summary.rows} ${noun(lang, result.summary.rows, "位客户", "customer")})\n`);
   return result.summary.errors > 0 ? 1 : 0;
 }
 
@@ -599,7 +611,7 @@ async function maskPatching(args: Args, input: string, out: string, asOf: string
   const { edit, count } = maskEdit(parts, result, await sharedStringsOf(parts), stylesOf(parts).styles);
   if (!(await writeWithBackup(args, parts, edit, out, say, io, progress))) return null;
   progress.done();
-  io.stdout(`${c.green("✔")} ${say(`已遮盖 ${count.cells} 个单元格中的 ${count.numbers} 个号码`, `masked ${count.numbers} numbers in ${count.cells} cells`)} → ${c.bold(out)}\n`);
+  io.stdout(`${c.green("✔")} ${maskedLine(lang, count)} → ${c.bold(out)}\n`);
   return 0;
 }
 
@@ -639,7 +651,7 @@ async function undo(args: Args, input: string, out: string, lang: Lang, io: CliI
     throw new BookError(input, "工作簿的 XML 结构无法安全编辑，未做任何修改", "the workbook's XML is laid out in a way that cannot be edited safely; nothing was changed");
   }
   progress.done();
-  io.stdout(`${c.green("✔")} ${say(`已移除 ${columns} 个结果列、${sheets.length} 个工作表`, `removed ${columns} result columns and ${sheets.length} sheets`)} → ${c.bold(out)}\n`);
+  io.stdout(`${c.green("✔")} ${say(`已移除 ${columns} 个结果列、${sheets.length} 个工作表`, `removed ${columns} result ${noun(lang, columns, "", "column")} and ${sheets.length} ${noun(lang, sheets.length, "", "sheet")}`)} → ${c.bold(out)}\n`);
   return 0;
 }
 
@@ -725,9 +737,9 @@ function printFindings(io: CliIO, c: ReturnType<typeof paint>, lang: Lang, resul
   const say = (zh: string, en: string) => (lang === "zh" ? zh : en);
   const s = result.summary;
   const tables = result.tables.filter((t) => t.used);
-  for (const t of tables) io.stdout(`${c.dim("·")} ${lang === "zh" ? TABLES[t.kind].labelZh : TABLES[t.kind].labelEn} ${c.dim(`${t.sheet}!${t.headerRow}`)} ${t.rows} ${say("行", "rows")}\n`);
+  for (const t of tables) io.stdout(`${c.dim("·")} ${lang === "zh" ? TABLES[t.kind].labelZh : TABLES[t.kind].labelEn} ${c.dim(`${t.sheet}!${t.headerRow}`)} ${t.rows} ${noun(lang, t.rows, "行", "row")}\n`);
   io.stdout(
-    `${say("客户", "Customers")} ${c.bold(s.rows)} · ${c.red(`${s.errors} ${say("错误", "errors")}`)} · ${c.yellow(`${s.warnings} ${say("警告", "warnings")}`)} · ${c.cyan(`${s.infos} ${say("提示", "notes")}`)}\n`,
+    `${say("客户", "Customers")} ${c.bold(s.rows)} · ${c.red(`${s.errors} ${noun(lang, s.errors, "错误", "error")}`)} · ${c.yellow(`${s.warnings} ${noun(lang, s.warnings, "警告", "warning")}`)} · ${c.cyan(`${s.infos} ${noun(lang, s.infos, "提示", "note")}`)}\n`,
   );
   for (const sev of ["error", "warning", "info"] as Severity[]) {
     const fs = result.findings.filter((f) => f.severity === sev);

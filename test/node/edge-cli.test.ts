@@ -1,9 +1,10 @@
 // Edge cases of the command line, each on a book like the one that showed it (built with JSZip, edge-books.ts):
-// a reader that closes stdout early (`crm validate … | head -1`).
+// a reader that closes stdout early (`crm validate … | head -1`), the mask report's English.
 import { spawn } from "child_process";
 import { closeSync, existsSync, mkdtempSync, openSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
+import { runCrm } from "./cli-io";
 import { edgeBook, TEMPLATE_CUSTOMERS, type BookKind, type EdgeSheet } from "./edge-books";
 
 jest.setTimeout(180_000);
@@ -21,6 +22,7 @@ async function bookFile(name: string, sheets: EdgeSheet[], kind: BookKind = "xls
   writeFileSync(file, await edgeBook({ sheets, kind }));
   return file;
 }
+
 
 // ── a closed stdout ──
 
@@ -83,6 +85,31 @@ describe("a reader that closes stdout early (crm validate … | head -1)", () =>
     } finally {
       closeSync(fd);
     }
+  });
+});
+
+// ── the mask report ──
+
+describe("the mask report counts in correct English", () => {
+  test("one number in one cell is singular; Chinese unchanged", async () => {
+    const input = await bookFile("one-phone.xlsx", [TEMPLATE_CUSTOMERS]);
+    const en = await runCrm(["mask", input, "--out", join(dir, "one-phone-masked.xlsx"), "--as-of", AS_OF], "en");
+    expect(en.code).toBe(0);
+    expect(en.stdout).toContain("masked 1 number in 1 cell →");
+    const again = await runCrm(["mask", join(dir, "one-phone-masked.xlsx"), "--out", join(dir, "one-phone-again.xlsx"), "--as-of", AS_OF], "en");
+    expect(again.stdout).toContain("masked 0 numbers in 0 cells →");
+    const zh = await runCrm(["mask", input, "--out", join(dir, "one-phone-masked-zh.xlsx"), "--as-of", AS_OF], "zh");
+    expect(zh.stdout).toContain("已遮盖 1 个单元格中的 1 个号码");
+  });
+
+  test("two numbers in one cell, and the apply summary's counts", async () => {
+    const rows = TEMPLATE_CUSTOMERS.rows.map((r) => [...r]);
+    rows[1][3] = "13812345678 / 13987654321";
+    const input = await bookFile("two-phones.xlsx", [{ name: "客户", rows }]);
+    const r = await runCrm(["mask", input, "--out", join(dir, "two-phones-masked.xlsx"), "--as-of", AS_OF], "en");
+    expect(r.stdout).toContain("masked 2 numbers in 1 cell →");
+    const applied = await runCrm(["apply", input, "--out", join(dir, "two-phones-applied.xlsx"), "--as-of", AS_OF], "en");
+    expect(applied.stdout).toMatch(/: 3 customers · 1 error · 0 warnings\n$/);
   });
 });
 
