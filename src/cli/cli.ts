@@ -1,4 +1,4 @@
-// The `crm` command line (DOMAIN.md section 10): validate, apply, review and mask on .xlsx files without Excel.
+// The `crm` command line (DOMAIN.md section 10): validate, apply, review and mask on .xlsx (and .xlsm) files without Excel.
 // Exit codes: 0 done and the book has no errors · 1 done, the book has errors · 2 nothing done (unreadable
 // book, no customers table, bad arguments), with one line on stderr saying why.
 import { copyFileSync, existsSync, renameSync, statSync, unlinkSync, writeFileSync } from "fs";
@@ -7,6 +7,9 @@ import {
   buildReview, runPipeline, safeText, TABLES, type CustomerResult, type Finding, type PipelineOptions, type PipelineResult, type Severity,
 } from "../core";
 import { layoutFits, NO_ROOM, NoRoomError } from "../workbook/owned";
+import { openPackage } from "../xlsx/package";
+import { NS } from "../xlsx/xml";
+import { zipEntries } from "../xlsx/zip";
 import {
   applyEdit, BookError, ExcelJsBook, maskEdit, partsExceljsDrops, PatchUnsupported, readBook, readModelParts, reviewEdit, sharedStringsOf, stylesOf,
   undoEdit, writeAtomic, writeBookAtomic, writeFailure, writePatched, type BookEdit, type BookParts, type LoadedBook,
@@ -163,6 +166,8 @@ const HELP: Record<string, { zh: string; en: string }> = {
   --no-progress        不显示进度条
   -h, --help           显示帮助；crm <命令> --help 查看命令的详细说明
 
+含宏的工作簿（.xlsm）和模板（.xltx、.xltm）保持原样：宏和文件类型都保留，输出文件须使用相同的扩展名。
+
 退出码：0 完成且无错误 · 1 完成但工作簿有错误 · 2 未执行（无法读取、没有客户表或参数错误）
 
 示例：
@@ -186,6 +191,9 @@ Common options:
   --lang zh|en         output language (default: from LANG)
   --no-progress        no progress bar
   -h, --help           this help; crm <command> --help for a command
+
+Books with macros (.xlsm) and templates (.xltx, .xltm) stay what they are: macros and file type are kept, and
+the output file must have the same extension.
 
 Exit codes: 0 done, no errors · 1 done, the book has errors · 2 nothing done (unreadable book, no customers table, bad arguments)
 
@@ -234,7 +242,7 @@ Examples:
 其他单元格保持原样。再次运行只会更新这些列。
 
   --out       结果写入的新文件（不会修改原文件）
-  --in-place  直接更新原文件，并先保存备份（<文件名>.bak.xlsx）
+  --in-place  直接更新原文件，并先保存备份（<文件名>.bak.xlsx；.xlsm 工作簿为 <文件名>.bak.xlsm）
   --report    同时写出 JSON 报告 {asOf, findings, customers:[…]}
 
 示例：
@@ -250,7 +258,7 @@ findings sheet whose addresses link to the cells. Every other cell stays as it w
 only these.
 
   --out       the new file to write (the input is never changed)
-  --in-place  update the input itself, after saving a backup (<name>.bak.xlsx)
+  --in-place  update the input itself, after saving a backup (<name>.bak.xlsx; <name>.bak.xlsm for an .xlsm)
   --report    also write the JSON report {asOf, findings, customers:[…]}
 
 Examples:
@@ -327,6 +335,85 @@ Examples:
 };
 
 const COMMANDS = ["validate", "apply", "review", "mask", "undo"];
+
+// ── kinds of book ──
+
+/**
+ * The kinds of book the writers keep, by the content type of the workbook part, and the extension Excel requires
+ * for each (it refuses a file whose extension does not match). The patching writer copies [Content_Types].xml
+ * and xl/vbaProject.bin as they are, so an output is the same kind of book as its input and must be named so.
+ */
+interface BookKind {
+  ext: string;
+  contentType: string;
+  /** Why an output named otherwise is refused. */
+  needs: { zh: string; en: string };
+  /** Why the exceljs writer (which writes a plain .xlsx) is not used for it. */
+  noFallback: { zh: string; en: string };
+}
+
+const NO_FALLBACK_TAIL = {
+  zh: "，而这个工作簿的 XML 结构无法由保留原样的写入方式编辑；未做任何修改",
+  en: ", but this book's XML is laid out in a way the writer that keeps every part cannot edit; nothing was changed",
+};
+
+const BOOK_KINDS: readonly BookKind[] = [
+  {
+    ext: ".xlsx",
+    contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+    needs: { zh: "输出文件必须以 .xlsx 结尾", en: "the output file must end in .xlsx" },
+    noFallback: { zh: "", en: "" },
+  },
+  {
+    ext: ".xlsm",
+    contentType: "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+    needs: { zh: "工作簿含有宏（.xlsm），输出文件也必须以 .xlsm 结尾", en: "the book has macros (.xlsm), so the output file must end in .xlsm too" },
+    noFallback: { zh: `工作簿含有宏（.xlsm），写出时必须保留宏${NO_FALLBACK_TAIL.zh}`, en: `the book has macros (.xlsm), which the output must keep${NO_FALLBACK_TAIL.en}` },
+  },
+  {
+    ext: ".xltx",
+    contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
+    needs: { zh: "工作簿是模板（.xltx），输出文件也必须以 .xltx 结尾", en: "the book is a template (.xltx), so the output file must end in .xltx too" },
+    noFallback: { zh: `工作簿是模板（.xltx），写出时必须保持模板格式${NO_FALLBACK_TAIL.zh}`, en: `the book is a template (.xltx), which the output must stay${NO_FALLBACK_TAIL.en}` },
+  },
+  {
+    ext: ".xltm",
+    contentType: "application/vnd.ms-excel.template.macroEnabled.main+xml",
+    needs: { zh: "工作簿是含宏的模板（.xltm），输出文件也必须以 .xltm 结尾", en: "the book is a template with macros (.xltm), so the output file must end in .xltm too" },
+    noFallback: { zh: `工作簿是含宏的模板（.xltm），写出时必须保留宏和模板格式${NO_FALLBACK_TAIL.zh}`, en: `the book is a template with macros (.xltm), whose macros and template type the output must keep${NO_FALLBACK_TAIL.en}` },
+  },
+];
+
+/**
+ * The kind of a book by its workbook part's content type (what Excel goes by), else by its extension (a file that
+ * cannot be read is reported by the reader, not here). An .xlsx-named book with the macro-enabled content type is
+ * an .xlsm book: its output must be named .xlsm to open.
+ */
+function bookKind(file: string): BookKind {
+  const byExt = BOOK_KINDS.find((k) => k.ext === extname(file).toLowerCase()) ?? BOOK_KINDS[0];
+  try {
+    const entries = zipEntries(file);
+    if (!entries) return byExt;
+    const pkg = openPackage(file, entries);
+    const part = `/${pkg.workbook.path}`.toLowerCase();
+    const override = pkg.contentTypes.root.elements("Override", NS.contentTypes).find((o) => (o.attr("PartName") ?? "").toLowerCase() === part);
+    const type = (override?.attr("ContentType") ?? "").trim().toLowerCase();
+    return BOOK_KINDS.find((k) => k.contentType.toLowerCase() === type) ?? byExt;
+  } catch {
+    return byExt;
+  }
+}
+
+function wrongExtension(kind: BookKind, out: string, inPlace: boolean): UsageError {
+  if (inPlace) {
+    // The input itself is misnamed (macros under .xlsx): Excel would not open it as it is either.
+    return new UsageError(
+      `${kind.needs.zh}；原文件的扩展名与内容不符，请用 --out <结果${kind.ext}> 写入新文件：${out}`,
+      `${kind.needs.en}; the input's own extension does not match its content, so write a new file with --out <out${kind.ext}>: ${out}`,
+    );
+  }
+  return new UsageError(`${kind.needs.zh}：${out}`, `${kind.needs.en}: ${out}`);
+}
 
 // ── output helpers ──
 
@@ -437,11 +524,13 @@ async function run(args: Args, asOf: string, lang: Lang, io: CliIO): Promise<num
   const input = args.file as string;
   const writes = args.command !== "validate" && !(args.command === "review" && args.json && !args.out && !args.inPlace);
   let out: string | undefined;
+  let kind: BookKind = BOOK_KINDS[0];
   if (writes) {
     if (args.inPlace && args.out) throw new UsageError("--out 和 --in-place 只能选一个", "use either --out or --in-place, not both");
     if (!args.inPlace && !args.out) throw new UsageError(`请用 --out <结果.xlsx> 指定输出文件（或用 --in-place 更新原文件）`, `give the output file with --out <out.xlsx> (or --in-place to update the input)`);
     out = args.inPlace ? input : (args.out as string);
-    if (extname(out).toLowerCase() !== ".xlsx") throw new UsageError(`输出文件必须以 .xlsx 结尾：${out}`, `the output file must end in .xlsx: ${out}`);
+    kind = bookKind(input);
+    if (extname(out).toLowerCase() !== kind.ext) throw wrongExtension(kind, out, args.inPlace);
     if (!args.inPlace && resolve(out) === resolve(input)) throw new UsageError("输出文件与输入相同；要更新原文件请用 --in-place（会先备份）", "the output is the input; use --in-place to update it (a backup is kept)");
     if (!existsSync(dirname(resolve(out)))) throw new UsageError(`输出文件夹不存在：${dirname(out)}`, `the output folder does not exist: ${dirname(out)}`);
   } else if (args.out || args.inPlace) {
@@ -464,6 +553,9 @@ async function run(args: Args, asOf: string, lang: Lang, io: CliIO): Promise<num
     const code = await maskPatching(args, input, out as string, asOf, lang, io, progress);
     if (code !== null) return code;
   }
+  // The exceljs writer writes an ordinary .xlsx: no VBA project, the .xlsx content type. Under an .xlsm or template
+  // name Excel would refuse the file (or it would come without the macros): nothing is written.
+  if (kind.ext !== ".xlsx") throw new BookError(input, kind.noFallback.zh, kind.noFallback.en);
   const book = await loadWithProgress(input, progress, say);
   if (writes) {
     // Parts exceljs cannot carry over: never write over the user's file without them; warn for a copy.
@@ -616,7 +708,7 @@ async function maskPatching(args: Args, input: string, out: string, asOf: string
 }
 
 /**
- * Writes `out` through the patching writer, keeping `<name>.bak.xlsx` first for --in-place. False when the
+ * Writes `out` through the patching writer, keeping `<name>.bak.xlsx` (`.bak.xlsm` …) first for --in-place. False when the
  * book's XML cannot be patched (nothing written, no backup left: the exceljs writer takes over).
  */
 async function writeWithBackup(args: Args, parts: BookParts, edit: BookEdit, out: string, say: (zh: string, en: string) => string, io: CliIO, progress: Progress): Promise<boolean> {
@@ -692,11 +784,15 @@ function backup(file: string, say: (zh: string, en: string) => string, io: CliIO
   io.stderr(`${say("已备份原文件到", "backup of the input saved as")} ${name}\n`);
 }
 
-/** `<name>.bak.xlsx`, or `.bak-2`, `.bak-3` … so an older backup is never overwritten. */
-function backupName(file: string): string {
-  const stem = join(dirname(file), basename(file, extname(file)));
+/**
+ * `<name>.bak.xlsx`, or `.bak-2`, `.bak-3` … so an older backup is never overwritten; with the input's own
+ * extension (`<name>.bak.xlsm`), which Excel needs to open the backup.
+ */
+export function backupName(file: string): string {
+  const ext = extname(file) || ".xlsx";
+  const stem = join(dirname(file), basename(file, ext));
   for (let n = 1; ; n++) {
-    const name = `${stem}.bak${n === 1 ? "" : `-${n}`}.xlsx`;
+    const name = `${stem}.bak${n === 1 ? "" : `-${n}`}${ext}`;
     if (!existsSync(name)) return name;
   }
 }
