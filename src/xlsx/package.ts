@@ -180,9 +180,11 @@ export class WorkbookPart {
     this.newNames.length = 0;
   }
 
+  /** A `<definedNames>` whose every name was taken out goes too (one the book had empty stays as it was). */
   dropEmptyDefinedNames(): void {
     const block = this.doc.root.element("definedNames");
-    if (block && !block.removed && block.elements().every((e) => e.removed) && block.appended.length === 0 && this.newNames.length === 0) block.remove();
+    const names = block?.elements() ?? [];
+    if (block && !block.removed && names.length > 0 && names.every((e) => e.removed) && block.appended.length === 0 && this.newNames.length === 0) block.remove();
   }
 }
 

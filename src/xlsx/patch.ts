@@ -308,7 +308,6 @@ function customersPatch(layout: OwnedLayout, header: readonly unknown[], result:
   };
   // Asked for now: styles.xml is written before the sheet streams past.
   const dxfs = HIGHLIGHT_RULES.map((rule) => styles.diff({ fill: rule.fill, font: rule.font }));
-  const lastOwned = Math.max(...cols);
   return {
     rows: {
       get(r: number) {
@@ -327,10 +326,9 @@ function customersPatch(layout: OwnedLayout, header: readonly unknown[], result:
     // A fresh layout's columns were empty over the table; a re-run also clears what a longer earlier run left
     // below, as far as that run's mark reaches (a book without the mark: the table's rows only).
     clearTo: Math.max(lastDataRow, lastRunBottom),
-    head: (xml) => editHead(xml, (root, sheetData) => {
-      growDimension(root, lastOwned, lastDataRow);
-      setColumnWidths(root, sheetData, new Map(OWNED_COLUMNS.map((d, k) => [cols[k], d.width])));
-    }),
+    // The sheet's <dimension> is left as the user's book had it: it is only a hint (Excel and LibreOffice
+    // find the used range themselves), and left alone, undo gives the part back byte for byte.
+    head: (xml) => editHead(xml, (root, sheetData) => setColumnWidths(root, sheetData, new Map(OWNED_COLUMNS.map((d, k) => [cols[k], d.width])))),
     tail: (xml, head) => editTail(xml, head, (root) => {
       ownedRules(root, layout, result.asOf, dxfs);
       ownedValidations(root, layout);
@@ -513,14 +511,6 @@ function editTail(tail: string, head: string, edit: (root: XmlElement) => void):
 }
 
 const live = (el: XmlElement) => el.elements().filter((c) => !c.removed);
-
-/** `<dimension ref="A1:K200"/>` grown to cover the owned columns. */
-function growDimension(root: XmlElement, lastCol: number, lastRow: number): void {
-  const dim = root.element("dimension");
-  const r = dim ? parseRange(dim.attr("ref") ?? "") : null;
-  if (!dim || !r) return;
-  dim.setAttr("ref", `${columnLetter(r.left)}${r.top}:${columnLetter(Math.max(r.right, lastCol))}${Math.max(r.bottom, lastRow)}`);
-}
 
 interface ColEntry {
   min: number;

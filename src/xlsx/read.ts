@@ -9,7 +9,7 @@ import { StringDecoder } from "string_decoder";
 import { crc32, createInflateRaw } from "zlib";
 import { isOwnedHeader, parseRange, type CellValue, type SheetModel, type WorkbookModel } from "../core";
 import { isRelType, openPackage, relationships, resolvePart, type Marks } from "./package";
-import { dataStart, refuseZipBomb, sizeGuard, zipEntries, type ZipEntry } from "./zip";
+import { dataStart, refuseZipBomb, sizeGuard, zipEntries, ZipRefused, type ZipEntry } from "./zip";
 
 export interface SheetPart {
   name: string;
@@ -410,6 +410,10 @@ export async function sharedStringsOf(parts: BookParts): Promise<string[]> {
 export async function readBookStreaming(file: string, onSheet?: (name: string, done: number, total: number) => void): Promise<{ model: WorkbookModel; parts: BookParts }> {
   const list = zipEntries(file);
   if (!list) throw new Error("not a readable zip archive");
+  // Part names with backslashes (`xl\\workbook.xml`, written by a few Windows tools) are not part names at all
+  // in OPC; Excel does not open such a file, and copying it would hand the user the same broken package.
+  const bad = list.find((e) => e.name.includes("\\"));
+  if (bad) throw new ZipRefused(`压缩包中的部件名使用了反斜杠（${bad.name}），Excel 无法打开这种文件；请用 Excel 或 WPS 另存为 .xlsx 后重试`, `the zip's part names use backslashes (${bad.name}), which Excel does not open; save the book again as .xlsx in Excel or WPS and try again`);
   const entries = new Map(list.map((e) => [e.name, e]));
   const pkg = openPackage(file, list);
   const wb = pkg.workbook;

@@ -2,6 +2,8 @@
 // styles.xml: every existing style keeps its index, so no user cell changes appearance. A style that is already
 // there exactly as we would write it (an earlier run's) is reused, so running twice adds nothing the second time.
 
+import { NS, XmlDoc, type XmlElement } from "./xml";
+
 export interface CellStyle {
   bold?: boolean;
   italic?: boolean;
@@ -50,32 +52,19 @@ const DEFAULTS: Record<string, readonly string[]> = {
   cellXfs: ['<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'],
 };
 
-/** The children of a `<name count="…">…</name>` block as written (none when the block is missing). */
-function childrenOf(xml: string, name: string): string[] {
-  const block = new RegExp(`<${name}\\b[^>]*?(?:/>|>([\\s\\S]*?)</${name}>)`).exec(xml);
-  if (!block || block[1] === undefined) return [];
-  const c = CHILD[name];
-  return block[1].match(new RegExp(`<${c}\\b[^>]*?(?:/>|>[\\s\\S]*?</${c}>)`, "g")) ?? [];
+/**
+ * An entry in a comparable form: element names without prefixes, attributes as parsed, children in order. An
+ * entry the workbook already has (an earlier run's, or the same default) compares equal to ours however its
+ * writer spelled it (prefixes, quotes, entities), so it is reused and a re-run adds nothing.
+ */
+function canonical(el: XmlElement): string {
+  const attrs = el.attrs.filter((a) => !a.qname.startsWith("xmlns")).map((a) => ` ${a.uri ? `{${a.uri}}` : ""}${a.local}="${a.value}"`).join("");
+  return `<${el.local}${attrs}>${el.elements().map(canonical).join("")}</${el.local}>`;
 }
 
-/** Appends children to a block, creating it (before `before`, in schema order) when the workbook has none. */
-function append(xml: string, name: string, count: number, children: string[], before: readonly string[]): string {
-  if (children.length === 0) return xml;
-  const full = new RegExp(`(<${name}\\b[^>]*?)(/>|>([\\s\\S]*?)</${name}>)`);
-  const m = full.exec(xml);
-  if (m) {
-    const inner = (m[3] ?? "") + children.join("");
-    const open = m[1].replace(/\s+count="\d+"/, "");
-    return xml.replace(m[0], () => `${open} count="${count + children.length}">${inner}</${name}>`);
-  }
-  const block = `<${name} count="${children.length}">${children.join("")}</${name}>`;
-  for (const b of before) {
-    const i = xml.search(new RegExp(`<${b}\\b`));
-    if (i >= 0) return xml.slice(0, i) + block + xml.slice(i);
-  }
-  if (xml.includes("</styleSheet>")) return xml.replace("</styleSheet>", () => `${block}</styleSheet>`);
-  // An empty part, `<styleSheet …/>`: opened up around the block.
-  return xml.replace(/(<styleSheet\b[^>]*?)\s*\/>/, (_m, open: string) => `${open}>${block}</styleSheet>`);
+/** Our entries are written unprefixed; parsed in the main namespace for comparison. */
+function canonicalOf(xml: string): string {
+  return canonical(XmlDoc.parse(`<w xmlns="${NS.main}">${xml}</w>`, "style").root.children[0]);
 }
 
 /**
@@ -84,26 +73,35 @@ function append(xml: string, name: string, count: number, children: string[], be
  * come first, so the first entry of ours never takes an index Excel reads as a default.
  */
 class Block {
-  readonly existing: string[];
+  readonly el: XmlElement | undefined;
+  readonly existing: number;
   /** Defaults the workbook lacks, written before our entries once the block is written at all. */
   readonly padding: string[];
   readonly added: string[] = [];
   private readonly index = new Map<string, number>();
 
-  constructor(source: string, readonly name: string) {
-    this.existing = childrenOf(source, name);
-    this.padding = (DEFAULTS[name] ?? []).slice(this.existing.length);
-    [...this.existing, ...this.padding].forEach((x, i) => {
-      if (!this.index.has(x)) this.index.set(x, i);
+  constructor(root: XmlElement, readonly name: string) {
+    this.el = root.element(name);
+    const entries = this.el?.elements(CHILD[name]) ?? [];
+    this.existing = entries.length;
+    this.padding = (DEFAULTS[name] ?? []).slice(this.existing);
+    entries.forEach((e, i) => {
+      const key = canonical(e);
+      if (!this.index.has(key)) this.index.set(key, i);
+    });
+    this.padding.forEach((x, i) => {
+      const key = canonicalOf(x);
+      if (!this.index.has(key)) this.index.set(key, this.existing + i);
     });
   }
 
   add(xml: string): number {
-    let i = this.index.get(xml);
+    const key = canonicalOf(xml);
+    let i = this.index.get(key);
     if (i === undefined) {
-      i = this.existing.length + this.padding.length + this.added.length;
+      i = this.existing + this.padding.length + this.added.length;
       this.added.push(xml);
-      this.index.set(xml, i);
+      this.index.set(key, i);
     }
     return i;
   }
@@ -127,22 +125,25 @@ export class StylesPatch {
   private readonly dxfs: Block;
   private readonly fmts = new Map<string, number>();
   private readonly newFmts: string[] = [];
-  private readonly existingFmts: number;
+  private readonly numFmts: Block;
   private nextFmt: number;
+  private readonly doc: XmlDoc;
 
-  constructor(private readonly source: string) {
-    this.fonts = new Block(source, "fonts");
-    this.fills = new Block(source, "fills");
-    this.borders = new Block(source, "borders");
-    this.styleXfs = new Block(source, "cellStyleXfs");
-    this.xfs = new Block(source, "cellXfs");
-    this.dxfs = new Block(source, "dxfs");
-    const fmts = childrenOf(source, "numFmts");
-    this.existingFmts = fmts.length;
-    for (const f of fmts) {
-      const id = /numFmtId="(\d+)"/.exec(f);
-      const code = /formatCode="([^"]*)"/.exec(f);
-      if (id && code) this.fmts.set(code[1].replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&"), Number(id[1]));
+  /** `source`: the workbook's styles part, as written by whatever wrote it (parsed, so prefixes and quotes are its own). */
+  constructor(source: string) {
+    this.doc = XmlDoc.parse(source, "styles.xml");
+    const root = this.doc.root;
+    this.fonts = new Block(root, "fonts");
+    this.fills = new Block(root, "fills");
+    this.borders = new Block(root, "borders");
+    this.styleXfs = new Block(root, "cellStyleXfs");
+    this.xfs = new Block(root, "cellXfs");
+    this.dxfs = new Block(root, "dxfs");
+    this.numFmts = new Block(root, "numFmts");
+    for (const f of this.numFmts.el?.elements("numFmt") ?? []) {
+      const id = Number(f.attr("numFmtId"));
+      const code = f.attr("formatCode");
+      if (Number.isInteger(id) && code !== undefined && !this.fmts.has(code)) this.fmts.set(code, id);
     }
     this.nextFmt = Math.max(163, ...this.fmts.values()) + 1;
   }
@@ -193,16 +194,36 @@ export class StylesPatch {
    */
   xml(): string {
     const xf = this.xfs.added.length > 0;
-    let x = this.source;
-    // Each block, when created, goes before the first later block the part has (schema order).
-    const after = (name: string) => ORDER.slice(ORDER.indexOf(name) + 1);
-    x = append(x, "numFmts", this.existingFmts, this.newFmts, after("numFmts"));
-    x = append(x, "fonts", this.fonts.existing.length, this.fonts.appended(xf), after("fonts"));
-    x = append(x, "fills", this.fills.existing.length, this.fills.appended(xf), after("fills"));
-    x = append(x, "borders", this.borders.existing.length, this.borders.appended(xf), after("borders"));
-    x = append(x, "cellStyleXfs", this.styleXfs.existing.length, this.styleXfs.appended(xf), after("cellStyleXfs"));
-    x = append(x, "cellXfs", this.xfs.existing.length, this.xfs.appended(xf), after("cellXfs"));
-    x = append(x, "dxfs", this.dxfs.existing.length, this.dxfs.added, after("dxfs"));
-    return x;
+    const root = this.doc.root;
+    // Entries are written unprefixed: where the part's default namespace is not the styleSheet's own (a prefixed
+    // part, `<x:styleSheet>`), each declares it on itself.
+    const own = (xml: string) => (root.scope.get("") === root.uri ? xml : xml.replace(/^<(\w+)/, `<$1 xmlns="${root.uri}"`));
+    const write = (block: Block, entries: string[]) => {
+      if (entries.length === 0) return;
+      const inner = entries.map(own).join("");
+      const count = block.existing + entries.length;
+      if (block.el) {
+        block.el.setAttr("count", String(count));
+        block.el.append(inner);
+        return;
+      }
+      // A block the part lacks goes before the first later block it has (schema order).
+      const xml = root.tag(root.uri, block.name, [["", "count", String(count)]], inner);
+      const later = ORDER.slice(ORDER.indexOf(block.name) + 1);
+      const next = root.children.find((c) => later.includes(c.local));
+      if (next) next.insertBefore(xml);
+      else root.append(xml);
+    };
+    write(this.numFmts, this.newFmts);
+    write(this.fonts, this.fonts.appended(xf));
+    write(this.fills, this.fills.appended(xf));
+    write(this.borders, this.borders.appended(xf));
+    write(this.styleXfs, this.styleXfs.appended(xf));
+    write(this.xfs, this.xfs.appended(xf));
+    write(this.dxfs, this.dxfs.added);
+    const out = this.doc.toString();
+    // Asked twice (the writer may), the same part: the edits are applied once.
+    this.xml = () => out;
+    return out;
   }
 }

@@ -93,11 +93,17 @@ describe("package parts as other programs write them", () => {
       workbookClose: "</x:workbook>",
       sheetEntry: (name, id, rid) => `<x:sheet name="${name}" sheetId="${id}" r:id="${rid}"/>`,
       sheets: [{ name: "客户", xml: sheetXml(CUSTOMERS, { prefix: "x", head: '<x:sheetViews><x:sheetView workbookViewId="0"/></x:sheetViews>', tail: '<x:pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>' }) }],
+      // Its styles part is prefixed too: the product's styles must land in its blocks, counted.
+      extra: { "xl/styles.xml": MINIMAL_STYLES.replace(/<(\/?)(\w+)/g, "<$1x:$2").replace('xmlns="', 'xmlns:x="').replace("<x:?xml", "<?xml") },
+      styles: true,
     });
     await crmWrites(["apply"], input, f("cx-applied.xlsx"));
     const sheet = part(f("cx-applied.xlsx"), "xl/worksheets/sheet1.xml");
     expect(sheet).toContain("◆周期阶段");
     expect(sheet).toMatch(/<x:conditionalFormatting /);
+    const styles = part(f("cx-applied.xlsx"), "xl/styles.xml");
+    expect(styles).toMatch(/<x:cellXfs count="[2-9]"/);
+    expect(styles).toMatch(/<x:dxfs count="3"/);
     await crmWrites(["review"], f("cx-applied.xlsx"), f("cx-reviewed.xlsx"));
     await crmWrites(["mask"], input, f("cx-masked.xlsx"));
     expect(JSON.stringify(openpyxlCells(f("cx-masked.xlsx")))).toContain("138****5678");

@@ -128,7 +128,7 @@ export function openpyxlCells(file: string): Record<string, Record<string, strin
     "wb = openpyxl.load_workbook(sys.argv[1])",
     "out = {}",
     "for ws in wb.worksheets:",
-    "    out[ws.title] = {c.coordinate: str(c.value) for row in ws.iter_rows() for c in row if c.value is not None}",
+    "    out[ws.title] = {c.coordinate: str(c.value) for c in getattr(ws, '_cells', {}).values() if c.value is not None}",
     "print(json.dumps(out, ensure_ascii=False))",
   ].join("\n");
   const r = spawnSync(PYTHON, ["-c", script, file], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });

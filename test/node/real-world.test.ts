@@ -1,0 +1,36 @@
+// The real-world corpus through every command (issue 14); the procedure is in real-world.ts. Each book's
+// problems are listed by operation, part or cell; the figures go to test/RELIABILITY.md.
+import { existsSync } from "fs";
+import { join } from "path";
+import { recordReliability } from "../reliability";
+import { CORPUS, CORPUS_DIR, libreOfficeConverts, runBook, type BookRun } from "./real-world";
+
+jest.setTimeout(1_800_000);
+
+const runs: BookRun[] = [];
+
+test("the corpus holds at least 60 books written by other programs, under 30 MB, each with its origin", () => {
+  expect(CORPUS.length).toBeGreaterThanOrEqual(60);
+  const missing = CORPUS.filter((b) => !existsSync(join(CORPUS_DIR, b.file))).map((b) => b.file);
+  expect(missing).toEqual([]);
+});
+
+describe.each(CORPUS.map((b) => [b.file, b] as const))("%s", (_name, book) => {
+  test(book.expect === "ok" ? "apply, review, mask and undo: clean, readable, nothing of the user's changed" : "refused with one line, nothing written", async () => {
+    const run = await runBook(book);
+    runs.push(run);
+    expect(run.problems).toEqual([]);
+  });
+});
+
+test("LibreOffice converts every review and undo output", () => {
+  const soffice = ["/usr/bin/soffice", "/usr/lib/libreoffice/program/soffice"].find(existsSync);
+  if (!soffice) throw new Error("soffice (LibreOffice) is not installed: run `npm run setup`");
+  const files = runs.flatMap((r) => r.outputs.filter((o) => /-(reviewed|undone)\.xls[xm]$/.test(o)));
+  expect(files.length).toBeGreaterThan(0);
+  expect(libreOfficeConverts(files, soffice)).toEqual([]);
+  const books = runs.length;
+  const failedBooks = runs.filter((r) => r.problems.length > 0).length;
+  recordReliability("real-world-books", { group: "nothing lost", what: "他人程序写的真实工作簿 real-world books written by other programs", tried: books, failed: failedBooks, where: "test/node/real-world.test.ts" });
+  recordReliability("real-world-operations", { group: "nothing lost", what: "真实工作簿上的操作 operations on them (apply, review, mask, undo; refusals)", tried: runs.reduce((n, r) => n + r.operations, 0), failed: runs.reduce((n, r) => n + r.problems.length, 0), where: "test/node/real-world.test.ts" });
+});
