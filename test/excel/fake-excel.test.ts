@@ -463,6 +463,69 @@ describe("writes are applied at sync, in order, with Excel's checks", () => {
   });
 });
 
+describe("defined names as the product's marks use them", () => {
+  test("names from a spec (hidden, workbook- or sheet-scoped); a user's rename and Move or Copy as Excel does them", async () => {
+    const fx2 = createFakeExcel({
+      ...spec(),
+      names: [
+        { name: "_CRM_SHEET_findings", refersTo: "'跟进'!$A$1", visible: false },
+        { name: "本表", refersTo: "'跟进'!$B$2", sheet: "跟进" },
+        { name: "旧", refersTo: "=#REF!$A$1" },
+      ],
+    });
+    expect(fx2.book.names().map((n) => [n.name, n.scope, n.type, n.value, n.visible])).toEqual([
+      ["_CRM_SHEET_findings", null, "Range", "跟进!$A$1", false],
+      ["本表", "跟进", "Range", "跟进!$B$2", true],
+      ["旧", null, "Error", "#REF!$A$1", true],
+    ]);
+    // A rename: the names follow the sheet.
+    fx2.book.renameSheet("跟进", "跟进 记录");
+    expect(fx2.book.names()[0].value).toBe("'跟进 记录'!$A$1");
+    // Move or Copy: the copy after the original, with sheet-scoped copies of the names that refer to the original.
+    fx2.book.copySheet("跟进 记录", "跟进 记录 (2)");
+    expect(fx2.book.sheetNames()).toEqual(["客户", "跟进 记录", "跟进 记录 (2)"]);
+    expect(fx2.book.values("跟进 记录 (2)", "A1:B2")).toEqual(fx2.book.values("跟进 记录", "A1:B2"));
+    expect(fx2.book.names().filter((n) => n.name === "_CRM_SHEET_findings").map((n) => [n.scope, n.value])).toEqual([
+      [null, "'跟进 记录'!$A$1"],
+      ["跟进 记录 (2)", "'跟进 记录 (2)'!$A$1"],
+    ]);
+    expect(() => fx2.book.copySheet("客户", "客户 (2)")).toThrow(/not modelled/);
+    // Through the API: workbook.names holds the workbook-scoped names only; the range a name refers to, or a null
+    // object for #REF!; add, hide, delete.
+    await fx2.Excel.run(async (ctx) => {
+      const names = ctx.workbook.names.load("items/name");
+      await ctx.sync();
+      expect(names.items.map((n) => n.name)).toEqual(["_CRM_SHEET_findings", "旧"]);
+      const ranges = names.items.map((n) => n.getRangeOrNullObject().load("address"));
+      await ctx.sync();
+      expect(ranges.map((r) => (r.isNullObject ? null : r.address))).toEqual(["'跟进 记录'!A1", null]);
+      const added = ctx.workbook.names.add("_CRM_RESULTS", ctx.workbook.worksheets.getItem("客户").getRange("E1:F4"), "mark");
+      added.visible = false;
+      names.items[1].delete();
+      await ctx.sync();
+    });
+    expect(fx2.book.names().filter((n) => n.scope === null).map((n) => [n.name, n.value, n.visible, n.comment])).toEqual([
+      ["_CRM_SHEET_findings", "'跟进 记录'!$A$1", false, ""],
+      ["_CRM_RESULTS", "客户!$E$1:$F$4", false, "mark"],
+    ]);
+    // Deleting the sheet a name refers to leaves the name #REF!.
+    await fx2.Excel.run(async (ctx) => {
+      ctx.workbook.worksheets.getItem("跟进 记录").delete();
+      await ctx.sync();
+    });
+    expect(fx2.book.names().find((n) => n.name === "_CRM_SHEET_findings")).toMatchObject({ type: "Error", scope: null });
+    // NamedItem.getRangeOrNullObject needs ExcelApi 1.4.
+    const old = createFakeExcel({ ...spec(), names: [{ name: "x", refersTo: "'客户'!$A$1" }] }, { apiSets: { ExcelApi: "1.3" } });
+    const err = await rejection(
+      old.Excel.run(async (ctx) => {
+        ctx.workbook.names.getItem("x").getRangeOrNullObject().load("address");
+        await ctx.sync();
+      }),
+    );
+    expect(err.code).toBe("ApiNotFound");
+  });
+});
+
 describe("tables, formats, validation", () => {
   test("tables: add over a range, unique text headers, body range, rename rules", async () => {
     await fx.Excel.run(async (ctx) => {

@@ -50,10 +50,24 @@ export interface FakeSheetSpec {
   visibility?: "Visible" | "Hidden" | "VeryHidden";
 }
 
+/** A defined name in a spec, as a workbook file declares it (`<definedName name=… localSheetId=… hidden="1">`). */
+export interface FakeNameSpec {
+  name: string;
+  /** What it refers to: an address with its sheet (`'CRM问题清单'!$A$1`) or another formula (`=#REF!$A$1`, `=0.5`). */
+  refersTo: string;
+  /** The sheet it is scoped to; left out: the workbook. */
+  sheet?: string;
+  /** false for a hidden name (`hidden="1"`), not listed in Name Manager. Default true. */
+  visible?: boolean;
+  comment?: string;
+}
+
 export interface FakeBookSpec {
   sheets: FakeSheetSpec[];
   /** Name of the active sheet (default: the first visible one). */
   activeSheet?: string;
+  /** Defined names (after the sheets, which they may refer to). */
+  names?: FakeNameSpec[];
 }
 
 export interface FakeExcelOptions {
@@ -1344,6 +1358,24 @@ function buildBook(spec: FakeBookSpec): BookModel {
     }
   }
   if (!book.sheets.length) throw new Error("FakeExcel spec: a workbook needs at least one sheet");
+  for (const n of spec.names ?? []) {
+    const scope = n.sheet !== undefined ? sheetByName(book, n.sheet) : null;
+    if (scope === undefined) throw new Error(`FakeExcel spec: no sheet '${n.sheet}' for the name '${n.name}'`);
+    if (scope) {
+      checkDefinedName({ ...book, tables: [], names: [] }, n.name, "spec name");
+      if (book.names.some((x) => x.scopeSheetId === scope.id && x.name.toLowerCase() === n.name.toLowerCase())) throw new Error(`FakeExcel spec: the name '${n.name}' twice on '${scope.name}'`);
+    } else checkDefinedName(book, n.name, "spec name");
+    const body = n.refersTo.replace(/^=/, "");
+    // `#REF!$A$1`: what a name whose sheet was deleted refers to (an error, not a sheet called #REF).
+    const sp = body.startsWith("#REF!") ? null : splitAddress(body);
+    let ref: NameModel["ref"] = null;
+    let formula: string | null = null;
+    if (sp && sp.sheet !== null && parseRef(sp.ref)) {
+      const r = resolveAddress(book, body, scope, "spec name");
+      ref = { sheetId: r.sheet.id, rect: r.rect };
+    } else formula = `=${body}`;
+    book.names.push({ id: nextId(book), name: n.name, scopeSheetId: scope ? scope.id : null, ref, formula, comment: n.comment ?? "", visible: n.visible ?? true });
+  }
   const active = spec.activeSheet ? sheetByName(book, spec.activeSheet) : visibleSheets(book)[0];
   if (!active) throw new Error(`FakeExcel spec: no sheet '${spec.activeSheet}'`);
   book.activeId = active.id;
@@ -4663,7 +4695,10 @@ export class FakeNamedItem extends FakeClientObject {
     return this._rangeOf(false);
   }
   getRangeOrNullObject(): FakeRange {
-    return this._rangeOf(true);
+    // "[API set: ExcelApi 1.4]" (learn.microsoft.com/javascript/api/excel/excel.nameditem#getRangeOrNullObject).
+    const r = this._rangeOf(true);
+    if (!this._host().apiOk("1.4")) r._apiMissing = "NamedItem.getRangeOrNullObject needs ExcelApi 1.4";
+    return r;
   }
   delete(): void {
     this._queue("delete", [], (n: NameModel) => {
@@ -5051,6 +5086,32 @@ export class FakeBookInspector {
         if (s.f[rr]?.[cc] !== undefined) s.f[rr]![cc] = undefined;
       }),
     );
+  }
+  /** Renames a sheet as if the user did (not a sync): names referring to it follow it, as in Excel. */
+  renameSheet(name: string, to: string): void {
+    const s = this.sh(name);
+    s.name = checkSheetName(this.b, to, s);
+  }
+  /**
+   * Copies a sheet as the user does with "Move or Copy" (not a sync): the copy, after the original, has its
+   * cells, formats, rules, lists and charts. The names that refer to the original stay as they are; Excel gives
+   * the copy sheet-scoped copies of them (workbook-scoped names become names of the copy, referring to the copy:
+   * excelcodex.com/2012/06/defined-names-choosing-the-scope). Sheets holding tables or PivotTables: not modelled.
+   */
+  copySheet(name: string, to: string): void {
+    const s = this.sh(name);
+    if (this.b.tables.some((t) => t.sheetId === s.id) || this.b.pivots.some((p) => p.sheetId === s.id))
+      throw new Error(`FakeExcel book.copySheet: copying '${name}' with its tables or PivotTables is not modelled`);
+    const copy = clonePlain(s);
+    copy.id = nextId(this.b, "5EE7");
+    copy.name = checkSheetName(this.b, to);
+    for (const c of copy.charts) if (c.sourceSheetId === s.id) c.sourceSheetId = copy.id;
+    this.b.sheets.splice(this.b.sheets.indexOf(s) + 1, 0, copy);
+    for (const n of [...this.b.names]) {
+      if (n.scopeSheetId !== s.id && !(n.scopeSheetId === null && n.ref?.sheetId === s.id)) continue;
+      const ref = n.ref ? { sheetId: n.ref.sheetId === s.id ? copy.id : n.ref.sheetId, rect: { ...n.ref.rect } } : null;
+      this.b.names.push({ ...clonePlain(n), id: nextId(this.b), scopeSheetId: copy.id, ref });
+    }
   }
   /** Adds a sheet as if the user did (not a sync). */
   addSheet(spec: FakeSheetSpec): void {
