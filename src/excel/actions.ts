@@ -4,7 +4,7 @@
 import {
   buildReview, cellText, columnLetter, columnNumber, maskPhones, quoteSheet, runPipeline, RULE_DEFS, type CellValue, type PipelineResult, type WorkbookModel,
 } from "../core";
-import { FINDINGS_SHEET, looksLikeFormula } from "../workbook/owned";
+import { looksLikeFormula } from "../workbook/owned";
 import type { OwnedLayout } from "../workbook/owned";
 import { ALL_OUTPUT, DEFAULT_CHUNK_ROWS, OfficeBook, splitAddress, type OutputKinds } from "./office-book";
 import {
@@ -140,8 +140,9 @@ export function validate(o: RunOptions = {}): Promise<ValidateOutcome> {
 export function validateToSheet(o: RunOptions = {}): Promise<{ findings: number }> {
   return withBook(o, async (book, ctx) => {
     const { result } = await readAndCompute(book, o);
-    await writePhase(book, { columns: false, rules: false, findings: true, review: false }, undefined, () => book.writeFindingsSheet(result.findings));
-    ctx.workbook.worksheets.getItem(FINDINGS_SHEET).activate();
+    // The findings sheet its mark refers to, whatever it is called now (`CRM问题清单 (2)` beside a user's sheet of that name).
+    const ws = await writePhase(book, { columns: false, rules: false, findings: true, review: false }, undefined, () => book.writeFindingsSheet(result.findings));
+    ws.activate();
     await ctx.sync();
     return { findings: result.findings.length };
   });

@@ -7,8 +7,8 @@ import {
   columnLetter, maskPhones, maskText, serialFromDay, toDay, type CellValue, type Finding, type PipelineResult, type ReviewData, type SheetModel, type WorkbookModel,
 } from "../core";
 import {
-  FINDINGS_HEADER, FINDINGS_SHEET, findingRow, HIGHLIGHT_RULES, isOwnedRuleFormula, isOwnedSheet, layoutFits, looksLikeFormula, NO_ROOM, OWNED_COLUMNS, ownedLayout, ownedValues, REVIEW_SHEET_PREFIX,
-  type OwnedColumn, type OwnedLayout, type OwnedValue,
+  FINDINGS_HEADER, FINDINGS_ROLE, FINDINGS_SHEET, findingRow, HIGHLIGHT_RULES, isOwnedRuleFormula, layoutFits, looksLikeFormula, MARK_RESULTS, MARK_SHEET, NO_ROOM, OWNED_COLUMNS, ownedLayout, ownedValues,
+  REVIEW_SHEET_PREFIX, type OwnedColumn, type OwnedLayout, type OwnedValue,
 } from "../workbook/owned";
 import { reviewSheets, type ReviewBlock, type ReviewSheet } from "../workbook/review-sheets";
 import { ActionError, type Progress } from "./types";
@@ -57,12 +57,67 @@ export function splitAddress(address: string): [string, string] {
 
 const HEADER_FILL = "#DDEBF7";
 const OWNED_HEADER_FILL = "#FCE4D6";
-/** Excel's last row. */
-const EXCEL_LAST_ROW = 1_048_576;
 /** Points per character of an owned column's width (OwnedColumn.width is in characters). */
 const POINTS_PER_CHAR = 7;
 /** Excel rounds a column width it is given to its pixel grid: a width this close to the product's is the product's. */
 const WIDTH_TOLERANCE = 3;
+
+/** Excel's longest sheet name. */
+const MAX_SHEET_NAME = 31;
+
+/** A sheet name not yet taken, compared as Excel compares them (without regard to case), at most 31 characters. */
+export function freeSheetName(base: string, taken: ReadonlySet<string>): string {
+  if (!taken.has(base.toLowerCase())) return base;
+  for (let n = 2; ; n++) {
+    const suffix = ` (${n})`;
+    const name = base.slice(0, MAX_SHEET_NAME - suffix.length) + suffix;
+    if (!taken.has(name.toLowerCase())) return name;
+  }
+}
+
+/**
+ * The sheets the pane writes besides the review sheets every face writes (src/workbook/review-sheets.ts): the
+ * staging table and the two PivotTables over it (ExcelApi 1.8). Roles of their own, so they are found by their
+ * marks like the others; the command line, which does not make them, takes them out when it rebuilds the review.
+ */
+export const PIVOT_SHEETS = [
+  { role: "review.data", name: `${REVIEW_SHEET_PREFIX}数据` },
+  { role: "review.industryPivot", name: `${REVIEW_SHEET_PREFIX}行业透视` },
+  { role: "review.ownerPivot", name: `${REVIEW_SHEET_PREFIX}负责人透视` },
+] as const;
+
+/** The comment on each mark (hidden names do not show in Name Manager; the comment says what one is, should it be found). */
+const MARK_COMMENT = "CRM Workbench: 标记本加载项写入的内容，请勿修改 · marks what CRM Workbench wrote; do not edit";
+
+/**
+ * The product's marks as the workbook holds them (src/workbook/owned.ts): workbook-scoped names
+ * `_CRM_SHEET_<role>` referring to each of its sheets, `_CRM_RESULTS` to the ◆ result columns. Roles and names
+ * are compared without regard to case, as Excel compares names.
+ */
+interface Marks {
+  /** Role (lower case) → the sheet its mark refers to now, whatever its name. */
+  sheets: Map<string, string>;
+  /** The ◆ result columns of the last apply: their sheet and its 1-based rows and columns. */
+  results: { sheet: string; top: number; bottom: number; left: number; right: number } | null;
+  /** Every mark (by lower-case name), dangling ones (#REF!) too, to delete or re-point. */
+  items: Map<string, Excel.NamedItem>;
+}
+
+const lower = (s: string) => s.toLowerCase();
+const SHEET_MARK = lower(MARK_SHEET);
+const RESULTS_MARK = lower(MARK_RESULTS);
+const sheetMark = (role: string) => lower(MARK_SHEET + role);
+
+/** Which kind of output a sheet of this role is (roles of a later version: removed with everything). */
+function kindOf(role: string): "findings" | "review" | null {
+  const r = lower(role);
+  return r === lower(FINDINGS_ROLE) ? "findings" : r.startsWith("review.") ? "review" : null;
+}
+
+function ofKinds(role: string, kinds: OutputKinds): boolean {
+  const k = kindOf(role);
+  return k === null ? kinds.findings && kinds.review : kinds[k];
+}
 
 /** The kinds of output the product writes; removeOutput takes out those asked for (all of them: the undo). */
 export interface OutputKinds {
@@ -70,9 +125,9 @@ export interface OutputKinds {
   columns: boolean;
   /** The product's conditional-format rules (marked with OWNED_RULE_MARK). */
   rules: boolean;
-  /** The findings sheet. */
+  /** The findings sheet (its mark `_CRM_SHEET_findings`). */
   findings: boolean;
-  /** The review sheets (CRM复盘-*), with their staging table, PivotTables and charts. */
+  /** The review sheets (their marks `_CRM_SHEET_review.…`), with their staging table, PivotTables and charts. */
   review: boolean;
 }
 
@@ -102,6 +157,14 @@ interface ReadSheet {
 
 export class OfficeBook {
   private sheets: ReadSheet[] = [];
+  /**
+   * The marks as the workbook holds them, read with the book (read()) and kept up to date by every write that
+   * changes them; null while a write that changes them is under way, or after it failed (then they are read
+   * again: that write may have been applied in part).
+   */
+  private marks: Marks | null = null;
+  /** Sheets this action added or replaced (name → role): should a write fail before their marks are set, still the product's. */
+  private made = new Map<string, string>();
   /** Chunks read and written, for the sync budget (10 + one per chunk). */
   chunks = 0;
 
@@ -123,19 +186,24 @@ export class OfficeBook {
     sheets.load("items/name");
     const tables = wb.tables;
     tables.load("items/name");
+    const names = this.queueNames();
     await this.ctx.sync();
 
     const used = sheets.items.map((ws) => ws.getUsedRangeOrNullObject(true).load("rowIndex,columnIndex,rowCount,columnCount"));
     const tableInfo = tables.items.map((t) => ({ t, ws: t.worksheet.load("name"), rg: t.getRange().load("address") }));
+    const marks = this.queueMarkRanges(names);
     await this.ctx.sync();
+    this.marks = marks();
+    const owned = this.ownedSheetNames(this.marks);
 
     type Plan = { i: number; top: number; left: number; rows: number; cols: number; merges: Excel.RangeAreas | null; cells: CellValue[][] };
     const plans: Plan[] = [];
     sheets.items.forEach((ws, i) => {
       const u = used[i];
-      // The product's own sheets are not read: the engine never takes them for user tables, and a findings sheet
-      // of tens of thousands of long messages made the next action's read exceed the response limit.
-      if (u.isNullObject || isOwnedSheet(ws.name)) {
+      // The product's own sheets (those its marks refer to, whatever their names) are not read: the engine never
+      // takes them for user tables, and a findings sheet of tens of thousands of long messages made the next
+      // action's read exceed the response limit. A sheet merely named like one of them is the user's.
+      if (u.isNullObject || owned.has(ws.name)) {
         plans.push({ i, top: 0, left: 0, rows: 0, cols: 0, merges: null, cells: [] });
         return;
       }
@@ -187,12 +255,67 @@ export class OfficeBook {
       const sheetTables = tableInfo.filter((x) => x.ws.name === name).map((x) => ({ name: x.t.name, range: splitAddress(x.rg.address)[1].replace(/\$/g, "") }));
       return {
         ws,
-        model: { name, cells: p.cells, originRow: p.top + 1, originCol: p.left + 1, merged, tables: sheetTables },
+        model: { name, cells: p.cells, originRow: p.top + 1, originCol: p.left + 1, merged, tables: sheetTables, owned: owned.has(name) },
         lastRow: p.top + p.rows,
         lastCol: p.left + p.cols,
       };
     });
     return { sheets: this.sheets.map((s) => s.model) };
+  }
+
+  // ── marks ──
+
+  /** Queues the load of the workbook-scoped names (shared with another request: no round trip of its own). */
+  private queueNames(): Excel.NamedItemCollection {
+    return this.ctx.workbook.names.load("items/name");
+  }
+
+  /**
+   * With the names loaded: queues the ranges the product's names refer to (ExcelApi 1.4), and returns what reads
+   * them into marks after the next sync. A mark whose sheet was deleted (#REF!) has no range: it is kept only to
+   * be deleted.
+   */
+  private queueMarkRanges(names: Excel.NamedItemCollection): () => Marks {
+    const ours = names.items
+      .filter((n) => lower(n.name) === RESULTS_MARK || lower(n.name).startsWith(SHEET_MARK))
+      .map((n) => ({ n, rg: n.getRangeOrNullObject().load("address,rowIndex,columnIndex,rowCount,columnCount") }));
+    return () => {
+      const marks: Marks = { sheets: new Map(), results: null, items: new Map() };
+      for (const { n, rg } of ours) {
+        const key = lower(n.name);
+        marks.items.set(key, n);
+        if (rg.isNullObject) continue;
+        const sheet = splitAddress(rg.address)[0];
+        if (key === RESULTS_MARK) marks.results = { sheet, top: rg.rowIndex + 1, bottom: rg.rowIndex + rg.rowCount, left: rg.columnIndex + 1, right: rg.columnIndex + rg.columnCount };
+        else marks.sheets.set(key.slice(SHEET_MARK.length), sheet);
+      }
+      return marks;
+    };
+  }
+
+  /** The marks: as known, or read again (two syncs) after a write that changed them failed. */
+  private async currentMarks(): Promise<Marks> {
+    if (this.marks) return this.marks;
+    const names = this.queueNames();
+    await this.ctx.sync();
+    const marks = this.queueMarkRanges(names);
+    await this.ctx.sync();
+    return (this.marks = marks());
+  }
+
+  /** The product's sheets: those a mark refers to. */
+  private ownedSheetNames(marks: Marks): Set<string> {
+    return new Set(marks.sheets.values());
+  }
+
+  /** Queues a mark (a hidden workbook-scoped name) on `range`, replacing the one of that name. */
+  private queueMark(marks: Marks, name: string, range: Excel.Range): void {
+    marks.items.get(lower(name))?.delete();
+    const item = this.ctx.workbook.names.add(name, range, MARK_COMMENT);
+    // NamedItem.visible (ExcelApi 1.1) is writable: a hidden name is not listed in Name Manager, like the
+    // command line's `hidden="1"`.
+    item.visible = false;
+    marks.items.set(lower(name), item);
   }
 
   private sheet(name: string): ReadSheet {
@@ -265,17 +388,33 @@ export class OfficeBook {
       this.chunks++;
       this.o.onProgress?.({ phase: "write", done: r0 + n, total });
     }
-    // Rows an earlier, longer run wrote below today's table; then the lists on the enumerated columns.
-    // Only columns that were already the product's (their header, as read, is its own) can hold such rows: a
-    // column taken now was free only beside the table, and a user's cell further down it (a note in the sheet's
-    // last row) is the user's — clearing every owned column to the sheet's end erased it.
-    if (s.lastRow > layout.lastDataRow) {
+    // Rows an earlier, longer run wrote below today's table: as far down as that run's mark `_CRM_RESULTS`
+    // says it wrote, and only in columns that were already the product's (their header, as read, is its own).
+    // Nothing further down: a note the user typed below the table in a ◆ column is the user's (clearing to the
+    // sheet's end erased it). A book without the mark (an earlier version's output): the table's rows only.
+    // Those rows get back what the earlier run gave them: no value, no number format, no list (their other
+    // formats the product never set).
+    const marks = await this.currentMarks();
+    const last = marks.results && marks.results.sheet === s.model.name ? marks.results.bottom : 0;
+    if (last > layout.lastDataRow) {
       const before = this.rowValues(s, layout.table.headerRow);
-      for (const def of OWNED_COLUMNS) {
-        const c = layout.columns[def.key];
-        const h = before[c - 1];
-        if (typeof h !== "string" || h.trim() !== def.header) continue;
-        s.ws.getRangeByIndexes(layout.lastDataRow, c - 1, s.lastRow - layout.lastDataRow, 1).clear("Contents");
+      const stale = OWNED_COLUMNS.filter((def) => {
+        const h = before[layout.columns[def.key] - 1];
+        return typeof h === "string" && h.trim() === def.header;
+      });
+      for (const def of stale) {
+        const rg = s.ws.getRangeByIndexes(layout.lastDataRow, layout.columns[def.key] - 1, last - layout.lastDataRow, 1);
+        rg.clear("Contents");
+        if (this.o.pivots && def.choices) rg.dataValidation.clear();
+      }
+      // "General" again, in row chunks (the last one goes with the request below).
+      for (let r0 = layout.lastDataRow; r0 < last; r0 += this.o.chunkRows) {
+        const n = Math.min(this.o.chunkRows, last - r0);
+        for (const def of stale) if (def.numFmt) s.ws.getRangeByIndexes(r0, layout.columns[def.key] - 1, n, 1).numberFormat = Array.from({ length: n }, () => ["General"]);
+        if (r0 + n < last) {
+          await this.ctx.sync();
+          this.chunks++;
+        }
       }
     }
     if (total === 0) await this.ctx.sync();
@@ -288,13 +427,25 @@ export class OfficeBook {
         rg.dataValidation.rule = { list: { inCellDropDown: true, source: def.choices.join(",") } };
       }
     }
+    // The mark of what this run wrote: the ◆ columns from the header row to the last data row, as the command
+    // line marks them, for the next run and for removeOutput. Set with the last request of the columns.
+    this.marks = null;
+    const cols = Object.values(layout.columns);
+    const left = Math.min(...cols);
+    const bottom = Math.max(layout.lastDataRow, layout.table.headerRow);
+    this.queueMark(marks, MARK_RESULTS, s.ws.getRangeByIndexes(headerRow0, left - 1, bottom - headerRow0, Math.max(...cols) - left + 1));
     await this.ctx.sync();
+    marks.results = { sheet: s.model.name, top: layout.table.headerRow, bottom, left, right: Math.max(...cols) };
+    this.marks = marks;
     return layout;
   }
 
-  /** Replaces the findings sheet: one sync to find it, one per chunk of findings. */
-  async writeFindingsSheet(findings: readonly Finding[]): Promise<void> {
-    const ws = await this.replaceSheets([FINDINGS_SHEET]).then((m) => m.get(FINDINGS_SHEET)!);
+  /**
+   * Replaces the findings sheet (the one its mark refers to, whatever its name now; else a new one, never a
+   * user's sheet of that name): two syncs to replace it, one per chunk of findings, one more. Returns the sheet.
+   */
+  async writeFindingsSheet(findings: readonly Finding[]): Promise<Excel.Worksheet> {
+    const { ws } = (await this.replaceSheets([{ role: FINDINGS_ROLE, name: FINDINGS_SHEET }])).get(FINDINGS_ROLE)!;
     const header = [...FINDINGS_HEADER];
     const head = ws.getRangeByIndexes(0, 0, 1, header.length);
     head.values = [header];
@@ -316,30 +467,73 @@ export class OfficeBook {
     ws.getRangeByIndexes(0, 6, 1, 4).format.columnWidth = 260;
     if (findings.length > 0 && this.o.autoFilter !== false) ws.autoFilter.apply(ws.getRangeByIndexes(0, 0, findings.length + 1, header.length));
     await this.ctx.sync();
+    return ws;
   }
 
   /**
-   * Deletes the product's sheets of these names and adds them afresh at the same tab positions (new ones at
-   * the end). Two syncs. Never touches a sheet that is not the product's own.
+   * The product's sheets of these roles, afresh: a sheet its role's mark refers to is deleted and added again
+   * under its current name at the same tab position; a role without one gets a new sheet at the end, under the
+   * first name free without regard to case (`CRM问题清单`, else `CRM问题清单 (2)` …: a user's sheet of that
+   * name, in any case, stays the user's). Each new sheet's mark is set in the same request that adds it.
+   * Sheets of the roles in `drop` are deleted with their marks. Never touches a sheet no mark refers to. Two
+   * syncs (the marks are known from read()). Returns the new sheets by role.
    */
-  async replaceSheets(names: readonly string[]): Promise<Map<string, Excel.Worksheet>> {
-    for (const n of names) if (!isOwnedSheet(n)) throw new Error(`not an owned sheet: ${n}`);
+  async replaceSheets(wanted: readonly { role: string; name: string }[], drop: readonly string[] = []): Promise<Map<string, { ws: Excel.Worksheet; name: string }>> {
+    const marks = await this.currentMarks();
     const sheets = this.ctx.workbook.worksheets;
-    const old = names.map((n) => sheets.getItemOrNullObject(n).load("position"));
+    sheets.load("items/name,items/position");
     const active = sheets.getActiveWorksheet().load("name");
     await this.ctx.sync();
-    const out = new Map<string, Excel.Worksheet>();
-    const positions = old.map((o) => (o.isNullObject ? -1 : o.position));
-    old.forEach((o) => !o.isNullObject && o.delete());
-    names.forEach((n, i) => {
-      const ws = sheets.add(n);
-      ws.tabColor = "#2F5597";
-      if (positions[i] >= 0) ws.position = positions[i];
-      // The sheet the user was looking at is replaced: they see the new one, not the neighbour Excel picked.
-      if (n === active.name) ws.activate();
-      out.set(n, ws);
+    this.marks = null;
+    const byName = new Map(sheets.items.map((ws) => [ws.name, ws]));
+    const markedSheet = (role: string) => {
+      const name = marks.sheets.get(lower(role));
+      return name !== undefined ? byName.get(name) : undefined;
+    };
+    // Deleted first: the marked sheets being replaced, and those of the roles dropped, with their marks.
+    const gone = new Set<Excel.Worksheet>();
+    const old = wanted.map((w) => markedSheet(w.role));
+    for (const role of drop) {
+      const ws = markedSheet(role);
+      if (ws && !gone.has(ws)) {
+        ws.delete();
+        gone.add(ws);
+      }
+      marks.items.get(sheetMark(role))?.delete();
+      marks.items.delete(sheetMark(role));
+      marks.sheets.delete(lower(role));
+    }
+    // Two roles whose marks refer to one sheet (a book edited by hand): it is replaced once, by the first.
+    const positions = old.map((ws, i) => (ws && !gone.has(ws) && old.indexOf(ws) === i ? ws.position : -1));
+    old.forEach((ws, i) => {
+      if (positions[i] < 0) return;
+      ws!.delete();
+      gone.add(ws!);
     });
+    const taken = new Set(sheets.items.filter((ws) => !gone.has(ws) || old.includes(ws)).map((ws) => lower(ws.name)));
+    const out = new Map<string, { ws: Excel.Worksheet; name: string }>();
+    wanted.forEach((w, i) => {
+      const replaced = positions[i] >= 0 ? old[i]!.name : undefined;
+      const name = replaced ?? freeSheetName(w.name, taken);
+      taken.add(lower(name));
+      const ws = sheets.add(name);
+      this.made.set(name, w.role);
+      ws.tabColor = "#2F5597";
+      // The sheet the user was looking at is replaced: they see the new one, not the neighbour Excel picked.
+      if (replaced !== undefined && replaced === active.name) ws.activate();
+      this.queueMark(marks, MARK_SHEET + w.role, ws.getRange("A1"));
+      marks.sheets.set(lower(w.role), name);
+      out.set(w.role, { ws, name });
+    });
+    // Back to their tabs, leftmost first: each lands among the sheets before it as they were (in any order the
+    // user put them; a position past the sheets added so far would be refused).
+    wanted
+      .map((w, i) => ({ ws: out.get(w.role)!.ws, at: positions[i] }))
+      .filter((x) => x.at >= 0)
+      .sort((a, b) => a.at - b.at)
+      .forEach((x) => (x.ws.position = x.at));
     await this.ctx.sync();
+    this.marks = marks;
     return out;
   }
 
@@ -353,20 +547,31 @@ export class OfficeBook {
   /**
    * Takes the product's output of these kinds out of the book, and nothing else: the ◆ columns (found by their
    * headers in the sheets read — read() first — plus the columns `layout` places, when an apply stops part-way),
-   * the marked conditional-format rules, the findings and review sheets. A ◆ column is cleared from its header
-   * down (contents, number formats and formats, lists) and its width given back when it is still the product's.
-   * Where a user's own conditional format covers a ◆ column, clearing the formats there would cut the user's
-   * rule, so those cells get their contents, number formats and header formats reset instead.
-   * Two to four syncs (one more per chunk of number formats in that case).
+   * the marked conditional-format rules, the findings and review sheets (those the marks refer to, whatever
+   * their names, and those this action added before it stopped), and the marks. A ◆ column is cleared from its
+   * header down to where the last apply wrote it (contents, number formats and formats, lists) and its width
+   * given back when it is still the product's. Where a user's own conditional format covers a ◆ column,
+   * clearing the formats there would cut the user's rule, so those cells get their contents, number formats and
+   * header formats reset instead. Two to four syncs (one more per chunk of number formats in that case; two more
+   * when a write that changed the marks failed, to read them again).
    */
   async removeOutput(kinds: OutputKinds, layout?: OwnedLayout): Promise<RemovedOutput> {
     const ctx = this.ctx;
     const sheets = ctx.workbook.worksheets;
     sheets.load("items/name,items/visibility");
     const active = sheets.getActiveWorksheet().load("name");
+    const needMarks = kinds.columns || kinds.findings || kinds.review;
+    const names = needMarks && !this.marks ? this.queueNames() : null;
     await ctx.sync();
-    const userSheets = sheets.items.filter((ws) => !isOwnedSheet(ws.name));
-    const blocks = kinds.columns ? this.ownedBlocks(layout) : [];
+    if (names) {
+      const read = this.queueMarkRanges(names);
+      await ctx.sync();
+      this.marks = read();
+    }
+    const marks = this.marks;
+    const owned = marks ? this.ownedSheetNames(marks) : new Set<string>();
+    const userSheets = sheets.items.filter((ws) => !owned.has(ws.name));
+    const blocks = kinds.columns ? this.ownedBlocks(marks, layout) : [];
 
     // The rules on every sheet (the product's are marked), and those over each block of ◆ columns.
     type Run = { block: OwnedBlock; col: number; defs: OwnedColumn[]; bottom: number; range: Excel.Range; cfs: Excel.ConditionalFormatCollection; widths: Excel.RangeFormat[] };
@@ -424,14 +629,33 @@ export class OfficeBook {
       });
     }
 
+    // The product's sheets of these kinds: those their marks refer to; and those this action added whose marks a
+    // failed request may not have set (their names were free, or the product's, when it added them).
+    const roleOf = new Map<string, string>();
+    for (const [role, name] of marks?.sheets ?? []) if (ofKinds(role, kinds)) roleOf.set(name, role);
+    for (const [name, role] of this.made) if (ofKinds(role, kinds) && !roleOf.has(name)) roleOf.set(name, role);
     const removed: string[] = [];
-    const doomed = sheets.items.filter((ws) => (kinds.findings && ws.name === FINDINGS_SHEET) || (kinds.review && ws.name.startsWith(REVIEW_SHEET_PREFIX)));
-    // A workbook keeps one visible sheet: when only the product's are left, the first of them stays.
+    const doomed = sheets.items.filter((ws) => roleOf.has(ws.name));
+    // A workbook keeps one visible sheet: when only the product's are left, the first of them stays (and its mark).
     const visibleLeft = sheets.items.filter((ws) => ws.visibility === "Visible" && !doomed.includes(ws)).length;
+    const kept = visibleLeft === 0 ? doomed.find((x) => x.visibility === "Visible")?.name : undefined;
     for (const ws of doomed) {
-      if (visibleLeft === 0 && ws === doomed.find((x) => x.visibility === "Visible")) continue;
+      if (ws.name === kept) continue;
       ws.delete();
       removed.push(ws.name);
+    }
+    // Their marks (dangling ones too: a sheet deleted by a request that failed before its mark was), and the
+    // mark of the ◆ columns.
+    const unmarked: string[] = [];
+    if (marks) {
+      this.marks = null;
+      for (const [key, item] of marks.items) {
+        const role = key.startsWith(SHEET_MARK) ? key.slice(SHEET_MARK.length) : null;
+        const ours = key === RESULTS_MARK ? kinds.columns : role !== null && ofKinds(role, kinds) && (kept === undefined || marks.sheets.get(role) !== kept);
+        if (!ours) continue;
+        item.delete();
+        unmarked.push(key);
+      }
     }
     // The product's sheet in view goes: the user lands on the sheet of the ◆ columns (their customers), else on
     // their first sheet, rather than on whichever neighbour Excel picks.
@@ -457,42 +681,61 @@ export class OfficeBook {
         chunked = true;
       }
     }
-    if (!chunked && (rules > 0 || runs.length > 0 || removed.length > 0)) await ctx.sync();
+    if (!chunked && (rules > 0 || runs.length > 0 || removed.length > 0 || unmarked.length > 0)) await ctx.sync();
+    if (marks) {
+      for (const key of unmarked) {
+        marks.items.delete(key);
+        if (key === RESULTS_MARK) marks.results = null;
+        else marks.sheets.delete(key.slice(SHEET_MARK.length));
+      }
+      this.marks = marks;
+    }
+    for (const name of removed) this.made.delete(name);
     return { columns: blocks.reduce((a, b) => a + b.cols.size, 0), rules, sheets: removed };
   }
 
   /**
-   * Where the ◆ columns are: on each sheet read, the first row from the top holding any owned header, and its
-   * ◆ columns, cleared to the sheet's end (an earlier, longer run may have written further down); plus the
-   * columns `layout` places, to the table's last row (a column taken by this run was free only over the table:
-   * a user's cell further down it is the user's).
+   * Where the ◆ columns are: on each of the user's sheets read, the first row from the top holding any owned
+   * header, and its ◆ columns, down to where the last apply wrote them (its mark `_CRM_RESULTS`); on a sheet
+   * without the mark (an earlier version's output), down to the table's last row — the last with a cell of the
+   * user's outside the ◆ columns. Never to the sheet's end: a note the user typed below the table in a ◆ column
+   * is the user's. Plus the columns `layout` places, to the table's last row (an apply that stopped part-way).
    */
-  private ownedBlocks(layout?: OwnedLayout): OwnedBlock[] {
+  private ownedBlocks(marks: Marks | null, layout?: OwnedLayout): OwnedBlock[] {
     const byHeader = new Map(OWNED_COLUMNS.map((d) => [d.header, d]));
     const blocks: OwnedBlock[] = [];
     for (const s of this.sheets) {
-      if (isOwnedSheet(s.model.name)) continue;
+      if (s.model.owned) continue;
       const originRow = s.model.originRow ?? 1;
       const originCol = s.model.originCol ?? 1;
       for (let i = 0; i < s.model.cells.length; i++) {
-        const cols: OwnedBlock["cols"] = new Map();
+        const found = new Map<number, OwnedColumn>();
         s.model.cells[i]?.forEach((v, j) => {
           const def = typeof v === "string" ? byHeader.get(v.trim()) : undefined;
-          if (def) cols.set(originCol + j, { def, bottom: EXCEL_LAST_ROW });
+          if (def) found.set(originCol + j, def);
         });
-        if (cols.size > 0) {
-          blocks.push({ s, headerRow: originRow + i, cols });
-          break;
+        if (found.size === 0) continue;
+        const headerRow = originRow + i;
+        let bottom = marks?.results && marks.results.sheet === s.model.name ? marks.results.bottom : 0;
+        if (bottom === 0) {
+          for (let k = s.model.cells.length - 1; k >= i && bottom === 0; k--) {
+            if (s.model.cells[k]?.some((v, j) => v !== null && v !== undefined && v !== "" && !found.has(originCol + j))) bottom = originRow + k;
+          }
         }
+        bottom = Math.max(bottom, headerRow);
+        blocks.push({ s, headerRow, cols: new Map([...found].map(([c, def]) => [c, { def, bottom }])) });
+        break;
       }
     }
     if (layout) {
       const s = this.sheet(layout.table.sheet);
       let block = blocks.find((b) => b.s === s && b.headerRow === layout.table.headerRow);
       if (!block) blocks.push((block = { s, headerRow: layout.table.headerRow, cols: new Map() }));
+      const bottom = Math.max(layout.lastDataRow, layout.table.headerRow);
       for (const def of OWNED_COLUMNS) {
         const c = layout.columns[def.key];
-        if (!block.cols.has(c)) block.cols.set(c, { def, bottom: Math.max(layout.lastDataRow, layout.table.headerRow) });
+        const had = block.cols.get(c);
+        block.cols.set(c, { def: had?.def ?? def, bottom: Math.max(bottom, had?.bottom ?? 0) });
       }
     }
     return blocks;
@@ -524,20 +767,20 @@ export class OfficeBook {
    */
   async writeReview(review: ReviewData, result: PipelineResult): Promise<{ sheets: string[]; pivotTables: number; charts: number }> {
     const layouts = reviewSheets(review);
-    const pivotNames = this.o.pivots ? [`${REVIEW_SHEET_PREFIX}数据`, `${REVIEW_SHEET_PREFIX}行业透视`, `${REVIEW_SHEET_PREFIX}负责人透视`] : [];
-    const names = [...layouts.map((l) => l.name), ...pivotNames];
-    // Review sheets an earlier version made and this one does not are removed too.
-    const sheets = this.ctx.workbook.worksheets;
-    sheets.load("items/name");
-    await this.ctx.sync();
-    for (const ws of sheets.items) if (ws.name.startsWith(REVIEW_SHEET_PREFIX) && !names.includes(ws.name)) ws.delete();
-    const made = await this.replaceSheets(names);
+    const wanted = [...layouts.map((l) => ({ role: l.role, name: l.name })), ...(this.o.pivots ? PIVOT_SHEETS : [])];
+    // Review sheets of roles an earlier version made and this one does not (or, without ExcelApi 1.8, the pivot
+    // sheets) are removed too: only the product's own, known by their marks. A copy the user made of one (Excel's
+    // "Move or Copy", `CRM复盘-阶段与漏斗 (2)`) is theirs: the workbook-scoped mark still refers to the original.
+    const keep = new Set(wanted.map((w) => lower(w.role)));
+    const marks = await this.currentMarks();
+    const stale = [...marks.items.keys()].filter((k) => k.startsWith(SHEET_MARK)).map((k) => k.slice(SHEET_MARK.length)).filter((role) => kindOf(role) === "review" && !keep.has(role));
+    const made = await this.replaceSheets(wanted, stale);
     let charts = 0;
-    for (const l of layouts) charts += await this.writeReviewSheet(made.get(l.name)!, l);
+    for (const l of layouts) charts += await this.writeReviewSheet(made.get(l.role)!.ws, l);
     await this.ctx.sync();
     let pivotTables = 0;
     if (this.o.pivots) pivotTables = await this.writePivots(made, result);
-    return { sheets: names, pivotTables, charts };
+    return { sheets: wanted.map((w) => made.get(w.role)!.name), pivotTables, charts };
   }
 
   /**
@@ -580,9 +823,9 @@ export class OfficeBook {
     if (!this.o.pivots) return 0;
     // Charts: the stage distribution (funnel sheet), tier counts, and the Gantt view of the plan.
     const first = blocks[0];
-    if (first && first.b.rows.length > 0 && (l.name.endsWith("阶段与漏斗") || l.name.endsWith("分级与RFM"))) {
+    if (first && first.b.rows.length > 0 && (l.role === "review.stages" || l.role === "review.tiers")) {
       const src = ws.getRangeByIndexes(first.top + 1, 0, first.b.rows.length + 1, 2);
-      const chart = ws.charts.add((l.name.endsWith("阶段与漏斗") ? "BarClustered" : "ColumnClustered") as Excel.ChartType, src, "Columns" as Excel.ChartSeriesBy);
+      const chart = ws.charts.add((l.role === "review.stages" ? "BarClustered" : "ColumnClustered") as Excel.ChartType, src, "Columns" as Excel.ChartSeriesBy);
       chart.title.text = first.b.title;
       chart.legend.visible = false;
       chart.setPosition(`F${first.top + 1}`, `M${first.top + 16}`);
@@ -617,8 +860,8 @@ export class OfficeBook {
   }
 
   /** One staging table of the customers and two PivotTables over it (ExcelApi 1.8). */
-  private async writePivots(made: Map<string, Excel.Worksheet>, result: PipelineResult): Promise<number> {
-    const data = made.get(`${REVIEW_SHEET_PREFIX}数据`)!;
+  private async writePivots(made: Map<string, { ws: Excel.Worksheet }>, result: PipelineResult): Promise<number> {
+    const data = made.get("review.data")!.ws;
     const header = ["客户编号", "客户名称", "行业", "规模", "负责人", "周期阶段", "评分", "评分等级", "价值分级", "RFM分群", "年采购额"];
     // A report like the review sheets beside it: full phone numbers and USCCs masked (as buildReview masks them,
     // so the pivots' industries and owners are the review tables' own).
@@ -640,8 +883,8 @@ export class OfficeBook {
     if (rows.length === 0) return 0;
     const table = data.tables.add(data.getRangeByIndexes(0, 0, rows.length + 1, header.length), true);
     table.name = "CRM复盘数据";
-    const pivot = (sheet: string, name: string, row: string, column: string) => {
-      const ws = made.get(`${REVIEW_SHEET_PREFIX}${sheet}`)!;
+    const pivot = (role: string, name: string, row: string, column: string) => {
+      const ws = made.get(role)!.ws;
       ws.getRange("A1").values = [[`${row} × ${column}（客户数） · customers by ${row} and ${column}`]];
       const pt = ws.pivotTables.add(name, table, ws.getRange("A3"));
       pt.rowHierarchies.add(pt.hierarchies.getItem(row));
@@ -650,8 +893,8 @@ export class OfficeBook {
       count.summarizeBy = "Count" as Excel.AggregationFunction;
       count.name = "客户数";
     };
-    pivot("行业透视", "CRM行业价值透视", "行业", "价值分级");
-    pivot("负责人透视", "CRM负责人阶段透视", "负责人", "周期阶段");
+    pivot("review.industryPivot", "CRM行业价值透视", "行业", "价值分级");
+    pivot("review.ownerPivot", "CRM负责人阶段透视", "负责人", "周期阶段");
     await this.ctx.sync();
     return 2;
   }

@@ -1,7 +1,7 @@
 // The Office.js adapter (src/excel) against the strict fake Excel: what each action reads and writes, that
 // nothing the product does not own changes, that running twice equals running once, and the round-trip and
 // payload budget on 100,000 customers.
-import { columnLetter, isOwnedSheet, runPipeline, serialFromDay, toDay, type CellValue, type WorkbookModel } from "../../src/core";
+import { columnLetter, runPipeline, serialFromDay, toDay, type CellValue, type WorkbookModel } from "../../src/core";
 import {
   applyTags, buildReviewSheets, clearHighlights, highlightRisk, maskPhoneNumbers, readRules, removeOutput, selectCell, useHost, validate, writeRule,
 } from "../../src/excel/actions";
@@ -9,7 +9,7 @@ import { ActionError } from "../../src/excel/types";
 import { generateSample } from "../../scripts/sample";
 import { FINDINGS_SHEET, OWNED_COLUMNS, REVIEW_SHEET_PREFIX } from "../../src/workbook/owned";
 import { createFakeExcel, parseRef, type FakeBookSpec, type FakeExcel, type FakeExcelOptions } from "./fake-excel";
-import { specOf } from "./spec";
+import { markedSheets, specOf, type NameSnap } from "./spec";
 
 jest.setTimeout(180_000);
 
@@ -33,10 +33,11 @@ function ownedCols(f: FakeExcel, sheet: string, headerRow: number): Set<number> 
   return new Set(row.map((v, i) => (typeof v === "string" && v.startsWith("◆") ? i + 1 : 0)).filter((c) => c > 0));
 }
 
-/** Everything the user owns: the product's sheets, columns and marked rules left out. */
+/** Everything the user owns: the product's sheets (those its marks refer to), columns and marked rules left out. */
 function userView(f: FakeExcel, owned: Record<string, Set<number>>) {
   const snap = JSON.parse(JSON.stringify(f.book.snapshot())) as {
     activeSheet: string;
+    names: NameSnap[];
     sheets: { name: string; cells: unknown[][]; formulas: Record<string, unknown>; numberFormats: Record<string, unknown>; formats: { ref: string }[]; conditionalFormats: { formula?: string; ref: string }[]; dataValidations: { ref: string }[]; columnWidths: Record<string, unknown>; charts: unknown[] }[];
     tables: { worksheet?: string; sheet?: string }[];
     pivotTables: { sheet?: string; worksheet?: string }[];
@@ -49,6 +50,8 @@ function userView(f: FakeExcel, owned: Record<string, Set<number>>) {
     return true;
   });
   const keyCol = (k: string) => colOf(k)!.c0 + 1;
+  const marked = markedSheets(snap.names);
+  const isOwnedSheet = (name: string) => marked.has(name);
   return {
     tables: snap.tables.filter((t) => !isOwnedSheet(String(t.worksheet ?? t.sheet ?? ""))),
     sheets: snap.sheets.filter((s) => !isOwnedSheet(s.name)).map((s) => {

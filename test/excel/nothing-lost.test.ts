@@ -13,9 +13,9 @@ import { registerCommands, lastCommandError } from "../../src/commands/commands"
 import { columnLetter, runPipeline } from "../../src/core";
 import { ActionError, type RunOptions } from "../../src/excel/types";
 import { generateSample } from "../../scripts/sample";
-import { FINDINGS_SHEET, isOwnedSheet, OWNED_COLUMNS, REVIEW_SHEET_PREFIX } from "../../src/workbook/owned";
+import { FINDINGS_SHEET, OWNED_COLUMNS, REVIEW_SHEET_PREFIX } from "../../src/workbook/owned";
 import { createFakeExcel, parseRef, type FakeBookSpec, type FakeExcel, type FakeExcelOptions } from "./fake-excel";
-import { specOf } from "./spec";
+import { markedSheets, marksOf, specOf, type NameSnap } from "./spec";
 import { recordReliability } from "../reliability";
 
 jest.setTimeout(300_000);
@@ -86,17 +86,18 @@ interface Snapshot {
   sheets: SheetSnap[];
   tables: { sheet: string }[];
   pivotTables: { sheet: string }[];
-  names: unknown[];
+  names: NameSnap[];
   settings: unknown;
   calculationMode: string;
 }
 
-/** The ◆ columns of each sheet (1-based), by their headers anywhere in the sheet's cells. */
+/** The ◆ columns of each of the user's sheets (1-based), by their headers anywhere in the sheet's cells. */
 function ownedColumns(s: Snapshot): Record<string, Set<number>> {
   const headers = new Set(OWNED_COLUMNS.map((c) => c.header));
   const out: Record<string, Set<number>> = {};
+  const marked = markedSheets(s.names);
   for (const sh of s.sheets) {
-    if (isOwnedSheet(sh.name)) continue;
+    if (marked.has(sh.name)) continue;
     for (const row of sh.cells) row?.forEach((v, i) => typeof v === "string" && headers.has(v) && (out[sh.name] ??= new Set()).add(i + 1));
   }
   return out;
@@ -122,9 +123,18 @@ const ownedRule = (cf: { formula?: string | null }) => String(cf.formula ?? "").
 
 /**
  * A book split into what the user owns and each kind of the product's output. `cols` are the ◆ columns (of the
- * book with output): the user's view leaves them out, the columns part is exactly them.
+ * book with output): the user's view leaves them out, the columns part is exactly them. The product's sheets are
+ * those its marks refer to (a sheet merely named like one is the user's: a sheet the product added and left
+ * unmarked shows as a change to the user's book); each kind's marks belong to that kind.
  */
 function parts(s: Snapshot, cols: Record<string, Set<number>>) {
+  const marks = marksOf(s.names);
+  const sheetOf = (role: (r: string) => boolean) => new Set([...marks.sheets].filter(([r]) => role(r)).map(([, name]) => name));
+  const findingsSheets = sheetOf((r) => r === "findings");
+  const reviewSheetNames = sheetOf((r) => r.startsWith("review."));
+  const marked = new Set([...marks.sheets.values()]);
+  const isOwnedSheet = (name: string) => marked.has(name);
+  const markNames = (pick: (upper: string) => boolean) => s.names.filter((n) => marks.isMark(n) && pick(n.name.toUpperCase()));
   const userSheets = s.sheets.filter((x) => !isOwnedSheet(x.name));
   const trimmed = (rows: unknown[][]) => {
     const out = rows.map((r) => {
@@ -140,7 +150,7 @@ function parts(s: Snapshot, cols: Record<string, Set<number>>) {
   // An owned sheet's tab position counts the product's sheets before it.
   const noPosition = (sh: SheetSnap) => ({ ...sh, position: undefined });
   const user = {
-    names: s.names,
+    names: s.names.filter((n) => !marks.isMark(n)),
     settings: s.settings,
     calculationMode: s.calculationMode,
     tables: s.tables.filter((t) => !isOwnedSheet(t.sheet)),
@@ -160,7 +170,7 @@ function parts(s: Snapshot, cols: Record<string, Set<number>>) {
       };
     }),
   };
-  const columns = userSheets.map((sh) => {
+  const columnSheets = userSheets.map((sh) => {
     const c = cols[sh.name] ?? new Set<number>();
     const only = (m: Record<string, unknown>) => Object.fromEntries(Object.entries(m).filter(([k]) => c.has(keyCol(k))));
     return {
@@ -173,11 +183,18 @@ function parts(s: Snapshot, cols: Record<string, Set<number>>) {
       columnWidths: only(sh.columnWidths),
     };
   });
+  const columns = { sheets: columnSheets, marks: markNames((n) => n === "_CRM_RESULTS") };
   const rules = s.sheets.flatMap((sh) => noPriority(sh.conditionalFormats.filter(ownedRule)));
-  const findingsSheet = s.sheets.find((x) => x.name === FINDINGS_SHEET);
-  const findings = findingsSheet ? noPosition(findingsSheet) : null;
-  const reviewSheets = s.sheets.filter((x) => x.name.startsWith(REVIEW_SHEET_PREFIX)).map(noPosition);
-  const review = { sheets: reviewSheets, tables: s.tables.filter((t) => t.sheet.startsWith(REVIEW_SHEET_PREFIX)), pivotTables: s.pivotTables.filter((p) => p.sheet.startsWith(REVIEW_SHEET_PREFIX)) };
+  const findingsSheet = s.sheets.find((x) => findingsSheets.has(x.name));
+  const findingsMarks = markNames((n) => n === "_CRM_SHEET_FINDINGS");
+  const findings = findingsSheet || findingsMarks.length > 0 ? { sheet: findingsSheet ? noPosition(findingsSheet) : null, marks: findingsMarks } : null;
+  const reviewSheets = s.sheets.filter((x) => reviewSheetNames.has(x.name)).map(noPosition);
+  const review = {
+    sheets: reviewSheets,
+    tables: s.tables.filter((t) => reviewSheetNames.has(t.sheet)),
+    pivotTables: s.pivotTables.filter((p) => reviewSheetNames.has(p.sheet)),
+    marks: markNames((n) => n.startsWith("_CRM_SHEET_REVIEW.")),
+  };
   return { active: s.activeSheet, user: JSON.stringify(user), columns: JSON.stringify(columns), rules: JSON.stringify(rules), findings: JSON.stringify(findings), review: JSON.stringify(review) };
 }
 
@@ -417,7 +434,7 @@ describe("a write that fails half-way leaves no half-written output", () => {
       const wrong: string[] = [];
       if (!(error instanceof ActionError)) wrong.push(`no ActionError (${String(error)})`);
       // The sheet in view stays, unless it was one of the product's and went with it.
-      if (now.active !== ref.before.active && !isOwnedSheet(ref.before.active)) wrong.push(`the active sheet changed to ${now.active}`);
+      if (now.active !== ref.before.active && !markedSheets(before.names).has(ref.before.active)) wrong.push(`the active sheet changed to ${now.active}`);
       if (now.user !== ref.before.user) wrong.push(`a user cell, format, table, rule or name changed (${firstDifference(JSON.parse(now.user), JSON.parse(ref.before.user))})`);
       for (const p of PARTS) if (![ref.before[p], ref.done[p], ref.absent[p]].includes(now[p])) wrong.push(`${p} half-written`);
       if (wrong.length > 0) problems.push(`${startName} / ${op} / sync ${n} of ${syncs}: ${wrong.join("; ")}`);
