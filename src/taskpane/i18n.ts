@@ -112,8 +112,8 @@ export const LABELS = {
 
   // Remove the product's output
   "remove.intro": {
-    zh: "移除本加载项写入的全部内容:◆ 结果列(含下拉列表)、标记规则、CRM问题清单和 CRM复盘-* 工作表。您自己的单元格、格式、表格和规则保持原样。",
-    en: "Removes everything this add-in wrote: the ◆ result columns (with their lists), the highlight rules, the CRM问题清单 and CRM复盘-* sheets. Your own cells, formats, tables and rules stay as they are.",
+    zh: "移除本加载项写入的全部内容:◆ 结果列(含下拉列表)、标记规则,以及它生成的问题清单和复盘工作表(改了名也能认出)。您自己的单元格、格式、表格、规则和工作表(包括复制出的 CRM复盘-* 副本和同名的自建工作表)保持原样。",
+    en: "Removes everything this add-in wrote: the ◆ result columns (with their lists), the highlight rules, and the findings and review sheets it made (even if renamed). Your own cells, formats, tables, rules and sheets (copies of CRM复盘-* sheets and your own sheets of those names included) stay as they are.",
   },
   "remove.warning": {
     zh: "在 ◆ 结果列中手动修改的内容也会一并移除。需要时重新运行“应用标签”“标记流失风险”或“生成复盘”即可再次生成。",
