@@ -4,7 +4,7 @@
 // named entities, CDATA, comments, single-quoted attributes, mc:AlternateContent, the order of everything.
 // What the product changes is an element's attributes (its start tag is written anew), an element removed,
 // or new elements inserted, named with the prefixes in scope at that point (declared when none is).
-import { SaxesParser, type SaxesTagNS } from "saxes";
+import { SaxesParser, type SaxesTagPlain } from "saxes";
 
 export const NS = {
   main: "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -53,8 +53,8 @@ export class XmlElement {
     readonly local: string,
     readonly uri: string,
     readonly attrs: XmlAttr[],
-    /** Prefix → namespace in scope here ("" is the default namespace). */
-    readonly scope: ReadonlyMap<string, string>,
+    /** Prefix → namespace in scope here ("" is the default namespace); shared with the parent when it declares none. */
+    public scope: ReadonlyMap<string, string>,
   ) {}
 
   /** An attribute's value by namespace and local name (no namespace: unprefixed attributes). */
@@ -174,18 +174,23 @@ function freshPrefix(scope: ReadonlyMap<string, string>, uri: string): string {
 
 /** Declares `uri` with a fresh prefix on an existing element (its start tag is rewritten); returns the prefix. */
 function declareOn(el: XmlElement, uri: string): string {
-  const scope = el.scope as Map<string, string>;
-  const p = freshPrefix(scope, uri);
+  const old = el.scope;
+  const p = freshPrefix(old, uri);
   el.attrs.push({ qname: `xmlns:${p}`, local: p, uri: NS.xmlns, value: uri });
-  scope.set(p, uri);
-  // Descendants see it too (their scopes were copied from this one when parsed).
-  const walk = (e: XmlElement) => e.children.forEach((c) => {
-    if (!c.scope.has(p)) (c.scope as Map<string, string>).set(p, uri);
-    walk(c);
-  });
-  walk(el);
+  el.scope = new Map(old).set(p, uri);
+  // Descendants see it too, unless one binds the prefix itself.
+  const stack = [...el.children];
+  while (stack.length > 0) {
+    const c = stack.pop()!;
+    if (c.scope === old) c.scope = el.scope;
+    else if (!c.scope.has(p)) c.scope = new Map(c.scope).set(p, uri);
+    else continue;
+    stack.push(...c.children);
+  }
   return p;
 }
+
+const ROOT_SCOPE: ReadonlyMap<string, string> = new Map([["xml", "http://www.w3.org/XML/1998/namespace"]]);
 
 export function escapeText(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -217,21 +222,42 @@ export class XmlDoc {
 
   private build(): void {
     const src = this.source;
-    const parser = new SaxesParser({ xmlns: true, position: true });
+    // Namespaces are resolved here, not by saxes: its resolver walks the whole open-tag stack for every name,
+    // quadratic in the depth (a 50,000-deep extension list took 38 s); a scope map per declaring element is not.
+    const parser = new SaxesParser({ position: true, xmlns: false });
     const stack: XmlElement[] = [];
     let error: Error | null = null;
     let start = 0;
+    const fail = (msg: string) => (error ??= new Error(msg));
     parser.on("error", (e) => (error ??= e));
-    parser.on("doctype", () => (error ??= new Error("a DOCTYPE is not allowed in a package part")));
+    parser.on("doctype", () => fail("a DOCTYPE is not allowed in a package part"));
     parser.on("opentagstart", () => {
       start = src.lastIndexOf("<", parser.position - 1);
     });
-    parser.on("opentag", (t: SaxesTagNS) => {
+    parser.on("opentag", (t: SaxesTagPlain) => {
       const parent = stack[stack.length - 1] ?? null;
-      const scope = new Map(parent?.scope ?? [["xml", "http://www.w3.org/XML/1998/namespace"]]);
-      for (const [p, u] of Object.entries(t.ns ?? {})) scope.set(p, u);
-      const attrs: XmlAttr[] = Object.values(t.attributes).map((a) => ({ qname: a.name, local: a.local, uri: a.uri, value: a.value }));
-      const el = new XmlElement(this, parent, t.name, t.local, t.uri, attrs, scope);
+      let scope: ReadonlyMap<string, string> = parent?.scope ?? ROOT_SCOPE;
+      const raw = Object.entries(t.attributes as Record<string, string>);
+      for (const [name, value] of raw) {
+        if (name !== "xmlns" && !name.startsWith("xmlns:")) continue;
+        if (scope === parent?.scope || scope === ROOT_SCOPE) scope = new Map(scope);
+        (scope as Map<string, string>).set(name === "xmlns" ? "" : name.slice(6), value);
+      }
+      const split = (q: string, isElement: boolean): [string, string] => {
+        const i = q.indexOf(":");
+        const prefix = i < 0 ? "" : q.slice(0, i);
+        if (prefix === "" && !isElement) return ["", q];
+        const uri = scope.get(prefix);
+        if (uri === undefined && prefix !== "") fail(`namespace prefix ${prefix} of ${q} is not declared`);
+        return [uri ?? "", i < 0 ? q : q.slice(i + 1)];
+      };
+      const attrs: XmlAttr[] = raw.map(([qname, value]) => {
+        if (qname === "xmlns" || qname.startsWith("xmlns:")) return { qname, local: qname === "xmlns" ? "" : qname.slice(6), uri: NS.xmlns, value };
+        const [uri, local] = split(qname, false);
+        return { qname, local, uri, value };
+      });
+      const [uri, local] = split(t.name, true);
+      const el = new XmlElement(this, parent, t.name, local, uri, attrs, scope);
       el.start = start;
       el.openEnd = parser.position;
       el.selfClosing = t.isSelfClosing;

@@ -422,7 +422,7 @@ describe("crm mask", () => {
     const r = await crm(["mask", book, "--out", out, "--lang", "en"]);
     expect(r.code).toBe(0);
     expect(sha256(book)).toBe(before);
-    expect(r.stdout).toContain(`masked ${phones.length} numbers in ${phones.length} cells`);
+    expect(r.stdout).toContain(`masked ${phones.length} number${phones.length === 1 ? "" : "s"} in ${phones.length} cell${phones.length === 1 ? "" : "s"}`);
     expect(r.stdout).toContain(out);
 
     // The cell changed, keeps no full number, and still shows the masked one; every other cell is as it was.
