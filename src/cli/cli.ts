@@ -7,12 +7,9 @@ import {
   buildReview, runPipeline, safeText, TABLES, type CustomerResult, type Finding, type PipelineOptions, type PipelineResult, type Severity,
 } from "../core";
 import { layoutFits, NO_ROOM, NoRoomError } from "../workbook/owned";
-import { openPackage } from "../xlsx/package";
-import { NS } from "../xlsx/xml";
-import { zipEntries } from "../xlsx/zip";
 import {
-  applyEdit, BookError, ExcelJsBook, maskEdit, partsExceljsDrops, PatchUnsupported, readBook, readModelParts, reviewEdit, sharedStringsOf, stylesOf,
-  undoEdit, writeAtomic, writeBookAtomic, writeFailure, writePatched, type BookEdit, type BookParts, type LoadedBook,
+  applyEdit, BookError, ExcelJsBook, maskEdit, partsLost, PatchUnsupported, readBook, readModelParts, reviewEdit, sharedStringsOf, stylesOf,
+  undoEdit, workbookContentType, writeAtomic, writeBookAtomic, writeFailure, writePatched, type BookEdit, type BookParts, type LoadedBook,
 } from "../xlsx";
 
 export type Lang = "zh" | "en";
@@ -391,17 +388,8 @@ const BOOK_KINDS: readonly BookKind[] = [
  */
 function bookKind(file: string): BookKind {
   const byExt = BOOK_KINDS.find((k) => k.ext === extname(file).toLowerCase()) ?? BOOK_KINDS[0];
-  try {
-    const entries = zipEntries(file);
-    if (!entries) return byExt;
-    const pkg = openPackage(file, entries);
-    const part = `/${pkg.workbook.path}`.toLowerCase();
-    const override = pkg.contentTypes.root.elements("Override", NS.contentTypes).find((o) => (o.attr("PartName") ?? "").toLowerCase() === part);
-    const type = (override?.attr("ContentType") ?? "").trim().toLowerCase();
-    return BOOK_KINDS.find((k) => k.contentType.toLowerCase() === type) ?? byExt;
-  } catch {
-    return byExt;
-  }
+  const type = workbookContentType(file);
+  return BOOK_KINDS.find((k) => k.contentType.toLowerCase() === type) ?? byExt;
 }
 
 function wrongExtension(kind: BookKind, out: string, inPlace: boolean): UsageError {
@@ -557,18 +545,6 @@ async function run(args: Args, asOf: string, lang: Lang, io: CliIO): Promise<num
   // name Excel would refuse the file (or it would come without the macros): nothing is written.
   if (kind.ext !== ".xlsx") throw new BookError(input, kind.noFallback.zh, kind.noFallback.en);
   const book = await loadWithProgress(input, progress, say);
-  if (writes) {
-    // Parts exceljs cannot carry over: never write over the user's file without them; warn for a copy.
-    const dropped = partsExceljsDrops(input);
-    if (dropped.length > 0) {
-      const listZh = dropped.map((d) => `${d.zh} ${d.count} 个`).join("、");
-      const listEn = dropped.map((d) => `${d.count} ${d.en}`).join(", ");
-      if (args.inPlace) {
-        throw new BookError(input, `含有${listZh}，写回原文件会丢失它们；未做任何修改，请改用 --out 写入新文件`, `has ${listEn}, which would be lost by writing over it; nothing was changed, use --out to write a new file`);
-      }
-      io.stderr(`crm: ${say(`注意：输出文件不包含原工作簿中的${listZh}（原文件未改动）`, `note: the output does not include the input's ${listEn} (the input is unchanged)`)}\n`);
-    }
-  }
   progress.step(say("计算中", "computing"));
   const result = runPipeline(book.model, asOf);
   const hasCustomers = result.tables.some((t) => t.kind === "customers" && t.used);
@@ -588,7 +564,7 @@ async function run(args: Args, asOf: string, lang: Lang, io: CliIO): Promise<num
       } catch (e) {
         throw e instanceof NoRoomError ? new BookError(input, NO_ROOM.zh, NO_ROOM.en) : e;
       }
-      await save(book, out as string, args.inPlace, progress, say, io);
+      await save(book, input, out as string, args.inPlace, progress, say, io);
       if (args.report) await writeJsonAtomic(args.report, reportOf(result));
       progress.done();
       io.stdout(
@@ -602,7 +578,7 @@ async function run(args: Args, asOf: string, lang: Lang, io: CliIO): Promise<num
       const review = buildReview(result);
       progress.step(say("生成复盘工作表", "building review sheets"));
       await port.writeReview(review);
-      await save(book, out as string, args.inPlace, progress, say, io);
+      await save(book, input, out as string, args.inPlace, progress, say, io);
       progress.done();
       if (args.json) io.stdout(`${JSON.stringify(review, null, 2)}\n`);
       else io.stdout(`${c.green("✔")} ${say("复盘工作表已写入", "review sheets written to")} ${c.bold(out as string)} (${result.customers.length} ${noun(lang, result.customers.length, "位客户", "customer")})\n`);
@@ -611,7 +587,7 @@ async function run(args: Args, asOf: string, lang: Lang, io: CliIO): Promise<num
     case "mask": {
       progress.step(say("遮盖号码", "masking numbers"));
       const masked = await port.maskPhones(result);
-      await save(book, out as string, args.inPlace, progress, say, io);
+      await save(book, input, out as string, args.inPlace, progress, say, io);
       progress.done();
       io.stdout(`${c.green("✔")} ${maskedLine(lang, masked)} → ${c.bold(out as string)}\n`);
       return 0;
@@ -771,10 +747,24 @@ async function loadWithProgress(file: string, progress: Progress, say: (zh: stri
   return readBook(file, (read, total) => total > PROGRESS_BYTES && progress.show(say("读取", "reading"), read, total));
 }
 
-async function save(book: LoadedBook, out: string, inPlace: boolean, progress: Progress, say: (zh: string, en: string) => string, io: CliIO): Promise<void> {
-  if (inPlace) backup(out, say, io);
+/**
+ * The exceljs fallback's save. It rebuilds the whole book, so what it left out is measured on the file it wrote
+ * (partsLost): over the user's own file (--in-place) such a write is refused before the rename, nothing
+ * changed; a copy (--out) is kept with one line on stderr naming what it lacks.
+ */
+async function save(book: LoadedBook, input: string, out: string, inPlace: boolean, progress: Progress, say: (zh: string, en: string) => string, io: CliIO): Promise<void> {
   progress.step(say("保存", "saving"));
-  await writeBookAtomic(book.workbook, out);
+  let lost: ReturnType<typeof partsLost> = [];
+  await writeBookAtomic(book.workbook, out, (tmp) => {
+    lost = partsLost(input, tmp);
+    const listZh = lost.map((d) => `${d.zh} ${d.count} 个`).join("、");
+    const listEn = lost.map((d) => `${d.count} ${d.en}`).join(", ");
+    if (lost.length > 0 && inPlace) {
+      throw new BookError(input, `含有${listZh}，写回原文件会丢失它们；未做任何修改，请改用 --out 写入新文件`, `has ${listEn}, which would be lost by writing over it; nothing was changed, use --out to write a new file`);
+    }
+    if (inPlace) backup(out, say, io);
+    if (lost.length > 0) io.stderr(`crm: ${say(`注意：输出文件不包含原工作簿中的${listZh}（原文件未改动）`, `note: the output does not include the input's ${listEn} (the input is unchanged)`)}\n`);
+  });
 }
 
 /** Keeps a copy of the file about to be written over (--in-place). */

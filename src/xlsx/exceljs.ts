@@ -240,12 +240,16 @@ export function compactValidations(workbook: ExcelJS.Workbook): void {
 }
 
 /** Writes the workbook to a temporary file beside `out`, then renames it into place. */
-export async function writeBookAtomic(workbook: ExcelJS.Workbook, out: string): Promise<void> {
+/** Writes the workbook atomically; `check` sees the written temporary file before it replaces `out` (it may refuse). */
+export async function writeBookAtomic(workbook: ExcelJS.Workbook, out: string, check?: (tmp: string) => void): Promise<void> {
   compactValidations(workbook);
   try {
-    await writeAtomic(out, (tmp) => workbook.xlsx.writeFile(tmp));
+    await writeAtomic(out, async (tmp) => {
+      await workbook.xlsx.writeFile(tmp);
+      check?.(tmp);
+    });
   } catch (e) {
-    throw writeFailure(out, e);
+    throw e instanceof BookError ? e : writeFailure(out, e);
   }
 }
 

@@ -8,4 +8,4 @@ export { ExcelJsBook } from "./exceljs-book";
 export { writeModelXlsx, writeModelXlsxStreaming } from "./model-xlsx";
 export { applyEdit, maskEdit, PatchUnsupported, reviewEdit, stylesOf, undoEdit, writePatched, type BookEdit } from "./patch";
 export { readBookStreaming, sharedStringsOf, type BookParts } from "./read";
-export { partsExceljsDrops } from "./zip";
+export { partsLost, workbookContentType, type LostPart } from "./package";

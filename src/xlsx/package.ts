@@ -3,7 +3,7 @@
 // by which the product knows its own output. Read with the namespace-aware parser (xml.ts), so a book keeps
 // whatever prefixes, entity spellings and quote styles its writer chose.
 import { MARK_RESULTS, MARK_SHEET } from "../workbook/owned";
-import { readZipEntry, type ZipEntry } from "./zip";
+import { readZipEntry, zipEntries, type ZipEntry } from "./zip";
 import { NS, XmlDoc, type XmlElement } from "./xml";
 
 export const REL_TYPE = {
@@ -233,6 +233,20 @@ export function decodeXmlBytes(buf: Buffer): string {
   return buf.toString("utf8");
 }
 
+/** The workbook part's content type (what Excel goes by: .xlsx, .xlsm, template), or null when it cannot be read. */
+export function workbookContentType(file: string): string | null {
+  try {
+    const entries = zipEntries(file);
+    if (!entries) return null;
+    const pkg = openPackage(file, entries);
+    const part = `/${pkg.workbook.path}`.toLowerCase();
+    const override = pkg.contentTypes.root.elements("Override", NS.contentTypes).find((o) => (o.attr("PartName") ?? "").toLowerCase() === part);
+    return (override?.attr("ContentType") ?? "").trim().toLowerCase() || null;
+  } catch {
+    return null;
+  }
+}
+
 /** Finds and parses the workbook part, its relationships and the content types. Throws a plain Error naming what is missing. */
 export function openPackage(file: string, entries: readonly ZipEntry[]): PackageInfo {
   const rootRels = readXmlPart(file, entries, "_rels/.rels");
@@ -249,4 +263,65 @@ export function openPackage(file: string, entries: readonly ZipEntry[]): Package
   const contentTypes = readXmlPart(file, entries, "[Content_Types].xml");
   if (!contentTypes) throw new Error("[Content_Types].xml is missing");
   return { workbook: new WorkbookPart(path, wb), rels, relsPath, contentTypes };
+}
+
+/** What users call the parts a writer may leave out, by content type (the rest are named by their type). */
+const PART_LABELS: { type: RegExp; zh: string; en: string }[] = [
+  { type: /drawingml\.chart\+xml$|chartsheet\+xml$/, zh: "图表", en: "charts" },
+  { type: /pivotTable\+xml$|pivotCacheDefinition\+xml$/, zh: "数据透视表", en: "PivotTables" },
+  { type: /vbaProject$|ms-office\.vbaProject/, zh: "宏（VBA）", en: "macros (VBA)" },
+  { type: /slicer\+xml$|slicerCache\+xml$/, zh: "切片器", en: "slicers" },
+  { type: /timeline\+xml$|timelineCache\+xml$/, zh: "日程表", en: "timelines" },
+  { type: /threadedcomments\+xml$|person\+xml$/i, zh: "批注会话", en: "threaded comments" },
+  { type: /spreadsheetml\.comments\+xml$|vmlDrawing$/, zh: "批注", en: "comments" },
+  { type: /drawing\+xml$/, zh: "绘图（形状、图片位置）", en: "drawings (shapes, picture placement)" },
+  { type: /^image\//, zh: "图片", en: "pictures" },
+  { type: /externalLink\+xml$/, zh: "外部链接", en: "external links" },
+  { type: /connections\+xml$|queryTable\+xml$/, zh: "数据连接", en: "data connections" },
+  { type: /printerSettings$/, zh: "打印机设置", en: "printer settings" },
+  { type: /custom-properties\+xml$/, zh: "自定义属性", en: "custom properties" },
+  { type: /customXml|customXmlProperties/, zh: "自定义 XML", en: "custom XML" },
+  { type: /activeX|ctrlProp|control/, zh: "控件", en: "controls" },
+];
+
+export interface LostPart {
+  zh: string;
+  en: string;
+  count: number;
+}
+
+/** Parts by content type (an Override, else the Default for the extension); relationships and the calculation chain left out. */
+function partsByType(file: string): Map<string, number> {
+  const entries = zipEntries(file) ?? [];
+  const ct = readXmlPart(file, entries, "[Content_Types].xml");
+  const overrides = new Map((ct?.root.elements("Override", NS.contentTypes) ?? []).map((o) => [(o.attr("PartName") ?? "").toLowerCase(), o.attr("ContentType") ?? ""]));
+  const defaults = new Map((ct?.root.elements("Default", NS.contentTypes) ?? []).map((d) => [(d.attr("Extension") ?? "").toLowerCase(), d.attr("ContentType") ?? ""]));
+  const out = new Map<string, number>();
+  for (const e of entries) {
+    if (e.name.endsWith("/") || e.name === "[Content_Types].xml") continue;
+    const type = overrides.get(`/${e.name}`.toLowerCase()) ?? defaults.get(e.name.slice(e.name.lastIndexOf(".") + 1).toLowerCase()) ?? "";
+    if (/relationships\+xml$|calcChain\+xml$/.test(type) || type === "") continue;
+    out.set(type, (out.get(type) ?? 0) + 1);
+  }
+  return out;
+}
+
+/**
+ * What a writer that rebuilds the whole book (the exceljs fallback) left out: every kind of part the input has
+ * more of than the output, named as users call it. Measured on the written file, not guessed from a list.
+ */
+export function partsLost(input: string, output: string): LostPart[] {
+  const before = partsByType(input);
+  const after = partsByType(output);
+  const lost = new Map<string, LostPart>();
+  for (const [type, n] of before) {
+    const missing = n - (after.get(type) ?? 0);
+    if (missing <= 0) continue;
+    const label = PART_LABELS.find((l) => l.type.test(type));
+    const key = label?.en ?? type;
+    const entry = lost.get(key) ?? { zh: label?.zh ?? `其他部件（${type}）`, en: label?.en ?? `other parts (${type})`, count: 0 };
+    entry.count += missing;
+    lost.set(key, entry);
+  }
+  return [...lost.values()];
 }

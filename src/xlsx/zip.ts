@@ -236,33 +236,6 @@ export function readZipEntry(file: string, name: string): Buffer | null {
   return out;
 }
 
-/** Parts of an .xlsx that exceljs does not carry over when it writes a workbook, by what the user calls them. */
-const DROPPED_PARTS: { pattern: RegExp; zh: string; en: string }[] = [
-  { pattern: /^xl\/charts\/chart\d*\.xml$/, zh: "图表", en: "charts" },
-  { pattern: /^xl\/pivotTables\/pivotTable\d*\.xml$/, zh: "数据透视表", en: "PivotTables" },
-  { pattern: /^xl\/vbaProject\.bin$/, zh: "宏（VBA）", en: "macros (VBA)" },
-  { pattern: /^xl\/slicers\/.+\.xml$/, zh: "切片器", en: "slicers" },
-  { pattern: /^xl\/timelines\/.+\.xml$/, zh: "日程表", en: "timelines" },
-  { pattern: /^xl\/threadedComments\/.+\.xml$/, zh: "批注会话", en: "threaded comments" },
-];
-
-export interface DroppedPart {
-  zh: string;
-  en: string;
-  count: number;
-}
-
-/** What writing this workbook with exceljs would lose (the input file itself is never changed). */
-export function partsExceljsDrops(file: string): DroppedPart[] {
-  const names = zipEntries(file)?.map((e) => e.name) ?? [];
-  const out: DroppedPart[] = [];
-  for (const d of DROPPED_PARTS) {
-    const count = names.filter((n) => d.pattern.test(n)).length;
-    if (count > 0) out.push({ zh: d.zh, en: d.en, count });
-  }
-  return out;
-}
-
 // ── writing ──
 
 /** One entry of a zip being written: copied as stored in another zip, given as bytes, or streamed. */

@@ -244,3 +244,38 @@ describe("nothing of the user's is lost", () => {
     expect(part(f("cols-undone.xlsx"), "xl/worksheets/sheet1.xml")).toBe(part(input, "xl/worksheets/sheet1.xml"));
   });
 });
+
+describe("the exceljs fallback (XML the patching writer does not edit)", () => {
+  /** A customers sheet with a comment inside a row (the patcher refuses), a chart and printer settings beside it. */
+  async function fallbackBook(name: string): Promise<string> {
+    const xml = sheetXml(CUSTOMERS).replace('<row r="2">', '<row r="2"><!-- 待核实 -->');
+    const chart = `<?xml version="1.0" encoding="UTF-8"?><c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart"/>`;
+    const input = await write(name, { sheets: [{ name: "客户", xml }], extra: { "xl/charts/chart1.xml": chart, "xl/printerSettings/printerSettings1.bin": "\u0000\u0001" } });
+    const JSZip = (await import("jszip")).default;
+    const zip = await JSZip.loadAsync(readFileSync(input));
+    const ct = await zip.file("[Content_Types].xml")!.async("string");
+    zip.file("[Content_Types].xml", ct.replace("</Types>", '<Default Extension="bin" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.printerSettings"/><Override PartName="/xl/charts/chart1.xml" ContentType="application/vnd.openxmlformats-officedocument.drawingml.chart+xml"/></Types>'));
+    writeFileSync(input, await zip.generateAsync({ type: "nodebuffer", compression: "DEFLATE" }));
+    return input;
+  }
+
+  test("--out: the copy is written and stderr names what it lacks, measured on the written file", async () => {
+    const input = await fallbackBook("fallback.xlsx");
+    const r = await runCrm(["apply", input, "--out", f("fallback-out.xlsx"), "--as-of", AS_OF], "en");
+    expect(r.code).toBeLessThan(2);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toContain("1 charts");
+    expect(r.stderr).toContain("1 printer settings");
+    expect(openpyxlCells(f("fallback-out.xlsx"))["客户"].I1).toBe("◆周期阶段 Stage");
+  });
+
+  test("--in-place: refused before anything is replaced; the input unchanged, no backup left", async () => {
+    const input = await fallbackBook("fallback-inplace.xlsx");
+    const before = readFileSync(input);
+    const r = await runCrm(["apply", input, "--in-place", "--as-of", AS_OF], "en");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("would be lost by writing over it");
+    expect(readFileSync(input).equals(before)).toBe(true);
+    expect(() => readFileSync(f("fallback-inplace.bak.xlsx"))).toThrow();
+  });
+});
