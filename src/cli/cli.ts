@@ -597,9 +597,9 @@ async function run(args: Args, asOf: string, lang: Lang, io: CliIO): Promise<num
 }
 
 /** Reads a book streaming (a progress bar for a big one) and runs the engine on it; `found`: it has a customers table. */
-async function readAndRun(input: string, asOf: string, options: PipelineOptions, say: (zh: string, en: string) => string, progress: Progress) {
+async function readAndRun(input: string, asOf: string, options: PipelineOptions, say: (zh: string, en: string) => string, progress: Progress, keepStrings = false) {
   const big = statSync(input, { throwIfNoEntry: false })?.size ?? 0;
-  const { model, parts } = await readModelParts(input, (done, total) => big > PROGRESS_BYTES && progress.show(say("读取", "reading"), done, total));
+  const { model, parts } = await readModelParts(input, (done, total) => big > PROGRESS_BYTES && progress.show(say("读取", "reading"), done, total), { keepStrings });
   progress.step(say("计算中", "computing"));
   const result = runPipeline(model, asOf, options);
   return { model, parts, result, found: result.tables.some((t) => t.kind === "customers" && t.used) };
@@ -670,7 +670,7 @@ async function reviewPatching(args: Args, input: string, out: string, asOf: stri
 async function maskPatching(args: Args, input: string, out: string, asOf: string, lang: Lang, io: CliIO, progress: Progress): Promise<number | null> {
   const say = (zh: string, en: string) => (lang === "zh" ? zh : en);
   const c = paint(io.stdoutTTY && !io.env.NO_COLOR);
-  const { parts, result, found } = await readAndRun(input, asOf, { customers: false, release: true }, say, progress);
+  const { parts, result, found } = await readAndRun(input, asOf, { customers: false, release: true }, say, progress, true);
   if (!found) {
     progress.done();
     return noCustomers(args, input, lang, io, result);

@@ -138,10 +138,10 @@ export async function readModel(file: string, onProgress?: (done: number, total:
 }
 
 /** readModel, plus where each part is (for the patching writer, src/xlsx/patch.ts). */
-export async function readModelParts(file: string, onProgress?: (done: number, total: number) => void): Promise<{ model: WorkbookModel; parts: BookParts }> {
+export async function readModelParts(file: string, onProgress?: (done: number, total: number) => void, opts: { keepStrings?: boolean } = {}): Promise<{ model: WorkbookModel; parts: BookParts }> {
   preflight(file);
   try {
-    const read = await readBookStreaming(file, (_name, done, total) => onProgress?.(done, total));
+    const read = await readBookStreaming(file, (_name, done, total) => onProgress?.(done, total), opts);
     if (read.model.sheets.length === 0) throw new BookError(file, "工作簿中没有工作表", "the workbook has no worksheets");
     return read;
   } catch (e) {

@@ -36,6 +36,8 @@ export interface BookParts {
   marks: Marks;
   sharedStrings?: string;
   styles?: string;
+  /** The shared strings as read, when asked for (mask needs them again; a second read of a large table costs as much as the first). */
+  strings?: string[];
 }
 
 /**
@@ -403,11 +405,12 @@ async function readSheet(file: string, entry: ZipEntry, strings: string[], isDat
 
 /** The shared strings of a workbook (a second pass: the model keeps only the values it needs). */
 export async function sharedStringsOf(parts: BookParts): Promise<string[]> {
+  if (parts.strings) return parts.strings;
   return sharedStrings(parts.file, new Map(parts.entries.map((e) => [e.name, e])), parts.sharedStrings);
 }
 
 /** Reads a workbook for the engine without building a document object model; `onSheet` reports progress. */
-export async function readBookStreaming(file: string, onSheet?: (name: string, done: number, total: number) => void): Promise<{ model: WorkbookModel; parts: BookParts }> {
+export async function readBookStreaming(file: string, onSheet?: (name: string, done: number, total: number) => void, opts: { keepStrings?: boolean } = {}): Promise<{ model: WorkbookModel; parts: BookParts }> {
   const list = zipEntries(file);
   if (!list) throw new Error("not a readable zip archive");
   // Part names with backslashes (`xl\\workbook.xml`, written by a few Windows tools) are not part names at all
@@ -466,6 +469,6 @@ export async function readBookStreaming(file: string, onSheet?: (name: string, d
   onSheet?.("", declared.length, declared.length);
   return {
     model: { sheets, date1904 },
-    parts: { file, entries: list, sheets: parts, date1904, workbookPath: wb.path, strict: wb.strict, marks, sharedStrings: sst, styles: stylesPath },
+    parts: { file, entries: list, sheets: parts, date1904, workbookPath: wb.path, strict: wb.strict, marks, sharedStrings: sst, styles: stylesPath, strings: opts.keepStrings ? strings : undefined },
   };
 }

@@ -26,7 +26,17 @@ export interface CorpusBook {
   path?: string;
 }
 
-export const CORPUS: CorpusBook[] = JSON.parse(readFileSync(join(CORPUS_DIR, "corpus.json"), "utf8"));
+/**
+ * Where the books are. Only the ones written here (`gen-*`) are committed: the workplace keeps data fetched from
+ * other repositories out of the project's history, so the rest lie beside the checkout, in the shared folder CI
+ * copies next to the clone (../shared/real-world), or in this folder where they were fetched (git-ignored).
+ */
+const SHARED_DIR = join(__dirname, "..", "..", "..", "shared", "real-world");
+
+export const CORPUS: CorpusBook[] = (JSON.parse(readFileSync(join(CORPUS_DIR, "corpus.json"), "utf8")) as CorpusBook[]).map((b) => {
+  const path = [join(CORPUS_DIR, b.file), join(SHARED_DIR, b.file)].find(existsSync);
+  return path ? { ...b, path } : b;
+});
 
 /** Every non-empty cell of every sheet as openpyxl reads it (null when openpyxl cannot read the book), for many books at once. */
 export function openpyxlRead(files: string[]): Record<string, Record<string, Record<string, string>> | { error: string }> {
