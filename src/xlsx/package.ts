@@ -265,14 +265,17 @@ export function openPackage(file: string, entries: readonly ZipEntry[]): Package
   return { workbook: new WorkbookPart(path, wb), rels, relsPath, contentTypes };
 }
 
-/** What users call the parts a writer may leave out, by content type (the rest are named by their type). */
-const PART_LABELS: { type: RegExp; zh: string; en: string }[] = [
-  { type: /drawingml\.chart\+xml$|chartsheet\+xml$/, zh: "图表", en: "charts" },
-  { type: /pivotTable\+xml$|pivotCacheDefinition\+xml$/, zh: "数据透视表", en: "PivotTables" },
-  { type: /vbaProject$|ms-office\.vbaProject/, zh: "宏（VBA）", en: "macros (VBA)" },
-  { type: /slicer\+xml$|slicerCache\+xml$/, zh: "切片器", en: "slicers" },
-  { type: /timeline\+xml$|timelineCache\+xml$/, zh: "日程表", en: "timelines" },
-  { type: /threadedcomments\+xml$|person\+xml$/i, zh: "批注会话", en: "threaded comments" },
+/**
+ * What users call the parts a writer may leave out, by content type, or by where the part is when its type is
+ * only the generic application/xml (some writers give no Override). The rest are named by their type.
+ */
+const PART_LABELS: { type: RegExp; path?: RegExp; zh: string; en: string }[] = [
+  { type: /drawingml\.chart\+xml$|chartsheet\+xml$/, path: /^xl\/(charts|chartsheets)\//, zh: "图表", en: "charts" },
+  { type: /pivotTable\+xml$/, path: /^xl\/pivotTables\//, zh: "数据透视表", en: "PivotTables" },
+  { type: /vbaProject$|ms-office\.vbaProject/, path: /vbaProject\.bin$/, zh: "宏（VBA）", en: "macros (VBA)" },
+  { type: /slicer\+xml$|slicerCache\+xml$/, path: /^xl\/slicers\//, zh: "切片器", en: "slicers" },
+  { type: /timeline\+xml$|timelineCache\+xml$/, path: /^xl\/timelines\//, zh: "日程表", en: "timelines" },
+  { type: /threadedcomments\+xml$/i, path: /^xl\/threadedComments\//, zh: "批注会话", en: "threaded comments" },
   { type: /spreadsheetml\.comments\+xml$|vmlDrawing$/, zh: "批注", en: "comments" },
   { type: /drawing\+xml$/, zh: "绘图（形状、图片位置）", en: "drawings (shapes, picture placement)" },
   { type: /^image\//, zh: "图片", en: "pictures" },
@@ -290,8 +293,8 @@ export interface LostPart {
   count: number;
 }
 
-/** Parts by content type (an Override, else the Default for the extension); relationships and the calculation chain left out. */
-function partsByType(file: string): Map<string, number> {
+/** Parts by kind: what users call them (PART_LABELS), else their content type; relationships, the calculation chain and pivot caches (rebuilt with their tables) left out. */
+function partsByKind(file: string): Map<string, number> {
   const entries = zipEntries(file) ?? [];
   const ct = readXmlPart(file, entries, "[Content_Types].xml");
   const overrides = new Map((ct?.root.elements("Override", NS.contentTypes) ?? []).map((o) => [(o.attr("PartName") ?? "").toLowerCase(), o.attr("ContentType") ?? ""]));
@@ -300,8 +303,11 @@ function partsByType(file: string): Map<string, number> {
   for (const e of entries) {
     if (e.name.endsWith("/") || e.name === "[Content_Types].xml") continue;
     const type = overrides.get(`/${e.name}`.toLowerCase()) ?? defaults.get(e.name.slice(e.name.lastIndexOf(".") + 1).toLowerCase()) ?? "";
-    if (/relationships\+xml$|calcChain\+xml$/.test(type) || type === "") continue;
-    out.set(type, (out.get(type) ?? 0) + 1);
+    if (/relationships\+xml$|calcChain\+xml$|pivotCache(Definition|Records)\+xml$/.test(type) || /pivotCache\//.test(e.name) || type === "") continue;
+    const generic = /^application\/xml$|^text\/xml$/.test(type);
+    const label = PART_LABELS.find((l) => (generic ? l.path?.test(e.name) : l.type.test(type)));
+    const key = label ? `label:${label.en}` : generic ? `type:${type}:${e.name.replace(/\d+\.xml$/, "")}` : `type:${type}`;
+    out.set(key, (out.get(key) ?? 0) + 1);
   }
   return out;
 }
@@ -311,17 +317,15 @@ function partsByType(file: string): Map<string, number> {
  * more of than the output, named as users call it. Measured on the written file, not guessed from a list.
  */
 export function partsLost(input: string, output: string): LostPart[] {
-  const before = partsByType(input);
-  const after = partsByType(output);
-  const lost = new Map<string, LostPart>();
-  for (const [type, n] of before) {
-    const missing = n - (after.get(type) ?? 0);
+  const before = partsByKind(input);
+  const after = partsByKind(output);
+  const lost: LostPart[] = [];
+  for (const [key, n] of before) {
+    const missing = n - (after.get(key) ?? 0);
     if (missing <= 0) continue;
-    const label = PART_LABELS.find((l) => l.type.test(type));
-    const key = label?.en ?? type;
-    const entry = lost.get(key) ?? { zh: label?.zh ?? `其他部件（${type}）`, en: label?.en ?? `other parts (${type})`, count: 0 };
-    entry.count += missing;
-    lost.set(key, entry);
+    const label = key.startsWith("label:") ? PART_LABELS.find((l) => `label:${l.en}` === key) : undefined;
+    const what = key.replace(/^type:/, "");
+    lost.push({ zh: label?.zh ?? `其他部件（${what}）`, en: label?.en ?? `other parts (${what})`, count: missing });
   }
-  return [...lost.values()];
+  return lost;
 }
