@@ -46,6 +46,20 @@ const valueTierNames = [...Object.values(VALUE_TIER_LABEL).map((l) => l.zh), NON
 const WEEK_DAYS = 7;
 const MAX_GANTT_WEEKS = 60;
 
+/** The review sheets by role (`review.<key>`) and name, in tab order. */
+export const REVIEW_SHEET_NAMES: readonly (readonly [string, string])[] = [
+  ["review.stages", `${REVIEW_SHEET_PREFIX}阶段与漏斗`],
+  ["review.industry", `${REVIEW_SHEET_PREFIX}行业与负责人`],
+  ["review.highValue", `${REVIEW_SHEET_PREFIX}高价值客户`],
+  ["review.followUp", `${REVIEW_SHEET_PREFIX}跟进效率`],
+  ["review.tiers", `${REVIEW_SHEET_PREFIX}分级与RFM`],
+  ["review.plan", `${REVIEW_SHEET_PREFIX}执行计划`],
+];
+
+/** The stamp under every review sheet's title (row 2), by which a sheet an earlier version wrote is known. */
+export const reviewStamp = (asOf: string) => `截至 as of ${asOf} · CRM Workbench`;
+export const REVIEW_STAMP = /^截至 as of \d{4}-\d{2}-\d{2} · CRM Workbench$/;
+
 export function reviewSheets(r: ReviewData): ReviewSheet[] {
   const sheet = (role: string, suffix: string, title: string, titleEn: string, blocks: ReviewBlock[]): ReviewSheet => ({ role: `review.${role}`, name: REVIEW_SHEET_PREFIX + suffix, title, titleEn, blocks });
   const asOfNote = `截至 ${r.asOf} · as of ${r.asOf} · 客户 ${r.customers}`;
@@ -157,7 +171,7 @@ export function reviewGrid(s: ReviewSheet, asOf: string): ReviewGrid {
   const cells: GridCell[] = [];
   const put = (row: number, col: number, value: string | number | null, style: GridStyle, extra: Partial<GridCell> = {}) => cells.push({ row, col, value, style, ...extra });
   put(1, 1, `${s.title} · ${s.titleEn}`, "title");
-  put(2, 1, `截至 as of ${asOf} · CRM Workbench`, "subtitle");
+  put(2, 1, reviewStamp(asOf), "subtitle");
   let r = 4;
   let maxCols = 1;
   let planTop = 0;

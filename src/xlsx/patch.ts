@@ -134,7 +134,9 @@ export async function writePatched(parts: BookParts, edit: BookEdit, out: string
     replace.set(path, { name: path, stream: patchSheet(entryStream(parts.file, entry) as AsyncIterable<Buffer>, patch) });
   }
 
-  const marks = wb.marks();
+  // The marks as the reader knew them (with an earlier version's sheets adopted), and as the part has them.
+  const marks = parts.marks;
+  const written = wb.marks();
   const folder = wb.path.slice(0, wb.path.lastIndexOf("/") + 1);
   let nextSheetId = Math.max(0, ...wb.sheets().map((s) => s.sheetId)) + 1;
   let nextPart = 1;
@@ -146,6 +148,8 @@ export async function writePatched(parts: BookParts, edit: BookEdit, out: string
     if (existing) {
       // Replaced in place: same tab, same part; whatever the old sheet linked to (its own rels) is not carried over.
       replace.set(existing.path, { name: existing.path, stream });
+      // An earlier version's sheet, known by its content (read.ts), gets its mark now.
+      if (!written.sheets.has(sheet.role)) wb.setMark(MARK_SHEET + sheet.role, existing.name);
       const own = relsPathOf(existing.path);
       if (names.has(own)) drop.add(own);
       continue;

@@ -8,6 +8,8 @@ import { SaxesParser, type SaxesTagPlain } from "saxes";
 import { StringDecoder } from "string_decoder";
 import { crc32, createInflateRaw } from "zlib";
 import { isOwnedHeader, parseRange, type CellValue, type SheetModel, type WorkbookModel } from "../core";
+import { FINDINGS_HEADER, FINDINGS_ROLE, FINDINGS_SHEET } from "../workbook/owned";
+import { REVIEW_SHEET_NAMES, REVIEW_STAMP } from "../workbook/review-sheets";
 import { isRelType, openPackage, relationships, resolvePart, type Marks } from "./package";
 import { dataStart, refuseZipBomb, sizeGuard, zipEntries, ZipRefused, type ZipEntry } from "./zip";
 
@@ -409,6 +411,25 @@ export async function sharedStringsOf(parts: BookParts): Promise<string[]> {
   return sharedStrings(parts.file, new Map(parts.entries.map((e) => [e.name, e])), parts.sharedStrings);
 }
 
+/**
+ * A book an earlier version wrote has no marks: its sheets are known by their exact names together with what the
+ * product writes in them (the findings sheet's header row, the review sheets' stamp under the title), and from
+ * now on treated as marked (the next write marks them). A copy the user made (`… (2)`) never matches.
+ */
+function adoptUnmarked(sheets: SheetModel[], parts: SheetPart[], marks: Marks): void {
+  const reviewRoles = new Map(REVIEW_SHEET_NAMES.map(([role, name]) => [name, role]));
+  sheets.forEach((sheet, i) => {
+    const first = sheet.cells[0] ?? [];
+    let role: string | undefined;
+    if (sheet.name === FINDINGS_SHEET && FINDINGS_HEADER.every((h, c) => first[c] === h)) role = FINDINGS_ROLE;
+    else if (reviewRoles.has(sheet.name) && typeof sheet.cells[1]?.[0] === "string" && REVIEW_STAMP.test(sheet.cells[1][0] as string)) role = reviewRoles.get(sheet.name);
+    if (role === undefined || marks.sheets.has(role)) return;
+    marks.sheets.set(role, sheet.name);
+    parts[i].role = role;
+    sheets[i] = { name: sheet.name, cells: [], owned: true };
+  });
+}
+
 /** Reads a workbook for the engine without building a document object model; `onSheet` reports progress. */
 export async function readBookStreaming(file: string, onSheet?: (name: string, done: number, total: number) => void, opts: { keepStrings?: boolean } = {}): Promise<{ model: WorkbookModel; parts: BookParts }> {
   const list = zipEntries(file);
@@ -467,6 +488,7 @@ export async function readBookStreaming(file: string, onSheet?: (name: string, d
     parts.push({ name: d.name, path, relId: d.relId, state: d.state, occupied: (col, from, to) => occupancy.has(col, from, to) });
   }
   onSheet?.("", declared.length, declared.length);
+  adoptUnmarked(sheets, parts, marks);
   return {
     model: { sheets, date1904 },
     parts: { file, entries: list, sheets: parts, date1904, workbookPath: wb.path, strict: wb.strict, marks, sharedStrings: sst, styles: stylesPath, strings: opts.keepStrings ? strings : undefined },

@@ -279,3 +279,26 @@ describe("the exceljs fallback (XML the patching writer does not edit)", () => {
     expect(() => readFileSync(f("fallback-inplace.bak.xlsx"))).toThrow();
   });
 });
+
+describe("books an earlier version wrote (no marks)", () => {
+  test("its findings and review sheets are known by name and content, replaced in place and marked; undo removes them", async () => {
+    const input = await write("legacy.xlsx", { sheets: [{ name: "客户", xml: sheetXml(CUSTOMERS) }] });
+    await crmWrites(["apply"], input, f("legacy-applied.xlsx"));
+    await crmWrites(["review"], f("legacy-applied.xlsx"), f("legacy-reviewed.xlsx"));
+    // What the version before the marks wrote: the same sheets, no hidden names.
+    const JSZip = (await import("jszip")).default;
+    const zip = await JSZip.loadAsync(readFileSync(f("legacy-reviewed.xlsx")));
+    const wb = await zip.file("xl/workbook.xml")!.async("string");
+    zip.file("xl/workbook.xml", wb.replace(/<definedNames>.*<\/definedNames>/, ""));
+    writeFileSync(f("legacy-old.xlsx"), await zip.generateAsync({ type: "nodebuffer", compression: "DEFLATE" }));
+    expect(part(f("legacy-old.xlsx"), "xl/workbook.xml")).not.toContain("_CRM_");
+
+    await crmWrites(["apply"], f("legacy-old.xlsx"), f("legacy-again.xlsx"));
+    await crmWrites(["review"], f("legacy-again.xlsx"), f("legacy-again-reviewed.xlsx"));
+    const names = Object.keys(openpyxlCells(f("legacy-again-reviewed.xlsx")));
+    expect(names).toEqual(Object.keys(openpyxlCells(f("legacy-reviewed.xlsx"))));
+    expect(part(f("legacy-again-reviewed.xlsx"), "xl/workbook.xml")).toContain("_CRM_SHEET_findings");
+    await crmWrites(["undo"], f("legacy-old.xlsx"), f("legacy-undone.xlsx"));
+    expect(Object.keys(openpyxlCells(f("legacy-undone.xlsx")))).toEqual(["客户"]);
+  });
+});
