@@ -143,11 +143,15 @@ export async function runBook(book: CorpusBook): Promise<BookRun> {
   // undo is compared with the input before apply: every part back but the styles apply appended (unused) and,
   // when the book had one, the calculation chain apply dropped (Excel rebuilds it) with its relationship and type.
   const hadCalcChain = zipEntries(input)!.some((e) => /calcChain/.test(e.name));
+  // The styles part (named by its content type: not always styles.xml): apply appends to it, undo leaves the
+  // appended styles; a book without one gets one, with its relationship and content type.
+  const ct = readZipEntry(input, "[Content_Types].xml")!.toString("utf8");
+  const stylesPart = /PartName=["']\/([^"']+)["'][^>]*ContentType=["'][^"']*spreadsheetml\.styles\+xml/.exec(ct)?.[1];
   const steps: { cmd: string; from: string; out: string; mayChange: (name: string) => boolean; baseline?: string }[] = [
-    { cmd: "apply", from: input, out: f("applied"), mayChange: (n) => PACKAGE_PART.test(n) || n === customersPart },
-    { cmd: "review", from: f("applied"), out: f("reviewed"), mayChange: (n) => PACKAGE_PART.test(n) },
-    { cmd: "mask", from: input, out: f("masked"), mayChange: (n) => PACKAGE_PART.test(n) || n === customersPart || (customersPart !== undefined && n === customersPart.replace(/([^/]+)$/, "_rels/$1.rels")) },
-    { cmd: "undo", from: f("reviewed"), out: f("undone"), baseline: input, mayChange: (n) => /(^|\/)styles\.xml$/.test(n) || (hadCalcChain && (/calcChain/.test(n) || /^\[Content_Types\]\.xml$|workbook[^/]*\.xml\.rels$/.test(n))) },
+    { cmd: "apply", from: input, out: f("applied"), mayChange: (n) => PACKAGE_PART.test(n) || n === stylesPart || n === customersPart },
+    { cmd: "review", from: f("applied"), out: f("reviewed"), mayChange: (n) => PACKAGE_PART.test(n) || n === stylesPart },
+    { cmd: "mask", from: input, out: f("masked"), mayChange: (n) => PACKAGE_PART.test(n) || n === stylesPart || n === customersPart || (customersPart !== undefined && n === customersPart.replace(/([^/]+)$/, "_rels/$1.rels")) },
+    { cmd: "undo", from: f("reviewed"), out: f("undone"), baseline: input, mayChange: (n) => n === stylesPart || ((hadCalcChain || !stylesPart) && /^\[Content_Types\]\.xml$|workbook[^/]*\.xml\.rels$|calcChain/.test(n)) },
   ];
   for (const s of steps) {
     if (!existsSync(s.from)) continue;
@@ -194,11 +198,19 @@ export async function runBook(book: CorpusBook): Promise<BookRun> {
   return run;
 }
 
-/** Converts the outputs with LibreOffice in one run; returns the files it could not convert. */
+/**
+ * Converts the outputs with LibreOffice, twenty files a run (its start-up is the slow part); a file a batch did
+ * not convert is tried once more on its own. Returns each file it could not convert with what soffice said.
+ */
 export function libreOfficeConverts(files: string[], soffice: string): string[] {
-  if (files.length === 0) return [];
   const out = mkdtempSync(join(tmpdir(), "crm-corpus-lo-"));
-  const r = spawnSync(soffice, [`-env:UserInstallation=file://${join(out, "profile")}`, "--headless", "--convert-to", "csv", "--outdir", out, ...files], { encoding: "utf8", timeout: 600_000 });
-  if (r.error) throw r.error;
-  return files.filter((file) => !existsSync(join(out, file.replace(/^.*\//, "").replace(/\.[^.]+$/, ".csv"))));
+  const convert = (batch: string[]) => spawnSync(soffice, [`-env:UserInstallation=file://${join(out, "profile")}`, "--headless", "--convert-to", "csv", "--outdir", out, ...batch], { encoding: "utf8", timeout: 600_000 });
+  const converted = (file: string) => existsSync(join(out, file.replace(/^.*\//, "").replace(/\.[^.]+$/, ".csv")));
+  for (let i = 0; i < files.length; i += 20) convert(files.slice(i, i + 20));
+  const failed: string[] = [];
+  for (const file of files.filter((x) => !converted(x))) {
+    const r = convert([file]);
+    if (!converted(file)) failed.push(`${file}: status ${r.status} ${r.error ?? ""} ${(r.stderr ?? "").trim().slice(-300)}`);
+  }
+  return failed;
 }
