@@ -24,6 +24,7 @@ const REQUIRED = [
   // Debian's own python3, whatever python3 is first on PATH.
   { pkg: "python3-lxml", python: "lxml" },
   { pkg: "python3-openpyxl", python: "openpyxl" },
+  { pkg: "python3-xlsxwriter", python: "xlsxwriter" },
 ];
 
 /** The full path of `command` on PATH (or a path to check directly), or null. */
