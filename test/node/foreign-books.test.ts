@@ -302,3 +302,15 @@ describe("books an earlier version wrote (no marks)", () => {
     expect(Object.keys(openpyxlCells(f("legacy-undone.xlsx")))).toEqual(["客户"]);
   });
 });
+
+test("a user's own sheet named exactly CRM问题清单 is never overwritten: the product's goes beside it", async () => {
+  const input = await write("own-findings.xlsx", { sheets: [{ name: "客户", xml: sheetXml(CUSTOMERS) }, { name: "CRM问题清单", xml: sheetXml([["我记下的问题"], ["C002 电话不对"]]) }] });
+  await crmWrites(["apply"], input, f("own-findings-applied.xlsx"));
+  const cells = openpyxlCells(f("own-findings-applied.xlsx"));
+  expect(Object.keys(cells)).toEqual(["客户", "CRM问题清单", "CRM问题清单 (2)"]);
+  expect(cells["CRM问题清单"]).toEqual({ A1: "我记下的问题", A2: "C002 电话不对" });
+  await crmWrites(["apply"], f("own-findings-applied.xlsx"), f("own-findings-again.xlsx"));
+  expect(Object.keys(openpyxlCells(f("own-findings-again.xlsx")))).toEqual(["客户", "CRM问题清单", "CRM问题清单 (2)"]);
+  await crmWrites(["undo"], f("own-findings-again.xlsx"), f("own-findings-undone.xlsx"));
+  expect(openpyxlCells(f("own-findings-undone.xlsx"))).toEqual(openpyxlCells(input));
+});
