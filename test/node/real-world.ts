@@ -146,7 +146,8 @@ export async function runBook(book: CorpusBook): Promise<BookRun> {
   // The styles part (named by its content type: not always styles.xml): apply appends to it, undo leaves the
   // appended styles; a book without one gets one, with its relationship and content type.
   const ct = readZipEntry(input, "[Content_Types].xml")!.toString("utf8");
-  const stylesPart = /PartName=["']\/([^"']+)["'][^>]*ContentType=["'][^"']*spreadsheetml\.styles\+xml/.exec(ct)?.[1];
+  const names = zipEntries(input)!.map((e) => e.name);
+  const stylesPart = /PartName=["']\/([^"']+)["'][^>]*ContentType=["'][^"']*spreadsheetml\.styles\+xml/.exec(ct)?.[1] ?? names.find((n) => /(^|\/)styles\.xml$/.test(n));
   const steps: { cmd: string; from: string; out: string; mayChange: (name: string) => boolean; baseline?: string }[] = [
     { cmd: "apply", from: input, out: f("applied"), mayChange: (n) => PACKAGE_PART.test(n) || n === stylesPart || n === customersPart },
     { cmd: "review", from: f("applied"), out: f("reviewed"), mayChange: (n) => PACKAGE_PART.test(n) || n === stylesPart },
