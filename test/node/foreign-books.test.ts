@@ -1,6 +1,7 @@
 // Issue 14: every output opens cleanly in Excel whatever wrote the input book, and nothing of the user's is lost.
 // Each case is a book shaped like the one that showed a bug (built part by part in foreign-books.ts); every
 // output is checked by ../shared/tools/ooxml-check against its input and read back by openpyxl.
+import { spawnSync } from "child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
@@ -313,4 +314,38 @@ test("a user's own sheet named exactly CRM问题清单 is never overwritten: the
   expect(Object.keys(openpyxlCells(f("own-findings-again.xlsx")))).toEqual(["客户", "CRM问题清单", "CRM问题清单 (2)"]);
   await crmWrites(["undo"], f("own-findings-again.xlsx"), f("own-findings-undone.xlsx"));
   expect(openpyxlCells(f("own-findings-undone.xlsx"))).toEqual(openpyxlCells(input));
+});
+
+describe("the product's output re-saved by another program, then run again", () => {
+  /** LibreOffice (its own writer from scratch) and openpyxl (load and save) keep the marks, as Excel does. */
+  const resavers: [string, (from: string, to: string) => void][] = [
+    ["LibreOffice", (from, to) => {
+      const dir = mkdtempSync(join(tmpdir(), "crm-lo-"));
+      const r = spawnSync("soffice", [`-env:UserInstallation=file://${join(dir, "profile")}`, "--headless", "--convert-to", "xlsx", "--outdir", dir, from], { encoding: "utf8", timeout: 120_000 });
+      if (r.status !== 0) throw new Error(`soffice: ${r.stderr}`);
+      writeFileSync(to, readFileSync(join(dir, from.replace(/^.*\//, ""))));
+    }],
+    ["openpyxl", (from, to) => {
+      const r = spawnSync("/usr/bin/python3", ["-c", "import sys, openpyxl; wb = openpyxl.load_workbook(sys.argv[1]); wb.save(sys.argv[2])", from, to], { encoding: "utf8" });
+      if (r.status !== 0) throw new Error(`openpyxl: ${r.stderr}`);
+    }],
+  ];
+  test.each(resavers)("re-saved by %s: apply and review find their sheets again (no copies), undo takes them out", async (who, resave) => {
+    const input = await write(`resave-${who}.xlsx`, { sheets: [{ name: "客户", xml: sheetXml(CUSTOMERS) }] });
+    await crmWrites(["apply"], input, f(`resave-${who}-applied.xlsx`));
+    await crmWrites(["review"], f(`resave-${who}-applied.xlsx`), f(`resave-${who}-reviewed.xlsx`));
+    const names = Object.keys(openpyxlCells(f(`resave-${who}-reviewed.xlsx`)));
+    resave(f(`resave-${who}-reviewed.xlsx`), f(`resave-${who}-saved.xlsx`));
+    // The marks survive the other program (found by them, not by the fallback for books without marks).
+    const marks = part(f(`resave-${who}-saved.xlsx`), "xl/workbook.xml").match(/name="_CRM_[^"]+"/g) ?? [];
+    expect(marks.sort()).toEqual(['name="_CRM_RESULTS"', 'name="_CRM_SHEET_findings"', ...["followUp", "highValue", "industry", "plan", "stages", "tiers"].map((r) => `name="_CRM_SHEET_review.${r}"`)].sort());
+    await crmWrites(["apply"], f(`resave-${who}-saved.xlsx`), f(`resave-${who}-again.xlsx`));
+    await crmWrites(["review"], f(`resave-${who}-again.xlsx`), f(`resave-${who}-again-reviewed.xlsx`));
+    expect(Object.keys(openpyxlCells(f(`resave-${who}-again-reviewed.xlsx`)))).toEqual(names);
+    const again = openpyxlCells(f(`resave-${who}-again-reviewed.xlsx`))["客户"];
+    expect(Object.values(again).filter((v) => v === "◆周期阶段 Stage")).toHaveLength(1);
+    await crmWrites(["undo"], f(`resave-${who}-again-reviewed.xlsx`), f(`resave-${who}-undone.xlsx`));
+    expect(Object.keys(openpyxlCells(f(`resave-${who}-undone.xlsx`)))).toEqual(["客户"]);
+    expect(Object.values(openpyxlCells(f(`resave-${who}-undone.xlsx`))["客户"]).some((v) => v.startsWith("◆"))).toBe(false);
+  });
 });
