@@ -357,7 +357,9 @@ async function readSheet(file: string, entry: ZipEntry, strings: string[], isDat
           inInline = false;
           break;
         case "c": {
-          if (!offGrid && (styled || formula || value.length > 0)) occupancy.add(colNo, rowNo);
+          // Cells with a value are in the model; the occupancy keeps only what reads as empty (a styled blank, a
+          // formula giving nothing), so its intervals stay few even at a million rows.
+          if (!offGrid && value.length === 0 && (styled || formula)) occupancy.add(colNo, rowNo);
           if (value.length === 0 || offGrid) break;
           // The parser hands out slices of its input chunks; copying each value lets the chunks go.
           const text = own(value.length === 1 ? value[0] : value.join(""));
@@ -379,7 +381,10 @@ async function readSheet(file: string, entry: ZipEntry, strings: string[], isDat
             // stays the number it is (a finding for the engine), not an Invalid Date or a date Excel never shows.
             v = isDate[style] && n >= 0 && n <= (date1904 ? MAX_SERIAL_1904 : MAX_SERIAL) ? serialToDate(n, date1904) : n;
           }
-          if (v === "" || v === null) break;
+          if (v === "" || v === null) {
+            if (styled || formula) occupancy.add(colNo, rowNo);
+            break;
+          }
           // Below its ◆ header, a result column's cell in a row of the user's table is the product's own, which
           // the engine never reads: on an applied million-row book those would double the memory. A cell there
           // in a row without the user's cells (a note below the table) is the user's and is kept.

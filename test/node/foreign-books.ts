@@ -121,17 +121,32 @@ export function ooxmlProblems(out: string, input?: string): string[] {
   return r.status === 0 ? [] : lines;
 }
 
-/** Every non-empty cell value of every sheet, as openpyxl reads it (another program's reader), by sheet. */
-export function openpyxlCells(file: string): Record<string, Record<string, string>> {
+/**
+ * Every non-empty cell of every sheet as openpyxl (another program's reader) reads it, for many books in one
+ * Python run; a book openpyxl cannot read gets `{error}`. Only the cells a sheet has are listed: iter_rows would
+ * walk (and create) the whole used area, which a stale dimension makes huge (10 GB for one Gnumeric book).
+ */
+export function openpyxlRead(files: string[]): Record<string, Record<string, Record<string, string>> | { error: string }> {
   const script = [
-    "import json, sys, openpyxl",
-    "wb = openpyxl.load_workbook(sys.argv[1])",
+    "import json, sys, warnings, openpyxl",
+    "warnings.simplefilter('ignore')",
     "out = {}",
-    "for ws in wb.worksheets:",
-    "    out[ws.title] = {c.coordinate: str(c.value) for c in getattr(ws, '_cells', {}).values() if c.value is not None}",
+    "for f in sys.argv[1:]:",
+    "    try:",
+    "        wb = openpyxl.load_workbook(f)",
+    "        out[f] = {ws.title: {c.coordinate: str(c.value) for c in getattr(ws, '_cells', {}).values() if c.value is not None} for ws in wb.worksheets}",
+    "    except Exception as e:",
+    "        out[f] = {'error': type(e).__name__ + ': ' + str(e)[:200]}",
     "print(json.dumps(out, ensure_ascii=False))",
   ].join("\n");
-  const r = spawnSync(PYTHON, ["-c", script, file], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-  if (r.status !== 0) throw new Error(`openpyxl could not read ${file}: ${r.stderr.trim().split("\n").pop()}`);
+  const r = spawnSync(PYTHON, ["-c", script, ...files], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`openpyxl: ${r.stderr}`);
   return JSON.parse(r.stdout);
+}
+
+/** One book's cells as openpyxl reads them; throws when openpyxl cannot read it. */
+export function openpyxlCells(file: string): Record<string, Record<string, string>> {
+  const got = openpyxlRead([file])[file];
+  if ("error" in got) throw new Error(`openpyxl could not read ${file}: ${got.error}`);
+  return got as Record<string, Record<string, string>>;
 }

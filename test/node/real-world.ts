@@ -9,7 +9,9 @@ import { tmpdir } from "os";
 import { extname, join } from "path";
 import { readZipEntry, zipEntries } from "../../src/xlsx/zip";
 import { runCrm } from "./cli-io";
-import { ooxmlProblems } from "./foreign-books";
+import { ooxmlProblems, openpyxlRead } from "./foreign-books";
+
+export { openpyxlRead };
 import { AS_OF } from "./messy-book";
 
 export const CORPUS_DIR = join(__dirname, "..", "fixtures", "real-world");
@@ -37,26 +39,6 @@ export const CORPUS: CorpusBook[] = (JSON.parse(readFileSync(join(CORPUS_DIR, "c
   const path = [join(CORPUS_DIR, b.file), join(SHARED_DIR, b.file)].find(existsSync);
   return path ? { ...b, path } : b;
 });
-
-/** Every non-empty cell of every sheet as openpyxl reads it (null when openpyxl cannot read the book), for many books at once. */
-export function openpyxlRead(files: string[]): Record<string, Record<string, Record<string, string>> | { error: string }> {
-  const script = [
-    "import json, sys, warnings, openpyxl",
-    "warnings.simplefilter('ignore')",
-    "out = {}",
-    "for f in sys.argv[1:]:",
-    "    try:",
-    "        wb = openpyxl.load_workbook(f)",
-    // Only the cells the sheet has (iter_rows would walk the whole used area, which a stale dimension makes huge).
-    "        out[f] = {ws.title: {c.coordinate: str(c.value) for c in getattr(ws, '_cells', {}).values() if c.value is not None} for ws in wb.worksheets}",
-    "    except Exception as e:",
-    "        out[f] = {'error': type(e).__name__ + ': ' + str(e)[:200]}",
-    "print(json.dumps(out, ensure_ascii=False))",
-  ].join("\n");
-  const r = spawnSync(PYTHON, ["-c", script, ...files], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
-  if (r.status !== 0) throw new Error(`openpyxl: ${r.stderr}`);
-  return JSON.parse(r.stdout);
-}
 
 const mask = (s: string) => s.replace(/(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)/g, "$1****$2");
 
