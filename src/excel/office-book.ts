@@ -10,7 +10,7 @@ import {
   FINDINGS_HEADER, FINDINGS_ROLE, FINDINGS_SHEET, findingRow, HIGHLIGHT_RULES, isOwnedRuleFormula, layoutFits, looksLikeFormula, MARK_RESULTS, MARK_SHEET, NO_ROOM, OWNED_COLUMNS, ownedLayout, ownedValues,
   REVIEW_SHEET_PREFIX, type OwnedColumn, type OwnedLayout, type OwnedValue,
 } from "../workbook/owned";
-import { reviewSheets, type ReviewBlock, type ReviewSheet } from "../workbook/review-sheets";
+import { REVIEW_SHEET_NAMES, REVIEW_STAMP, reviewSheets, reviewStamp, type ReviewBlock, type ReviewSheet } from "../workbook/review-sheets";
 import { ActionError, type Progress } from "./types";
 
 export interface BookOptions {
@@ -86,6 +86,33 @@ export const PIVOT_SHEETS = [
   { role: "review.ownerPivot", name: `${REVIEW_SHEET_PREFIX}负责人透视` },
 ] as const;
 
+/** The staging table's header (row 1 of `CRM复盘-数据`). */
+const PIVOT_DATA_HEADER = ["客户编号", "客户名称", "行业", "规模", "负责人", "周期阶段", "评分", "评分等级", "价值分级", "RFM分群", "年采购额"] as const;
+/** A1 of a PivotTable's sheet: what it counts. */
+const pivotTitle = (row: string, column: string) => `${row} × ${column}（客户数） · customers by ${row} and ${column}`;
+const INDUSTRY_PIVOT = { role: "review.industryPivot", name: "CRM行业价值透视", row: "行业", column: "价值分级" } as const;
+const OWNER_PIVOT = { role: "review.ownerPivot", name: "CRM负责人阶段透视", row: "负责人", column: "周期阶段" } as const;
+
+/**
+ * How a sheet an earlier version wrote, without marks, is known (as src/xlsx/read.ts adoptUnmarked knows it):
+ * by its exact name together with what the product writes in `ref` — the findings sheet's header row, a review
+ * sheet's stamp under its title (`截至 as of … · CRM Workbench`), the staging table's header row, a PivotTable
+ * sheet's title line. A copy the user made (`… (2)`) never matches by name; a user's own sheet of that name,
+ * holding anything else, never by content.
+ */
+const UNMARKED: ReadonlyMap<string, { role: string; ref: string; is: (values: unknown[][]) => boolean }> = (() => {
+  const row = (want: readonly string[]) => (v: unknown[][]) => want.every((h, c) => v[0]?.[c] === h);
+  const pivot = (p: typeof INDUSTRY_PIVOT | typeof OWNER_PIVOT) => ({ role: p.role, ref: "A1", is: (v: unknown[][]) => v[0]?.[0] === pivotTitle(p.row, p.column) });
+  const sheetName = (role: string) => PIVOT_SHEETS.find((x) => x.role === role)!.name;
+  return new Map([
+    [FINDINGS_SHEET, { role: FINDINGS_ROLE, ref: `A1:${columnLetter(FINDINGS_HEADER.length)}1`, is: row(FINDINGS_HEADER) }],
+    ...REVIEW_SHEET_NAMES.map(([role, name]) => [name, { role, ref: "A2", is: (v: unknown[][]) => typeof v[0]?.[0] === "string" && REVIEW_STAMP.test(v[0][0]) }] as const),
+    [sheetName("review.data"), { role: "review.data", ref: `A1:${columnLetter(PIVOT_DATA_HEADER.length)}1`, is: row(PIVOT_DATA_HEADER) }],
+    [sheetName(INDUSTRY_PIVOT.role), pivot(INDUSTRY_PIVOT)],
+    [sheetName(OWNER_PIVOT.role), pivot(OWNER_PIVOT)],
+  ]);
+})();
+
 /** The comment on each mark (hidden names do not show in Name Manager; the comment says what one is, should it be found). */
 const MARK_COMMENT = "CRM Workbench: 标记本加载项写入的内容，请勿修改 · marks what CRM Workbench wrote; do not edit";
 
@@ -95,7 +122,10 @@ const MARK_COMMENT = "CRM Workbench: 标记本加载项写入的内容，请勿�
  * are compared without regard to case, as Excel compares names.
  */
 interface Marks {
-  /** Role (lower case) → the sheet its mark refers to now, whatever its name. */
+  /**
+   * Role (lower case) → the sheet its mark refers to now, whatever its name; and, for a role without a mark, the
+   * sheet an earlier version wrote unmarked (UNMARKED), which gets its mark when it is replaced.
+   */
   sheets: Map<string, string>;
   /** The ◆ result columns of the last apply: their sheet and its 1-based rows and columns. */
   results: { sheet: string; top: number; bottom: number; left: number; right: number } | null;
@@ -191,7 +221,7 @@ export class OfficeBook {
 
     const used = sheets.items.map((ws) => ws.getUsedRangeOrNullObject(true).load("rowIndex,columnIndex,rowCount,columnCount"));
     const tableInfo = tables.items.map((t) => ({ t, ws: t.worksheet.load("name"), rg: t.getRange().load("address") }));
-    const marks = this.queueMarkRanges(names);
+    const marks = this.queueMarkRanges(names, sheets.items);
     await this.ctx.sync();
     this.marks = marks();
     const owned = this.ownedSheetNames(this.marks);
@@ -202,7 +232,8 @@ export class OfficeBook {
       const u = used[i];
       // The product's own sheets (those its marks refer to, whatever their names) are not read: the engine never
       // takes them for user tables, and a findings sheet of tens of thousands of long messages made the next
-      // action's read exceed the response limit. A sheet merely named like one of them is the user's.
+      // action's read exceed the response limit. A sheet merely named like one of them is the user's (unless an
+      // earlier version wrote it, unmarked: known by its name and content, UNMARKED).
       if (u.isNullObject || owned.has(ws.name)) {
         plans.push({ i, top: 0, left: 0, rows: 0, cols: 0, merges: null, cells: [] });
         return;
@@ -271,14 +302,20 @@ export class OfficeBook {
   }
 
   /**
-   * With the names loaded: queues the ranges the product's names refer to (ExcelApi 1.4), and returns what reads
-   * them into marks after the next sync. A mark whose sheet was deleted (#REF!) has no range: it is kept only to
-   * be deleted.
+   * With the names and the sheets' names loaded: queues the ranges the product's names refer to (ExcelApi 1.4)
+   * and the few cells by which an earlier version's unmarked sheets are known (UNMARKED: only of sheets with
+   * exactly such a name), and returns what reads them into marks after the next sync. A mark whose sheet was
+   * deleted (#REF!) has no range: it is kept only to be deleted. A sheet an earlier version wrote is the product's
+   * for a role without a mark (a sheet a mark refers to keeps its role).
    */
-  private queueMarkRanges(names: Excel.NamedItemCollection): () => Marks {
+  private queueMarkRanges(names: Excel.NamedItemCollection, sheets: readonly Excel.Worksheet[]): () => Marks {
     const ours = names.items
       .filter((n) => lower(n.name) === RESULTS_MARK || lower(n.name).startsWith(SHEET_MARK))
       .map((n) => ({ n, rg: n.getRangeOrNullObject().load("address,rowIndex,columnIndex,rowCount,columnCount") }));
+    const unmarked = sheets.flatMap((ws) => {
+      const known = UNMARKED.get(ws.name);
+      return known ? [{ name: ws.name, known, rg: ws.getRange(known.ref).load("values") }] : [];
+    });
     return () => {
       const marks: Marks = { sheets: new Map(), results: null, items: new Map() };
       for (const { n, rg } of ours) {
@@ -289,6 +326,13 @@ export class OfficeBook {
         if (key === RESULTS_MARK) marks.results = { sheet, top: rg.rowIndex + 1, bottom: rg.rowIndex + rg.rowCount, left: rg.columnIndex + 1, right: rg.columnIndex + rg.columnCount };
         else marks.sheets.set(key.slice(SHEET_MARK.length), sheet);
       }
+      const owned = this.ownedSheetNames(marks);
+      for (const { name, known, rg } of unmarked) {
+        const role = lower(known.role);
+        if (marks.sheets.has(role) || owned.has(name) || !known.is(rg.values)) continue;
+        marks.sheets.set(role, name);
+        owned.add(name);
+      }
       return marks;
     };
   }
@@ -297,13 +341,14 @@ export class OfficeBook {
   private async currentMarks(): Promise<Marks> {
     if (this.marks) return this.marks;
     const names = this.queueNames();
+    const sheets = this.ctx.workbook.worksheets.load("items/name");
     await this.ctx.sync();
-    const marks = this.queueMarkRanges(names);
+    const marks = this.queueMarkRanges(names, sheets.items);
     await this.ctx.sync();
     return (this.marks = marks());
   }
 
-  /** The product's sheets: those a mark refers to. */
+  /** The product's sheets: those a mark refers to (and an earlier version's, unmarked, known by UNMARKED). */
   private ownedSheetNames(marks: Marks): Set<string> {
     return new Set(marks.sheets.values());
   }
@@ -564,7 +609,7 @@ export class OfficeBook {
     const names = needMarks && !this.marks ? this.queueNames() : null;
     await ctx.sync();
     if (names) {
-      const read = this.queueMarkRanges(names);
+      const read = this.queueMarkRanges(names, sheets.items);
       await ctx.sync();
       this.marks = read();
     }
@@ -688,6 +733,11 @@ export class OfficeBook {
         if (key === RESULTS_MARK) marks.results = null;
         else marks.sheets.delete(key.slice(SHEET_MARK.length));
       }
+      // An earlier version's sheets, known without a mark, are gone too.
+      for (const name of removed) {
+        const role = roleOf.get(name);
+        if (role !== undefined && marks.sheets.get(role) === name) marks.sheets.delete(role);
+      }
       this.marks = marks;
     }
     for (const name of removed) this.made.delete(name);
@@ -773,10 +823,12 @@ export class OfficeBook {
     // "Move or Copy", `CRM复盘-阶段与漏斗 (2)`) is theirs: the workbook-scoped mark still refers to the original.
     const keep = new Set(wanted.map((w) => lower(w.role)));
     const marks = await this.currentMarks();
-    const stale = [...marks.items.keys()].filter((k) => k.startsWith(SHEET_MARK)).map((k) => k.slice(SHEET_MARK.length)).filter((role) => kindOf(role) === "review" && !keep.has(role));
+    // (An earlier version's sheets of such roles, known without a mark, too.)
+    const roles = new Set([...[...marks.items.keys()].filter((k) => k.startsWith(SHEET_MARK)).map((k) => k.slice(SHEET_MARK.length)), ...marks.sheets.keys()]);
+    const stale = [...roles].filter((role) => kindOf(role) === "review" && !keep.has(role));
     const made = await this.replaceSheets(wanted, stale);
     let charts = 0;
-    for (const l of layouts) charts += await this.writeReviewSheet(made.get(l.role)!.ws, l);
+    for (const l of layouts) charts += await this.writeReviewSheet(made.get(l.role)!.ws, l, review.asOf);
     await this.ctx.sync();
     let pivotTables = 0;
     if (this.o.pivots) pivotTables = await this.writePivots(made, result);
@@ -787,10 +839,13 @@ export class OfficeBook {
    * Queues one review sheet's blocks (one format call per block, per chunk of rows for a long block: a plan of
    * 70,000 tasks is over the request size limit in one) and its chart; returns charts added.
    */
-  private async writeReviewSheet(ws: Excel.Worksheet, l: ReviewSheet): Promise<number> {
+  private async writeReviewSheet(ws: Excel.Worksheet, l: ReviewSheet, asOf: string): Promise<number> {
     ws.getRange("A1").values = [[`${l.title} · ${l.titleEn}`]];
     ws.getRange("A1").format.font.bold = true;
     ws.getRange("A1").format.font.size = 14;
+    // The stamp under the title, as every face writes it (review-sheets.ts): should the marks be lost, it is how
+    // either face knows the sheet again.
+    ws.getRange("A2").values = [[reviewStamp(asOf)]];
     let r = 3;
     let charts = 0;
     const blocks: { b: ReviewBlock; top: number }[] = [];
@@ -862,7 +917,7 @@ export class OfficeBook {
   /** One staging table of the customers and two PivotTables over it (ExcelApi 1.8). */
   private async writePivots(made: Map<string, { ws: Excel.Worksheet }>, result: PipelineResult): Promise<number> {
     const data = made.get("review.data")!.ws;
-    const header = ["客户编号", "客户名称", "行业", "规模", "负责人", "周期阶段", "评分", "评分等级", "价值分级", "RFM分群", "年采购额"];
+    const header = [...PIVOT_DATA_HEADER];
     // A report like the review sheets beside it: full phone numbers and USCCs masked (as buildReview masks them,
     // so the pivots' industries and owners are the review tables' own).
     const shown = (s: string | null) => (s === null ? "(未填写)" : maskText(s));
@@ -883,9 +938,9 @@ export class OfficeBook {
     if (rows.length === 0) return 0;
     const table = data.tables.add(data.getRangeByIndexes(0, 0, rows.length + 1, header.length), true);
     table.name = "CRM复盘数据";
-    const pivot = (role: string, name: string, row: string, column: string) => {
+    const pivot = ({ role, name, row, column }: typeof INDUSTRY_PIVOT | typeof OWNER_PIVOT) => {
       const ws = made.get(role)!.ws;
-      ws.getRange("A1").values = [[`${row} × ${column}（客户数） · customers by ${row} and ${column}`]];
+      ws.getRange("A1").values = [[pivotTitle(row, column)]];
       const pt = ws.pivotTables.add(name, table, ws.getRange("A3"));
       pt.rowHierarchies.add(pt.hierarchies.getItem(row));
       pt.columnHierarchies.add(pt.hierarchies.getItem(column));
@@ -893,8 +948,8 @@ export class OfficeBook {
       count.summarizeBy = "Count" as Excel.AggregationFunction;
       count.name = "客户数";
     };
-    pivot("review.industryPivot", "CRM行业价值透视", "行业", "价值分级");
-    pivot("review.ownerPivot", "CRM负责人阶段透视", "负责人", "周期阶段");
+    pivot(INDUSTRY_PIVOT);
+    pivot(OWNER_PIVOT);
     await this.ctx.sync();
     return 2;
   }
