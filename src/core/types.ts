@@ -20,7 +20,7 @@ export interface SheetModel {
   tables?: { name: string; range: string }[];
   /**
    * The product's own sheet (findings, review), which the engine never reads as a user table. Readers that know
-   * the product's marks say so for every sheet; left out, the sheet's name decides (the Office.js adapter).
+   * the product's marks say so for every sheet; left out, the sheet's name decides (a face that reads no marks).
    */
   owned?: boolean;
 }
