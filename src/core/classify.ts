@@ -26,12 +26,13 @@ export function gradeFromTier(tier: Tier | null): Grade | null {
 }
 
 /**
- * 高 = at risk or churned (the risk came true: the row stays flagged until won back), or churn warning W1/W2
- * active; 中 = tag 待激活, follow-up overdue, or score tier 观察; 低 otherwise (decision: the source names the
- * level without a rule).
+ * 已流失 for a churned customer (the risk has already happened, DOMAIN.md section 6); 高 = at risk, or churn
+ * warning W1/W2 active; 中 = tag 待激活, follow-up overdue, or score tier 观察; 低 otherwise (decision: the
+ * source names the level without a rule).
  */
 export function riskLevelOf(x: { stage: Stage | null; warnings: readonly string[]; inactive: boolean; overdue: boolean; tier: Tier | null }): RiskLevel {
-  if (x.stage === "atRisk" || x.stage === "churned" || x.warnings.includes("W1") || x.warnings.includes("W2")) return "high";
+  if (x.stage === "churned") return "churned";
+  if (x.stage === "atRisk" || x.warnings.includes("W1") || x.warnings.includes("W2")) return "high";
   if (x.inactive || x.overdue || x.tier === "watch") return "medium";
   return "low";
 }

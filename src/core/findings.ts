@@ -78,8 +78,9 @@ const TEXT: Record<FindingCode, { zh: Text; en: Text; fixZh: Text; fixEn: Text }
     fixZh: (v) => `将当前周期阶段更新为“${v.computed}”(阶段变更需24小时内同步)`, fixEn: (v) => `Update the stage to "${v.computed}" (changes must be recorded within 24 h)`,
   },
   DETAIL_MISMATCH: {
-    zh: (v) => `${v.col}为 ${v.val},而${v.table}中为 ${v.other}`, en: (v) => `${v.col} is ${v.val} but ${v.tableEn} says ${v.other}`,
-    fixZh: (v) => `以${v.table}为准更新为 ${v.other}`, fixEn: (v) => `Update it to ${v.other} from ${v.tableEn}`,
+    // Two places disagree about one fact: this cell and `where` (another table's cell, or a detail table).
+    zh: (v) => `${v.col}为 ${v.val},而${v.where}为 ${v.other};${v.used}`, en: (v) => `${v.col} is ${v.val} but ${v.whereEn} says ${v.otherEn}; ${v.usedEn}`,
+    fixZh: () => "核对两处,改正有误的一处", fixEn: () => "Check both places and correct the one that is wrong",
   },
   UNKNOWN_CUSTOMER: {
     zh: (v) => `${v.table}中的客户“${v.val}”在客户表中不存在`, en: (v) => `Customer "${v.val}" in ${v.tableEn} is not in the customers table`,

@@ -36,6 +36,8 @@ export interface WarningInput {
   interactionDrop: Tri;
   overdue: boolean;
   tier: Tier | null;
+  /** The day the customer entered its score tier (from the history sheet, section 8a); null when unknown. */
+  tierEntered: Day | null;
   /** Days of retention actions (interactions and task creations), any order. */
   actionDays: readonly Day[];
   /** A recovery plan exists: an open task, or one created within warn.recoveryDays. */
@@ -61,8 +63,9 @@ export function warningsOf(x: WarningInput, asOf: Day, rules: Rules): string[] {
   if (x.interactionDrop === true) w.push("W4");
   if (x.recordedStage !== null && x.stage !== null && x.recordedStage !== x.stage) w.push("W5");
   if (x.overdue) w.push("W6");
-  // W7: watch tier without a recovery plan (decision: with no tier history, the plan must exist now).
-  if (x.tier === "watch" && !x.hasRecoveryPlan) w.push("W7");
+  // W7: watch tier without a recovery plan once warn.recoveryDays have passed since entering the tier; only when
+  // that day is known (section 7): an unknown entry day is a missing fact, never a guess.
+  if (x.tier === "watch" && x.tierEntered !== null && asOf - x.tierEntered > rules.num("warn.recoveryDays") && !x.hasRecoveryPlan) w.push("W7");
   return w;
 }
 

@@ -9,7 +9,7 @@ export { formatDay, toDay, addMonths, dayFromYmd, ymdFromDay, dayFromSerial, ser
 export { RULE_DEFS, DEFAULT_RULES, makeRules, readRules, ruleDef, type Rules } from "./rules";
 export { checkUscc, maskUscc, maskUsccs, maskText, hasFullPhone, maskPhones } from "./privacy";
 export { decideStage, decideCoopStage, type StageFacts, type StageDecision, type StageRule } from "./lifecycle";
-export { INDICATORS, scorePopulation, indicatorWeights, quantile, tierOf, type Indicator, type ScoreResult } from "./scoring";
+export { INDICATORS, scorePopulation, indicatorWeights, quantile, tierOf, tierCuts, thresholdCuts, quantileCuts, type Indicator, type ScoreResult, type TierCuts } from "./scoring";
 export { ahp, RANDOM_INDEX, type AhpResult } from "./ahp";
 export { valueTierOf, closenessOf, gradeFromTier, riskLevelOf, coreTagsOf, quadrantsOf, topShare } from "./classify";
 export { scoreRfm, rfmBreaks, binOf, segmentOf, RFM_SEGMENTS, RFM_OTHERS, type RfmScore } from "./rfm";

@@ -15,7 +15,7 @@ export type KeyDateType = "birthday" | "anniversary" | "contractEnd" | "renewal"
 export type Tier = "strategic" | "key" | "regular" | "watch";
 export type ValueTier = "strategic" | "key" | "regular";
 export type Closeness = "tight" | "stable" | "loose";
-export type RiskLevel = "high" | "medium" | "low";
+export type RiskLevel = "high" | "medium" | "low" | "churned";
 export type CoreTag = "highPotential" | "inactive" | "loyal" | "risk";
 
 interface Label {
@@ -62,6 +62,7 @@ export const RISK_LABEL: Record<RiskLevel, Label> = {
   high: { zh: "高", en: "High" },
   medium: { zh: "中", en: "Medium" },
   low: { zh: "低", en: "Low" },
+  churned: { zh: "已流失", en: "Churned" },
 };
 
 export const CORE_TAG_LABEL: Record<CoreTag, Label> = {
@@ -131,9 +132,10 @@ const SPECS: Record<EnumName, EnumSpec<string>> = {
     churned: ["流失", "流失客户", "churned", "lost"],
   },
   grade: {
-    A: ["A", "A类", "A级", "高"],
-    B: ["B", "B类", "B级", "中"],
-    C: ["C", "C类", "C级", "低"],
+    // A tier name is read as its grade (DOMAIN.md section 6: 评估模型 writes 客户等级 as 重点客户 …).
+    A: ["A", "A类", "A级", "高", "战略客户", "重点客户", "战略", "重点", "strategic", "key"],
+    B: ["B", "B类", "B级", "中", "普通客户", "普通", "regular"],
+    C: ["C", "C类", "C级", "低", "观察客户", "观察", "watch"],
   },
   feedback: {
     positive: ["积极", "正面", "满意", "positive", "good"],
@@ -168,6 +170,7 @@ const SPECS: Record<EnumName, EnumSpec<string>> = {
     high: ["高", "高风险", "high"],
     medium: ["中", "中风险", "medium"],
     low: ["低", "低风险", "low"],
+    churned: ["已流失", "churned"],
   },
   coreTags: {
     highPotential: ["高潜力", "high potential"],

@@ -93,9 +93,9 @@ export function buildReview(res: PipelineResult): ReviewData {
     if (!set) perCustomer.set(key, (set = new Set()));
     for (const r of splitList(text)) set.add(maskText(r));
   };
+  // Over churned customers only (DOMAIN.md section 8): a won customer's task that notes a 流失原因 lost nobody.
   cs.forEach((c, i) => c.stageKey === "churned" && add(i, c.churnReason));
-  // Tasks not linked to a customer count on their own (negative keys).
-  res.detail.tasks.forEach((t, j) => add(t.customer >= 0 ? t.customer : -1 - j, t.churnReason));
+  res.detail.tasks.forEach((t) => t.customer >= 0 && cs[t.customer]?.stageKey === "churned" && add(t.customer, t.churnReason));
   for (const set of perCustomer.values()) for (const r of set) reasons.set(r, (reasons.get(r) ?? 0) + 1);
   const churnReasonsTop3 = [...reasons.entries()].sort((a, b) => b[1] - a[1] || cmp(a[0], b[0])).slice(0, 3).map(([reason, count]) => ({ reason, count }));
 

@@ -3,12 +3,14 @@
 import { parseMoney, parseNumber, parsePercent, cellText, isBlank, normalizeText } from "./parse";
 import type { CellValue } from "./types";
 
-type RuleKind = "int" | "number" | "fraction" | "money" | "breaks";
+type RuleKind = "int" | "number" | "fraction" | "money" | "breaks" | "choice";
 
 interface RuleDef {
   key: string;
-  value: number | number[] | null;
+  value: number | number[] | string | null;
   kind: RuleKind;
+  /** The values a "choice" rule takes. */
+  choices?: readonly string[];
   min?: number;
   max?: number;
   zh: string;
@@ -40,9 +42,13 @@ export const RULE_DEFS: readonly RuleDef[] = [
   r("weight.sizeFit", 0.07, "fraction", "权重:企业规模匹配度", "Weight: size fit", 0, 1),
   r("score.clipLow", 0.05, "fraction", "标准化:下截尾分位", "Normalisation: lower clipping percentile", 0, 0.5),
   r("score.clipHigh", 0.95, "fraction", "标准化:上截尾分位", "Normalisation: upper clipping percentile", 0.5, 1),
-  r("tier.strategic", 90, "number", "战略客户评分下限", "Strategic tier: score at least", 0, 100),
-  r("tier.key", 70, "number", "重点客户评分下限", "Key tier: score at least", 0, 100),
-  r("tier.regular", 50, "number", "普通客户评分下限", "Regular tier: score at least", 0, 100),
+  { key: "tier.mode", value: "quantile", kind: "choice", choices: ["quantile", "threshold"], zh: "评分等级划分方式:quantile 按比例(默认),threshold 按固定分数线", en: "How score tiers are cut: quantile = by share (default), threshold = fixed score bands" },
+  r("tier.shareStrategic", 0.05, "fraction", "按比例:战略客户占比(评分最高的)", "By share: strategic tier, the top share of scores", 0, 1),
+  r("tier.shareKey", 0.15, "fraction", "按比例:重点客户占比(其次)", "By share: key tier, the next share", 0, 1),
+  r("tier.shareRegular", 0.3, "fraction", "按比例:普通客户占比(再次;其余为观察客户)", "By share: regular tier, the next share (the rest is watch)", 0, 1),
+  r("tier.strategic", 90, "number", "固定分数线:战略客户评分下限", "Fixed bands: strategic tier, score at least", 0, 100),
+  r("tier.key", 70, "number", "固定分数线:重点客户评分下限", "Fixed bands: key tier, score at least", 0, 100),
+  r("tier.regular", 50, "number", "固定分数线:普通客户评分下限", "Fixed bands: regular tier, score at least", 0, 100),
   r("value.strategic", 1_000_000, "money", "价值层级:战略客户年采购额下限(元)", "Value tier strategic: annual purchase at least (CNY)", 0),
   r("value.key", 500_000, "money", "价值层级:重点客户年采购额下限(元)", "Value tier key: annual purchase at least (CNY)", 0),
   r("closeness.tight", 2, "number", "紧密型:月均互动次数下限", "Close: interactions per month at least", 0),
@@ -69,6 +75,8 @@ export const RULE_DEFS: readonly RuleDef[] = [
 /** The rules in force: numbers by key, breaks as four numbers or null. */
 export interface Rules {
   num(key: string): number;
+  /** A "choice" rule's value. */
+  text(key: string): string;
   breaks(key: string): number[] | null;
   /** Keys whose value came from the workbook. */
   overridden: ReadonlySet<string>;
@@ -80,8 +88,8 @@ export function ruleDef(key: string): RuleDef | undefined {
   return DEF_BY_KEY.get(key.toLowerCase());
 }
 
-export function makeRules(overrides: Record<string, number | number[] | null> = {}): Rules {
-  const values = new Map<string, number | number[] | null>();
+export function makeRules(overrides: Record<string, number | number[] | string | null> = {}): Rules {
+  const values = new Map<string, number | number[] | string | null>();
   for (const d of RULE_DEFS) values.set(d.key, d.value);
   const overridden = new Set<string>();
   for (const [k, v] of Object.entries(overrides)) {
@@ -94,6 +102,11 @@ export function makeRules(overrides: Record<string, number | number[] | null> = 
     num(key) {
       const v = values.get(key);
       if (typeof v !== "number") throw new Error(`rule ${key} is not a number`);
+      return v;
+    },
+    text(key) {
+      const v = values.get(key);
+      if (typeof v !== "string") throw new Error(`rule ${key} is not a choice`);
       return v;
     },
     breaks(key) {
@@ -120,7 +133,7 @@ export interface RuleProblem {
 
 /** Reads key/value rows of the rules table into Rules; every refused row is a problem, never an exception. */
 export function readRules(rows: readonly { key: CellValue; value: CellValue }[]): { rules: Rules; problems: RuleProblem[] } {
-  const overrides: Record<string, number | number[] | null> = {};
+  const overrides: Record<string, number | number[] | string | null> = {};
   const problems: RuleProblem[] = [];
   const seen = new Set<string>();
   rows.forEach((row, index) => {
@@ -157,13 +170,25 @@ export function readRules(rows: readonly { key: CellValue; value: CellValue }[])
     for (const k of ["tier.regular", "tier.key", "tier.strategic"]) delete overrides[k];
     problems.push({ index: -1, key: "tier.*", raw: tierOrder.join(","), inKey: false, reasonZh: "评分等级阈值须满足 普通 ≤ 重点 ≤ 战略,恢复默认值", reasonEn: "tier thresholds must satisfy regular ≤ key ≤ strategic; defaults used" });
   }
+  const shares = ["tier.shareStrategic", "tier.shareKey", "tier.shareRegular"];
+  const shareSum = shares.reduce((s, k) => s + ((overrides[k] as number | undefined) ?? (ruleDef(k)!.value as number)), 0);
+  if (shareSum > 1 + 1e-9) {
+    for (const k of shares) delete overrides[k];
+    problems.push({ index: -1, key: "tier.share*", raw: String(Math.round(shareSum * 1000) / 1000), inKey: false, reasonZh: "战略、重点、普通客户占比之和超过 100%,恢复默认值", reasonEn: "the strategic, key and regular shares add up to more than 100%; defaults used" });
+  }
   return { rules: makeRules(overrides), problems };
 }
 
-type RuleRead = { value: number | number[] } | { zh: string; en: string };
+type RuleRead = { value: number | number[] | string } | { zh: string; en: string };
 
 function readRuleValue(def: RuleDef, v: CellValue): RuleRead {
   const text = cellText(v);
+  if (def.kind === "choice") {
+    const t = normalizeText(text).trim().toLowerCase();
+    const alias: Record<string, string> = { 按比例: "quantile", 比例: "quantile", 分位: "quantile", 按分数线: "threshold", 分数线: "threshold", 固定分数线: "threshold" };
+    const hit = def.choices?.find((c) => c === t) ?? alias[t];
+    return hit ? { value: hit } : { zh: `应为 ${def.choices?.join(" 或 ")}`, en: `must be ${def.choices?.join(" or ")}` };
+  }
   if (def.kind === "breaks") {
     const nums = text.split(/[,，;；、\s]+/).filter((x) => x !== "").map(Number);
     if (nums.length !== 4 || nums.some((n) => !Number.isFinite(n))) return { zh: "应为四个数字,如 30,60,90,180", en: "expected four numbers, e.g. 30,60,90,180" };
@@ -180,5 +205,5 @@ function readRuleValue(def: RuleDef, v: CellValue): RuleRead {
   return { value: n };
 }
 
-const KIND_ZH: Record<RuleKind, string> = { int: "整数", number: "数字", fraction: "比例", money: "金额", breaks: "分界" };
-const KIND_EN: Record<RuleKind, string> = { int: "whole number", number: "number", fraction: "fraction or percent", money: "amount", breaks: "list of breaks" };
+const KIND_ZH: Record<RuleKind, string> = { int: "整数", number: "数字", fraction: "比例", money: "金额", breaks: "分界", choice: "选项" };
+const KIND_EN: Record<RuleKind, string> = { int: "whole number", number: "number", fraction: "fraction or percent", money: "amount", breaks: "list of breaks", choice: "choice" };

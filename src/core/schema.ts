@@ -117,7 +117,7 @@ export const TABLES: Record<TableKind, TableDef> = {
     columns: [
       col("customerId", "text", "Customer ID", ["客户编号", "客户ID", "customer id"]),
       col("customerName", "text", "Customer name", ["客户名称", "客户", "customer name", "customer"]),
-      col("time", "datetime", "Time", ["维护时间", "互动时间", "沟通时间", "联系时间", "跟进时间", "interaction time", "time"], true),
+      col("time", "datetime", "Time", ["维护时间", "互动时间", "沟通时间", "联系时间", "跟进时间", "维护日期", "互动日期", "沟通日期", "拜访时间", "拜访日期", "跟进日期", "interaction time", "time"], true),
       col("method", "text", "Method", ["维护方式", "互动方式", "沟通方式", "method", "channel"]),
       col("content", "text", "Content", ["维护内容", "互动内容", "沟通内容", "沟通要点", "content", "notes"]),
       col("feedback", { enum: "feedback" }, "Feedback", ["客户反馈", "反馈", "customer feedback", "feedback"]),
@@ -333,9 +333,9 @@ export interface HeaderMatch {
 export function classifyHeader(header: readonly CellValue[]): HeaderMatch | null {
   let best: HeaderMatch | null = null;
   const keys = header.map((h) => (isBlank(h) ? null : headerInfo(h).key));
-  const detail = hasDetailColumns(keys);
+  const detail = detailKindOf(keys);
   for (const kind of TABLE_KINDS) {
-    if (kind === "customers" && detail) continue;
+    if (kind === "customers" && detail !== null) continue;
     const idx = aliasIndex(kind);
     const columns = new Map<string, number>();
     const duplicates: { key: string; offset: number }[] = [];
@@ -346,7 +346,9 @@ export function classifyHeader(header: readonly CellValue[]): HeaderMatch | null
       if (columns.has(key)) duplicates.push({ key, offset: i });
       else columns.set(key, i);
     });
-    const signed = TABLES[kind].signature.every((any) => any.some((k) => columns.has(k))) || (kind === "customers" && templateIdentity(keys, columns));
+    // A detail table is that table by its columns even when one of its signature headers is spelled otherwise
+    // (DOMAIN.md section 1): the missing column is then reported, and the range is never read as customers.
+    const signed = kind === detail || TABLES[kind].signature.every((any) => any.some((k) => columns.has(k))) || (kind === "customers" && templateIdentity(keys, columns));
     const ok = signed && columns.size >= (TABLES[kind].minColumns ?? 1);
     if (!ok) continue;
     // Detail tables are tried after the customers table in TABLE_KINDS order; a kind whose distinctive
@@ -357,9 +359,14 @@ export function classifyHeader(header: readonly CellValue[]): HeaderMatch | null
   return best;
 }
 
-/** The header row holds two columns of one detail kind that are not customers columns as well (DETAIL_MARKS). */
-function hasDetailColumns(keys: readonly (string | null)[]): boolean {
+/**
+ * The detail kind whose columns the header row holds, two or more of them that are not customers columns as well
+ * (DETAIL_MARKS); the kind with the most such columns, or null.
+ */
+function detailKindOf(keys: readonly (string | null)[]): TableKind | null {
   const customers = aliasIndex("customers");
+  let best: TableKind | null = null;
+  let bestSeen = 1;
   for (const [kind, marks] of Object.entries(DETAIL_MARKS) as [TableKind, readonly string[]][]) {
     const idx = aliasIndex(kind);
     const seen = new Set<string>();
@@ -368,9 +375,12 @@ function hasDetailColumns(keys: readonly (string | null)[]): boolean {
       const key = idx.get(hk);
       if (key !== undefined && marks.includes(key)) seen.add(key);
     }
-    if (seen.size >= 2) return true;
+    if (seen.size > bestSeen) {
+      best = kind;
+      bestSeen = seen.size;
+    }
   }
-  return false;
+  return best;
 }
 
 // ── addresses ──────────────────────────────────────────────────────────────

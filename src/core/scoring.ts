@@ -117,10 +117,44 @@ function clamp(x: number, lo: number, hi: number): number {
   return x < lo ? lo : x > hi ? hi : x;
 }
 
-export function tierOf(score: number, rules: Rules): Tier | null {
-  if (Number.isNaN(score)) return null;
-  if (score >= rules.num("tier.strategic")) return "strategic";
-  if (score >= rules.num("tier.key")) return "key";
-  if (score >= rules.num("tier.regular")) return "regular";
+/** The lowest score of each tier: a score on a cut point takes the higher tier. */
+export interface TierCuts {
+  strategic: number;
+  key: number;
+  regular: number;
+}
+
+/** `tier.mode = threshold`: the fixed bands of the rules (90 / 70 / 50 by default). */
+export function thresholdCuts(rules: Rules): TierCuts {
+  return { strategic: rules.num("tier.strategic"), key: rules.num("tier.key"), regular: rules.num("tier.regular") };
+}
+
+/**
+ * `tier.mode = quantile` (DOMAIN.md section 5): the top tier.shareStrategic of the calibration scores are 战略客户,
+ * the next tier.shareKey 重点客户, the next tier.shareRegular 普通客户, the rest 观察客户; the cut points are type-7
+ * quantiles of the calibration scores. Null when there are none.
+ */
+export function quantileCuts(calibration: ArrayLike<number>, rules: Rules): TierCuts | null {
+  const sorted = Float64Array.from(Array.from(calibration).filter((x) => !Number.isNaN(x))).sort();
+  if (sorted.length === 0) return null;
+  const s = rules.num("tier.shareStrategic");
+  const k = rules.num("tier.shareKey");
+  const r = rules.num("tier.shareRegular");
+  // A share of 0 puts its cut above every score: nobody is in that tier.
+  const cut = (top: number, share: number) => (share <= 0 ? Infinity : quantile(sorted, Math.max(0, 1 - top)));
+  return { strategic: cut(s, s), key: cut(s + k, k), regular: cut(s + k + r, r) };
+}
+
+/** The cut points in force: quantiles of the calibration scores, or the fixed bands (tier.mode). */
+export function tierCuts(calibration: ArrayLike<number>, rules: Rules): TierCuts | null {
+  return rules.text("tier.mode") === "threshold" ? thresholdCuts(rules) : quantileCuts(calibration, rules);
+}
+
+export function tierOf(score: number, cuts: TierCuts | null): Tier | null {
+  if (Number.isNaN(score) || cuts === null) return null;
+  const eps = 1e-9;
+  if (score >= cuts.strategic - eps) return "strategic";
+  if (score >= cuts.key - eps) return "key";
+  if (score >= cuts.regular - eps) return "regular";
   return "watch";
 }

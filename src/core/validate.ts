@@ -5,7 +5,7 @@ import { makeFinding } from "./findings";
 import { ENUM_CHOICES, ENUM_LOOKUPS } from "./labels";
 import { cellText, isBlank, MAX_AMOUNT, normalizeText, parseDateTime, quickDays, roundCents, parseEnum, parseMoney, parseNumber, parsePercent, parseText, parseYears, splitList, type Parsed } from "./parse";
 import { checkUscc, hasFullPhone, maskPhones, maskUscc } from "./privacy";
-import { a1, headerInfo, parseRange, TABLES, type ColumnDef, type FoundTable } from "./schema";
+import { a1, headerInfo, parseRange, TABLES, type ColumnDef, type FoundTable, type TableKind } from "./schema";
 import type { Day, Finding } from "./types";
 
 /** One column read: numbers (days, amounts, fractions) or strings; null where blank or unreadable. */
@@ -25,8 +25,13 @@ export interface ReadTable {
   length: number;
 }
 
-/** Columns whose dates record something that already happened: they may not lie after the as-of date. */
+/**
+ * Columns whose dates record something that already happened: they may not lie after the as-of date, and a detail
+ * row dated after it is left out of every fact (DOMAIN.md section 1). An order's date is one; a key date's is not.
+ */
 const PAST_ONLY = new Set(["firstContact", "stageEntered", "lastOrder", "lastInteraction", "coopStart", "terminatedOn", "time", "created", "completedOn"]);
+const PAST_ONLY_OF: Partial<Record<TableKind, ReadonlySet<string>>> = { orders: new Set(["date"]) };
+const pastOnly = (kind: TableKind, key: string) => PAST_ONLY.has(key) || PAST_ONLY_OF[kind]?.has(key) === true;
 const CONTACT_KEYS = new Set(["contact", "channel"]);
 
 export function readTable(t: FoundTable, asOf: Day, date1904: boolean, findings: Finding[]): ReadTable {
@@ -76,7 +81,7 @@ export function readTable(t: FoundTable, asOf: Day, date1904: boolean, findings:
     } else {
       const num = new Float64Array(n).fill(NaN);
       const isDate = type === "date" || type === "datetime";
-      const pastOnly = isDate && PAST_ONLY.has(c.key);
+      const future = isDate && pastOnly(t.kind, c.key);
       for (let i = 0; i < n; i++) {
         const v = t.rows[i][offset];
         // Fast paths without a result object per cell: dates held as serials or Dates, non-negative amounts.
@@ -84,7 +89,7 @@ export function readTable(t: FoundTable, asOf: Day, date1904: boolean, findings:
           const d = quickDays(v, date1904, type === "datetime");
           if (!Number.isNaN(d)) {
             num[i] = d;
-            if (pastOnly && Math.floor(d) > asOf) findings.push(makeFinding("FUTURE_DATE", place(i), { val: formatDay(Math.floor(d)), asOf: formatDay(asOf) }));
+            if (future && Math.floor(d) > asOf) findings.push(makeFinding("FUTURE_DATE", place(i), { val: formatDay(Math.floor(d)), asOf: formatDay(asOf) }));
             continue;
           }
         } else if (type === "money" && typeof v === "number" && v >= 0 && v * info.unit <= MAX_AMOUNT) {
@@ -98,7 +103,7 @@ export function readTable(t: FoundTable, asOf: Day, date1904: boolean, findings:
           continue;
         }
         num[i] = p.value;
-        if ((type === "date" || type === "datetime") && PAST_ONLY.has(c.key) && Math.floor(p.value) > asOf) {
+        if (future && Math.floor(p.value) > asOf) {
           findings.push(makeFinding("FUTURE_DATE", place(i), { val: formatDay(Math.floor(p.value)), asOf: formatDay(asOf) }));
         }
       }

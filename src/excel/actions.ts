@@ -232,7 +232,7 @@ interface RulesState extends RulesView {
   empty: boolean;
 }
 
-const defaultText = (v: number | number[] | null) => (v === null ? "" : Array.isArray(v) ? v.join(",") : String(v));
+const defaultText = (v: number | number[] | string | null) => (v === null ? "" : Array.isArray(v) ? v.join(",") : String(v));
 
 async function rulesState(ctx: Excel.RequestContext): Promise<RulesState> {
   const ws = ctx.workbook.worksheets.getItemOrNullObject(RULES_SHEET);

@@ -10,8 +10,8 @@
 // the workbook's weights and thresholds; omitted, the defaults of DOMAIN.md apply.
 import {
   ahp, checkUscc, closenessOf, CLOSENESS_LABEL, DEFAULT_RULES, INDICATORS, maskPhones, nextFollowUpOf, parseDate, parseEnum,
-  parseMoney, parseNumber, runPipeline, scoreRfm, serialFromDay, tierOf, TIER_LABEL, valueTierOf, VALUE_TIER_LABEL, ENUM_LOOKUPS,
-  type Grade, type PipelineResult,
+  parseMoney, parseNumber, runPipeline, scoreRfm, serialFromDay, tierOf, thresholdCuts, quantileCuts, TIER_LABEL, valueTierOf, VALUE_TIER_LABEL, ENUM_LOOKUPS,
+  isBlank, type CellValue, type Grade, type PipelineResult,
 } from "../core";
 import { asOfArg, badArg, cell, customerBook, mapCells, matrix, omitted, resultsByRow, rulesArg, xlError } from "./args";
 
@@ -108,18 +108,28 @@ export function scoreParts(rows: any[][], headers: any[][], population?: any[][]
 }
 
 /**
- * Score tier (战略客户, 重点客户, 普通客户, 观察客户) of each score, by the thresholds of the rules table or the defaults 90/70/50.
+ * Score tier (战略客户, 重点客户, 普通客户, 观察客户) of each score. With a population (tier.mode = quantile, the default), by share of that population: the top 5 % 战略客户, the next 15 % 重点客户, the next 30 % 普通客户, the rest 观察客户, as the task pane and the command line cut them over the active buyers' scores. Without a population, or with tier.mode = threshold, by the fixed bands 90/70/50 of the rules table.
  * @customfunction TIER
  * @param {any[][]} score Scores 0–100 (a cell or a range).
  * @param {any[][]} [rules] Optional CRM规则 rules table including its header row.
+ * @param {any[][]} [population] The scores to rank against (e.g. the active buyers' score column); omitted = the fixed bands.
  * @returns {any[][]} The tier of each score.
  */
-export function tier(score: any[][], rules?: any[][]): any[][] {
+export function tier(score: any[][], rules?: any[][], population?: any[][]): any[][] {
   const r = rulesArg(rules) ?? DEFAULT_RULES;
+  const scoreOf = (v: unknown, arg: string) => {
+    const p = parseNumber(v as CellValue);
+    if (!p.ok || p.value < 0 || p.value > 100) throw xlError("#VALUE!", `参数 ${arg}：“${String(v)}”不是 0–100 的评分`, `argument ${arg}: "${String(v)}" is not a score 0–100`);
+    return p.value;
+  };
+  let cuts = thresholdCuts(r);
+  if (!omitted(population) && r.text("tier.mode") === "quantile") {
+    // Blank cells of the population range are rows without a score, not zeros.
+    const scores = (population as unknown[][]).flat().filter((v) => !isBlank(v as CellValue)).map((v) => scoreOf(v, "population"));
+    cuts = quantileCuts(scores, r) ?? cuts;
+  }
   return mapCells(score, (v) => {
-    const p = parseNumber(v);
-    if (!p.ok || p.value < 0 || p.value > 100) throw xlError("#VALUE!", `参数 score：“${String(v)}”不是 0–100 的评分`, `argument score: "${String(v)}" is not a score 0–100`);
-    const t = tierOf(p.value, r);
+    const t = tierOf(scoreOf(v, "score"), cuts);
     return t ? TIER_LABEL[t].zh : "";
   });
 }
@@ -178,7 +188,7 @@ export function tags(rows: any[][], headers: any[][], asOf?: any, interactions?:
 }
 
 /**
- * Risk level (高, 中, 低) of each customer row: high when at risk or warned of churn, medium when inactive, overdue or in the watch tier.
+ * Risk level (高, 中, 低, 已流失) of each customer row: 已流失 when churned, high when at risk or warned of churn, medium when inactive, overdue or in the watch tier.
  * @customfunction RISK
  * @param {any[][]} rows Customer rows (without the header row).
  * @param {any[][]} headers The header row of those columns.

@@ -1,6 +1,7 @@
 // Warnings W1–W7, next follow-up and reminders (DOMAIN.md section 7), and the classification of section 6,
 // each with hand-worked dates around its threshold. D = 2024-06-30.
-import { ago, CUSTOMER_HEADER, customer, only, run } from "./book";
+import { DEFAULT_RULES, toDay, warningsOf } from "../../src/core";
+import { ago, CUSTOMER_HEADER, customer, D, only, run } from "./book";
 
 const ORDERS = ["客户编号", "下单日期", "金额(元)"];
 const INTERACTIONS = ["客户编号", "维护时间", "维护方式", "维护内容", "客户反馈"];
@@ -79,20 +80,32 @@ describe("warnings", () => {
     expect(next("C")).toBe(after(20));
   });
 
-  test("W7: a watch-tier customer without a recovery plan", () => {
-    // Two customers, one indicator: C2 spends nothing → normalised 0 → score 0 → 观察客户.
-    const sheets = (task: (string | number)[] | null) => ({
-      客户: [[...CUSTOMER_HEADER, "近6个月消费金额(元)"], customer("C1", [10000]), customer("C2", [0])],
-      跟进任务: [["任务", "客户编号", "创建时间", "状态"], ...(task ? [task] : [])],
-    });
-    const c2 = (task: (string | number)[] | null) => run(sheets(task)).customers[1];
-    expect(c2(null).tier).toBe("观察客户");
-    expect(c2(null).warnings).toContain("W7");
-    // A done task created 16 days ago is no current plan; one created 15 days ago is; an open one always is.
-    expect(c2(["挽回计划", "C2", ago(16), "已完成"]).warnings).toContain("W7");
-    expect(c2(["挽回计划", "C2", ago(15), "已完成"]).warnings).not.toContain("W7");
-    expect(c2(["挽回计划", "C2", ago(60), "进行中"]).warnings).not.toContain("W7");
+  // DOMAIN.md section 7: W7 "evaluated only when the day of entering the tier is known … otherwise it is listed among
+  // the missing facts, never guessed".
+  test("W7: a watch-tier customer without a recovery plan 15 days after entering the tier", () => {
+    const base = {
+      stage: "won" as const, recordedStage: null, stageEntered: null, lastOrder: null, careResponse: null, interactionDrop: null,
+      overdue: false, tier: "watch" as const, actionDays: [], hasRecoveryPlan: false,
+    };
+    const day = toDay(D);
+    // 16 days in the tier without a plan: W7. 15 days: the deadline has not passed yet.
+    expect(warningsOf({ ...base, tierEntered: day - 16 }, day, DEFAULT_RULES)).toContain("W7");
+    expect(warningsOf({ ...base, tierEntered: day - 15 }, day, DEFAULT_RULES)).not.toContain("W7");
+    expect(warningsOf({ ...base, tierEntered: day - 60, hasRecoveryPlan: true }, day, DEFAULT_RULES)).not.toContain("W7");
+    expect(warningsOf({ ...base, tierEntered: day - 60, tier: "regular" }, day, DEFAULT_RULES)).not.toContain("W7");
+    // The entry day unknown: no W7, whatever else holds.
+    expect(warningsOf({ ...base, tierEntered: null }, day, DEFAULT_RULES)).not.toContain("W7");
   });
+
+  test("W7 without the tier's entry day: not evaluated, listed among the missing facts", () => {
+    // Two customers, one indicator: C2 spends nothing → normalised 0 → score 0 → 观察客户.
+    const res = run({ 客户: [[...CUSTOMER_HEADER, "近6个月消费金额(元)"], customer("C1", [10000]), customer("C2", [0])] });
+    expect(res.customers[1].tier).toBe("观察客户");
+    expect(res.customers[1].warnings).not.toContain("W7");
+    expect(res.customers[1].missingFacts).toContain("tierEntered");
+    expect(res.customers[0].missingFacts).not.toContain("tierEntered");
+  });
+
 });
 
 describe("reminders", () => {
@@ -157,10 +170,18 @@ describe("classification", () => {
     expect(c.grade).toBe("A");
   });
 
-  test("risk level: 高 for a churned customer (no contact for over 90 days)", () => {
-    const c = only(run({ 客户: [[...CUSTOMER_HEADER, "最近下单时间"], customer("C1", [ago(200)])] }));
+  // DOMAIN.md section 6: "A churned customer (流失客户) has risk level 已流失 and neither the 风险客户 nor the 待激活 tag".
+  test("risk level: 已流失 for a churned customer, without the 风险客户 and 待激活 tags; 高 for one at risk", () => {
+    const c = only(run({ 客户: [[...CUSTOMER_HEADER, "最近下单时间", "最近互动时间"], customer("C1", [ago(200), ago(200)])] }));
     expect(c.stage).toBe("流失客户");
-    expect(c.riskLevel).toBe("高");
+    expect(c.riskLevel).toBe("已流失");
+    expect(c.tags).not.toContain("风险客户");
+    expect(c.tags).not.toContain("待激活");
+    // A competitor contact recorded for a customer who bought 10 days ago: at risk.
+    const atRisk = only(run({ 客户: [[...CUSTOMER_HEADER, "客户状态标签"], customer("C1", ["竞品接触"])], 订单: [ORDERS, ["C1", ago(10), 100]] }));
+    expect(atRisk.stage).toBe("流失风险客户");
+    expect(atRisk.riskLevel).toBe("高");
+    expect(atRisk.tags).toContain("风险客户");
   });
 
   test("risk level: 中 for 待激活 or the 观察 tier, 低 otherwise", () => {

@@ -23,11 +23,12 @@ const rows = [
 ];
 const orders = [["W1", ago(5), 100], ["W2", ago(5), 100], ["S1", ago(5), 100], ["S1", ago(40), 100], ["S2", ago(10), 100], ["S2", ago(50), 100]];
 const tasks = [
-  ["任务", "客户编号", "负责人", "截止时间", "状态"],
-  ["回访", "W1", "张三", ago(3), "已完成"],
-  ["方案", "I1", "张三", ago(2), "进行中"],
-  ["调研", "C1", "张三", ago(-5), "未开始"],
-  ["回访", "S2", "李四", ago(1), "已完成"],
+  ["任务", "客户编号", "负责人", "截止时间", "状态", "流失原因"],
+  // W1 is won, not churned: the 流失原因 its task notes lost nobody and is not counted (DOMAIN.md section 8).
+  ["回访", "W1", "张三", ago(3), "已完成", "价格"],
+  ["方案", "I1", "张三", ago(2), "进行中", ""],
+  ["调研", "C1", "张三", ago(-5), "未开始", "竞品"],
+  ["回访", "S2", "李四", ago(1), "已完成", ""],
 ];
 const plan = [
   ["任务名称", "策略关联", "执行负责人", "开始时间", "截止时间", "状态", "完成时间"],
@@ -53,23 +54,25 @@ test("funnel: reached counts 10 → 8 → 7 → 2; churned customers had reached
   expect(review.churnRate).toBeCloseTo(3 / 7, 12);
 });
 
-test("churn reasons TOP 3: 价格 twice, then 服务响应慢 and 竞品 once (ties in code order)", () => {
+test("churn reasons TOP 3 over churned customers only, each reason once per customer", () => {
+  // C1: its own 价格、服务响应慢 and its task's 竞品; C2: 价格; C3: 竞品 → 价格 2, 竞品 2, 服务响应慢 1 (ties in code
+  // order: 价 U+4EF7 before 竞 U+7ADE). W1 is won: its task's 价格 is left out, else 价格 would count 3.
   expect(review.churnReasonsTop3).toEqual([
     { reason: "价格", count: 2 },
+    { reason: "竞品", count: 2 },
     { reason: "服务响应慢", count: 1 },
-    { reason: "竞品", count: 1 },
   ]);
 });
 
 test("industry × value tier and high-value customers over 10万元", () => {
   const manufacturing = review.industryByValueTier.find((r) => r.industry === "制造业")!;
-  // 制造业: P1, I1, W1, S1. Where a customer has orders the Orders table wins over the 万元 column
-  // (DOMAIN.md section 1): W1 100元, S1 200元; P1 and I1 keep 0 → all four 普通客户, S1's 120万 is overruled.
+  // 制造业: P1, I1, W1, S1. A filled 年度采购总额 is the user's statement and wins over the Orders table
+  // (DOMAIN.md section 1, revised): P1 0, I1 0, W1 12万 → 普通客户; S1 120万 → 战略客户.
   expect(manufacturing.total).toBe(4);
-  expect(manufacturing.counts["普通客户"]).toBe(4);
-  expect(manufacturing.counts["战略客户"]).toBe(0);
-  // Over 10万元: the churned C1–C3 keep their column value 5万 → nobody.
-  expect(review.highValue.count).toBe(0);
+  expect(manufacturing.counts["普通客户"]).toBe(3);
+  expect(manufacturing.counts["战略客户"]).toBe(1);
+  // Over 10万元: W1 12万, S1 120万, S2 60万; W2's 8万 and the churned C1–C3's 5万 are not.
+  expect(review.highValue.count).toBe(3);
 });
 
 test("follow-up efficiency: completion 2/4, one overdue open task", () => {

@@ -1,7 +1,7 @@
 // The evaluation model 评估模型 (src/core/scoring.ts), DOMAIN.md section 5: eight weighted indicators, clipping
 // to the 5th–95th percentile (type 7), mean imputation, min–max normalisation, score = 100 Σ w·x, tiers.
 import fc from "fast-check";
-import { INDICATORS, indicatorWeights, quantile, scorePopulation, tierOf } from "../../src/core/scoring";
+import { INDICATORS, indicatorWeights, quantile, quantileCuts, scorePopulation, thresholdCuts, tierCuts, tierOf } from "../../src/core/scoring";
 import { DEFAULT_RULES, makeRules } from "../../src/core/rules";
 
 // Indicator order in the engine's value arrays (checked below against DOMAIN.md's table).
@@ -170,12 +170,51 @@ describe("tiers", () => {
     [49.9, "watch"],
     [0, "watch"],
   ])("score %d → %s", (score, tier) => {
-    expect(tierOf(score, DEFAULT_RULES)).toBe(tier);
+    expect(tierOf(score, thresholdCuts(DEFAULT_RULES))).toBe(tier);
   });
 
   test("no score → no tier; thresholds come from the rules", () => {
-    expect(tierOf(NaN, DEFAULT_RULES)).toBeNull();
-    expect(tierOf(85, makeRules({ "tier.strategic": 85 }))).toBe("strategic");
+    expect(tierOf(NaN, thresholdCuts(DEFAULT_RULES))).toBeNull();
+    expect(tierOf(85, thresholdCuts(makeRules({ "tier.strategic": 85 })))).toBe("strategic");
+  });
+});
+
+// DOMAIN.md section 5, "Tier 客户等级 by score (decision, revised)": default tier.mode = quantile, shares 5/15/30 %,
+// type-7 quantile cut points, a score on a cut point takes the higher tier.
+describe("tiers by share (tier.mode = quantile)", () => {
+  // Scores 1..20. Type 7, h = 19p: p = .95 → h 18.05 → 19 + .05 = 19.05; p = .80 → h 15.2 → 16.2; p = .50 → h 9.5 → 10.5.
+  const scores = Array.from({ length: 20 }, (_, i) => i + 1);
+  const cuts = quantileCuts(scores, DEFAULT_RULES)!;
+
+  test("cut points worked by hand", () => {
+    expect(cuts.strategic).toBeCloseTo(19.05, 12);
+    expect(cuts.key).toBeCloseTo(16.2, 12);
+    expect(cuts.regular).toBeCloseTo(10.5, 12);
+    expect(tierCuts(scores, DEFAULT_RULES)).toEqual(cuts);
+  });
+
+  test("1 / 3 / 6 / 10 of the 20 scores: 5 / 15 / 30 / 50 %", () => {
+    const count = (t: string) => scores.filter((x) => tierOf(x, cuts) === t).length;
+    expect([count("strategic"), count("key"), count("regular"), count("watch")]).toEqual([1, 3, 6, 10]);
+  });
+
+  test.each([
+    [19.05, "strategic"], [19.04, "key"],
+    [16.2, "key"], [16.1, "regular"],
+    [10.5, "regular"], [10.4, "watch"],
+  ])("score %d on either side of a cut point → %s", (score, tier) => {
+    expect(tierOf(score, cuts)).toBe(tier);
+  });
+
+  test("shares come from the rules; a share of 0 empties its tier; tier.mode = threshold keeps the bands", () => {
+    // shareStrategic 0.10: p = .90 → h 17.1 → 18.1; key .10 + .15 = .25 → p .75 → h 14.25 → 15.25.
+    const c = quantileCuts(scores, makeRules({ "tier.shareStrategic": 0.1 }))!;
+    expect(c.strategic).toBeCloseTo(18.1, 12);
+    expect(c.key).toBeCloseTo(15.25, 12);
+    expect(tierOf(20, quantileCuts(scores, makeRules({ "tier.shareStrategic": 0 }))!)).toBe("key");
+    expect(tierCuts(scores, makeRules({ "tier.mode": "threshold" }))).toEqual({ strategic: 90, key: 70, regular: 50 });
+    expect(quantileCuts([], DEFAULT_RULES)).toBeNull();
+    expect(tierOf(50, null)).toBeNull();
   });
 });
 

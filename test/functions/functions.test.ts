@@ -177,8 +177,8 @@ describe("customer-table functions", () => {
 
   test("TAGS and RISK spill one value per row", () => {
     expect(tags(rows, HEAD, D)).toHaveLength(3);
-    // C2 is churned: high risk.
-    expect(risk(rows, HEAD, D).map((r) => r[0])).toEqual([expect.stringMatching(/^[高中低]$/), "", "高"]);
+    // C2 is churned: its risk has happened (DOMAIN.md section 6, 已流失).
+    expect(risk(rows, HEAD, D).map((r) => r[0])).toEqual([expect.stringMatching(/^[高中低]$/), "", "已流失"]);
   });
 });
 

@@ -1,0 +1,212 @@
+// Stage 1 of the pipeline: the book's tables, and its customers tables merged into one list of customers
+// (DOMAIN.md section 1, "One customer, several sources").
+import { formatDay } from "./dates";
+import { makeFinding } from "./findings";
+import { normalizeText } from "./parse";
+import { a1, findTables, isOwnedSheet, TABLES, type FoundTable, type TableKind } from "./schema";
+import type { Finding, WorkbookModel } from "./types";
+import type { ReadColumn, ReadTable } from "./validate";
+
+/** Every table of the book's user sheets (the product's own sheets left out), in sheet order, and by kind. */
+export interface BookTables {
+  found: FoundTable[];
+  byKind: Map<TableKind, FoundTable[]>;
+}
+
+export function findBookTables(model: WorkbookModel): BookTables {
+  const found = model.sheets.filter((s) => !(s.owned ?? isOwnedSheet(s.name))).flatMap((s) => findTables(s));
+  const byKind = new Map<TableKind, FoundTable[]>();
+  for (const t of found) byKind.set(t.kind, [...(byKind.get(t.kind) ?? []), t]);
+  return { found, byKind };
+}
+
+/** A cell of a customers table that gave a customer's value. */
+export interface CellPlace {
+  sheet: string;
+  row: number;
+  col: number;
+  header: string;
+  address: string;
+}
+
+/**
+ * The book's customers: every customers table merged (a 周期表, a 分类表 and an 评估模型 sheet describe the same
+ * customers). Customer c's value of a column is `columns.get(key).num[c]` or `.str[c]`, whichever table gave it.
+ */
+export interface Customers {
+  /** The customers tables, in sheet order. */
+  tables: ReadTable[];
+  length: number;
+  /** Merged columns, indexed by customer. `header` and `col` are those of the first table with the column. */
+  columns: Map<string, ReadColumn>;
+  /** The table customer c's results go to: the first table it appears in. */
+  home: Int32Array;
+  /** rowIn[t][c]: customer c's row index in table t, −1 when it is not there. */
+  rowIn: Int32Array[];
+  /** The customer a detail row names: by 客户编号, else by 客户名称; undefined when no customer has them. */
+  find(id: string | null | undefined, name: string | null | undefined): number | undefined;
+  /**
+   * The cell that gave customer c's value of a column, or null when the column is blank for it in every table;
+   * with `blankToo`, a blank column's cell in the first table that has the column and the customer.
+   */
+  cellOf(key: string, c: number, blankToo?: boolean): CellPlace | null;
+  /** Customer c's home row: where its results are written. */
+  homeRow(c: number): { sheet: string; row: number };
+}
+
+/** Names compare trimmed, width-folded, case- and blank-insensitive. */
+export function nameKey(s: string): string {
+  return normalizeText(s).toLowerCase().replace(/\s/g, "");
+}
+
+/**
+ * Merges customers tables by 客户编号, else by 客户名称 (a row with an id never merges, by name, into a customer
+ * with another id). A customer appears at most once per table: a repeated id in one table stays its own customer
+ * (DUPLICATE_ID reports it). Each column comes from the first table, in sheet order, that fills it for the
+ * customer; another table filling it differently is a DETAIL_MISMATCH at its cell that names the cell in use.
+ */
+export function mergeCustomers(tables: ReadTable[], findings: Finding[]): Customers {
+  const custOf: Int32Array[] = tables.map((t) => new Int32Array(t.length));
+  const homeOf: number[] = [];
+  const idOf: (string | null)[] = [];
+  const idIndex = new Map<string, number>();
+  const nameIndex = new Map<string, number>();
+  let n = 0;
+  tables.forEach((t, ti) => {
+    const ids = t.columns.get("id")?.str;
+    const names = t.columns.get("name")?.str;
+    const inThis = new Set<number>();
+    for (let i = 0; i < t.length; i++) {
+      const id = ids?.[i] ?? null;
+      const nm = names?.[i] ?? null;
+      let c = id !== null ? idIndex.get(id.toUpperCase()) : undefined;
+      if (c === undefined && nm !== null) {
+        const k = nameIndex.get(nameKey(nm));
+        if (k !== undefined && (id === null || idOf[k] === null)) c = k;
+      }
+      if (c === undefined || inThis.has(c)) {
+        c = n++;
+        homeOf.push(ti);
+        idOf.push(null);
+      }
+      inThis.add(c);
+      custOf[ti][i] = c;
+      if (id !== null) {
+        if (idOf[c] === null) idOf[c] = id;
+        if (!idIndex.has(id.toUpperCase())) idIndex.set(id.toUpperCase(), c);
+      }
+      if (nm !== null && !nameIndex.has(nameKey(nm))) nameIndex.set(nameKey(nm), c);
+    }
+  });
+  const rowIn = tables.map((t, ti) => {
+    const a = new Int32Array(n).fill(-1);
+    for (let i = 0; i < t.length; i++) a[custOf[ti][i]] = i;
+    return a;
+  });
+  const home = Int32Array.from(homeOf);
+
+  // Columns: one table's are used as they are (the common case, and a million rows are not copied); several
+  // tables' are merged, remembering which table gave each customer's value.
+  const columns = new Map<string, ReadColumn>();
+  const fromTable = new Map<string, Int16Array>();
+  for (const def of TABLES.customers.columns) {
+    const parts = tables.map((t) => t.columns.get(def.key));
+    const first = parts.findIndex((p) => p !== undefined);
+    if (first < 0) continue;
+    if (tables.length === 1) {
+      columns.set(def.key, parts[0]!);
+      continue;
+    }
+    const base = parts[first]!;
+    const num = base.num ? new Float64Array(n).fill(NaN) : null;
+    const str: (string | null)[] | null = base.str ? new Array<string | null>(n).fill(null) : null;
+    const from = new Int16Array(n).fill(-1);
+    parts.forEach((p, ti) => {
+      if (!p) return;
+      for (let i = 0; i < tables[ti].length; i++) {
+        const c = custOf[ti][i];
+        const v = num ? p.num![i] : p.str![i];
+        if (v === null || (typeof v === "number" && Number.isNaN(v))) continue;
+        if (from[c] < 0) {
+          from[c] = ti;
+          if (num) num[c] = v as number;
+          else str![c] = v as string;
+          continue;
+        }
+        const kept = num ? num[c] : str![c];
+        if (sameValue(def.type, kept as number | string, v)) continue;
+        const keptAt = place(tables[from[c]], parts[from[c]]!, rowIn[from[c]][c]);
+        const here = place(tables[ti], p, i);
+        findings.push(makeFinding("DETAIL_MISMATCH", here, {
+          val: shown(def.type, v), other: shown(def.type, kept as number | string), otherEn: shown(def.type, kept as number | string),
+          where: keptAt.address, whereEn: keptAt.address, used: `采用 ${keptAt.address} 的值`, usedEn: `the value of ${keptAt.address} is used`,
+        }));
+      }
+    });
+    columns.set(def.key, { def, header: base.header, col: base.col, num, str });
+    fromTable.set(def.key, from);
+  }
+
+  const cellOf = (key: string, c: number, blankToo = false): CellPlace | null => {
+    const found = valueCell(key, c);
+    if (found !== null || !blankToo) return found;
+    const ti = tables.findIndex((t, k) => t.columns.has(key) && rowIn[k][c] >= 0);
+    return ti < 0 ? null : place(tables[ti], tables[ti].columns.get(key)!, rowIn[ti][c]);
+  };
+  const valueCell = (key: string, c: number): CellPlace | null => {
+    let ti: number;
+    if (tables.length === 1) {
+      const col = columns.get(key);
+      const v = col?.num ? col.num[c] : col?.str?.[c];
+      if (v === undefined || v === null || (typeof v === "number" && Number.isNaN(v))) return null;
+      ti = 0;
+    } else {
+      ti = fromTable.get(key)?.[c] ?? -1;
+      if (ti < 0) return null;
+    }
+    return place(tables[ti], tables[ti].columns.get(key)!, rowIn[ti][c]);
+  };
+  return {
+    tables,
+    length: n,
+    columns,
+    home,
+    rowIn,
+    find(id, name) {
+      let c = id ? idIndex.get(id.toUpperCase()) : undefined;
+      if (c === undefined && name) c = nameIndex.get(nameKey(name));
+      return c;
+    },
+    cellOf,
+    homeRow(c) {
+      const t = tables[home[c]].found;
+      return { sheet: t.sheet, row: t.rowNumbers[rowIn[home[c]][c]] };
+    },
+  };
+}
+
+function place(t: ReadTable, col: ReadColumn, i: number): CellPlace & { column: string } {
+  const row = t.found.rowNumbers[i];
+  return { sheet: t.found.sheet, row, col: col.col, header: col.header, column: col.header, address: a1(t.found.sheet, row, col.col) };
+}
+
+function sameValue(type: ReadColumn["def"]["type"], a: number | string, b: number | string): boolean {
+  if (typeof a === "number" && typeof b === "number") {
+    if (type === "date" || type === "datetime") return Math.floor(a) === Math.floor(b);
+    return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b)) || (type === "money" && Math.abs(a - b) < 0.005);
+  }
+  return normalizeText(String(a)).trim().toLowerCase() === normalizeText(String(b)).trim().toLowerCase();
+}
+
+function shown(type: ReadColumn["def"]["type"], v: number | string): string {
+  if (typeof v === "string") return v;
+  if (type === "date" || type === "datetime") return formatDay(v);
+  if (type === "money") return money(v);
+  if (type === "percent" || type === "signedPercent") return `${Math.round(v * 1000) / 10}%`;
+  return String(Math.round(v * 100) / 100);
+}
+
+/** An amount as a manager reads it: 12.5万元, 800元. */
+export function money(x: number): string {
+  return x >= 10_000 ? `${Math.round(x / 100) / 100}万元` : `${Math.round(x * 100) / 100}元`;
+}
