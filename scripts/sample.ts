@@ -48,6 +48,8 @@ export const SAMPLE_DEFAULTS = { customers: 400, seed: 20241126, asOf: "2024-11-
 
 export const SHEETS = {
   customers: "客户",
+  /** The team's 客户关系分类表 for the same customers (DOMAIN.md section 1: merged with the 周期表 by 客户编号). */
+  classification: "客户分类表",
   interactions: "维护记录",
   orders: "订单",
   tasks: "跟进任务",
@@ -362,6 +364,8 @@ interface Customer {
   notes: string | null;
   /** Cells replaced by an injected mistake, by header. */
   override: Record<string, CellValue>;
+  /** The same in the 分类表. */
+  classOverride: Partial<Record<ClassificationHeader, CellValue>>;
 }
 
 interface Task {
@@ -387,10 +391,17 @@ interface KeyDate {
 /** The customers sheet's header, in column order. */
 export const CUSTOMER_HEADERS = [
   "客户编号", "客户名称(*公司/个人)", "联系人(*)", "联系方式(*)", "行业", "企业规模", "统一社会信用代码", "客户来源", "首次触达时间", "当前周期阶段", "进入阶段时间",
-  "客户状态标签", "负责人", "潜力等级(A/B/C)", "客户等级(A/B/C)", "年度采购总额(万元)", "合作起始时间", "毛利率", "满意度", "投诉次数", "产品使用深度", "所属行业增长率",
+  "客户状态标签", "负责人", "潜力等级(A/B/C)", "客户等级(A/B/C)", "合作起始时间", "毛利率", "满意度", "投诉次数", "产品使用深度", "所属行业增长率",
   "企业规模匹配度", "合同到期日", "生日/周年庆", "流失原因", "终止合作日期", "备注",
 ] as const;
 type CustomerHeader = (typeof CUSTOMER_HEADERS)[number];
+
+/**
+ * The 客户关系分类表's header (the 分类表 seed's fields): the customers who have cooperated, with their value tier,
+ * cooperation stage and the 年度采购总额 the value tier is read from. 行业属性 repeats the 周期表's 行业.
+ */
+export const CLASSIFICATION_HEADERS = ["客户编号", "客户名称", "行业属性", "客户价值层级", "当前合作阶段", "年度采购总额(万元)"] as const;
+type ClassificationHeader = (typeof CLASSIFICATION_HEADERS)[number];
 
 const CUSTOMER_TITLE_ROWS = 2; // the merged title row and a blank row above the header
 const CUSTOMER_HEADER_ROW = CUSTOMER_TITLE_ROWS + 1;
@@ -462,7 +473,7 @@ export function generateSample(opts: SampleOptions = {}): SampleWorkbook {
       uscc: person || rng.chance(0.12) ? null : makeUscc(rng, rng.pick(cityInfo.codes)), source: rng.weighted(SOURCES), owner: rng.pick(OWNERS),
       firstContact: D, stage, design: "", recorded: rng.pick(STAGE_WRITTEN[stage]), stageEntered: D, tags: "", potential: null, grade: null, coopStart: null,
       margin: null, satisfaction: null, complaints: null, usage: null, growth: null, sizeFit: null, contractEnd: null, birthday: null, churnReason: null,
-      terminated: null, notes: rng.chance(0.25) ? rng.pick(NEUTRAL_NOTES) : null, override: {},
+      terminated: null, notes: rng.chance(0.25) ? rng.pick(NEUTRAL_NOTES) : null, override: {}, classOverride: {},
     };
     // Industry growth and size fit describe the company, whatever its stage.
     const growth = Math.round((industry.growth + (rng.float() - 0.5) * 4) * 10) / 10;
@@ -646,7 +657,9 @@ export function generateSample(opts: SampleOptions = {}): SampleWorkbook {
       for (const d of custOrders) orders.push({ cust: i, day: d, amount: Math.max(100, Math.round((typical * (0.6 + rng.float() * 0.8)) / 100) * 100) });
       const marginPct = rng.int(8, 42);
       c.margin = rng.weighted<CellValue>([[`${marginPct}%`, 6], [marginPct / 100, 3], [marginPct, 1]]);
-      const sat = stage === "stable" ? 4 + rng.float() : stage === "won" ? 3.5 + rng.float() * 1.5 : stage === "atRisk" ? 2.5 + rng.float() * 1.5 : 2 + rng.float() * 2;
+      // A won customer who bought before and once lately has a 100 % repeat rate (DOMAIN.md section 4): below 4.5
+      // satisfaction it stays 成交, not 稳定.
+      const sat = stage === "stable" ? 4 + rng.float() : stage === "won" ? 3.5 + rng.float() * 0.9 : stage === "atRisk" ? 2.5 + rng.float() * 1.5 : 2 + rng.float() * 2;
       const s1 = Math.round(sat * 10) / 10;
       c.satisfaction = rng.weighted<CellValue>([[s1, 7], [`${Math.round(sat)}分`, 2], [`${s1}/5`, 1]]);
       const complaints = stage === "atRisk" || stage === "churned" ? rng.int(0, 4) : rng.weighted([[0, 6], [1, 3], [2, 1]]);
@@ -680,6 +693,7 @@ export function generateSample(opts: SampleOptions = {}): SampleWorkbook {
   // Sheet rows of detail entries, known once the detail sheets are sorted (mistake addresses are resolved then).
   let interactionRow = new Map<Interaction, number>();
   let orderRow = new Map<Order, number>();
+  let classificationRow = new Map<number, number>();
   const orderAddress = (o: Order, header: (typeof ORDER_HEADERS)[number]) => a1(SHEETS.orders, orderRow.get(o) ?? 0, ORDER_HEADERS.indexOf(header) + 1);
   const interactionAddress = (x: Interaction, header: (typeof INTERACTION_HEADERS)[number]) => a1(SHEETS.interactions, interactionRow.get(x) ?? 0, INTERACTION_HEADERS.indexOf(header) + 1);
   const mrng = new Rng(seed ^ 0x5bd1e995);
@@ -733,7 +747,13 @@ export function generateSample(opts: SampleOptions = {}): SampleWorkbook {
     if (outOfRange) inject("OUT_OF_RANGE", outOfRange, "满意度", 8, "满意度按10分制填成8 / satisfaction 8 on a 5-point scale");
 
     const naCust = pickCustomer((c) => c.stage === "stable" || c.stage === "won");
-    if (naCust) inject("CELL_ERROR", naCust, "年度采购总额(万元)", { error: "#N/A" }, "年度采购总额是 VLOOKUP 的 #N/A / #N/A from a failed VLOOKUP in annual purchase");
+    if (naCust) {
+      naCust.classOverride["年度采购总额(万元)"] = { error: "#N/A" };
+      pending.push({
+        code: "CELL_ERROR", sheet: SHEETS.classification, locate: () => a1(SHEETS.classification, classificationRow.get(naCust.index) ?? 0, CLASSIFICATION_HEADERS.indexOf("年度采购总额(万元)") + 1),
+        description: `${naCust.id} 年度采购总额是 VLOOKUP 的 #N/A / #N/A from a failed VLOOKUP in annual purchase`,
+      });
+    }
 
     const orderCust = pickCustomer((c) => c.stage === "won");
     if (orderCust) {
@@ -801,8 +821,12 @@ export function generateSample(opts: SampleOptions = {}): SampleWorkbook {
   keyDates.sort((a, b) => a.cust - b.cust || a.date - b.date);
 
   const layoutRng = new Rng(seed ^ 0x2545f491);
+  const annual = annualPurchases(customers, orders, D);
+  const classification = classificationSheet(layoutRng, customers, annual);
+  classificationRow = classification.rowOf;
   const sheets: SheetModel[] = [
-    customersSheet(layoutRng, customers, orders, D, blankAfter),
+    customersSheet(layoutRng, customers, blankAfter),
+    classification.sheet,
     interactionsSheet(layoutRng, customers, interactions),
     ordersSheet(layoutRng, customers, orders),
     tasksSheet(layoutRng, customers, tasks),
@@ -891,11 +915,15 @@ function addKeyDates(rng: Rng, c: Customer, D: Day, keyDates: KeyDate[]): void {
 
 // ── sheets ──────────────────────────────────────────────────────────────────
 
-function customersSheet(rng: Rng, customers: Customer[], orders: Order[], D: Day, blankAfter: number): SheetModel {
-  // 年度采购总额 as the team keeps it: the last 12 months of orders (what the engine recomputes).
+/** 年度采购总额 as the team keeps it: the last 12 months of orders (what a covering orders table says too). */
+function annualPurchases(customers: Customer[], orders: Order[], D: Day): Float64Array {
   const twelveFrom = addMonths(D, -12);
   const annual = new Float64Array(customers.length);
   for (const o of orders) if (o.cust >= 0 && o.day > twelveFrom && o.day <= D && !Number.isNaN(o.amount)) annual[o.cust] += o.amount;
+  return annual;
+}
+
+function customersSheet(rng: Rng, customers: Customer[], blankAfter: number): SheetModel {
   const width = CUSTOMER_HEADERS.length;
   const rows: CellValue[][] = [];
   const title: CellValue[] = new Array(width).fill(null);
@@ -903,9 +931,6 @@ function customersSheet(rng: Rng, customers: Customer[], orders: Order[], D: Day
   rows.push(title, new Array(width).fill(null), [...CUSTOMER_HEADERS]);
   const date = (d: Day | null): CellValue => (d === null ? null : dateCell(d, rng.weighted(CUSTOMER_DATE_STYLES)));
   for (const c of customers) {
-    const spend = annual[c.index];
-    const annualCell: CellValue =
-      c.coopStart === null || spend <= 0 ? null : rng.weighted<CellValue>([[Math.round(spend / 100) / 100, 85], [`${trimZeros((spend / 10_000).toFixed(2))}万`, 10], [`${spend}元`, 5]]);
     const values: Record<CustomerHeader, CellValue> = {
       客户编号: c.id,
       "客户名称(*公司/个人)": c.name,
@@ -922,7 +947,6 @@ function customersSheet(rng: Rng, customers: Customer[], orders: Order[], D: Day
       负责人: c.owner,
       "潜力等级(A/B/C)": c.potential,
       "客户等级(A/B/C)": c.grade,
-      "年度采购总额(万元)": annualCell,
       合作起始时间: date(c.coopStart),
       毛利率: c.margin,
       满意度: c.satisfaction,
@@ -941,6 +965,36 @@ function customersSheet(rng: Rng, customers: Customer[], orders: Order[], D: Day
     if (c.index === blankAfter) rows.push(new Array(width).fill(null));
   }
   return { name: SHEETS.customers, cells: rows, merged: [`A1:${columnLetter(8)}1`] };
+}
+
+const COOPERATION_STAGE: Record<Customer["stage"], string> = { prospect: "潜在", interested: "意向", won: "成交", stable: "成交", atRisk: "成交", churned: "流失" };
+
+/**
+ * The 分类表 as a team keeps it beside the 周期表: every customer past the prospect stage, largest buyers first,
+ * with 年度采购总额 in 万元 (the way people type it: mostly numbers, some `12.5万`, some `125000元`).
+ */
+function classificationSheet(rng: Rng, customers: Customer[], annual: Float64Array): { sheet: SheetModel; rowOf: Map<number, number> } {
+  const rows: CellValue[][] = [[...CLASSIFICATION_HEADERS]];
+  const rowOf = new Map<number, number>();
+  const listed = customers.filter((c) => c.stage !== "prospect").sort((a, b) => annual[b.index] - annual[a.index] || a.index - b.index);
+  for (const c of listed) {
+    const spend = annual[c.index];
+    const annualCell: CellValue =
+      c.coopStart === null || spend <= 0 ? null : rng.weighted<CellValue>([[Math.round(spend / 100) / 100, 85], [`${trimZeros((spend / 10_000).toFixed(2))}万`, 10], [`${spend}元`, 5]]);
+    const tier = spend >= 1_000_000 ? "战略客户" : spend >= 500_000 ? "重点客户" : "普通客户";
+    const values: Record<ClassificationHeader, CellValue> = {
+      客户编号: c.id,
+      客户名称: c.name,
+      行业属性: c.industry.label,
+      客户价值层级: annualCell === null ? null : tier,
+      当前合作阶段: COOPERATION_STAGE[c.stage],
+      "年度采购总额(万元)": annualCell,
+      ...c.classOverride,
+    };
+    rows.push(CLASSIFICATION_HEADERS.map((h) => values[h]));
+    rowOf.set(c.index, rows.length);
+  }
+  return { sheet: { name: SHEETS.classification, cells: rows }, rowOf };
 }
 
 const INTERACTION_HEADERS = ["客户编号", "客户名称", "维护时间", "维护方式", "维护内容", "客户反馈", "维护人"] as const;
@@ -1037,9 +1091,6 @@ const RULE_ROWS: readonly (readonly [string, CellValue, string])[] = [
   ["weight.usage", "5%", "产品使用深度(调低)"],
   ["weight.growth", "8%", "所属行业增长率"],
   ["weight.sizeFit", "7%", "企业规模匹配度"],
-  ["tier.strategic", 85, "战略客户评分下限(按本公司客户分布调整)"],
-  ["tier.key", 60, "重点客户评分下限(按本公司客户分布调整)"],
-  ["tier.regular", 40, "普通客户评分下限(按本公司客户分布调整)"],
   ["cadence.A", 7, "A类客户每周跟进"],
   ["cadence.C", 30, "C类客户每月跟进"],
   ["review.highValue", "10万", "高价值客户:年消费额超过10万元"],

@@ -14,7 +14,7 @@ import { maskText } from "./privacy";
 import { decideCustomers, type CustomerResult } from "./results";
 import type { Rules } from "./rules";
 import { pickRulesTable, rulesFromBook } from "./rules-sheet";
-import { TABLES, type FoundTable, type TableKind } from "./schema";
+import { namedForCustomers, TABLES, type FoundTable, type TableKind } from "./schema";
 import type { IndicatorStats, TierCuts } from "./scoring";
 import { findBookTables, mergeCustomers, type Customers } from "./tables";
 import type { CellValue, Finding, WorkbookModel } from "./types";
@@ -88,7 +88,10 @@ export function runPipeline(model: WorkbookModel, asOfInput: string | number | D
 
   // ── 1. tables ──
   const { found, byKind } = findBookTables(model);
-  const customerTables = byKind.get("customers") ?? [];
+  // Tables whose id or name is named as a customer's; a generically named list (编号 | 电话 …) only without them.
+  const candidates = byKind.get("customers") ?? [];
+  const named = candidates.filter(namedForCustomers);
+  const customerTables = named.length > 0 ? named : candidates;
   if (customerTables.length === 0) {
     findings.push(makeFinding("TABLE_MISSING", { sheet: "", row: 0, column: "", address: "" }, { table: TABLES.customers.labelZh, tableEn: TABLES.customers.labelEn }));
   }

@@ -298,6 +298,15 @@ export function matchHeader(kind: TableKind, header: CellValue): string | undefi
  */
 const GENERIC_IDENTITY = new Set(["id", "name", "编号", "company"].map((a) => headerKey(a)));
 
+/**
+ * A customers table whose 客户编号 or 客户名称 is named as a customer's (not only `编号`, `Id`, `Name`): DOMAIN.md
+ * section 1 asks for 客户编号 or 客户名称. A book's tables named only generically (a supplier list's 编号 | 电话)
+ * are its customers tables only when it has no other (pipeline.ts).
+ */
+export function namedForCustomers(t: FoundTable): boolean {
+  return templateIdentity(t.header.map((h) => (isBlank(h) ? null : headerInfo(h).key)), t.match.columns);
+}
+
 /** The customers table's id or name column is named as a customer's (templateIdentity above). */
 function templateIdentity(keys: readonly (string | null)[], columns: ReadonlyMap<string, number>): boolean {
   return ["id", "name"].some((k) => {

@@ -2,7 +2,7 @@
 // (DOMAIN.md section 1, "One customer, several sources").
 import { formatDay } from "./dates";
 import { makeFinding } from "./findings";
-import { normalizeText } from "./parse";
+import { isBlank, normalizeText } from "./parse";
 import { a1, findTables, isOwnedSheet, TABLES, type FoundTable, type TableKind } from "./schema";
 import type { Finding, WorkbookModel } from "./types";
 import type { ReadColumn, ReadTable } from "./validate";
@@ -147,6 +147,8 @@ export function mergeCustomers(tables: ReadTable[], findings: Finding[]): Custom
     fromTable.set(def.key, from);
   }
 
+  requiredChecks(tables, custOf, rowIn, n, findings);
+
   const cellOf = (key: string, c: number, blankToo = false): CellPlace | null => {
     const found = valueCell(key, c);
     if (found !== null || !blankToo) return found;
@@ -183,6 +185,44 @@ export function mergeCustomers(tables: ReadTable[], findings: Finding[]): Custom
       return { sheet: t.sheet, row: t.rowNumbers[rowIn[home[c]][c]] };
     },
   };
+}
+
+/**
+ * Required fields (section 3: 客户名称, 联系人, 首次触达时间; 客户编号 where a table has the column) over the merged
+ * customers: a column no customers table has is COLUMN_MISSING at the first table's header; a customer blank in
+ * every table that has the column is REQUIRED_MISSING at its cell in the first of them (a cell holding something
+ * unreadable has its own finding already), or at its home row when none of its tables has the column.
+ */
+function requiredChecks(tables: ReadTable[], custOf: Int32Array[], rowIn: Int32Array[], n: number, findings: Finding[]): void {
+  const keys = [...TABLES.customers.columns.filter((c) => c.required).map((c) => c.key), ...(tables.some((t) => t.columns.has("id")) ? ["id"] : [])];
+  const first = tables[0].found;
+  for (const key of keys) {
+    const def = TABLES.customers.columns.find((c) => c.key === key)!;
+    const holders = tables.map((t, ti) => ({ t, ti, col: t.columns.get(key) })).filter((h) => h.col !== undefined);
+    if (holders.length === 0) {
+      findings.push(makeFinding("COLUMN_MISSING", { sheet: first.sheet, row: first.headerRow, column: def.aliases[0], address: a1(first.sheet, first.headerRow, first.firstCol) }, {
+        table: TABLES.customers.labelZh, tableEn: TABLES.customers.labelEn, colEn: def.labelEn,
+      }));
+      continue;
+    }
+    const filled = new Uint8Array(n);
+    for (const h of holders) {
+      const offset = h.col!.col - h.t.found.firstCol;
+      for (let i = 0; i < h.t.length; i++) if (!isBlank(h.t.found.rows[i][offset])) filled[custOf[h.ti][i]] = 1;
+    }
+    for (let c = 0; c < n; c++) {
+      if (filled[c]) continue;
+      const h = holders.find((x) => rowIn[x.ti][c] >= 0);
+      if (h) {
+        findings.push(makeFinding("REQUIRED_MISSING", place(h.t, h.col!, rowIn[h.ti][c]), {}));
+        continue;
+      }
+      const ti = tables.findIndex((_, k) => rowIn[k][c] >= 0);
+      const t = tables[ti].found;
+      const row = t.rowNumbers[rowIn[ti][c]];
+      findings.push(makeFinding("REQUIRED_MISSING", { sheet: t.sheet, row, column: def.aliases[0], address: a1(t.sheet, row, t.firstCol) }, {}));
+    }
+  }
 }
 
 function place(t: ReadTable, col: ReadColumn, i: number): CellPlace & { column: string } {

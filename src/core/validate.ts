@@ -154,7 +154,9 @@ function tableChecks(rt: ReadTable, findings: Finding[]): void {
   const headerPlace = (column: string) => ({ sheet: t.sheet, row: t.headerRow, column, address: a1(t.sheet, t.headerRow, t.firstCol) });
 
   for (const c of def.columns) {
-    if (!c.required) continue;
+    // A customers table's required columns are checked over the merged customers (tables.ts): a 分类表 beside
+    // the 周期表 need not repeat 联系人.
+    if (!c.required || t.kind === "customers") continue;
     const rc = rt.columns.get(c.key);
     if (!rc) {
       findings.push(makeFinding("COLUMN_MISSING", headerPlace(c.aliases[0]), { ...tableVars, colEn: c.labelEn }));
@@ -175,10 +177,7 @@ function tableChecks(rt: ReadTable, findings: Finding[]): void {
     if (ids?.str) {
       const seen = new Map<string, number>();
       ids.str.forEach((id, i) => {
-        if (id === null) {
-          findings.push(makeFinding("REQUIRED_MISSING", { sheet: t.sheet, row: t.rowNumbers[i], column: ids.header, address: a1(t.sheet, t.rowNumbers[i], ids.col) }, {}));
-          return;
-        }
+        if (id === null) return;
         const key = id.toUpperCase();
         const first = seen.get(key);
         if (first === undefined) seen.set(key, t.rowNumbers[i]);

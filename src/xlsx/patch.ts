@@ -294,7 +294,8 @@ function customersPatch(layout: OwnedLayout, header: readonly unknown[], result:
   const byRow = new Int32Array(height).fill(-1);
   for (let i = 0; i < result.summary.rows; i++) {
     const row = result.customerRow(i);
-    if (row >= firstDataRow && row <= lastDataRow) byRow[row - firstDataRow] = i;
+    // A customer whose home is another customers table (merged tables, DOMAIN.md section 1) is written there.
+    if (row >= firstDataRow && row <= lastDataRow && result.customerSheet(i) === table.sheet) byRow[row - firstDataRow] = i;
   }
   const headerCells: PatchCell[] = OWNED_COLUMNS.map((def, k) => ({ col: cols[k], xml: cellXml(`${letters[k]}${table.headerRow}`, def.header, headStyle) }));
   const cellsOf = (c: CustomerResult, r: number): PatchCell[] => {

@@ -19,12 +19,16 @@ test("on demand and released: the same findings and, customer by customer, the s
     expect(lean.customerRow(i)).toBe(c.row);
     expect(lean.customerAt(i)).toEqual(c);
   });
-  // Released: only the customers table's header row (and rows reaching right of the table) are left.
-  const table = full.tables.find((t) => t.kind === "customers" && t.used)!;
-  const sheet = model.sheets.find((s) => s.name === table.sheet)!;
-  const kept = sheet.cells.map((row, i) => (row.length > 0 ? i + (sheet.originRow ?? 1) : 0)).filter((r) => r > 0);
-  expect(kept).toEqual([table.headerRow]);
-  expect(model.sheets.filter((s) => s !== sheet).every((s) => s.cells.length === 0)).toBe(true);
+  // Released: only each customers table's header row (and rows reaching right of the table) are left; the sample
+  // has two, the 周期表 and the 分类表.
+  const tables = full.tables.filter((t) => t.kind === "customers" && t.used);
+  expect(tables.map((t) => t.sheet)).toEqual(["客户", "客户分类表"]);
+  for (const table of tables) {
+    const sheet = model.sheets.find((s) => s.name === table.sheet)!;
+    const kept = sheet.cells.map((row, i) => (row.length > 0 ? i + (sheet.originRow ?? 1) : 0)).filter((r) => r > 0);
+    expect(kept).toEqual([table.headerRow]);
+  }
+  expect(model.sheets.filter((s) => !tables.some((t) => t.sheet === s.name)).every((s) => s.cells.length === 0)).toBe(true);
 });
 
 test("validation only: the same findings without building any customer's results", () => {

@@ -46,7 +46,10 @@ describe("generateSampleWorkbook", () => {
     expect(cust.cells[1].every((v) => v === null)).toBe(true);
     expect(cust.cells[2]).toEqual([...CUSTOMER_HEADERS]);
     const kinds = Object.fromEntries(result.tables.map((t) => [t.sheet, t.kind]));
-    expect(kinds).toEqual({ 客户: "customers", 维护记录: "interactions", 订单: "orders", 跟进任务: "tasks", 关键节点: "keyDates", 执行计划: "plan", CRM规则: "rules" });
+    expect(kinds).toEqual({ 客户: "customers", 客户分类表: "customers", 维护记录: "interactions", 订单: "orders", 跟进任务: "tasks", 关键节点: "keyDates", 执行计划: "plan", CRM规则: "rules" });
+    // The 分类表 is merged with the 周期表: every customer once, its classification row on the same customer.
+    expect(result.tables.filter((t) => t.kind === "customers").map((t) => [t.sheet, t.used])).toEqual([["客户", true], ["客户分类表", true]]);
+    expect(result.customers.every((c) => c.sheet === SHEETS.customers)).toBe(true);
     expect(result.tables.find((t) => t.kind === "customers")?.headerRow).toBe(3);
     // Every template column was recognised.
     expect(Object.keys(result.tables.find((t) => t.kind === "customers")!.columns)).toHaveLength(CUSTOMER_HEADERS.length);
@@ -123,7 +126,29 @@ describe("generateSampleWorkbook", () => {
     const phone = sample.mistakes.find((x) => x.code === "UNMASKED_PHONE")!;
     expect(channels.filter((v) => hasFullPhone(v))).toHaveLength(1);
     expect(phone.address).toMatch(/^客户!D\d+$/);
-    expect(col(SHEETS.customers, "年度采购总额(万元)").some((v) => typeof v === "number")).toBe(true);
+    expect(col(SHEETS.classification, "年度采购总额(万元)").some((v) => typeof v === "number")).toBe(true);
+  });
+
+  // DOMAIN.md section 5 (revised): default tier.mode = quantile, cut on the active buyers' scores (stage 成交/稳定/
+  // 流失风险), 5 / 15 / 30 / 50 %. The sample's CRM规则 sets weights but no tier thresholds.
+  test("with default tier rules the active buyers split 5 / 15 / 30 / 50 % across the four tiers (±5 points)", () => {
+    const rules = sample.model.sheets.find((s) => s.name === SHEETS.rules)!.cells.map((r) => String(r[0]));
+    expect(rules.filter((k) => k.startsWith("tier."))).toEqual([]);
+    const active = result.customers.filter((c) => c.stageKey === "won" || c.stageKey === "stable" || c.stageKey === "atRisk");
+    expect(active.length).toBeGreaterThan(100);
+    const share = (tier: string) => active.filter((c) => c.tier === tier).length / active.length;
+    const shares = ["战略客户", "重点客户", "普通客户", "观察客户"].map(share);
+    [0.05, 0.15, 0.3, 0.5].forEach((want, k) => expect(Math.abs(shares[k] - want)).toBeLessThanOrEqual(0.05));
+    // The old fixed bands on the same scores put most of them in 观察客户 (the problem section 5 records).
+    const watchByBands = active.filter((c) => c.score !== null && c.score < 50).length / active.length;
+    expect(watchByBands).toBeGreaterThan(0.6);
+  });
+
+  test("value tiers come from the 分类表's 年度采购总额, and the report says so", () => {
+    const withAnnual = result.customers.filter((c) => c.annualPurchase !== null && c.sources.annualPurchase?.startsWith(`${SHEETS.classification}!`));
+    expect(withAnnual.length).toBeGreaterThan(150);
+    const tierOf = (v: number) => (v >= 1_000_000 ? "战略客户" : v >= 500_000 ? "重点客户" : "普通客户");
+    for (const c of withAnnual) expect(c.valueTier).toBe(tierOf(c.annualPurchase!));
   });
 
   test("USCCs carry a valid GB 32100-2015 check character (except the injected one)", () => {
