@@ -110,6 +110,37 @@ describe("consistency checks across keys", () => {
   });
 });
 
+// DOMAIN.md section 5 (revised): tier.mode quantile (default) or threshold; the shares of the quantile mode.
+describe("tier mode and shares", () => {
+  test("the default is quantile 5 / 15 / 30 %", () => {
+    const { rules } = read();
+    expect(rules.text("tier.mode")).toBe("quantile");
+    expect(["tier.shareStrategic", "tier.shareKey", "tier.shareRegular"].map((k) => rules.num(k))).toEqual([0.05, 0.15, 0.3]);
+  });
+
+  test.each([["threshold", "threshold"], [" Threshold ", "threshold"], ["按比例", "quantile"], ["固定分数线", "threshold"]])("tier.mode %j → %s", (value, mode) => {
+    const { rules, problems } = read(["tier.mode", value]);
+    expect(problems).toEqual([]);
+    expect(rules.text("tier.mode")).toBe(mode);
+  });
+
+  test("any other mode is a problem and the default stays", () => {
+    const { rules, problems } = read(["tier.mode", "四分法"]);
+    expect(problems).toHaveLength(1);
+    expect(problems[0].reasonEn).toBe("must be quantile or threshold");
+    expect(rules.text("tier.mode")).toBe("quantile");
+  });
+
+  test("shares adding up to at most 100 % are accepted; more is refused and all three revert", () => {
+    const ok = read(["tier.shareStrategic", "10%"], ["tier.shareKey", "20%"], ["tier.shareRegular", "70%"]);
+    expect(ok.problems).toEqual([]);
+    expect(ok.rules.num("tier.shareRegular")).toBe(0.7);
+    const over = read(["tier.shareStrategic", "10%"], ["tier.shareKey", "20%"], ["tier.shareRegular", "71%"]);
+    expect(over.problems.map((p) => p.key)).toEqual(["tier.share*"]);
+    expect(["tier.shareStrategic", "tier.shareKey", "tier.shareRegular"].map((k) => over.rules.num(k))).toEqual([0.05, 0.15, 0.3]);
+  });
+});
+
 describe("RFM breaks", () => {
   test("four increasing numbers are read", () => {
     const { rules, problems } = read(["rfm.rBreaks", "10,20,30,40"], ["rfm.fBreaks", "2，3，5，8"], ["rfm.mBreaks", "1000 5000 10000 50000"]);

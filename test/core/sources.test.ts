@@ -1,5 +1,6 @@
 // DOMAIN.md section 1, "One customer, several sources" (revised), with the fixes of sections 4–8 it brought:
 // hand-built books whose answers are worked out by hand in the comments. D = 2024-06-30.
+import fc from "fast-check";
 import { runPipeline, type PipelineResult } from "../../src/core";
 import { ago, book, CUSTOMER_HEADER, customer, D, monthsAgo, only, run, type Grid } from "./book";
 
@@ -198,5 +199,85 @@ describe("客户等级 holding a tier name (section 6: 'read with the same mappi
   test("anything else is still refused", () => {
     const r = run({ 客户: [[...CUSTOMER_HEADER, "客户等级"], customer("C1", ["钻石客户"])] });
     expect(codes(r, "BAD_ENUM").map((f) => f.address)).toEqual(["客户!E2"]);
+  });
+});
+
+// Properties of the merge (issue 15): shuffling which sheet comes first changes nothing but the documented
+// first-table-wins conflicts; rows in any order, the same answers; more annual purchase never a lower value tier.
+describe("properties of merged customers tables", () => {
+  const industries = ["制造业", "零售业", "IT"];
+  const custArb = fc.record({
+    inLifecycle: fc.boolean(),
+    inClass: fc.boolean(),
+    lifeIndustry: fc.option(fc.constantFrom(...industries), { nil: null }),
+    classIndustry: fc.option(fc.constantFrom(...industries), { nil: null }),
+    annual: fc.option(fc.integer({ min: 0, max: 300 }), { nil: null }),
+    lastOrder: fc.option(fc.integer({ min: 0, max: 400 }), { nil: null }),
+    stage: fc.constantFrom("潜在", "成交", "稳定", null),
+  });
+  const bookArb = fc.record({
+    customers: fc.array(custArb, { minLength: 1, maxLength: 8 }),
+    orders: fc.array(fc.tuple(fc.nat(7), fc.integer({ min: 0, max: 500 }), fc.integer({ min: 1, max: 50_000 })), { maxLength: 12 }),
+    seed: fc.integer(),
+  });
+  type Gen = { customers: { inLifecycle: boolean; inClass: boolean; lifeIndustry: string | null; classIndustry: string | null; annual: number | null; lastOrder: number | null; stage: string | null }[]; orders: [number, number, number][]; seed: number };
+
+  const sheets = (g: Gen, shuffle = false): Record<string, Grid> => {
+    const order = g.customers.map((_, i) => i);
+    if (shuffle) order.sort((x, y) => ((x * 7919 + g.seed) % 97) - ((y * 7919 + g.seed) % 97) || x - y);
+    // Every customer is in at least one table.
+    const inLife = (i: number) => g.customers[i].inLifecycle || !g.customers[i].inClass;
+    return {
+      周期表: [["客户编号", "客户名称", "联系人", "首次触达时间", "当前周期阶段", "行业", "最近下单时间"],
+        ...order.filter(inLife).map((i) => { const c = g.customers[i]; return [`C${i}`, `客户${i}`, "王", "2023-01-10", c.stage, c.lifeIndustry, c.lastOrder === null ? null : ago(c.lastOrder)]; })],
+      分类表: [["客户编号", "客户名称", "行业属性", "年度采购总额(万元)"],
+        ...order.filter((i) => g.customers[i].inClass).map((i) => { const c = g.customers[i]; return [`C${i}`, `客户${i}`, c.classIndustry, c.annual]; })],
+      订单: [ORDERS, ...g.orders.filter(([c]) => c < g.customers.length).map(([c, d, a]) => [`C${c}`, ago(d), a])],
+    };
+  };
+  const runWith = (s: Record<string, Grid>, names: string[]) => runPipeline({ sheets: names.map((name) => ({ name, cells: s[name] })) }, D);
+  /** Per customer, without where it sits (sheet, row, the cells a reason or source names) and without the industry. */
+  const comparable = (r: PipelineResult) =>
+    Object.fromEntries(r.customers.map(({ sheet: _s, row: _r, sources: _src, stageReason: _a, stageReasonEn: _b, industry: _i, ...rest }) => [rest.id, rest]));
+
+  test("sheet order: only the first-table-wins conflicts change; row order: nothing; runs: deterministic", () => {
+    fc.assert(
+      fc.property(bookArb, (g: Gen) => {
+        const s = sheets(g);
+        const a = runWith(s, ["周期表", "分类表", "订单"]);
+        expect(runWith(s, ["周期表", "分类表", "订单"])).toEqual(a);
+        const b = runWith(s, ["分类表", "周期表", "订单"]);
+        expect(comparable(b)).toEqual(comparable(a));
+        const mismatches = (r: PipelineResult) => r.findings.filter((f) => f.code === "DETAIL_MISMATCH" && f.column !== "最近下单时间").length;
+        expect(mismatches(b)).toBe(mismatches(a));
+        // The industry is the first table's where it fills it, else the other's.
+        const byId = (r: PipelineResult) => new Map(r.customers.map((c) => [c.id, c]));
+        g.customers.forEach((c, i) => {
+          const life = c.inLifecycle || !c.inClass ? c.lifeIndustry : null;
+          const cls = c.inClass ? c.classIndustry : null;
+          expect(byId(a).get(`C${i}`)!.industry).toBe(life ?? cls);
+          expect(byId(b).get(`C${i}`)!.industry).toBe(cls ?? life);
+        });
+        const shuffled = runWith(sheets(g, true), ["周期表", "分类表", "订单"]);
+        expect(comparable(shuffled)).toEqual(comparable(a));
+        expect(shuffled.customers.map((c) => c.industry).sort()).toEqual(a.customers.map((c) => c.industry).sort());
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  test("monotone: a larger 年度采购总额 never gives a lower value tier", () => {
+    const rank: Record<string, number> = { 普通客户: 0, 重点客户: 1, 战略客户: 2 };
+    fc.assert(
+      fc.property(bookArb, fc.nat(7), fc.integer({ min: 1, max: 200 }), (g: Gen, k, extra) => {
+        if (k >= g.customers.length) return;
+        const c = g.customers[k];
+        const before = runWith(sheets({ ...g, customers: g.customers.map((x, i) => (i === k ? { ...x, inClass: true, annual: x.annual ?? 0 } : x)) }), ["周期表", "分类表", "订单"]);
+        const after = runWith(sheets({ ...g, customers: g.customers.map((x, i) => (i === k ? { ...x, inClass: true, annual: (c.annual ?? 0) + extra } : x)) }), ["周期表", "分类表", "订单"]);
+        const tier = (r: PipelineResult) => r.customers.find((x) => x.id === `C${k}`)!.valueTier!;
+        expect(rank[tier(after)]).toBeGreaterThanOrEqual(rank[tier(before)]);
+      }),
+      { numRuns: 150 },
+    );
   });
 });

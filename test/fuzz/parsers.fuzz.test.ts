@@ -136,6 +136,9 @@ describe("parsers on generated tables of hostile cells", () => {
           if (d.kind === "breaks") {
             const b = rules.rules.breaks(d.key);
             ensure(b === null || (b.length === 4 && b.every(finite)), () => `rule ${d.key} breaks ${JSON.stringify(b)}`);
+          } else if (d.kind === "choice") {
+            const x = rules.rules.text(d.key);
+            ensure(d.choices!.includes(x), () => `rule ${d.key} = ${x} is not one of its choices`);
           } else {
             const x = rules.rules.num(d.key);
             ensure(finite(x) && (d.min === undefined || x >= d.min) && (d.max === undefined || x <= d.max), () => `rule ${d.key} = ${x} outside its range`);

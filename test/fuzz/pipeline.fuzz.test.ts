@@ -31,7 +31,7 @@ const MIN_TABLES = 5_500;
 
 /** A result with the rules object (closures) replaced by the values it holds and accessor functions left out. */
 function comparable(r: PipelineResult): unknown {
-  const rules = RULE_DEFS.map((d) => [d.key, d.kind === "breaks" ? r.rules.breaks(d.key) : r.rules.num(d.key)]);
+  const rules = RULE_DEFS.map((d) => [d.key, d.kind === "breaks" ? r.rules.breaks(d.key) : d.kind === "choice" ? r.rules.text(d.key) : r.rules.num(d.key)]);
   const data = Object.fromEntries(Object.entries(r).filter(([, v]) => typeof v !== "function"));
   return { ...data, rules: { values: rules, overridden: [...r.rules.overridden].sort() } };
 }
