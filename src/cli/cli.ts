@@ -620,8 +620,8 @@ async function applyPatching(args: Args, input: string, out: string, asOf: strin
     return noCustomers(args, input, lang, io, result);
   }
   progress.step(say("写入结果列", "writing result columns"));
-  const { edit, layout } = applyEdit(parts, model, result, stylesOf(parts).styles);
-  if (layout && !layoutFits(layout)) throw new BookError(input, NO_ROOM.zh, NO_ROOM.en);
+  const { edit, layouts } = applyEdit(parts, model, result, stylesOf(parts).styles);
+  if (layouts.some((l) => !layoutFits(l))) throw new BookError(input, NO_ROOM.zh, NO_ROOM.en);
   if (!(await writeWithBackup(args, parts, edit, out, say, io, progress))) return null;
   if (args.report) await writeJsonAtomic(args.report, reportOf(result));
   progress.done();

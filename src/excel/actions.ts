@@ -70,14 +70,14 @@ function explain(e: unknown): never {
  * too (this run was replacing it, and part of it may already be gone): the book is the user's own, and it is
  * never left half-written — the output is either complete or absent, and running the action again restores it.
  */
-async function writePhase<T>(book: OfficeBook, kinds: OutputKinds, layout: OwnedLayout | undefined, write: () => Promise<T>): Promise<T> {
+async function writePhase<T>(book: OfficeBook, kinds: OutputKinds, layouts: readonly OwnedLayout[], write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (e) {
     const err = actionError(e);
     if (err.kind === "noCustomers" || err.kind === "cancelled") throw err;
     try {
-      await book.removeOutput(kinds, layout);
+      await book.removeOutput(kinds, layouts);
     } catch {
       throw new ActionError(err.kind, `${err.zh}。结果可能只写入了一部分，请点击“移除 CRM 结果”或重新运行`, `${err.en}. The output may be half-written: use "Remove CRM output" or run the action again`);
     }
@@ -141,7 +141,7 @@ export function validateToSheet(o: RunOptions = {}): Promise<{ findings: number 
   return withBook(o, async (book, ctx) => {
     const { result } = await readAndCompute(book, o);
     // The findings sheet its mark refers to, whatever it is called now (`CRM问题清单 (2)` beside a user's sheet of that name).
-    const ws = await writePhase(book, { columns: false, rules: false, findings: true, review: false }, undefined, () => book.writeFindingsSheet(result.findings));
+    const ws = await writePhase(book, { columns: false, rules: false, findings: true, review: false }, [], () => book.writeFindingsSheet(result.findings));
     ws.activate();
     await ctx.sync();
     return { findings: result.findings.length };
@@ -152,13 +152,16 @@ export function applyTags(o: RunOptions = {}): Promise<ApplyOutcome> {
   return withBook(o, async (book) => {
     const { result, asOf } = await readAndCompute(book, o);
     requireCustomers(result);
-    const layout = book.layout(result);
-    await writePhase(book, { ...COLUMNS_OUTPUT, findings: true }, layout, async () => {
-      await book.writeOwnedColumns(result, layout);
+    const layouts = book.layouts(result);
+    await writePhase(book, { ...COLUMNS_OUTPUT, findings: true }, layouts, async () => {
+      for (const [k, layout] of layouts.entries()) await book.writeOwnedColumns(result, layout, k);
       await book.writeFindingsSheet(result.findings);
     });
-    const cols = Object.values(layout.columns);
-    const range = `${quoteSheet(layout.table.sheet)}!${columnLetter(Math.min(...cols))}${layout.table.headerRow}:${columnLetter(Math.max(...cols))}${layout.lastDataRow}`;
+    // Where the columns went: beside each customers table written to (merged tables: the 周期表's, then others).
+    const range = layouts.map((layout) => {
+      const cols = Object.values(layout.columns);
+      return `${quoteSheet(layout.table.sheet)}!${columnLetter(Math.min(...cols))}${layout.table.headerRow}:${columnLetter(Math.max(...cols))}${layout.lastDataRow}`;
+    }).join(", ");
     return { asOf, customers: result.customers.length, range, findings: result.findings.length };
   });
 }
@@ -168,11 +171,13 @@ export function highlightRisk(o: RunOptions = {}): Promise<HighlightOutcome> {
     const { result, asOf } = await readAndCompute(book, o);
     requireCustomers(result);
     // The rules compare the product's own stage and follow-up columns, so those are written (or refreshed) first.
-    const layout = book.layout(result);
-    const rules = await writePhase(book, COLUMNS_OUTPUT, layout, async () => {
-      await book.writeOwnedColumns(result, layout);
+    const layouts = book.layouts(result);
+    const rules = await writePhase(book, COLUMNS_OUTPUT, layouts, async () => {
+      for (const [k, layout] of layouts.entries()) await book.writeOwnedColumns(result, layout, k);
       await book.clearHighlights();
-      return book.writeHighlights(layout, asOf);
+      let n = 0;
+      for (const layout of layouts) n += await book.writeHighlights(layout, asOf);
+      return n;
     });
     const count = (stage: string) => result.customers.filter((c) => c.stage === stage).length;
     return { asOf, rules, atRisk: count("流失风险客户"), churned: count("流失客户"), overdue: result.customers.filter((c) => c.overdue).length };
@@ -180,7 +185,7 @@ export function highlightRisk(o: RunOptions = {}): Promise<HighlightOutcome> {
 }
 
 export function clearHighlights(): Promise<{ removed: number }> {
-  return withBook({}, async (book) => ({ removed: await writePhase(book, { columns: false, rules: true, findings: false, review: false }, undefined, () => book.clearHighlights()) }));
+  return withBook({}, async (book) => ({ removed: await writePhase(book, { columns: false, rules: true, findings: false, review: false }, [], () => book.clearHighlights()) }));
 }
 
 export function buildReviewSheets(o: RunOptions = {}): Promise<ReviewOutcome> {
@@ -188,7 +193,7 @@ export function buildReviewSheets(o: RunOptions = {}): Promise<ReviewOutcome> {
     const { result, asOf } = await readAndCompute(book, o);
     requireCustomers(result);
     const review = buildReview(result);
-    const out = await writePhase(book, { columns: false, rules: false, findings: false, review: true }, undefined, () => book.writeReview(review, result));
+    const out = await writePhase(book, { columns: false, rules: false, findings: false, review: true }, [], () => book.writeReview(review, result));
     return { asOf, sheets: out.sheets, pivotTables: out.pivotTables, charts: out.charts, fallback: !supports("ExcelApi", "1.8") };
   });
 }
@@ -211,7 +216,7 @@ export function removeOutput(o: RunOptions = {}): Promise<RemoveOutcome> {
     await book.read();
     if (o.signal?.aborted) throw new ActionError("cancelled", "已取消，工作簿未做任何修改", "Cancelled; nothing in the workbook was changed");
     o.onProgress?.({ phase: "write", done: 0, total: 1 });
-    const out = await writePhase(book, ALL_OUTPUT, undefined, () => book.removeOutput(ALL_OUTPUT));
+    const out = await writePhase(book, ALL_OUTPUT, [], () => book.removeOutput(ALL_OUTPUT));
     o.onProgress?.({ phase: "write", done: 1, total: 1 });
     return out;
   });

@@ -7,7 +7,7 @@ import {
   columnLetter, maskPhones, maskText, serialFromDay, toDay, type CellValue, type Finding, type PipelineResult, type ReviewData, type SheetModel, type WorkbookModel,
 } from "../core";
 import {
-  FINDINGS_HEADER, FINDINGS_ROLE, FINDINGS_SHEET, findingRow, HIGHLIGHT_RULES, isOwnedRuleFormula, layoutFits, looksLikeFormula, MARK_RESULTS, MARK_SHEET, NO_ROOM, OWNED_COLUMNS, ownedLayout, ownedValues,
+  FINDINGS_HEADER, FINDINGS_ROLE, FINDINGS_SHEET, findingRow, HIGHLIGHT_RULES, isOwnedRuleFormula, isResultsMark, layoutFits, looksLikeFormula, MARK_SHEET, NO_ROOM, OWNED_COLUMNS, ownedLayout, ownedValues, resultsMarkName, resultTables,
   REVIEW_SHEET_PREFIX, type OwnedColumn, type OwnedLayout, type OwnedValue,
 } from "../workbook/owned";
 import { REVIEW_SHEET_NAMES, REVIEW_STAMP, reviewSheets, reviewStamp, type ReviewBlock, type ReviewSheet } from "../workbook/review-sheets";
@@ -127,15 +127,19 @@ interface Marks {
    * sheet an earlier version wrote unmarked (UNMARKED), which gets its mark when it is replaced.
    */
   sheets: Map<string, string>;
-  /** The ◆ result columns of the last apply: their sheet and its 1-based rows and columns. */
-  results: { sheet: string; top: number; bottom: number; left: number; right: number } | null;
+  /**
+   * The ◆ result columns of the last apply, by lower-case mark name (`_crm_results`, `_crm_results_2` … one per
+   * customers table written to): their sheet and its 1-based rows and columns.
+   */
+  results: Map<string, { sheet: string; top: number; bottom: number; left: number; right: number }>;
   /** Every mark (by lower-case name), dangling ones (#REF!) too, to delete or re-point. */
   items: Map<string, Excel.NamedItem>;
 }
 
 const lower = (s: string) => s.toLowerCase();
 const SHEET_MARK = lower(MARK_SHEET);
-const RESULTS_MARK = lower(MARK_RESULTS);
+/** The last apply's results mark on a sheet, if it wrote there. */
+const resultsOn = (marks: Marks | null, sheet: string) => [...(marks?.results.values() ?? [])].find((r) => r.sheet === sheet);
 const sheetMark = (role: string) => lower(MARK_SHEET + role);
 
 /** Which kind of output a sheet of this role is (roles of a later version: removed with everything). */
@@ -310,20 +314,20 @@ export class OfficeBook {
    */
   private queueMarkRanges(names: Excel.NamedItemCollection, sheets: readonly Excel.Worksheet[]): () => Marks {
     const ours = names.items
-      .filter((n) => lower(n.name) === RESULTS_MARK || lower(n.name).startsWith(SHEET_MARK))
+      .filter((n) => isResultsMark(n.name) || lower(n.name).startsWith(SHEET_MARK))
       .map((n) => ({ n, rg: n.getRangeOrNullObject().load("address,rowIndex,columnIndex,rowCount,columnCount") }));
     const unmarked = sheets.flatMap((ws) => {
       const known = UNMARKED.get(ws.name);
       return known ? [{ name: ws.name, known, rg: ws.getRange(known.ref).load("values") }] : [];
     });
     return () => {
-      const marks: Marks = { sheets: new Map(), results: null, items: new Map() };
+      const marks: Marks = { sheets: new Map(), results: new Map(), items: new Map() };
       for (const { n, rg } of ours) {
         const key = lower(n.name);
         marks.items.set(key, n);
         if (rg.isNullObject) continue;
         const sheet = splitAddress(rg.address)[0];
-        if (key === RESULTS_MARK) marks.results = { sheet, top: rg.rowIndex + 1, bottom: rg.rowIndex + rg.rowCount, left: rg.columnIndex + 1, right: rg.columnIndex + rg.columnCount };
+        if (isResultsMark(key)) marks.results.set(key, { sheet, top: rg.rowIndex + 1, bottom: rg.rowIndex + rg.rowCount, left: rg.columnIndex + 1, right: rg.columnIndex + rg.columnCount });
         else marks.sheets.set(key.slice(SHEET_MARK.length), sheet);
       }
       const owned = this.ownedSheetNames(marks);
@@ -379,20 +383,24 @@ export class OfficeBook {
 
   // ── apply: owned columns, lists, findings sheet ──
 
-  layout(result: PipelineResult): OwnedLayout {
-    const table = result.tables.find((t) => t.kind === "customers" && t.used);
-    if (!table) throw new ActionError("noCustomers", "没有找到客户表（需要带“客户名称”等表头的表格）", "No customers table found (a table with headers such as 客户名称)");
-    const s = this.sheet(table.sheet);
-    const layout = ownedLayout(result, this.rowValues(s, table.headerRow), (col) => columnHasData(s.model, col, table.headerRow, table.lastRow));
-    if (!layout) throw new ActionError("noCustomers", "没有找到客户表", "No customers table found");
+  /** Where the owned columns go: beside each customers table some customer calls home (merged tables, DOMAIN.md section 1). */
+  layouts(result: PipelineResult): OwnedLayout[] {
+    const layouts = resultTables(result).map((table) => {
+      const s = this.sheet(table.sheet);
+      return ownedLayout(result, table, this.rowValues(s, table.headerRow), (col) => columnHasData(s.model, col, table.headerRow, table.lastRow));
+    }).filter((l): l is OwnedLayout => l !== null);
+    if (layouts.length === 0) throw new ActionError("noCustomers", "没有找到客户表（需要带“客户名称”等表头的表格）", "No customers table found (a table with headers such as 客户名称)");
     // A table (or a stray cell in its header row) reaching column XFD leaves no room for the result columns:
     // refuse clearly instead of asking Excel for ranges beyond its last column (that failed as "workbook changed").
-    if (!layoutFits(layout)) throw new ActionError("office", NO_ROOM.zh, NO_ROOM.en);
-    return layout;
+    if (layouts.some((l) => !layoutFits(l))) throw new ActionError("office", NO_ROOM.zh, NO_ROOM.en);
+    return layouts;
   }
 
-  /** Writes the owned columns (header, values, formats, lists) where `layout` places them: one sync per chunk plus one. */
-  async writeOwnedColumns(result: PipelineResult, layout: OwnedLayout = this.layout(result)): Promise<OwnedLayout> {
+  /**
+   * Writes the owned columns (header, values, formats, lists) where `layout` places them, the k-th table's (its mark
+   * resultsMarkName(k)): one sync per chunk plus one.
+   */
+  async writeOwnedColumns(result: PipelineResult, layout: OwnedLayout, k = 0): Promise<OwnedLayout> {
     const s = this.sheet(layout.table.sheet);
     const values = ownedValues(result, layout);
     const runs = columnRuns(OWNED_COLUMNS.map((c) => layout.columns[c.key]));
@@ -440,7 +448,7 @@ export class OfficeBook {
     // Those rows get back what the earlier run gave them: no value, no number format, no list (their other
     // formats the product never set).
     const marks = await this.currentMarks();
-    const last = marks.results && marks.results.sheet === s.model.name ? marks.results.bottom : 0;
+    const last = resultsOn(marks, s.model.name)?.bottom ?? 0;
     if (last > layout.lastDataRow) {
       const before = this.rowValues(s, layout.table.headerRow);
       const stale = OWNED_COLUMNS.filter((def) => {
@@ -478,9 +486,9 @@ export class OfficeBook {
     const cols = Object.values(layout.columns);
     const left = Math.min(...cols);
     const bottom = Math.max(layout.lastDataRow, layout.table.headerRow);
-    this.queueMark(marks, MARK_RESULTS, s.ws.getRangeByIndexes(headerRow0, left - 1, bottom - headerRow0, Math.max(...cols) - left + 1));
+    this.queueMark(marks, resultsMarkName(k), s.ws.getRangeByIndexes(headerRow0, left - 1, bottom - headerRow0, Math.max(...cols) - left + 1));
     await this.ctx.sync();
-    marks.results = { sheet: s.model.name, top: layout.table.headerRow, bottom, left, right: Math.max(...cols) };
+    marks.results.set(lower(resultsMarkName(k)), { sheet: s.model.name, top: layout.table.headerRow, bottom, left, right: Math.max(...cols) });
     this.marks = marks;
     return layout;
   }
@@ -600,7 +608,7 @@ export class OfficeBook {
    * header formats reset instead. Two to four syncs (one more per chunk of number formats in that case; two more
    * when a write that changed the marks failed, to read them again).
    */
-  async removeOutput(kinds: OutputKinds, layout?: OwnedLayout): Promise<RemovedOutput> {
+  async removeOutput(kinds: OutputKinds, layouts: readonly OwnedLayout[] = []): Promise<RemovedOutput> {
     const ctx = this.ctx;
     const sheets = ctx.workbook.worksheets;
     sheets.load("items/name,items/visibility");
@@ -616,7 +624,7 @@ export class OfficeBook {
     const marks = this.marks;
     const owned = marks ? this.ownedSheetNames(marks) : new Set<string>();
     const userSheets = sheets.items.filter((ws) => !owned.has(ws.name));
-    const blocks = kinds.columns ? this.ownedBlocks(marks, layout) : [];
+    const blocks = kinds.columns ? this.ownedBlocks(marks, layouts) : [];
 
     // The rules on every sheet (the product's are marked), and those over each block of ◆ columns.
     type Run = { block: OwnedBlock; col: number; defs: OwnedColumn[]; bottom: number; range: Excel.Range; cfs: Excel.ConditionalFormatCollection; widths: Excel.RangeFormat[] };
@@ -696,7 +704,7 @@ export class OfficeBook {
       this.marks = null;
       for (const [key, item] of marks.items) {
         const role = key.startsWith(SHEET_MARK) ? key.slice(SHEET_MARK.length) : null;
-        const ours = key === RESULTS_MARK ? kinds.columns : role !== null && ofKinds(role, kinds) && (kept === undefined || marks.sheets.get(role) !== kept);
+        const ours = isResultsMark(key) ? kinds.columns : role !== null && ofKinds(role, kinds) && (kept === undefined || marks.sheets.get(role) !== kept);
         if (!ours) continue;
         item.delete();
         unmarked.push(key);
@@ -714,7 +722,7 @@ export class OfficeBook {
     let chunked = false;
     for (const run of numberFormatRuns) {
       const first = run.block.headerRow + 1;
-      const last = Math.min(run.bottom, Math.max(run.block.s.lastRow, layout?.lastDataRow ?? 0));
+      const last = Math.min(run.bottom, Math.max(run.block.s.lastRow, ...layouts.filter((l) => l.table.sheet === run.block.s.model.name).map((l) => l.lastDataRow)));
       for (let r0 = first; r0 <= last; r0 += this.o.chunkRows) {
         const n = Math.min(this.o.chunkRows, last - r0 + 1);
         run.defs.forEach((d, j) => {
@@ -730,7 +738,7 @@ export class OfficeBook {
     if (marks) {
       for (const key of unmarked) {
         marks.items.delete(key);
-        if (key === RESULTS_MARK) marks.results = null;
+        if (isResultsMark(key)) marks.results.delete(key);
         else marks.sheets.delete(key.slice(SHEET_MARK.length));
       }
       // An earlier version's sheets, known without a mark, are gone too.
@@ -749,9 +757,9 @@ export class OfficeBook {
    * header, and its ◆ columns, down to where the last apply wrote them (its mark `_CRM_RESULTS`); on a sheet
    * without the mark (an earlier version's output), down to the table's last row — the last with a cell of the
    * user's outside the ◆ columns. Never to the sheet's end: a note the user typed below the table in a ◆ column
-   * is the user's. Plus the columns `layout` places, to the table's last row (an apply that stopped part-way).
+   * is the user's. Plus the columns `layouts` place, to their table's last row (an apply that stopped part-way).
    */
-  private ownedBlocks(marks: Marks | null, layout?: OwnedLayout): OwnedBlock[] {
+  private ownedBlocks(marks: Marks | null, layouts: readonly OwnedLayout[]): OwnedBlock[] {
     const byHeader = new Map(OWNED_COLUMNS.map((d) => [d.header, d]));
     const blocks: OwnedBlock[] = [];
     for (const s of this.sheets) {
@@ -766,7 +774,7 @@ export class OfficeBook {
         });
         if (found.size === 0) continue;
         const headerRow = originRow + i;
-        let bottom = marks?.results && marks.results.sheet === s.model.name ? marks.results.bottom : 0;
+        let bottom = resultsOn(marks, s.model.name)?.bottom ?? 0;
         if (bottom === 0) {
           for (let k = s.model.cells.length - 1; k >= i && bottom === 0; k--) {
             if (s.model.cells[k]?.some((v, j) => v !== null && v !== undefined && v !== "" && !found.has(originCol + j))) bottom = originRow + k;
@@ -777,7 +785,7 @@ export class OfficeBook {
         break;
       }
     }
-    if (layout) {
+    for (const layout of layouts) {
       const s = this.sheet(layout.table.sheet);
       let block = blocks.find((b) => b.s === s && b.headerRow === layout.table.headerRow);
       if (!block) blocks.push((block = { s, headerRow: layout.table.headerRow, cols: new Map() }));

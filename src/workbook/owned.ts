@@ -22,6 +22,20 @@ export const FINDINGS_ROLE = "findings";
 export const MARK_SHEET = "_CRM_SHEET_";
 export const MARK_RESULTS = "_CRM_RESULTS";
 
+/**
+ * The results mark of the k-th customers table written to (0-based): `_CRM_RESULTS` for the first, `_CRM_RESULTS_2`
+ * … for the others (merged customers tables, DOMAIN.md section 1: a customer found only in a later table gets its
+ * results there). A defined name cannot span sheets, so each table has its own.
+ */
+export function resultsMarkName(k: number): string {
+  return k === 0 ? MARK_RESULTS : `${MARK_RESULTS}_${k + 1}`;
+}
+
+/** A results mark's name (`_CRM_RESULTS`, `_CRM_RESULTS_2` …), compared as Excel does, without regard to case. */
+export function isResultsMark(name: string): boolean {
+  return new RegExp(`^${MARK_RESULTS}(_\\d+)?$`, "i").test(name);
+}
+
 /** Marks the product's conditional-format formulas (N("…") is 0, so the rule's meaning is unchanged). */
 export const OWNED_RULE_MARK = 'N("CRM◆")=0';
 
@@ -79,8 +93,20 @@ export interface OwnedLayout {
  * `headerRow` is the table's header row as read from the sheet (sheet column c at index c - 1);
  * `hasData(col)` tells whether a column holds anything from the header row to the table's last row.
  */
-export function ownedLayout(result: PipelineResult, headerRow: readonly unknown[], hasData: (col: number) => boolean = () => false): OwnedLayout | null {
-  const table = result.tables.find((t) => t.kind === "customers" && t.used);
+/**
+ * The customers tables results are written to, in sheet order: each used one that is the first table of some
+ * customer (its home), the first such table of a sheet only. Customers of a second table stacked on the same sheet
+ * are in the report but get no ◆ columns (decision: one set of result columns per sheet).
+ */
+export function resultTables(result: PipelineResult): TableSummary[] {
+  const homes = new Set<string>();
+  for (let i = 0; i < result.summary.rows; i++) homes.add(result.customerSheet(i));
+  const out: TableSummary[] = [];
+  for (const t of result.tables) if (t.kind === "customers" && t.used && homes.has(t.sheet) && !out.some((o) => o.sheet === t.sheet)) out.push(t);
+  return out;
+}
+
+export function ownedLayout(result: PipelineResult, table: TableSummary | undefined, headerRow: readonly unknown[], hasData: (col: number) => boolean = () => false): OwnedLayout | null {
   if (!table) return null;
   const existing = new Map<string, number>();
   headerRow.forEach((h, i) => {

@@ -5,7 +5,7 @@
 import ExcelJS from "exceljs";
 import { columnLetter, columnNumber, maskPhones, type Finding, type PipelineResult, type ReviewData, type WorkbookModel } from "../core";
 import {
-  FINDINGS_HEADER, FINDINGS_SHEET, FINDINGS_WIDTHS, findingRow, HIGHLIGHT_RULES, isOwnedRuleFormula, isOwnedSheet, layoutFits, NoRoomError, OWNED_COLUMNS, ownedLayout, ownedValues, REVIEW_SHEET_PREFIX,
+  FINDINGS_HEADER, FINDINGS_SHEET, FINDINGS_WIDTHS, findingRow, HIGHLIGHT_RULES, isOwnedRuleFormula, isOwnedSheet, layoutFits, NoRoomError, OWNED_COLUMNS, ownedLayout, ownedValues, resultTables, REVIEW_SHEET_PREFIX,
   type OwnedLayout, type OwnedValue,
 } from "../workbook/owned";
 import type { MaskResult, WorkbookPort } from "../workbook/port";
@@ -33,25 +33,26 @@ export class ExcelJsBook implements WorkbookPort {
   // ── apply ──
 
   async applyResults(result: PipelineResult): Promise<void> {
-    const table = result.tables.find((t) => t.kind === "customers" && t.used);
-    if (table) {
+    // Beside each customers table some customer calls home (merged tables, DOMAIN.md section 1).
+    const planned: { ws: ExcelJS.Worksheet; layout: OwnedLayout }[] = [];
+    for (const table of resultTables(result)) {
       const ws = this.workbook.getWorksheet(table.sheet);
-      if (ws) {
-        const header = rowValues(ws, table.headerRow);
-        const layout = ownedLayout(result, header, (col) => {
-          for (let r = table.headerRow; r <= table.lastRow; r++) {
-            const v = plainValue(ws.findCell(r, col)?.value ?? null);
-            if (v !== null && v !== "") return true;
-          }
-          return false;
-        });
-        if (layout && !layoutFits(layout)) throw new NoRoomError();
-        if (layout) {
-          this.writeOwnedColumns(ws, layout, ownedValues(result, layout));
-          this.writeValidations(ws, layout);
-          this.writeHighlights(ws, layout, result.asOf);
+      if (!ws) continue;
+      const header = rowValues(ws, table.headerRow);
+      const layout = ownedLayout(result, table, header, (col) => {
+        for (let r = table.headerRow; r <= table.lastRow; r++) {
+          const v = plainValue(ws.findCell(r, col)?.value ?? null);
+          if (v !== null && v !== "") return true;
         }
-      }
+        return false;
+      });
+      if (layout && !layoutFits(layout)) throw new NoRoomError();
+      if (layout) planned.push({ ws, layout });
+    }
+    for (const { ws, layout } of planned) {
+      this.writeOwnedColumns(ws, layout, ownedValues(result, layout));
+      this.writeValidations(ws, layout);
+      this.writeHighlights(ws, layout, result.asOf);
     }
     this.writeFindingsSheet(result.findings);
   }

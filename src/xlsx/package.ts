@@ -2,7 +2,7 @@
 // `_rels/.rels`, not always `xl/workbook.xml`), its sheets and relationships, the content types, and the marks
 // by which the product knows its own output. Read with the namespace-aware parser (xml.ts), so a book keeps
 // whatever prefixes, entity spellings and quote styles its writer chose.
-import { MARK_RESULTS, MARK_SHEET } from "../workbook/owned";
+import { isResultsMark, MARK_RESULTS, MARK_SHEET } from "../workbook/owned";
 import { readZipEntry, zipEntries, type ZipEntry } from "./zip";
 import { NS, XmlDoc, type XmlElement } from "./xml";
 
@@ -91,8 +91,15 @@ export { MARK_RESULTS, MARK_SHEET };
 export interface Marks {
   /** Role (`findings`, `review.stages` …) → the sheet that holds it now. */
   sheets: Map<string, string>;
-  /** The ◆ result columns of the last apply: sheet and A1 range, header row to last data row. */
+  /** The ◆ result columns of the last apply: sheet and A1 range, header row to last data row (`_CRM_RESULTS`). */
   results: { sheet: string; ref: string } | null;
+  /** Every results mark (`_CRM_RESULTS`, `_CRM_RESULTS_2` … one per customers table written to). */
+  allResults: { sheet: string; ref: string }[];
+}
+
+/** The results mark on a sheet, if the last apply wrote there. */
+export function resultsOn(marks: Marks, sheet: string): { sheet: string; ref: string } | undefined {
+  return marks.allResults.find((r) => r.sheet === sheet);
 }
 
 /** The workbook part, parsed, with its sheets and the product's marks. */
@@ -144,6 +151,7 @@ export class WorkbookPart {
   marks(): Marks {
     const sheets = new Map<string, string>();
     let results: Marks["results"] = null;
+    const allResults: Marks["allResults"] = [];
     const names = new Set(this.sheets().map((s) => s.name));
     for (const dn of this.definedNames()) {
       const name = dn.attr("name") ?? "";
@@ -151,9 +159,17 @@ export class WorkbookPart {
       const ref = splitRef(nameText(dn));
       if (!ref || !names.has(ref.sheet)) continue;
       if (name.startsWith(MARK_SHEET)) sheets.set(name.slice(MARK_SHEET.length), ref.sheet);
-      else if (name === MARK_RESULTS) results = ref;
+      else if (isResultsMark(name)) {
+        if (name === MARK_RESULTS) results = ref;
+        allResults.push(ref);
+      }
     }
-    return { sheets, results };
+    return { sheets, results, allResults };
+  }
+
+  /** Takes out every results mark (before apply sets them anew, or for undo). */
+  clearResultsMarks(): void {
+    for (const dn of this.definedNames()) if (isResultsMark(dn.attr("name") ?? "") && dn.attr("localSheetId") === undefined) dn.remove();
   }
 
   /** Sets (or with null removes) one of the product's workbook-scoped names. */

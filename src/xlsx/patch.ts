@@ -4,7 +4,7 @@
 // sheet, a few styles appended to styles.xml, and its own sheets. Memory stays proportional to the values the
 // engine needs, not to the file's object model, so a sheet at Excel's row limit can be written.
 import { columnLetter, columnNumber, dayFromYmd, maskPhones, parseRange, serialFromDay, type CustomerResult, type PipelineResult, type ReviewData, type WorkbookModel } from "../core";
-import { FINDINGS_ROLE, FINDINGS_SHEET, HIGHLIGHT_RULES, isOwnedRuleFormula, OWNED_COLUMNS, ownedLayout, type OwnedLayout } from "../workbook/owned";
+import { FINDINGS_ROLE, FINDINGS_SHEET, HIGHLIGHT_RULES, isOwnedRuleFormula, OWNED_COLUMNS, ownedLayout, resultsMarkName, resultTables, type OwnedLayout } from "../workbook/owned";
 import { cellXml, findingsSheetChunks, reviewSheetXml, xmlAttr, xmlText } from "./owned-sheets";
 import { reviewSheets } from "../workbook/review-sheets";
 import { patchSheet, PatchUnsupported, SheetSyntax, type PatchCell, type SheetPatch } from "./sheet-patch";
@@ -13,7 +13,7 @@ import { StylesPatch } from "./styles-patch";
 import { writeAtomic } from "./atomic";
 import { entryStream, type BookParts } from "./read";
 import { BookError } from "./exceljs";
-import { addOverride, addRelationship, decodeXmlBytes, isRelType, MARK_RESULTS, MARK_SHEET, openPackage, REL_TYPE, relationships, relsPathOf, removeOverride, type PackageInfo, type WorkbookPart } from "./package";
+import { addOverride, addRelationship, decodeXmlBytes, isRelType, MARK_SHEET, openPackage, REL_TYPE, relationships, relsPathOf, removeOverride, resultsOn, type PackageInfo, type WorkbookPart } from "./package";
 import { readZipEntry, writeZip, type ZipItem } from "./zip";
 
 // Thrown when the workbook's XML is not laid out the way the patching writer edits it (e.g. prefixed element names).
@@ -50,8 +50,8 @@ export interface BookEdit {
   styles: StylesPatch;
   /** Roles of the product's own sheets to take out of the workbook (undo, review sheets no longer made). */
   removeRoles?: string[];
-  /** The ◆ result range to mark (apply), or null to take the mark away (undo); left out, unchanged. */
-  results?: { sheet: string; ref: string } | null;
+  /** The ◆ result ranges to mark, one per customers table written to (apply), or null to take the marks away (undo); left out, unchanged. */
+  results?: { sheet: string; ref: string }[] | null;
   /** Other parts written anew (a sheet's relationships, when mask changes its `tel:` links). */
   extra?: { name: string; data: string }[];
 }
@@ -178,7 +178,10 @@ export async function writePatched(parts: BookParts, edit: BookEdit, out: string
     removeSheetEntry(wb, name!);
   }
 
-  if (edit.results !== undefined) wb.setMark(MARK_RESULTS, edit.results?.sheet ?? null, edit.results?.ref);
+  if (edit.results !== undefined) {
+    wb.clearResultsMarks();
+    (edit.results ?? []).forEach((r, k) => wb.setMark(resultsMarkName(k), r.sheet, r.ref));
+  }
 
   for (const x of edit.extra ?? []) replace.set(x.name, { name: x.name, data: x.data });
 
@@ -237,28 +240,29 @@ async function* toAsync(chunks: Iterable<string> | AsyncIterable<string>): Async
 
 // ── apply ──
 
-/** Where `apply` put the owned columns (for the caller's message), or null without a customers table. */
+/** Where `apply` put the owned columns (for the caller's message): one layout per customers table written to. */
 export interface ApplyPlan {
   edit: BookEdit;
-  layout: OwnedLayout | null;
+  layouts: OwnedLayout[];
 }
 
 /**
- * The edits of `apply`: the owned columns, their lists and rules in the customers sheet, and the findings sheet.
- * Values are computed row by row as the sheet streams past, so nothing per cell is held for the whole sheet.
+ * The edits of `apply`: the owned columns, their lists and rules beside each customers table that is some
+ * customer's home (merged tables, DOMAIN.md section 1), and the findings sheet. Values are computed row by row as
+ * the sheet streams past, so nothing per cell is held for the whole sheet.
  */
 export function applyEdit(parts: BookParts, model: WorkbookModel, result: PipelineResult, styles: StylesPatch): ApplyPlan {
-  const edit: BookEdit = { sheets: new Map(), owned: [], styles };
-  let layout: OwnedLayout | null = null;
-  const table = result.tables.find((t) => t.kind === "customers" && t.used);
-  const sheet = table ? model.sheets.find((s) => s.name === table.sheet) : undefined;
-  const part = table ? parts.sheets.find((s) => s.name === table.sheet) : undefined;
-  if (table && sheet && part) {
+  const edit: BookEdit = { sheets: new Map(), owned: [], styles, results: [] };
+  const layouts: OwnedLayout[] = [];
+  for (const table of resultTables(result)) {
+    const sheet = model.sheets.find((s) => s.name === table.sheet);
+    const part = parts.sheets.find((s) => s.name === table.sheet);
+    if (!sheet || !part) continue;
     const at = (r: number, c: number) => sheet.cells[r - (sheet.originRow ?? 1)]?.[c - (sheet.originCol ?? 1)];
     const header: unknown[] = [];
     const width = (sheet.cells[table.headerRow - (sheet.originRow ?? 1)]?.length ?? 0) + (sheet.originCol ?? 1) - 1;
     for (let c = 1; c <= width; c++) header[c - 1] = at(table.headerRow, c) ?? null;
-    layout = ownedLayout(result, header, (col) => {
+    const layout = ownedLayout(result, table, header, (col) => {
       // A cell that only looks empty is the user's too: a formula giving "", a blank cell with a fill, a merge or a
       // list reaching into the column (the reader records where the sheet has any of them).
       if (part.occupied?.(col, table.headerRow, table.lastRow)) return true;
@@ -268,17 +272,17 @@ export function applyEdit(parts: BookParts, model: WorkbookModel, result: Pipeli
       }
       return false;
     });
-    if (layout) {
-      // A re-run clears what the last run wrote (its mark says where), never a user's note below it.
-      const last = parts.marks.results;
-      const before = last && last.sheet === table.sheet ? parseRange(last.ref.replace(/\$/g, "")) : null;
-      edit.sheets.set(part.path, customersPatch(layout, header, result, styles, parts.date1904, before?.bottom ?? 0));
-      const cols = Object.values(layout.columns);
-      edit.results = { sheet: table.sheet, ref: `$${columnLetter(Math.min(...cols))}$${layout.table.headerRow}:$${columnLetter(Math.max(...cols))}$${Math.max(layout.lastDataRow, layout.table.headerRow)}` };
-    }
+    if (!layout) continue;
+    layouts.push(layout);
+    // A re-run clears what the last run wrote (its mark says where), never a user's note below it.
+    const last = resultsOn(parts.marks, table.sheet);
+    const before = last ? parseRange(last.ref.replace(/\$/g, "")) : null;
+    edit.sheets.set(part.path, customersPatch(layout, header, result, styles, parts.date1904, before?.bottom ?? 0));
+    const cols = Object.values(layout.columns);
+    edit.results!.push({ sheet: table.sheet, ref: `$${columnLetter(Math.min(...cols))}$${layout.table.headerRow}:$${columnLetter(Math.max(...cols))}$${Math.max(layout.lastDataRow, layout.table.headerRow)}` });
   }
   edit.owned.push({ role: FINDINGS_ROLE, name: FINDINGS_SHEET, chunks: findingsSheetChunks(result.findings, styles) });
-  return { edit, layout };
+  return { edit, layouts };
 }
 
 const HEADER_BORDER = "FFBFBFBF";
@@ -446,7 +450,6 @@ export function undoEdit(parts: BookParts, model: WorkbookModel, styles: StylesP
   const edit: BookEdit = { sheets: new Map(), owned: [], styles, removeRoles: roles, results: null };
   const headers = new Set(OWNED_COLUMNS.map((d) => d.header));
   const widths = new Map(OWNED_COLUMNS.map((d) => [d.header, d.width]));
-  const marked = parts.marks.results;
   let columns = 0;
   for (const sheet of model.sheets) {
     if (sheet.owned) continue;
@@ -466,7 +469,8 @@ export function undoEdit(parts: BookParts, model: WorkbookModel, styles: StylesP
     const ownedCols = new Set(cols.keys());
     // Down to where the last apply wrote (its mark); a book without the mark: down to the table's last row, the
     // last one with a cell of the user's outside the ◆ columns. A note below, in a ◆ column, stays.
-    const range = marked && marked.sheet === sheet.name ? parseRange(marked.ref.replace(/\$/g, "")) : null;
+    const marked = resultsOn(parts.marks, sheet.name);
+    const range = marked ? parseRange(marked.ref.replace(/\$/g, "")) : null;
     let bottom = range?.bottom ?? 0;
     if (!range) {
       for (let i = sheet.cells.length - 1; i >= 0 && bottom === 0; i--) {

@@ -159,6 +159,40 @@ describe("apply tags", () => {
   });
 });
 
+// DOMAIN.md section 1: a 周期表 and a 分类表 for the same customers are merged; a customer only in the 分类表 gets its
+// results there. The pane writes what the command line writes, and takes it all out again.
+describe("merged customers tables", () => {
+  const MERGED: WorkbookModel = {
+    sheets: [
+      { name: "周期表", cells: [["客户编号", "客户名称", "联系人", "首次触达时间", "行业"], ["C1", "甲公司", "王经理", "2024-01-10", "制造业"], ["C2", "乙公司", "李经理", "2024-02-10", "零售业"]] },
+      { name: "分类表", cells: [["客户编号", "客户名称", "联系人", "首次触达时间", "年度采购总额(万元)"], ["C2", "乙公司", "李经理", "2024-02-10", 60], ["C3", "丙公司", "赵经理", "2024-03-01", 10]] },
+    ],
+  };
+  const merged = runPipeline(MERGED, AS_OF);
+
+  test("apply: ◆ columns beside both tables, each customer in its home row; remove takes both out", async () => {
+    open(specOf(MERGED));
+    const before = userView(fake, {});
+    const out = await applyTags({ asOf: AS_OF });
+    expect(out.range.split(", ").map((r) => r.replace(/!.*/, ""))).toEqual(["周期表", "分类表"]);
+    const life = ownedCols(fake, "周期表", 1);
+    const cls = ownedCols(fake, "分类表", 1);
+    expect(life.size).toBe(OWNED_COLUMNS.length);
+    expect(cls.size).toBe(OWNED_COLUMNS.length);
+    expect(userView(fake, { 周期表: life, 分类表: cls })).toEqual(before);
+    const stage = (sheet: string, cols: Set<number>, row: number) => fake.book.cell(sheet, `${columnLetter(Math.min(...cols))}${row}`).value ?? null;
+    const at = (id: string) => merged.customers.find((c) => c.id === id)!;
+    expect([stage("周期表", life, 2), stage("周期表", life, 3)]).toEqual([at("C1").stage, at("C2").stage]);
+    // C2 is the 周期表's customer: its 分类表 row gets nothing; C3 is only in the 分类表.
+    expect([stage("分类表", cls, 2), stage("分类表", cls, 3)]).toEqual([null, at("C3").stage]);
+    expect(fake.book.names().filter((n) => /^_CRM_RESULTS/.test(n.name)).map((n) => n.name).sort()).toEqual(["_CRM_RESULTS", "_CRM_RESULTS_2"]);
+    await removeOutput({ asOf: AS_OF });
+    expect(ownedCols(fake, "周期表", 1).size + ownedCols(fake, "分类表", 1).size).toBe(0);
+    expect(fake.book.names().filter((n) => /^_CRM_/.test(n.name))).toEqual([]);
+    expect(userView(fake, {})).toEqual(before);
+  });
+});
+
 describe("highlight churn risk", () => {
   test("three marked rules over the table; re-running replaces only them; clear removes them and keeps the user's rules", async () => {
     const spec: FakeBookSpec = JSON.parse(JSON.stringify(SPEC));
