@@ -808,6 +808,8 @@ function customerOut(x: CustomerResult) {
     closeness: x.closeness, tags: x.tags, riskLevel: x.riskLevel, grade: x.grade,
     rfm: x.rfm ? { r: x.rfm.r, f: x.rfm.f, m: x.rfm.m, recencyDays: x.rfm.recencyDays, frequency: x.rfm.frequency, monetary: x.rfm.monetary, segment: x.rfm.segment } : null,
     quadrant: x.quadrant, nextFollowUp: x.nextFollowUp, overdue: x.overdue, warnings: x.warnings,
+    // Which cell decided each fact (DOMAIN.md section 1): `{annualPurchase: "客户分类表!D7", lastOrder: "订单!B12"}`.
+    sources: x.sources,
   };
 }
 

@@ -61,6 +61,9 @@ test("apply: ◆ columns beside both tables, each customer's results in its home
   expect(parts.marks.allResults.map((m) => m.sheet)).toEqual(["周期表", "分类表"]);
   const report = JSON.parse(readFileSync(f("report.json"), "utf8"));
   expect(report.customers.map((c: { id: string; sheet: string; row: number }) => `${c.id} ${c.sheet}!${c.row}`)).toEqual(["C1 周期表!2", "C2 周期表!3", "C3 周期表!4", "C4 分类表!4"]);
+  // Each fact's source: C4's annual purchase from its 分类表 cell, C1's too (the 周期表 has no such column).
+  expect(report.customers.map((c: { sources: Record<string, string> }) => c.sources.annualPurchase)).toEqual(["分类表!F3", "分类表!F2", undefined, "分类表!F4"]);
+  expect(report.customers[0].stageReason).toContain("分类表!F3");
   // 行业 disagrees for C2: reported at the 分类表's cell, naming the 周期表's.
   const mismatch = report.findings.filter((x: { code: string }) => x.code === "DETAIL_MISMATCH");
   expect(mismatch.map((x: { address: string }) => x.address)).toEqual(["分类表!E2"]);
