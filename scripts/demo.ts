@@ -119,8 +119,16 @@ table(
   (label) => STAGE_COLOUR[label] ?? ((s) => String(s)),
 );
 
-heading("评分等级", "Score tier (评估模型 evaluation model)");
-table(Object.values(TIER_LABEL).map((l) => ({ label: l.zh, en: l.en, count: review.tierCounts.find((t) => t.tier === l.zh)?.count ?? 0 })), () => blue);
+// Tiers are cut by share of the active buyers' scores (DOMAIN.md section 5, tier.mode = quantile): shown over them,
+// where the shares hold; prospects, interested and churned customers are placed with the same cut points.
+heading("评分等级", "Score tier (评估模型 evaluation model, 成交/稳定/流失风险客户 active buyers)");
+const active = result.customers.filter((c) => c.stageKey === "won" || c.stageKey === "stable" || c.stageKey === "atRisk");
+table(Object.values(TIER_LABEL).map((l) => ({ label: l.zh, en: l.en, count: active.filter((c) => c.tier === l.zh).length })), () => blue);
+const cuts = result.scoring.tierCuts;
+if (cuts) {
+  const mode = result.rules.text("tier.mode") === "quantile" ? "按比例 by share 5/15/30/50%" : "固定分数线 fixed bands";
+  console.log(dim(`  ${mode} · 分数线 cut points ${[cuts.strategic, cuts.key, cuts.regular].map((x) => x.toFixed(1)).join(" / ")} · 全部客户 all customers ${Object.values(TIER_LABEL).map((l) => `${l.zh} ${review.tierCounts.find((t) => t.tier === l.zh)?.count ?? 0}`).join(" ")}`));
+}
 
 heading("价值层级", "Value tier (年度采购额 annual purchase)");
 const valueRows = Object.values(VALUE_TIER_LABEL).map((l) => ({ label: l.zh, en: l.en, count: result.customers.filter((c) => c.valueTier === l.zh).length }));
