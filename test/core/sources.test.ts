@@ -115,6 +115,17 @@ describe("column vs detail table, per customer and per fact (section 1)", () => 
     expect(r.customers[0].sources.annualPurchase).toBe("客户!E2");
   });
 
+  test("coverage: a log whose earliest row is on the window's first day covers it; a day later it does not", () => {
+    // The 12-month window is (D − 12 months, D]; it starts at monthsAgo(12) = 2023-06-30.
+    const blank = (earliest: string) => run({ 客户: [header, customer("C1", [null]), customer("C2", [null])], 订单: [ORDERS, ["C2", earliest, 500], ["C2", ago(3), 800]] });
+    const covering = blank(monthsAgo(12));
+    // C1 has no rows: 0 in a covering log; C2's first order is on the window's start, outside it: 800.
+    expect(covering.customers.map((c) => c.annualPurchase)).toEqual([0, 800]);
+    const short = blank("2023-07-01");
+    expect(short.customers.map((c) => c.annualPurchase)).toEqual([null, null]);
+    expect(short.customers.map((c) => c.valueTier)).toEqual([null, null]);
+  });
+
   test("1.02万 against a covering 1万: just over 1 % apart → reported", () => {
     const r = sparse([null, 1.02, null, null], [["C4", monthsAgo(13), 1_000]]);
     expect(codes(r, "DETAIL_MISMATCH").map((f) => f.address)).toEqual(["客户!E3"]);

@@ -48,6 +48,19 @@ describe("element-wise functions take a cell or a range and return the same shap
     expect(e.message).toContain("rules");
   });
 
+  // DOMAIN.md section 5 (revised): by share of a population, type-7 quantile cut points, a score on a cut point takes
+  // the higher tier. Scores 1..20: cut points 19.05 / 16.2 / 10.5 (worked in test/core/scoring.test.ts).
+  test("TIER with a population: by share (5 / 15 / 30 / 50 %); tier.mode = threshold keeps the bands", () => {
+    const pop = Array.from({ length: 20 }, (_, i) => [i + 1]);
+    const out = tier([[20], [19.05], [19], [16.2], [16.1], [10.5], [10.4]], undefined, pop).map((r) => r[0]);
+    expect(out).toEqual(["战略客户", "战略客户", "重点客户", "重点客户", "普通客户", "普通客户", "观察客户"]);
+    const bands = [["参数", "值"], ["tier.mode", "threshold"]];
+    expect(tier([[20], [95]], bands, pop).map((r) => r[0])).toEqual(["观察客户", "战略客户"]);
+    // Blank population cells are no scores; a bad one is #VALUE! naming the argument.
+    expect(tier([[20]], undefined, [...pop, [null]])[0][0]).toBe("战略客户");
+    expect(thrown(() => tier([[20]], undefined, [["abc"]])).message).toContain("population");
+  });
+
   test("VALUETIER: ≥ 100万 战略客户, ≥ 50万 重点客户, else 普通客户; text amounts and the unit argument", () => {
     expect(valueTier([[1_000_000], [999_999], ["50万"], ["¥499,999"], [0]]).map((r) => r[0])).toEqual(["战略客户", "重点客户", "重点客户", "普通客户", "普通客户"]);
     expect(valueTier([[100], [50], [49.9]], "万元").map((r) => r[0])).toEqual(["战略客户", "重点客户", "普通客户"]);
@@ -250,5 +263,15 @@ describe("a whole table from a generated book equals what the command line repor
       expect([c.id, tg[i][0], rk[i][0]]).toEqual([c.id, c.tags.join("、"), c.riskLevel]);
     }
     for (const c of noDetails.customers) expect([c.id, sc[c.row - headerRow - 1][0]]).toEqual([c.id, c.score]);
+  });
+
+  test("CRM.TIER of the scores, ranked against the active buyers' scores, gives the tier `crm apply` reports", () => {
+    const sc = score(rows, headers, undefined, asOf, sheet("CRM规则"));
+    const st = stage(rows, headers, asOf, null as never, null as never, sheet("CRM规则"));
+    const noDetails = runPipeline({ sheets: sample.model.sheets.filter((s) => ["客户", "CRM规则"].includes(s.name)) }, "2024-11-26");
+    const active = sc.filter((_, i) => ["成交客户", "稳定客户", "流失风险客户"].includes(st[i][0] as string) && typeof sc[i][0] === "number");
+    expect(active.length).toBeGreaterThanOrEqual(5);
+    const tr = tier(sc.map((r) => (typeof r[0] === "number" ? r : [null])), sheet("CRM规则"), active);
+    for (const c of noDetails.customers) expect([c.id, tr[c.row - headerRow - 1][0]]).toEqual([c.id, c.tier ?? ""]);
   });
 });
