@@ -177,7 +177,8 @@ export function gatherFacts(cust: Customers | null, x: DetailIndex, D: Day, rule
     const windowed = (key: string, colValue: number, detailValue: number, from: Day, label: string, labelEn: string, fmt: (v: number) => string): { value: number; from: number } => {
       const covered = covers(from);
       if (!Number.isNaN(colValue)) {
-        if (covered && Math.abs(colValue - detailValue) > 0.01 * Math.max(Math.abs(colValue), Math.abs(detailValue)) + 1e-9) {
+        // More than 1 % off the detail table's own figure (section 1), either way.
+        if (covered && Math.abs(colValue - detailValue) > 0.01 * Math.abs(detailValue) + 1e-9) {
           const range = orders.columnRange(key === "orders3m" ? "date" : "amount");
           mismatch(c, key, fmt(colValue), fmt(detailValue), fmt(detailValue), `订单表${label}(${range})`, `the orders table's ${labelEn} (${range})`, true);
         }

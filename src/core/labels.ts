@@ -180,6 +180,11 @@ const SPECS: Record<EnumName, EnumSpec<string>> = {
   },
 };
 
+/** The Chinese label of an enumeration's value (`won` → 成交客户), for messages that quote a read cell. */
+export function enumLabel(name: EnumName, key: string): string {
+  return SPECS[name][key]?.[0] ?? key;
+}
+
 export const ENUM_LOOKUPS: Record<EnumName, Map<string, string>> = Object.fromEntries(
   (Object.keys(SPECS) as EnumName[]).map((k) => [k, enumLookup(SPECS[k])]),
 ) as Record<EnumName, Map<string, string>>;

@@ -14,7 +14,7 @@ import { maskText } from "./privacy";
 import { decideCustomers, type CustomerResult } from "./results";
 import type { Rules } from "./rules";
 import { pickRulesTable, rulesFromBook } from "./rules-sheet";
-import { namedForCustomers, TABLES, type FoundTable, type TableKind } from "./schema";
+import { customersEvidence, TABLES, type FoundTable, type TableKind } from "./schema";
 import type { IndicatorStats, TierCuts } from "./scoring";
 import { findBookTables, mergeCustomers, type Customers } from "./tables";
 import type { CellValue, Finding, WorkbookModel } from "./types";
@@ -88,10 +88,11 @@ export function runPipeline(model: WorkbookModel, asOfInput: string | number | D
 
   // ── 1. tables ──
   const { found, byKind } = findBookTables(model);
-  // Tables whose id or name is named as a customer's; a generically named list (编号 | 电话 …) only without them.
+  // The customers tables with the surest evidence the book has (customersEvidence): a contact list or a supplier
+  // list is merged with nothing better, and a book holding only such a table still has its customers.
   const candidates = byKind.get("customers") ?? [];
-  const named = candidates.filter(namedForCustomers);
-  const customerTables = named.length > 0 ? named : candidates;
+  const best = Math.max(-1, ...candidates.map(customersEvidence));
+  const customerTables = candidates.filter((t) => customersEvidence(t) === best);
   if (customerTables.length === 0) {
     findings.push(makeFinding("TABLE_MISSING", { sheet: "", row: 0, column: "", address: "" }, { table: TABLES.customers.labelZh, tableEn: TABLES.customers.labelEn }));
   }
@@ -128,14 +129,19 @@ export function runPipeline(model: WorkbookModel, asOfInput: string | number | D
   }
 
   // ── 7. detail rows the review needs ──
-  const { tasks, tCreated, tDue, tStatus, iCsr, inter } = x;
+  const { tasks, tCreated, tDue, tStatus, iCsr, iTime } = x;
+  // Rows dated after D (FUTURE_DATE) are left out of the review's counts as out of every fact.
+  let interactionCount = 0;
+  for (let j = 0; j < iTime.length; j++) if (!(Math.floor(iTime[j]) > D)) interactionCount++;
+  const taskRows: number[] = [];
+  for (let j = 0; j < tasks.length; j++) if (!(tCreated[j] > D)) taskRows.push(j);
   const tChurn = tasks.str("churnReason");
   const tOwner = tasks.str("owner");
   const plan = details.get("plan") ?? [];
   const interactionsPerCustomer = new Int32Array(n);
   for (let c = 0; c < n; c++) interactionsPerCustomer[c] = iCsr.start[c + 1] - iCsr.start[c];
   const detail: DetailRows = {
-    tasks: Array.from({ length: tasks.length }, (_, j) => ({ customer: tasks.owner[j], owner: tOwner[j], status: tStatus[j], created: tCreated[j], due: tDue[j], churnReason: tChurn[j] })),
+    tasks: taskRows.map((j) => ({ customer: tasks.owner[j], owner: tOwner[j], status: tStatus[j], created: tCreated[j], due: tDue[j], churnReason: tChurn[j] })),
     plan: plan.flatMap((t) => {
       const c = (k: string) => t.columns.get(k);
       return Array.from({ length: t.length }, (_, i) => ({
@@ -144,7 +150,7 @@ export function runPipeline(model: WorkbookModel, asOfInput: string | number | D
         completedOn: c("completedOn")?.num?.[i] ?? NaN, sheet: t.found.sheet, row: t.found.rowNumbers[i],
       }));
     }),
-    interactionCount: inter.length,
+    interactionCount,
     interactionsPerCustomer,
   };
 

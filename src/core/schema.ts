@@ -52,8 +52,9 @@ export const TABLES: Record<TableKind, TableDef> = {
     labelZh: "客户",
     labelEn: "Customers",
     // DOMAIN.md section 1: a name or ID plus at least one customer-only column (CUSTOMERS_SIGNATURE, below); or
-    // the template's own 客户编号 / 客户名称 plus any other customers column (templateIdentity). A generic id + name
-    // pair alone is any list of things (`Id | Name | Value | Date`), not evidence of customers.
+    // the template's own 客户编号 / 客户名称 plus any other customers column (templateIdentity), which the pipeline
+    // uses only in a book without better evidence (customersEvidence). A generic id + name pair alone is any list
+    // of things (`Id | Name | Value | Date`), not evidence of customers.
     get signature() {
       return CUSTOMERS_SIGNATURE;
     },
@@ -299,12 +300,16 @@ export function matchHeader(kind: TableKind, header: CellValue): string | undefi
 const GENERIC_IDENTITY = new Set(["id", "name", "编号", "company"].map((a) => headerKey(a)));
 
 /**
- * A customers table whose 客户编号 or 客户名称 is named as a customer's (not only `编号`, `Id`, `Name`): DOMAIN.md
- * section 1 asks for 客户编号 or 客户名称. A book's tables named only generically (a supplier list's 编号 | 电话)
- * are its customers tables only when it has no other (pipeline.ts).
+ * How surely a customers table holds customers (DOMAIN.md section 1: "a header with 客户编号 or 客户名称 and at
+ * least one customer-only column"): 2 = both; 1 = a customer-only column beside an identity named only generically
+ * (`编号 | 电话`, a supplier list may look so); 0 = 客户编号 / 客户名称 with only a contact, an owner or notes beside
+ * it (a contact or owner list). The pipeline merges the tables of the highest level the book has, so such lists
+ * never join a real customers table, and a book holding nothing better still has its customers.
  */
-export function namedForCustomers(t: FoundTable): boolean {
-  return templateIdentity(t.header.map((h) => (isBlank(h) ? null : headerInfo(h).key)), t.match.columns);
+export function customersEvidence(t: FoundTable): 0 | 1 | 2 {
+  const named = templateIdentity(t.header.map((h) => (isBlank(h) ? null : headerInfo(h).key)), t.match.columns);
+  const customerOnly = CUSTOMERS_SIGNATURE[1].some((k) => t.match.columns.has(k));
+  return named && customerOnly ? 2 : customerOnly ? 1 : 0;
 }
 
 /** The customers table's id or name column is named as a customer's (templateIdentity above). */
@@ -380,7 +385,10 @@ function detailKindOf(keys: readonly (string | null)[]): TableKind | null {
     const idx = aliasIndex(kind);
     const seen = new Set<string>();
     for (const hk of keys) {
-      if (hk === null || customers.has(hk)) continue;
+      if (hk === null) continue;
+      // 节点类型 alone makes a key-dates table (DOMAIN.md section 1); a bare 类型 / type does not.
+      if (kind === "keyDates" && hk === KEY_DATE_TYPE) seen.add("type").add("type (named)");
+      if (customers.has(hk)) continue;
       const key = idx.get(hk);
       if (key !== undefined && marks.includes(key)) seen.add(key);
     }
@@ -391,6 +399,8 @@ function detailKindOf(keys: readonly (string | null)[]): TableKind | null {
   }
   return best;
 }
+
+const KEY_DATE_TYPE = headerKey("节点类型");
 
 // ── addresses ──────────────────────────────────────────────────────────────
 

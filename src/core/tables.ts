@@ -1,6 +1,7 @@
 // Stage 1 of the pipeline: the book's tables, and its customers tables merged into one list of customers
 // (DOMAIN.md section 1, "One customer, several sources").
 import { formatDay } from "./dates";
+import { enumLabel } from "./labels";
 import { makeFinding } from "./findings";
 import { isBlank, normalizeText } from "./parse";
 import { a1, findTables, isOwnedSheet, TABLES, type FoundTable, type TableKind } from "./schema";
@@ -239,6 +240,8 @@ function sameValue(type: ReadColumn["def"]["type"], a: number | string, b: numbe
 }
 
 function shown(type: ReadColumn["def"]["type"], v: number | string): string {
+  // An enumeration is read into its key (won, A …): quoted as its label, as the user reads it.
+  if (typeof type === "object" && typeof v === "string" && type.enum !== "coreTags") return enumLabel(type.enum, v);
   if (typeof v === "string") return v;
   if (type === "date" || type === "datetime") return formatDay(v);
   if (type === "money") return money(v);

@@ -119,9 +119,8 @@ describe("every finding code comes from some workbook", () => {
     expect(at("UNKNOWN_CUSTOMER")).toEqual(["订单!A3"]);
     expect(at("BLANK_ROWS")).toEqual(["客户!A5"]);
     expect(at("BAD_RULE")).toEqual(["CRM规则!B2"]);
-    // 戊 of the second customers table (其他客户) has no 客户编号 and no 首次触达时间 in any table that holds it:
-    // both at its row (the merged customers are checked, DOMAIN.md section 1).
-    expect(at("REQUIRED_MISSING")).toEqual(["其他客户!A2", "其他客户!A2", "客户!C3"]);
+    // 其他客户 (客户名称 | 联系人) is a contact list beside a real customers table: not merged (DOMAIN.md section 1).
+    expect(at("REQUIRED_MISSING")).toEqual(["客户!C3"]);
     expect(at("MERGED_CELL")).toEqual(["客户!H4"]);
     // C1's 最近下单时间 2024-05-01 is older than its order on 2024-05-20; C3's 6-month spend 100 with no order at
     // all in an orders table that covers the 6 months.

@@ -1,7 +1,7 @@
 // DOMAIN.md section 1, "One customer, several sources" (revised), with the fixes of sections 4–8 it brought:
 // hand-built books whose answers are worked out by hand in the comments. D = 2024-06-30.
 import fc from "fast-check";
-import { runPipeline, type PipelineResult } from "../../src/core";
+import { buildReview, runPipeline, type PipelineResult } from "../../src/core";
 import { ago, book, CUSTOMER_HEADER, customer, D, monthsAgo, only, run, type Grid } from "./book";
 
 const ORDERS = ["客户编号", "下单日期", "金额(元)"];
@@ -60,6 +60,35 @@ describe("several customers tables are merged (section 1: 'they are merged, by �
     expect(codes(res, "COLUMN_MISSING").map((f) => `${f.address} ${f.column}`)).toContain("维护记录!A1 维护时间");
     // Its rows still name known customers: no UNKNOWN_CUSTOMER.
     expect(codes(res, "UNKNOWN_CUSTOMER")).toEqual([]);
+  });
+
+  // 'a header with 客户编号 or 客户名称 and at least one customer-only column (any Customers column above other than
+  // id, name, contact, owner, notes)'; 'A range with the columns of a detail kind (… 节点类型 …) is that detail table'.
+  test("a contact or owner list is no customers table; a 节点类型 list is key dates, whatever else it holds", () => {
+    const r = run({
+      客户: [[...CUSTOMER_HEADER, "行业"], customer("C1", ["制造业"])],
+      负责人分配: [["客户名称", "负责人", "备注"], ["客户C1", "王五", null], ["戊公司", "赵六", null]],
+      联系人: [["客户名称", "联系人"], ["己公司", "孙"]],
+      节点: [["客户编号", "客户名称", "节点类型", "生日/周年庆", "满意度"], ["C1", "客户C1", "生日", "2024-07-02", 5]],
+    });
+    expect(r.customers.map((c) => c.id)).toEqual(["C1"]);
+    expect(r.customers[0].owner).toBeNull();
+    expect(Object.fromEntries(r.tables.map((t) => [t.sheet, t.kind]))).toEqual({ 客户: "customers", 负责人分配: "customers", 联系人: "customers", 节点: "keyDates" });
+    // Found, but not used beside a real customers table; alone in a book, such a list is read (its missing columns
+    // reported) rather than no customers table at all.
+    expect(r.tables.filter((t) => t.used && t.kind === "customers").map((t) => t.sheet)).toEqual(["客户"]);
+    const alone = run({ 联系人: [["客户名称", "联系人"], ["己公司", "孙"]] });
+    expect(alone.customers.map((c) => c.name)).toEqual(["己公司"]);
+    expect(codes(alone, "COLUMN_MISSING").map((f) => f.column)).toEqual(["首次触达时间"]);
+  });
+
+  test("a conflict on a choice column is quoted in the labels the user reads", () => {
+    const r = run({
+      周期表: [[...CUSTOMER_HEADER, "当前周期阶段", "客户等级"], customer("C1", ["成交", "A"])],
+      分类表: [["客户编号", "客户名称", "当前周期阶段", "客户等级", "年度采购总额(万元)"], ["C1", "客户C1", "稳定客户", "观察客户", 10]],
+    });
+    const m = codes(r, "DETAIL_MISMATCH").map((f) => f.message);
+    expect(m).toEqual([expect.stringContaining("为 稳定客户,而周期表!E2为 成交客户"), expect.stringContaining("为 C,而周期表!F2为 A")]);
   });
 
   test("a row with an id never merges by name into a customer with another id", () => {
@@ -126,9 +155,11 @@ describe("column vs detail table, per customer and per fact (section 1)", () => 
     expect(short.customers.map((c) => c.valueTier)).toEqual([null, null]);
   });
 
-  test("1.02万 against a covering 1万: just over 1 % apart → reported", () => {
-    const r = sparse([null, 1.02, null, null], [["C4", monthsAgo(13), 1_000]]);
-    expect(codes(r, "DETAIL_MISMATCH").map((f) => f.address)).toEqual(["客户!E3"]);
+  test("more than 1 % of the orders table's figure, either way: 1.02万 and 0.98万 against 1万 are reported, 0.99万 not", () => {
+    const at = (v: number) => codes(sparse([null, v, null, null], [["C4", monthsAgo(13), 1_000]]), "DETAIL_MISMATCH").map((f) => f.address);
+    expect(at(1.02)).toEqual(["客户!E3"]);
+    expect(at(0.98)).toEqual(["客户!E3"]);
+    expect(at(0.99)).toEqual([]);
   });
 
   test("latest-event dates: the later of the column and the log; a customer without log rows keeps the column", () => {
@@ -174,9 +205,17 @@ describe("FUTURE_DATE in every detail table, left out of every fact (section 1)"
     expect(c.rfm?.frequency).toBe(1);
   });
 
-  test("a task created after D is a finding", () => {
-    const r = run({ 客户: [CUSTOMER_HEADER, customer("C1")], 跟进任务: [["任务", "客户编号", "创建时间"], ["回访", "C1", ago(-3)]] });
-    expect(codes(r, "FUTURE_DATE").map((f) => f.address)).toEqual(["跟进任务!C2"]);
+  test("a task created and an interaction dated after D are findings, and the review does not count them", () => {
+    const r = run({
+      客户: [CUSTOMER_HEADER, customer("C1")],
+      跟进任务: [["任务", "客户编号", "创建时间"], ["回访", "C1", ago(-3)], ["方案", "C1", ago(3)]],
+      维护记录: [INTERACTIONS, ["C1", ago(2), "电话沟通", "回访", "积极"], ["C1", ago(-60), "电话沟通", "回访", "积极"]],
+    });
+    expect(codes(r, "FUTURE_DATE").map((f) => f.address)).toEqual(["维护记录!B3", "跟进任务!C2"]);
+    const review = buildReview(r);
+    expect(review.followUp.tasks).toBe(1);
+    expect(review.followUp.interactions).toBe(1);
+    expect(review.followUp.byOwner.reduce((s, o) => s + o.interactions, 0)).toBe(1);
   });
 });
 
