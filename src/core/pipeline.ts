@@ -14,7 +14,7 @@ import { maskText } from "./privacy";
 import { decideCustomers, type CustomerResult } from "./results";
 import type { Rules } from "./rules";
 import { pickRulesTable, rulesFromBook } from "./rules-sheet";
-import { customersEvidence, TABLES, type FoundTable, type TableKind } from "./schema";
+import { a1, customersEvidence, TABLES, type FoundTable, type TableKind } from "./schema";
 import type { IndicatorStats, TierCuts } from "./scoring";
 import { findBookTables, mergeCustomers, type Customers } from "./tables";
 import type { CellValue, Finding, WorkbookModel } from "./types";
@@ -93,6 +93,20 @@ export function runPipeline(model: WorkbookModel, asOfInput: string | number | D
   const candidates = byKind.get("customers") ?? [];
   const best = Math.max(-1, ...candidates.map(customersEvidence));
   const customerTables = candidates.filter((t) => customersEvidence(t) === best);
+  for (const t of candidates) {
+    if (customerTables.includes(t)) continue;
+    const generic = customersEvidence(t) === 1;
+    findings.push(makeFinding("TABLE_MISSING", { sheet: t.sheet, row: t.headerRow, column: "", address: a1(t.sheet, t.headerRow, t.firstCol) }, {
+      detail: generic
+        ? `此表的编号/名称列未写明是客户的(如“客户编号”“客户名称”),未与客户表“${customerTables[0].sheet}”合并`
+        : `此表除客户编号/客户名称外只有联系人、负责人或备注,视为名单而非客户表,未与客户表“${customerTables[0].sheet}”合并`,
+      detailEn: generic
+        ? `This table's id or name column is not named as a customer's (客户编号, 客户名称): not merged with the customers table on "${customerTables[0].sheet}"`
+        : `Besides 客户编号 / 客户名称 this table has only contacts, owners or notes: read as a list, not merged with the customers table on "${customerTables[0].sheet}"`,
+      fix: generic ? "若这是客户表,把表头改为“客户编号”“客户名称”" : "若这是客户表,补充客户信息列(如首次触达时间、行业);否则可忽略",
+      fixEn: generic ? "If it is a customers table, name the columns 客户编号 / 客户名称" : "If it is a customers table, add customer columns (首次触达时间, 行业 …); otherwise ignore this",
+    }));
+  }
   if (customerTables.length === 0) {
     findings.push(makeFinding("TABLE_MISSING", { sheet: "", row: 0, column: "", address: "" }, { table: TABLES.customers.labelZh, tableEn: TABLES.customers.labelEn }));
   }

@@ -192,9 +192,11 @@ export function mergeCustomers(tables: ReadTable[], findings: Finding[]): Custom
  * Required fields (section 3: 客户名称, 联系人, 首次触达时间; 客户编号 where a table has the column) over the merged
  * customers: a column no customers table has is COLUMN_MISSING at the first table's header; a customer blank in
  * every table that has the column is REQUIRED_MISSING at its cell in the first of them (a cell holding something
- * unreadable has its own finding already), or at its home row when none of its tables has the column.
+ * unreadable has its own finding already); a customer in no table that has the column makes its table's
+ * COLUMN_MISSING (a 分类表 listing a customer the 周期表 lacks, without 联系人).
  */
 function requiredChecks(tables: ReadTable[], custOf: Int32Array[], rowIn: Int32Array[], n: number, findings: Finding[]): void {
+  const home = (c: number) => tables.findIndex((_, k) => rowIn[k][c] >= 0);
   const keys = [...TABLES.customers.columns.filter((c) => c.required).map((c) => c.key), ...(tables.some((t) => t.columns.has("id")) ? ["id"] : [])];
   const first = tables[0].found;
   for (const key of keys) {
@@ -211,17 +213,19 @@ function requiredChecks(tables: ReadTable[], custOf: Int32Array[], rowIn: Int32A
       const offset = h.col!.col - h.t.found.firstCol;
       for (let i = 0; i < h.t.length; i++) if (!isBlank(h.t.found.rows[i][offset])) filled[custOf[h.ti][i]] = 1;
     }
+    const lacking = new Set<number>();
     for (let c = 0; c < n; c++) {
       if (filled[c]) continue;
       const h = holders.find((x) => rowIn[x.ti][c] >= 0);
-      if (h) {
-        findings.push(makeFinding("REQUIRED_MISSING", place(h.t, h.col!, rowIn[h.ti][c]), {}));
-        continue;
-      }
-      const ti = tables.findIndex((_, k) => rowIn[k][c] >= 0);
+      if (h) findings.push(makeFinding("REQUIRED_MISSING", place(h.t, h.col!, rowIn[h.ti][c]), {}));
+      // In no table that has the column: that table lacks it (an id only where a table keeps ids, section 3).
+      else if (key !== "id") lacking.add(home(c));
+    }
+    for (const ti of lacking) {
       const t = tables[ti].found;
-      const row = t.rowNumbers[rowIn[ti][c]];
-      findings.push(makeFinding("REQUIRED_MISSING", { sheet: t.sheet, row, column: def.aliases[0], address: a1(t.sheet, row, t.firstCol) }, {}));
+      findings.push(makeFinding("COLUMN_MISSING", { sheet: t.sheet, row: t.headerRow, column: def.aliases[0], address: a1(t.sheet, t.headerRow, t.firstCol) }, {
+        table: TABLES.customers.labelZh, tableEn: TABLES.customers.labelEn, colEn: def.labelEn,
+      }));
     }
   }
 }

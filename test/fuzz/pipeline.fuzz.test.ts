@@ -115,8 +115,10 @@ function verify(g: GenBook): void {
   const s = res.summary;
   ensure(s.errors + s.warnings + s.infos === res.findings.length && s.rows === res.customers.length, "summary does not add up");
 
-  // 4. customers: every non-blank row of the customers table exactly once, nothing else. With two customers
-  // tables the one with more rows is used (the first found on a tie) and the other is reported at its header.
+  // 4. customers (DOMAIN.md section 1): the customers tables of the surest evidence are merged (res.tables says
+  // which were used); another customers table is reported at its header. Every non-blank row of the first used
+  // table is one customer, homed there; a later table's row is merged into one of those or is a customer of its
+  // own; nothing else is a customer, and no row is two.
   const seen = new Map<string, number>();
   for (const c of res.customers) seen.set(`${c.sheet}!${c.row}`, (seen.get(`${c.sheet}!${c.row}`) ?? 0) + 1);
   const customerTables = g.placed
@@ -127,28 +129,36 @@ function verify(g: GenBook): void {
         for (let c = p.firstCol; c <= p.lastCol; c++) if (!blankCell(cellAt(sheet, row, c))) return true;
         return false;
       };
-      return { p, sheet, nonBlank, rows: p.rowNumbers.filter(nonBlank) };
+      const summary = res.tables.find((t) => t.kind === "customers" && t.sheet === p.sheet && t.headerRow === p.headerRow);
+      return { p, sheet, nonBlank, rows: p.rowNumbers.filter(nonBlank), used: summary?.used === true };
     });
   if (customerTables.length === 0) {
     ensure(res.customers.length === 0, "customers without a customers table");
     ensure(res.findings.some((f) => f.code === "TABLE_MISSING" && f.sheet === ""), "no customers table and no TABLE_MISSING");
   }
-  const primary = customerTables.reduce<(typeof customerTables)[number] | null>((best, t) => (best === null || t.rows.length > best.rows.length ? t : best), null);
+  const used = customerTables.filter((t) => t.used);
+  if (customerTables.length > 0) ensure(used.length > 0, "customers tables found, none used");
   for (const other of customerTables) {
-    if (other === primary) continue;
+    if (other.used) continue;
     const at = a1(other.p.sheet, other.p.headerRow, other.p.firstCol);
     ensure(res.findings.some((f) => f.code === "TABLE_MISSING" && f.address === at), () => `unused customers table at ${at} without TABLE_MISSING`);
   }
+  for (const [place, n] of seen) ensure(n === 1, () => `customer home ${place} comes out ${n} times`);
+  for (const c of res.customers) {
+    ensure(used.some((t) => t.p.sheet === c.sheet && t.rows.includes(c.row)), () => `customer at ${c.sheet}!${c.row} is no row of a used customers table`);
+  }
+  const primary = used[0];
   if (primary) {
     const { p, sheet, nonBlank, rows } = primary;
     for (const row of rows) ensure(seen.get(`${p.sheet}!${row}`) === 1, () => `customer row ${p.sheet}!${row} comes out ${seen.get(`${p.sheet}!${row}`) ?? 0} times`);
-    ensure(res.customers.length === rows.length, () => `${res.customers.length} customers from ${rows.length} rows (${res.customers.map((c) => `${c.sheet}!${c.row}`).join(", ")})`);
+    const most = used.reduce((sum, t) => sum + t.rows.length, 0);
+    ensure(res.customers.length >= rows.length && res.customers.length <= most, () => `${res.customers.length} customers from ${rows.length}..${most} rows`);
     // Skipped rows are reported: blank rows inside the table (trailing ones are just its end).
     const last = rows[rows.length - 1] ?? p.headerRow;
     const interior = p.rowNumbers.filter((r) => r < last && !nonBlank(r));
     if (interior.length > 0) ensure(res.findings.some((f) => f.code === "BLANK_ROWS" && f.sheet === p.sheet && f.row === interior[0]), () => `blank rows ${interior.join(",")} without BLANK_ROWS`);
-    // A row without a name (or ID) is kept, and reported.
-    for (const key of ["name", "id"]) {
+    // A row without a name (or ID) is kept, and reported (with one table: merged, another table may fill it).
+    for (const key of used.length === 1 ? ["name", "id"] : []) {
       const idx = p.table.columns.findIndex((c) => c.key === key);
       if (idx < 0) continue;
       const col = p.headerCol + idx;
