@@ -1,7 +1,7 @@
 // The `crm` command line (DOMAIN.md section 10): validate, apply, review and mask on .xlsx (and .xlsm) files without Excel.
 // Exit codes: 0 done and the book has no errors · 1 done, the book has errors · 2 nothing done (unreadable
 // book, no customers table, bad arguments), with one line on stderr saying why.
-import { copyFileSync, existsSync, renameSync, statSync, unlinkSync, writeFileSync } from "fs";
+import { copyFileSync, existsSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "fs";
 import { basename, dirname, extname, join, resolve } from "path";
 import {
   buildReview, runPipeline, safeText, TABLES, type CustomerResult, type Finding, type PipelineOptions, type PipelineResult, type Severity,
@@ -82,12 +82,44 @@ interface Args {
   inPlace: boolean;
   all: boolean;
   help: boolean;
+  version: boolean;
   progress: boolean;
   lang?: string;
 }
 
 const VALUE_FLAGS = new Set(["--as-of", "--out", "--report", "--lang"]);
-const BOOL_FLAGS = new Set(["--json", "--in-place", "--all", "--help", "-h", "--no-progress"]);
+const BOOL_FLAGS = new Set(["--json", "--in-place", "--all", "--help", "-h", "--no-progress", "--version", "-V"]);
+
+/** The tool's version, from the package it was installed from (src/cli and lib/cli both sit two folders down). */
+export function toolVersion(): string {
+  try {
+    return String(JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8")).version);
+  } catch {
+    return "unknown";
+  }
+}
+
+/** The known option closest to a mistyped one (edit distance ≤ 2), for "did you mean". */
+function nearestOption(arg: string): string | undefined {
+  const name = arg.replace(/^-+/, "");
+  let best: { flag: string; d: number } | undefined;
+  for (const flag of [...VALUE_FLAGS, ...BOOL_FLAGS]) {
+    if (!flag.startsWith("--")) continue;
+    const d = editDistance(name, flag.slice(2));
+    if (d <= 2 && (!best || d < best.d)) best = { flag, d };
+  }
+  return best?.flag;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}
 
 class UsageError extends Error {
   constructor(readonly zh: string, readonly en: string) {
@@ -96,7 +128,7 @@ class UsageError extends Error {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { command: "", extra: [], json: false, inPlace: false, all: false, help: false, progress: true };
+  const a: Args = { command: "", extra: [], json: false, inPlace: false, all: false, help: false, version: false, progress: true };
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i];
@@ -120,9 +152,11 @@ function parseArgs(argv: string[]): Args {
       else if (arg === "--in-place") a.inPlace = true;
       else if (arg === "--all") a.all = true;
       else if (arg === "--no-progress") a.progress = false;
+      else if (arg === "--version" || arg === "-V") a.version = true;
       else a.help = true;
     } else if (arg.startsWith("-") && arg.length > 1) {
-      throw new UsageError(`未知选项 ${arg}`, `unknown option ${arg}`);
+      const near = nearestOption(arg);
+      throw new UsageError(`未知选项 ${arg}${near ? `，是否想用 ${near}？` : ""}`, `unknown option ${arg}${near ? `; did you mean ${near}?` : ""}`);
     } else positional.push(arg);
   }
   a.command = positional[0] ?? "";
@@ -162,6 +196,7 @@ const HELP: Record<string, { zh: string; en: string }> = {
   --lang zh|en         输出语言（默认按环境变量 LANG）
   --no-progress        不显示进度条
   -h, --help           显示帮助；crm <命令> --help 查看命令的详细说明
+  -V, --version        显示版本
 
 含宏的工作簿（.xlsm）和模板（.xltx、.xltm）保持原样：宏和文件类型都保留，输出文件须使用相同的扩展名。
 
@@ -188,6 +223,7 @@ Common options:
   --lang zh|en         output language (default: from LANG)
   --no-progress        no progress bar
   -h, --help           this help; crm <command> --help for a command
+  -V, --version        the version
 
 Books with macros (.xlsm) and templates (.xltx, .xltm) stay what they are: macros and file type are kept, and
 the output file must have the same extension.
@@ -460,6 +496,10 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   try {
     const args = parseArgs(argv);
     lang = pickLang(args.lang, io.env);
+    if (args.version) {
+      io.stdout(`crm ${toolVersion()}\n`);
+      return 0;
+    }
     if (args.command === "" || args.command === "help") {
       const topic = args.command === "help" && args.file && HELP[args.file] ? args.file : "";
       io.stdout(HELP[topic][lang]);

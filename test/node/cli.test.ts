@@ -228,6 +228,8 @@ describe("usage errors exit 2 with a reason on stderr", () => {
 
   usage("unknown command", () => ["frobnicate", book], /未知命令 frobnicate/, /unknown command frobnicate/);
   usage("unknown option", () => ["validate", book, "--frobnicate"], /未知选项 --frobnicate/, /unknown option --frobnicate/);
+  usage("a near miss suggests the option meant", () => ["validate", book, "--as-off", "2024-06-30"], /未知选项 --as-off，是否想用 --as-of？/, /unknown option --as-off; did you mean --as-of\?/);
+  usage("a far miss suggests nothing", () => ["validate", book, "--zzzzzz"], /未知选项 --zzzzzz$/m, /unknown option --zzzzzz$/m);
   usage("missing file argument", () => ["validate"], /缺少工作簿文件/, /missing the workbook/);
   usage("an impossible --as-of date", () => ["validate", book, "--as-of", "2024-02-30"], /--as-of.*2024-02-30/, /--as-of.*2024-02-30/);
   usage("a --as-of that is not a date", () => ["validate", book, "--as-of", "yesterday"], /--as-of.*yesterday/, /--as-of.*yesterday/);
@@ -241,6 +243,14 @@ describe("usage errors exit 2 with a reason on stderr", () => {
   usage("review without --out or --json", () => ["review", book], /--out/, /--out/);
   usage("--report with a command other than apply", () => ["validate", book, "--report", join(root, "r.json")], /--report/, /--report is for apply only/);
   usage("an extra argument", () => ["validate", book, "another.xlsx"], /多余的参数/, /unexpected argument/);
+
+  test("--version and -V print the package's version, whatever else is given", async () => {
+    const version = require("../../package.json").version;
+    for (const argv of [["--version"], ["-V"], ["validate", book, "--version"]]) {
+      const r = await crm(argv);
+      expect([r.code, r.stdout, r.stderr]).toEqual([0, `crm ${version}\n`, ""]);
+    }
+  });
 
   test("--lang xx", async () => {
     for (const lang of ["zh", "en"] as const) {

@@ -550,7 +550,7 @@ describe("zip bombs", () => {
     const ms = Date.now() - t0;
     expect([run.status, run.stdout]).toEqual([2, ""]);
     expect(run.stderr.split("\n")).toEqual([expect.stringMatching(new RegExp(`^crm: ${bomb.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}: xl/sharedStrings\\.xml inflates to 300\\.0 MB from .* refused as a zip bomb$`)), ""]);
-    console.log(`node bin/crm.js validate bomb.xlsx: exit ${run.status} in ${ms} ms (ts-node start included)`);
+    console.log(`node bin/crm.js validate bomb.xlsx: exit ${run.status} in ${ms} ms (node start included)`);
     const zh = await runCrm(["validate", bomb], "zh");
     expect([zh.code, zh.stderr.split("\n").length]).toEqual([2, 2]);
     expect(zh.stderr).toContain("疑似压缩炸弹");
