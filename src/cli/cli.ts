@@ -441,16 +441,35 @@ function wrongExtension(kind: BookKind, out: string, inPlace: boolean): UsageErr
 
 // ── output helpers ──
 
-/** An English noun for a count, singular for exactly one ("1 cell", "0 cells", "2 cells"); Chinese as it is. */
+const PLURAL_EN = new Intl.PluralRules("en-US");
+const NUMBER = { zh: new Intl.NumberFormat("zh-CN"), en: new Intl.NumberFormat("en-US") };
+
+/** An English noun for a count by the language's plural rules ("1 cell", "0 cells", "2 cells"); Chinese as it is. */
 function noun(lang: Lang, n: number, zh: string, en: string): string {
-  return lang === "zh" ? zh : n === 1 ? en : `${en}s`;
+  return lang === "zh" ? zh : PLURAL_EN.select(n) === "one" ? en : `${en}s`;
+}
+
+/** A count as people read it: 1,048,576 (Intl.NumberFormat, the same grouping in both languages here). */
+function num(lang: Lang, n: number): string {
+  return NUMBER[lang].format(n);
+}
+
+/**
+ * Colour on stdout: FORCE_COLOR (any value but 0 or false) turns it on and FORCE_COLOR=0 off, whatever the
+ * terminal; else NO_COLOR turns it off; else a terminal gets it (force-color.org, no-color.org).
+ */
+export function colourOn(io: Pick<CliIO, "env" | "stdoutTTY">): boolean {
+  const force = io.env.FORCE_COLOR;
+  if (force !== undefined) return !/^(0|false)$/i.test(force.trim());
+  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== "") return false;
+  return io.stdoutTTY;
 }
 
 /** The mask command's report: how many numbers in how many cells. */
 function maskedLine(lang: Lang, count: { numbers: number; cells: number }): string {
   return lang === "zh"
-    ? `已遮盖 ${count.cells} 个单元格中的 ${count.numbers} 个号码`
-    : `masked ${count.numbers} ${noun(lang, count.numbers, "", "number")} in ${count.cells} ${noun(lang, count.cells, "", "cell")}`;
+    ? `已遮盖 ${num(lang, count.cells)} 个单元格中的 ${num(lang, count.numbers)} 个号码`
+    : `masked ${num(lang, count.numbers)} ${noun(lang, count.numbers, "", "number")} in ${num(lang, count.cells)} ${noun(lang, count.cells, "", "cell")}`;
 }
 
 function paint(enabled: boolean) {
@@ -548,7 +567,7 @@ function isValidDay(s: string): boolean {
 
 async function run(args: Args, asOf: string, lang: Lang, io: CliIO): Promise<number> {
   const say = (zh: string, en: string) => (lang === "zh" ? zh : en);
-  const c = paint(io.stdoutTTY && !io.env.NO_COLOR);
+  const c = paint(colourOn(io));
   const input = args.file as string;
   const writes = args.command !== "validate" && !(args.command === "review" && args.json && !args.out && !args.inPlace);
   let out: string | undefined;
@@ -608,8 +627,8 @@ async function run(args: Args, asOf: string, lang: Lang, io: CliIO): Promise<num
       if (args.report) await writeJsonAtomic(args.report, reportOf(result));
       progress.done();
       io.stdout(
-        `${c.green("✔")} ${say("已写入", "written")} ${c.bold(out as string)}: ${result.customers.length} ${noun(lang, result.customers.length, "位客户", "customer")} · ` +
-          `${c.red(result.summary.errors)} ${noun(lang, result.summary.errors, "错误", "error")} · ${c.yellow(result.summary.warnings)} ${noun(lang, result.summary.warnings, "警告", "warning")}` +
+        `${c.green("✔")} ${say("已写入", "written")} ${c.bold(out as string)}: ${num(lang, result.customers.length)} ${noun(lang, result.customers.length, "位客户", "customer")} · ` +
+          `${c.red(num(lang, result.summary.errors))} ${noun(lang, result.summary.errors, "错误", "error")} · ${c.yellow(num(lang, result.summary.warnings))} ${noun(lang, result.summary.warnings, "警告", "warning")}` +
           (args.report ? ` · ${say("报告", "report")} ${args.report}` : "") + "\n",
       );
       return bookCode;
@@ -621,7 +640,7 @@ async function run(args: Args, asOf: string, lang: Lang, io: CliIO): Promise<num
       await save(book, input, out as string, args.inPlace, progress, say, io);
       progress.done();
       if (args.json) io.stdout(`${JSON.stringify(review, null, 2)}\n`);
-      else io.stdout(`${c.green("✔")} ${say("复盘工作表已写入", "review sheets written to")} ${c.bold(out as string)} (${result.customers.length} ${noun(lang, result.customers.length, "位客户", "customer")})\n`);
+      else io.stdout(`${c.green("✔")} ${say("复盘工作表已写入", "review sheets written to")} ${c.bold(out as string)} (${num(lang, result.customers.length)} ${noun(lang, result.customers.length, "位客户", "customer")})\n`);
       return bookCode;
     }
     case "mask": {
@@ -652,7 +671,7 @@ async function readAndRun(input: string, asOf: string, options: PipelineOptions,
  */
 async function applyPatching(args: Args, input: string, out: string, asOf: string, lang: Lang, io: CliIO, progress: Progress): Promise<number | null> {
   const say = (zh: string, en: string) => (lang === "zh" ? zh : en);
-  const c = paint(io.stdoutTTY && !io.env.NO_COLOR);
+  const c = paint(colourOn(io));
   // Each customer's results are computed as its row is written: a million of them are never held at once.
   const { model, parts, result, found } = await readAndRun(input, asOf, { customers: "onDemand", release: true }, say, progress);
   if (!found) {
@@ -666,8 +685,8 @@ async function applyPatching(args: Args, input: string, out: string, asOf: strin
   if (args.report) await writeJsonAtomic(args.report, reportOf(result));
   progress.done();
   io.stdout(
-    `${c.green("✔")} ${say("已写入", "written")} ${c.bold(out)}: ${result.summary.rows} ${noun(lang, result.summary.rows, "位客户", "customer")} · ` +
-      `${c.red(result.summary.errors)} ${noun(lang, result.summary.errors, "错误", "error")} · ${c.yellow(result.summary.warnings)} ${noun(lang, result.summary.warnings, "警告", "warning")}` +
+    `${c.green("✔")} ${say("已写入", "written")} ${c.bold(out)}: ${num(lang, result.summary.rows)} ${noun(lang, result.summary.rows, "位客户", "customer")} · ` +
+      `${c.red(num(lang, result.summary.errors))} ${noun(lang, result.summary.errors, "错误", "error")} · ${c.yellow(num(lang, result.summary.warnings))} ${noun(lang, result.summary.warnings, "警告", "warning")}` +
       (args.report ? ` · ${say("报告", "report")} ${args.report}` : "") + "\n",
   );
   return result.summary.errors > 0 ? 1 : 0;
@@ -676,7 +695,7 @@ async function applyPatching(args: Args, input: string, out: string, asOf: strin
 /** validate, and review --json without an output: values only, read streaming (any size that fits a sheet). */
 async function readOnly(args: Args, input: string, asOf: string, lang: Lang, io: CliIO, progress: Progress): Promise<number> {
   const say = (zh: string, en: string) => (lang === "zh" ? zh : en);
-  const c = paint(io.stdoutTTY && !io.env.NO_COLOR);
+  const c = paint(colourOn(io));
   // validate reports findings only: the per-customer results are not built (a fraction of the memory).
   const { result, found } = await readAndRun(input, asOf, { customers: args.command === "review", release: true }, say, progress);
   progress.done();
@@ -690,7 +709,7 @@ async function readOnly(args: Args, input: string, asOf: string, lang: Lang, io:
 /** review through the patching writer: the review sheets written whole, every other part copied as it is. */
 async function reviewPatching(args: Args, input: string, out: string, asOf: string, lang: Lang, io: CliIO, progress: Progress): Promise<number | null> {
   const say = (zh: string, en: string) => (lang === "zh" ? zh : en);
-  const c = paint(io.stdoutTTY && !io.env.NO_COLOR);
+  const c = paint(colourOn(io));
   const { parts, result, found } = await readAndRun(input, asOf, { release: true }, say, progress);
   if (!found) {
     progress.done();
@@ -702,14 +721,14 @@ async function reviewPatching(args: Args, input: string, out: string, asOf: stri
   if (!(await writeWithBackup(args, parts, edit, out, say, io, progress))) return null;
   progress.done();
   if (args.json) io.stdout(`${JSON.stringify(review, null, 2)}\n`);
-  else io.stdout(`${c.green("✔")} ${say("复盘工作表已写入", "review sheets written to")} ${c.bold(out)} (${result.summary.rows} ${noun(lang, result.summary.rows, "位客户", "customer")})\n`);
+  else io.stdout(`${c.green("✔")} ${say("复盘工作表已写入", "review sheets written to")} ${c.bold(out)} (${num(lang, result.summary.rows)} ${noun(lang, result.summary.rows, "位客户", "customer")})\n`);
   return result.summary.errors > 0 ? 1 : 0;
 }
 
 /** mask through the patching writer: the flagged cells rewritten with masked text, every other part as it is. */
 async function maskPatching(args: Args, input: string, out: string, asOf: string, lang: Lang, io: CliIO, progress: Progress): Promise<number | null> {
   const say = (zh: string, en: string) => (lang === "zh" ? zh : en);
-  const c = paint(io.stdoutTTY && !io.env.NO_COLOR);
+  const c = paint(colourOn(io));
   const { parts, result, found } = await readAndRun(input, asOf, { customers: false, release: true }, say, progress, true);
   if (!found) {
     progress.done();
@@ -748,7 +767,7 @@ async function writeWithBackup(args: Args, parts: BookParts, edit: BookEdit, out
 /** Takes the product's output out of a book (patching writer); the user's parts are copied as they are. */
 async function undo(args: Args, input: string, out: string, lang: Lang, io: CliIO, progress: Progress): Promise<number> {
   const say = (zh: string, en: string) => (lang === "zh" ? zh : en);
-  const c = paint(io.stdoutTTY && !io.env.NO_COLOR);
+  const c = paint(colourOn(io));
   const { model, parts } = await readModelParts(input);
   const { edit, columns, sheets } = undoEdit(parts, model, stylesOf(parts).styles);
   if (columns === 0 && sheets.length === 0 && args.inPlace) {
@@ -766,7 +785,7 @@ async function undo(args: Args, input: string, out: string, lang: Lang, io: CliI
 /** A book without a customers table: its findings (they say why), one line on stderr, exit 2, nothing written. */
 function noCustomers(args: Args, input: string, lang: Lang, io: CliIO, result: PipelineResult): number {
   if (args.json) io.stdout(`${JSON.stringify({ summary: result.summary, findings: result.findings.map(findingOut) }, null, 2)}\n`);
-  else printFindings(io, paint(io.stdoutTTY && !io.env.NO_COLOR), lang, result, args.all);
+  else printFindings(io, paint(colourOn(io)), lang, result, args.all);
   const why = lang === "zh" ? "：没有找到客户表（需要带“客户名称”等表头的表格），未做任何修改" : ": no customers table found (a table with headers such as 客户名称); nothing was changed";
   io.stderr(`crm: ${safeText(input)}${why}\n`);
   return 2;
@@ -865,9 +884,9 @@ function printFindings(io: CliIO, c: ReturnType<typeof paint>, lang: Lang, resul
   const say = (zh: string, en: string) => (lang === "zh" ? zh : en);
   const s = result.summary;
   const tables = result.tables.filter((t) => t.used);
-  for (const t of tables) io.stdout(`${c.dim("·")} ${lang === "zh" ? TABLES[t.kind].labelZh : TABLES[t.kind].labelEn} ${c.dim(`${t.sheet}!${t.headerRow}`)} ${t.rows} ${noun(lang, t.rows, "行", "row")}\n`);
+  for (const t of tables) io.stdout(`${c.dim("·")} ${lang === "zh" ? TABLES[t.kind].labelZh : TABLES[t.kind].labelEn} ${c.dim(`${t.sheet}!${t.headerRow}`)} ${num(lang, t.rows)} ${noun(lang, t.rows, "行", "row")}\n`);
   io.stdout(
-    `${say("客户", "Customers")} ${c.bold(s.rows)} · ${c.red(`${s.errors} ${noun(lang, s.errors, "错误", "error")}`)} · ${c.yellow(`${s.warnings} ${noun(lang, s.warnings, "警告", "warning")}`)} · ${c.cyan(`${s.infos} ${noun(lang, s.infos, "提示", "note")}`)}\n`,
+    `${say("客户", "Customers")} ${c.bold(num(lang, s.rows))} · ${c.red(`${num(lang, s.errors)} ${noun(lang, s.errors, "错误", "error")}`)} · ${c.yellow(`${num(lang, s.warnings)} ${noun(lang, s.warnings, "警告", "warning")}`)} · ${c.cyan(`${num(lang, s.infos)} ${noun(lang, s.infos, "提示", "note")}`)}\n`,
   );
   for (const sev of ["error", "warning", "info"] as Severity[]) {
     const fs = result.findings.filter((f) => f.severity === sev);

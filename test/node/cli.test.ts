@@ -206,6 +206,40 @@ describe("unreadable input: exit 2 and exactly one line on stderr naming the fil
   });
 });
 
+// ── words and colour ──
+
+describe("words, numbers and colour", () => {
+  const run = async (argv: string[], env: Record<string, string>, tty: boolean) => {
+    const c = captureIO("en");
+    c.io.env = { ...c.io.env, ...env };
+    c.io.stdoutTTY = tty;
+    const code = await main(argv, c.io);
+    return { code, stdout: c.out.join("") };
+  };
+  const ANSI = /\x1b\[\d+m/;
+
+  test("colour: a terminal gets it; NO_COLOR turns it off; FORCE_COLOR turns it on anywhere, FORCE_COLOR=0 off", async () => {
+    const argv = ["validate", book, "--as-of", AS_OF];
+    expect((await run(argv, {}, true)).stdout).toMatch(ANSI);
+    expect((await run(argv, {}, false)).stdout).not.toMatch(ANSI);
+    expect((await run(argv, { NO_COLOR: "1" }, true)).stdout).not.toMatch(ANSI);
+    expect((await run(argv, { FORCE_COLOR: "1" }, false)).stdout).toMatch(ANSI);
+    expect((await run(argv, { FORCE_COLOR: "1", NO_COLOR: "1" }, false)).stdout).toMatch(ANSI);
+    expect((await run(argv, { FORCE_COLOR: "0" }, true)).stdout).not.toMatch(ANSI);
+  });
+
+  test("counts: thousands separators and the singular for one", async () => {
+    const dir = scratch("words");
+    const big = join(dir, "big.xlsx");
+    await writeModelXlsx(generateSample({ ...OPTS, customers: 1200, mistakes: false }).model, big);
+    const r = await run(["validate", big, "--as-of", AS_OF], {}, false);
+    expect(r.stdout).toMatch(/Customers 1,200 · 0 errors · /);
+    const m = await run(["mask", book, "--out", join(dir, "masked.xlsx")], {}, false);
+    // The sample has one full phone number in one cell.
+    expect(m.stdout).toContain("masked 1 number in 1 cell");
+  });
+});
+
 // ── usage errors ──
 
 describe("usage errors exit 2 with a reason on stderr", () => {
