@@ -1,7 +1,7 @@
 // The `crm` command line (DOMAIN.md section 10): validate, apply, review and mask on .xlsx (and .xlsm) files without Excel.
 // Exit codes: 0 done and the book has no errors · 1 done, the book has errors · 2 nothing done (unreadable
 // book, no customers table, bad arguments), with one line on stderr saying why.
-import { copyFileSync, existsSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "fs";
 import { basename, dirname, extname, join, resolve } from "path";
 import {
   buildReview, runPipeline, safeText, TABLES, type CustomerResult, type Finding, type PipelineOptions, type PipelineResult, type Severity,
@@ -83,11 +83,17 @@ interface Args {
   all: boolean;
   help: boolean;
   version: boolean;
+  /** Every book argument (a folder stands for its .xlsx/.xlsm files). */
+  files: string[];
+  outDir?: string;
+  /** Several books in one run: each book's result in one line (validate), or handed to `sink` (--json). */
+  brief?: boolean;
+  sink?: (book: Record<string, unknown>) => void;
   progress: boolean;
   lang?: string;
 }
 
-const VALUE_FLAGS = new Set(["--as-of", "--out", "--report", "--lang"]);
+const VALUE_FLAGS = new Set(["--as-of", "--out", "--out-dir", "--report", "--lang"]);
 const BOOL_FLAGS = new Set(["--json", "--in-place", "--all", "--help", "-h", "--no-progress", "--version", "-V"]);
 
 /** The tool's version, from the package it was installed from (src/cli and lib/cli both sit two folders down). */
@@ -128,7 +134,7 @@ class UsageError extends Error {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { command: "", extra: [], json: false, inPlace: false, all: false, help: false, version: false, progress: true };
+  const a: Args = { command: "", extra: [], json: false, inPlace: false, all: false, help: false, version: false, progress: true, files: [] };
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i];
@@ -145,6 +151,7 @@ function parseArgs(argv: string[]): Args {
       }
       if (arg === "--as-of") a.asOf = value;
       else if (arg === "--out") a.out = value;
+      else if (arg === "--out-dir") a.outDir = value;
       else if (arg === "--report") a.report = value;
       else a.lang = value;
     } else if (BOOL_FLAGS.has(arg)) {
@@ -161,6 +168,7 @@ function parseArgs(argv: string[]): Args {
   }
   a.command = positional[0] ?? "";
   a.file = positional[1];
+  a.files = positional.slice(1);
   a.extra = positional.slice(2);
   return a;
 }
@@ -182,7 +190,7 @@ const HELP: Record<string, { zh: string; en: string }> = {
   "": {
     zh: `crm — CRM 工作台命令行：在不打开 Excel 的情况下检查和更新客户表
 
-用法：crm <命令> <工作簿.xlsx> [选项]
+用法：crm <命令> <工作簿.xlsx>… [选项]
 
 命令：
   validate   检查模板表格，列出每个问题的单元格、原因和修改方法
@@ -198,6 +206,9 @@ const HELP: Record<string, { zh: string; en: string }> = {
   -h, --help           显示帮助；crm <命令> --help 查看命令的详细说明
   -V, --version        显示版本
 
+多个工作簿：crm validate *.xlsx、crm apply a.xlsx b.xlsx --out-dir 结果/；文件夹代表其中的 .xlsx/.xlsm
+工作簿。每个工作簿一行结果，最后一行汇总；退出码取各工作簿中最严重的；一个工作簿无法读取不影响其他工作簿。
+
 含宏的工作簿（.xlsm）和模板（.xltx、.xltm）保持原样：宏和文件类型都保留，输出文件须使用相同的扩展名。
 
 退出码：0 完成且无错误 · 1 完成但工作簿有错误 · 2 未执行（无法读取、没有客户表或参数错误）
@@ -209,7 +220,7 @@ const HELP: Record<string, { zh: string; en: string }> = {
 `,
     en: `crm — the CRM Workbench command line: check and update customer workbooks without Excel
 
-Usage: crm <command> <book.xlsx> [options]
+Usage: crm <command> <book.xlsx>… [options]
 
 Commands:
   validate   check the template tables; every problem with its cell, the reason and a fix
@@ -224,6 +235,10 @@ Common options:
   --no-progress        no progress bar
   -h, --help           this help; crm <command> --help for a command
   -V, --version        the version
+
+Several books: crm validate *.xlsx, crm apply a.xlsx b.xlsx --out-dir results/; a folder stands for its
+.xlsx/.xlsm books. One line per book, then a summary line; the exit code is the worst of the books; a book that
+cannot be read does not stop the others.
 
 Books with macros (.xlsm) and templates (.xltx, .xltm) stay what they are: macros and file type are kept, and
 the output file must have the same extension.
@@ -530,10 +545,10 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       return 0;
     }
     if (!args.file) throw new UsageError(`缺少工作簿文件：crm ${args.command} <工作簿.xlsx>`, `missing the workbook: crm ${args.command} <book.xlsx>`);
-    if (args.extra.length > 0) throw new UsageError(`多余的参数：${args.extra.join(" ")}`, `unexpected argument: ${args.extra.join(" ")}`);
     const asOf = args.asOf ?? io.today();
     if (!isValidDay(asOf)) throw new UsageError(`--as-of 应为 YYYY-MM-DD 格式的有效日期（收到 ${asOf}）`, `--as-of must be a valid date YYYY-MM-DD (got ${asOf})`);
-    const code = await run(args, asOf, lang, io);
+    const files = booksOf(args.files);
+    const code = files.length === 1 && !args.outDir && args.files.length === 1 && files[0] === args.files[0] ? await run(args, asOf, lang, io) : await runMany(args, files, asOf, lang, io);
     const failure = io.outputFailure?.();
     if (failure !== undefined) {
       io.stderr(`crm: ${say(`无法写入标准输出（${failure}），输出不完整`, `cannot write to standard output (${failure}); the output is incomplete`)}\n`);
@@ -555,6 +570,77 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     if (io.env.CRM_DEBUG) io.stderr(`${(e as Error)?.stack ?? ""}\n`);
     return 2;
   }
+}
+
+/** The books the arguments name: a folder stands for its .xlsx/.xlsm files (not its subfolders), sorted. */
+function booksOf(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const a of args) {
+    const st = statSync(a, { throwIfNoEntry: false });
+    if (st?.isDirectory()) {
+      const inside = readdirSync(a).filter((f) => /\.(xlsx|xlsm)$/i.test(f) && !f.startsWith("~$")).sort();
+      if (inside.length === 0) throw new BookError(a, "这是文件夹，其中没有 .xlsx/.xlsm 工作簿", "a folder without .xlsx/.xlsm books");
+      for (const f of inside) out.push(join(a, f));
+    } else out.push(a);
+  }
+  return out;
+}
+
+/**
+ * Several books in one run (`crm validate *.xlsx`, `crm apply a.xlsx b.xlsx --out-dir results/`): each book on
+ * its own — one that cannot be read is a line on stderr and the others go on — one line per book, a summary
+ * line, and the worst exit code of the books. With --json, one object holding every book.
+ */
+async function runMany(args: Args, files: string[], asOf: string, lang: Lang, io: CliIO): Promise<number> {
+  const say = (zh: string, en: string) => (lang === "zh" ? zh : en);
+  const c = paint(colourOn(io));
+  const writes = args.command !== "validate" && !(args.command === "review" && args.json && !args.outDir && !args.inPlace);
+  if (args.out) throw new UsageError("多个工作簿请用 --out-dir <文件夹> 指定输出位置", "with several books, give the output folder with --out-dir <folder>");
+  if (args.report) throw new UsageError("--report 只用于单个工作簿", "--report is for a single book");
+  if (writes && !args.outDir && !args.inPlace) throw new UsageError("请用 --out-dir <文件夹> 指定输出文件夹（或用 --in-place 更新原文件）", "give the output folder with --out-dir <folder> (or --in-place to update the inputs)");
+  if (args.outDir && args.inPlace) throw new UsageError("--out-dir 和 --in-place 只能选一个", "use either --out-dir or --in-place, not both");
+  if (args.outDir && !writes) throw new UsageError(`${args.command} 不写文件，不需要 --out-dir`, `${args.command} writes no file; drop --out-dir`);
+  if (args.json && args.command !== "validate" && args.command !== "review") throw new UsageError("--json 目前只用于 validate 和 review", "--json is for validate and review");
+  const outOf = (file: string) => (args.outDir ? join(args.outDir, basename(file)) : undefined);
+  if (args.outDir) {
+    const seen = new Map<string, string>();
+    for (const f of files) {
+      const o = resolve(outOf(f) as string);
+      if (seen.has(o)) throw new UsageError(`两个工作簿会写到同一个输出文件 ${outOf(f)}：${seen.get(o)}、${f}`, `two books would be written to the same output ${outOf(f)}: ${seen.get(o)} and ${f}`);
+      if (o === resolve(f)) throw new UsageError(`输出文件夹就是输入所在的文件夹：${args.outDir}`, `the output folder is the inputs' own folder: ${args.outDir}`);
+      seen.set(o, f);
+    }
+    mkdirSync(args.outDir, { recursive: true });
+  }
+  const books: Record<string, unknown>[] = [];
+  const codes: number[] = [];
+  for (const file of files) {
+    let book: Record<string, unknown> = { file };
+    const one: Args = { ...args, file, files: [file], out: outOf(file), brief: true, sink: args.json ? (b) => (book = { file, ...b }) : undefined };
+    let code: number;
+    try {
+      code = await run(one, asOf, lang, io);
+    } catch (e) {
+      if (!(e instanceof BookError || e instanceof UsageError)) throw e;
+      const reason = e instanceof BookError ? e.line(lang) : `${file}: ${say(e.zh, e.en)}`;
+      io.stderr(`crm: ${safeText(reason)}\n`);
+      book = { file, error: safeText(e instanceof BookError ? e.reasonEn : e.en) };
+      code = 2;
+    }
+    codes.push(code);
+    books.push({ ...book, exitCode: code });
+  }
+  const worst = Math.max(...codes);
+  if (args.json) {
+    io.stdout(`${JSON.stringify({ tool: `crm ${toolVersion()}`, command: args.command, asOf, exitCode: worst, books }, null, 2)}\n`);
+    return worst;
+  }
+  const n = (k: number) => codes.filter((x) => x === k).length;
+  io.stdout(
+    `${say(`共 ${num(lang, files.length)} 个工作簿`, `${num(lang, files.length)} ${noun(lang, files.length, "", "book")}`)}: ` +
+      `${c.green(num(lang, n(0)))} ${say("无错误", "without errors")} · ${c.red(num(lang, n(1)))} ${say("有错误", "with errors")} · ${c.yellow(num(lang, n(2)))} ${say("未处理", "not done")}\n`,
+  );
+  return worst;
 }
 
 function isValidDay(s: string): boolean {
@@ -639,7 +725,8 @@ async function run(args: Args, asOf: string, lang: Lang, io: CliIO): Promise<num
       await port.writeReview(review);
       await save(book, input, out as string, args.inPlace, progress, say, io);
       progress.done();
-      if (args.json) io.stdout(`${JSON.stringify(review, null, 2)}\n`);
+      if (args.sink) args.sink({ review, out });
+      else if (args.json) io.stdout(`${JSON.stringify(review, null, 2)}\n`);
       else io.stdout(`${c.green("✔")} ${say("复盘工作表已写入", "review sheets written to")} ${c.bold(out as string)} (${num(lang, result.customers.length)} ${noun(lang, result.customers.length, "位客户", "customer")})\n`);
       return bookCode;
     }
@@ -700,10 +787,13 @@ async function readOnly(args: Args, input: string, asOf: string, lang: Lang, io:
   const { result, found } = await readAndRun(input, asOf, { customers: args.command === "review", release: true }, say, progress);
   progress.done();
   if (!found) return noCustomers(args, input, lang, io, result);
-  if (args.command === "review") io.stdout(`${JSON.stringify(buildReview(result), null, 2)}\n`);
+  const code = result.summary.errors > 0 ? 1 : 0;
+  if (args.sink) args.sink(args.command === "review" ? { review: buildReview(result) } : { summary: result.summary, findings: result.findings.map(findingOut) });
+  else if (args.command === "review") io.stdout(`${JSON.stringify(buildReview(result), null, 2)}\n`);
   else if (args.json) writeFindingsJson(io, result);
+  else if (args.brief) io.stdout(`${code === 0 ? c.green("✔") : c.red("✖")} ${c.bold(input)}: ${summaryWords(lang, c, result)}\n`);
   else printFindings(io, c, lang, result, args.all);
-  return result.summary.errors > 0 ? 1 : 0;
+  return code;
 }
 
 /** review through the patching writer: the review sheets written whole, every other part copied as it is. */
@@ -720,7 +810,8 @@ async function reviewPatching(args: Args, input: string, out: string, asOf: stri
   const edit = reviewEdit(parts, review, stylesOf(parts).styles);
   if (!(await writeWithBackup(args, parts, edit, out, say, io, progress))) return null;
   progress.done();
-  if (args.json) io.stdout(`${JSON.stringify(review, null, 2)}\n`);
+  if (args.sink) args.sink({ review, out });
+  else if (args.json) io.stdout(`${JSON.stringify(review, null, 2)}\n`);
   else io.stdout(`${c.green("✔")} ${say("复盘工作表已写入", "review sheets written to")} ${c.bold(out)} (${num(lang, result.summary.rows)} ${noun(lang, result.summary.rows, "位客户", "customer")})\n`);
   return result.summary.errors > 0 ? 1 : 0;
 }
@@ -782,10 +873,17 @@ async function undo(args: Args, input: string, out: string, lang: Lang, io: CliI
   return 0;
 }
 
+/** "400 customers · 12 errors · 4 warnings". */
+function summaryWords(lang: Lang, c: ReturnType<typeof paint>, result: PipelineResult): string {
+  const s = result.summary;
+  return `${num(lang, s.rows)} ${noun(lang, s.rows, "位客户", "customer")} · ${c.red(num(lang, s.errors))} ${noun(lang, s.errors, "错误", "error")} · ${c.yellow(num(lang, s.warnings))} ${noun(lang, s.warnings, "警告", "warning")}`;
+}
+
 /** A book without a customers table: its findings (they say why), one line on stderr, exit 2, nothing written. */
 function noCustomers(args: Args, input: string, lang: Lang, io: CliIO, result: PipelineResult): number {
-  if (args.json) io.stdout(`${JSON.stringify({ summary: result.summary, findings: result.findings.map(findingOut) }, null, 2)}\n`);
-  else printFindings(io, paint(colourOn(io)), lang, result, args.all);
+  if (args.sink) args.sink({ summary: result.summary, findings: result.findings.map(findingOut) });
+  else if (args.json) io.stdout(`${JSON.stringify({ summary: result.summary, findings: result.findings.map(findingOut) }, null, 2)}\n`);
+  else if (!args.brief) printFindings(io, paint(colourOn(io)), lang, result, args.all);
   const why = lang === "zh" ? "：没有找到客户表（需要带“客户名称”等表头的表格），未做任何修改" : ": no customers table found (a table with headers such as 客户名称); nothing was changed";
   io.stderr(`crm: ${safeText(input)}${why}\n`);
   return 2;

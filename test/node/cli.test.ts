@@ -206,6 +206,70 @@ describe("unreadable input: exit 2 and exactly one line on stderr naming the fil
   });
 });
 
+// ── several books per run ──
+
+describe("several books in one run", () => {
+  let dir: string;
+  let broken: string;
+  beforeAll(() => {
+    dir = scratch("many");
+    broken = join(dir, "broken.xlsx");
+    writeFileSync(broken, "客户编号,客户名称\nC1,甲\n");
+  });
+
+  test("validate: one line per book, a summary, the worst exit code; a broken book does not stop the others", async () => {
+    const r = await crm(["validate", book, broken, cleanBook], "en");
+    expect(r.code).toBe(2);
+    expect(lines(r.stdout)).toEqual([
+      expect.stringMatching(new RegExp(`^✖ ${book.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: ${nCustomers} customers · \\d+ errors · \\d+ warnings$`)),
+      expect.stringMatching(/clean\.xlsx: \d+ customers · 0 errors · 0 warnings$/),
+      "3 books: 1 without errors · 1 with errors · 1 not done",
+    ]);
+    expect(lines(r.stderr)).toEqual([expect.stringMatching(/^crm: .*broken\.xlsx: not an \.xlsx workbook/)]);
+    // Without the broken one: the worst is the book with errors.
+    expect((await crm(["validate", book, cleanBook], "en")).code).toBe(1);
+    expect((await crm(["validate", cleanBook, cleanBook], "en")).code).toBe(0);
+  });
+
+  test("a folder stands for its .xlsx/.xlsm books", async () => {
+    const folder = scratch("folder");
+    copyFileSync(cleanBook, join(folder, "b.xlsx"));
+    copyFileSync(cleanBook, join(folder, "a.xlsx"));
+    writeFileSync(join(folder, "notes.txt"), "not a book");
+    const r = await crm(["validate", folder], "en");
+    expect(r.code).toBe(0);
+    expect(lines(r.stdout).map((l) => l.replace(folder, "<dir>"))).toEqual([
+      expect.stringMatching(/^✔ <dir>\/a\.xlsx: /), expect.stringMatching(/^✔ <dir>\/b\.xlsx: /), "2 books: 2 without errors · 0 with errors · 0 not done",
+    ]);
+    expect((await crm(["validate", scratch("empty")], "en")).code).toBe(2);
+  });
+
+  test("apply --out-dir: each book written under its own name; two books of one name are refused", async () => {
+    const out = join(dir, "results");
+    const r = await crm(["apply", book, cleanBook, "--out-dir", out], "en");
+    expect(r.code).toBe(1);
+    expect(readdirSync(out).sort()).toEqual(["clean.xlsx", "客户管理.xlsx"]);
+    expect(lines(r.stdout)).toHaveLength(3);
+    const twin = scratch("twin");
+    copyFileSync(cleanBook, join(twin, "clean.xlsx"));
+    const clash = await crm(["apply", cleanBook, join(twin, "clean.xlsx"), "--out-dir", join(dir, "clash")], "en");
+    expect(clash.code).toBe(2);
+    expect(clash.stderr).toMatch(/same output/);
+    expect(existsSync(join(dir, "clash"))).toBe(false);
+  });
+
+  test("validate --json: one object with every book, stdout only JSON", async () => {
+    const r = await crm(["validate", book, broken, cleanBook, "--json"], "en");
+    expect(r.code).toBe(2);
+    const json = JSON.parse(r.stdout);
+    expect(json).toMatchObject({ command: "validate", asOf: AS_OF, exitCode: 2, tool: expect.stringMatching(/^crm \d+\.\d+\.\d+/) });
+    expect(json.books.map((b: { file: string; exitCode: number }) => [b.file, b.exitCode])).toEqual([[book, 1], [broken, 2], [cleanBook, 0]]);
+    expect(json.books[0].summary.rows).toBe(nCustomers);
+    expect(json.books[0].findings.length).toBe(json.books[0].summary.errors + json.books[0].summary.warnings + json.books[0].summary.infos);
+    expect(json.books[1].error).toMatch(/not an \.xlsx workbook/);
+  });
+});
+
 // ── words and colour ──
 
 describe("words, numbers and colour", () => {
@@ -276,7 +340,8 @@ describe("usage errors exit 2 with a reason on stderr", () => {
   usage("mask without --out", () => ["mask", book], /--out/, /--out/);
   usage("review without --out or --json", () => ["review", book], /--out/, /--out/);
   usage("--report with a command other than apply", () => ["validate", book, "--report", join(root, "r.json")], /--report/, /--report is for apply only/);
-  usage("an extra argument", () => ["validate", book, "another.xlsx"], /多余的参数/, /unexpected argument/);
+  usage("several books with --out", () => ["apply", book, cleanBook, "--out", join(root, "x.xlsx")], /--out-dir/, /--out-dir/);
+  usage("several books writing without --out-dir", () => ["apply", book, cleanBook], /--out-dir/, /--out-dir/);
 
   test("--version and -V print the package's version, whatever else is given", async () => {
     const version = require("../../package.json").version;
