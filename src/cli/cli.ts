@@ -1,7 +1,8 @@
 // The `crm` command line (DOMAIN.md section 10): validate, apply, review and mask on .xlsx (and .xlsm) files without Excel.
 // Exit codes: 0 done and the book has no errors · 1 done, the book has errors · 2 nothing done (unreadable
 // book, no customers table, bad arguments), with one line on stderr saying why.
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
 import { basename, dirname, extname, join, resolve } from "path";
 import {
   buildReview, runPipeline, safeText, TABLES, type CustomerResult, type Finding, type PipelineOptions, type PipelineResult, type Severity,
@@ -25,6 +26,8 @@ export interface CliIO {
   today(): string;
   /** Why standard output could not be written (a full disk), if it could not; a reader that left early is no failure. */
   outputFailure?(): string | undefined;
+  /** Standard input, for the book `-`; left out (or a terminal), `-` is refused. */
+  stdin?: { isTTY: boolean; read(): Promise<Buffer> };
 }
 
 /**
@@ -62,6 +65,14 @@ export function processIO(): CliIO {
     stderrTTY: process.stderr.isTTY === true,
     stdoutTTY: process.stdout.isTTY === true,
     env: process.env,
+    stdin: {
+      isTTY: process.stdin.isTTY === true,
+      read: async () => {
+        const chunks: Buffer[] = [];
+        for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+        return Buffer.concat(chunks);
+      },
+    },
     today: () => {
       const d = new Date();
       return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
@@ -547,8 +558,20 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     if (!args.file) throw new UsageError(`缺少工作簿文件：crm ${args.command} <工作簿.xlsx>`, `missing the workbook: crm ${args.command} <book.xlsx>`);
     const asOf = args.asOf ?? io.today();
     if (!isValidDay(asOf)) throw new UsageError(`--as-of 应为 YYYY-MM-DD 格式的有效日期（收到 ${asOf}）`, `--as-of must be a valid date YYYY-MM-DD (got ${asOf})`);
-    const files = booksOf(args.files);
-    const code = files.length === 1 && !args.outDir && args.files.length === 1 && files[0] === args.files[0] ? await run(args, asOf, lang, io) : await runMany(args, files, asOf, lang, io);
+    let stdinFile: string | undefined;
+    if (args.files.includes("-")) {
+      if (args.files.length > 1) throw new UsageError("标准输入 - 只能单独使用，不能与其他工作簿一起", "the book - (standard input) cannot be mixed with other books");
+      if (args.inPlace) throw new UsageError("标准输入 - 不能用 --in-place 更新，请用 --out", "the book - (standard input) cannot be updated in place; use --out");
+      args.file = stdinFile = await stdinBook(io);
+      args.files = [args.file];
+    }
+    let code: number;
+    try {
+      const files = booksOf(args.files);
+      code = files.length === 1 && !args.outDir && args.files.length === 1 && files[0] === args.files[0] ? await run(args, asOf, lang, io) : await runMany(args, files, asOf, lang, io);
+    } finally {
+      if (stdinFile) rmSync(dirname(stdinFile), { recursive: true, force: true });
+    }
     const failure = io.outputFailure?.();
     if (failure !== undefined) {
       io.stderr(`crm: ${say(`无法写入标准输出（${failure}），输出不完整`, `cannot write to standard output (${failure}); the output is incomplete`)}\n`);
@@ -570,6 +593,20 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     if (io.env.CRM_DEBUG) io.stderr(`${(e as Error)?.stack ?? ""}\n`);
     return 2;
   }
+}
+
+/**
+ * The book `-`: standard input, read whole into a temporary file (an .xlsx is a zip, read from its end), which
+ * goes when the process exits. Refused from a terminal, and when empty.
+ */
+async function stdinBook(io: CliIO): Promise<string> {
+  if (!io.stdin || io.stdin.isTTY) throw new UsageError("- 表示从标准输入读取工作簿，请用管道或重定向提供（如 crm validate - < 客户.xlsx）", "- reads the book from standard input: pipe or redirect one (crm validate - < customers.xlsx)");
+  const data = await io.stdin.read();
+  if (data.length === 0) throw new BookError("-", "标准输入为空", "standard input is empty");
+  const dir = mkdtempSync(join(tmpdir(), "crm-stdin-"));
+  const file = join(dir, "stdin.xlsx");
+  writeFileSync(file, data);
+  return file;
 }
 
 /** The books the arguments name: a folder stands for its .xlsx/.xlsm files (not its subfolders), sorted. */

@@ -270,6 +270,41 @@ describe("several books in one run", () => {
   });
 });
 
+// ── standard input ──
+
+describe("the book - is standard input", () => {
+  const withStdin = async (argv: string[], data: Buffer | null, tty = false) => {
+    const c = captureIO("en");
+    c.io.stdin = { isTTY: tty, read: async () => data ?? Buffer.alloc(0) };
+    const code = await main(argv, c.io);
+    return { code, stdout: c.out.join(""), stderr: c.err.join("") };
+  };
+
+  test("validate - < book: the same findings as the file", async () => {
+    const piped = await withStdin(["validate", "-", "--json"], readFileSync(book));
+    const direct = await crm(["validate", book, "--json"], "en");
+    expect(piped.code).toBe(1);
+    expect(JSON.parse(piped.stdout)).toEqual(JSON.parse(direct.stdout));
+  });
+
+  test("apply - --out: written; --in-place, a terminal, empty input and - among other books are refused in one line", async () => {
+    const out = join(scratch("stdin"), "out.xlsx");
+    expect((await withStdin(["apply", "-", "--out", out], readFileSync(book))).code).toBe(1);
+    expect(existsSync(out)).toBe(true);
+    for (const [argv, data, tty, why] of [
+      [["apply", "-", "--in-place"], readFileSync(book), false, /in place/],
+      [["validate", "-"], null, true, /pipe or redirect/],
+      [["validate", "-"], Buffer.alloc(0), false, /standard input is empty/],
+      [["validate", "-", book], readFileSync(book), false, /cannot be mixed/],
+    ] as const) {
+      const r = await withStdin([...argv], data, tty);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(why);
+      expect(r.stderr).not.toMatch(/file not found|没有找到文件/);
+    }
+  });
+});
+
 // ── words and colour ──
 
 describe("words, numbers and colour", () => {
