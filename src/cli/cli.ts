@@ -5,7 +5,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from "os";
 import { basename, dirname, extname, join, resolve } from "path";
 import {
-  buildReview, runPipeline, safeText, TABLES, type CustomerResult, type Finding, type PipelineOptions, type PipelineResult, type Severity,
+  buildReview, rulesOfBook, runPipeline, safeText, TABLES, toDay, type Rules, type CustomerResult, type Finding, type PipelineOptions, type PipelineResult, type Severity,
 } from "../core";
 import { layoutFits, NO_ROOM, NoRoomError } from "../workbook/owned";
 import {
@@ -97,6 +97,9 @@ interface Args {
   /** Every book argument (a folder stands for its .xlsx/.xlsm files). */
   files: string[];
   outDir?: string;
+  /** `--rules FILE`: the CRM规则 table of another workbook, for every book of the run. */
+  rulesFile?: string;
+  rules?: Rules;
   /** Several books in one run: each book's result in one line (validate), or handed to `sink` (--json). */
   brief?: boolean;
   sink?: (book: Record<string, unknown>) => void;
@@ -104,7 +107,7 @@ interface Args {
   lang?: string;
 }
 
-const VALUE_FLAGS = new Set(["--as-of", "--out", "--out-dir", "--report", "--lang"]);
+const VALUE_FLAGS = new Set(["--as-of", "--out", "--out-dir", "--report", "--lang", "--rules"]);
 const BOOL_FLAGS = new Set(["--json", "--in-place", "--all", "--help", "-h", "--no-progress", "--version", "-V"]);
 
 /** The tool's version, from the package it was installed from (src/cli and lib/cli both sit two folders down). */
@@ -163,6 +166,7 @@ function parseArgs(argv: string[]): Args {
       if (arg === "--as-of") a.asOf = value;
       else if (arg === "--out") a.out = value;
       else if (arg === "--out-dir") a.outDir = value;
+      else if (arg === "--rules") a.rulesFile = value;
       else if (arg === "--report") a.report = value;
       else a.lang = value;
     } else if (BOOL_FLAGS.has(arg)) {
@@ -213,6 +217,7 @@ const HELP: Record<string, { zh: string; en: string }> = {
 通用选项：
   --as-of YYYY-MM-DD   统计日（默认今天）；结果只取决于工作簿和这个日期
   --lang zh|en         输出语言（默认按环境变量 LANG）
+  --rules 规则.xlsx    使用另一个工作簿中的 CRM规则 表（团队共用一份规则），不读各工作簿自己的
   --no-progress        不显示进度条
   -h, --help           显示帮助；crm <命令> --help 查看命令的详细说明
   -V, --version        显示版本
@@ -243,6 +248,7 @@ Commands:
 Common options:
   --as-of YYYY-MM-DD   the as-of date (default: today); results depend only on the book and this date
   --lang zh|en         output language (default: from LANG)
+  --rules rules.xlsx   the CRM规则 table of another workbook (one rules book a team shares), not each book's own
   --no-progress        no progress bar
   -h, --help           this help; crm <command> --help for a command
   -V, --version        the version
@@ -565,6 +571,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       args.file = stdinFile = await stdinBook(io);
       args.files = [args.file];
     }
+    if (args.rulesFile) args.rules = await sharedRules(args.rulesFile, asOf, lang, io);
     let code: number;
     try {
       const files = booksOf(args.files);
@@ -593,6 +600,18 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     if (io.env.CRM_DEBUG) io.stderr(`${(e as Error)?.stack ?? ""}\n`);
     return 2;
   }
+}
+
+/**
+ * `--rules FILE`: the CRM规则 table of a team's shared rules book, read once for every book of the run (the books'
+ * own rules sheets are then not used). A refused value is a line on stderr naming its cell, and keeps its default.
+ */
+async function sharedRules(file: string, asOf: string, lang: Lang, io: CliIO): Promise<Rules> {
+  const { model } = await readModelParts(file);
+  const { rules, findings } = rulesOfBook(model, toDay(asOf));
+  if (!rules) throw new BookError(file, "没有找到 CRM规则 表（参数/值 两列）", "no CRM规则 table (参数 / 值 columns) found");
+  for (const f of findings) io.stderr(`crm: ${safeText(file)} ${f.address}: ${safeText(lang === "zh" ? f.message : f.messageEn)}\n`);
+  return rules;
 }
 
 /**
@@ -728,7 +747,7 @@ async function run(args: Args, asOf: string, lang: Lang, io: CliIO): Promise<num
   if (kind.ext !== ".xlsx") throw new BookError(input, kind.noFallback.zh, kind.noFallback.en);
   const book = await loadWithProgress(input, progress, say);
   progress.step(say("计算中", "computing"));
-  const result = runPipeline(book.model, asOf);
+  const result = runPipeline(book.model, asOf, { rules: args.rules });
   const hasCustomers = result.tables.some((t) => t.kind === "customers" && t.used);
 
   if (!hasCustomers) {
@@ -797,7 +816,7 @@ async function applyPatching(args: Args, input: string, out: string, asOf: strin
   const say = (zh: string, en: string) => (lang === "zh" ? zh : en);
   const c = paint(colourOn(io));
   // Each customer's results are computed as its row is written: a million of them are never held at once.
-  const { model, parts, result, found } = await readAndRun(input, asOf, { customers: "onDemand", release: true }, say, progress);
+  const { model, parts, result, found } = await readAndRun(input, asOf, { customers: "onDemand", release: true, rules: args.rules }, say, progress);
   if (!found) {
     progress.done();
     return noCustomers(args, input, lang, io, result);
@@ -821,7 +840,7 @@ async function readOnly(args: Args, input: string, asOf: string, lang: Lang, io:
   const say = (zh: string, en: string) => (lang === "zh" ? zh : en);
   const c = paint(colourOn(io));
   // validate reports findings only: the per-customer results are not built (a fraction of the memory).
-  const { result, found } = await readAndRun(input, asOf, { customers: args.command === "review", release: true }, say, progress);
+  const { result, found } = await readAndRun(input, asOf, { customers: args.command === "review", release: true, rules: args.rules }, say, progress);
   progress.done();
   if (!found) return noCustomers(args, input, lang, io, result);
   const code = result.summary.errors > 0 ? 1 : 0;
@@ -837,7 +856,7 @@ async function readOnly(args: Args, input: string, asOf: string, lang: Lang, io:
 async function reviewPatching(args: Args, input: string, out: string, asOf: string, lang: Lang, io: CliIO, progress: Progress): Promise<number | null> {
   const say = (zh: string, en: string) => (lang === "zh" ? zh : en);
   const c = paint(colourOn(io));
-  const { parts, result, found } = await readAndRun(input, asOf, { release: true }, say, progress);
+  const { parts, result, found } = await readAndRun(input, asOf, { release: true, rules: args.rules }, say, progress);
   if (!found) {
     progress.done();
     return noCustomers(args, input, lang, io, result);
@@ -857,7 +876,7 @@ async function reviewPatching(args: Args, input: string, out: string, asOf: stri
 async function maskPatching(args: Args, input: string, out: string, asOf: string, lang: Lang, io: CliIO, progress: Progress): Promise<number | null> {
   const say = (zh: string, en: string) => (lang === "zh" ? zh : en);
   const c = paint(colourOn(io));
-  const { parts, result, found } = await readAndRun(input, asOf, { customers: false, release: true }, say, progress, true);
+  const { parts, result, found } = await readAndRun(input, asOf, { customers: false, release: true, rules: args.rules }, say, progress, true);
   if (!found) {
     progress.done();
     return noCustomers(args, input, lang, io, result);

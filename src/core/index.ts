@@ -7,6 +7,7 @@ export { TABLES, TABLE_KINDS, OWNED_MARK, isOwnedHeader, isOwnedSheet, REVIEW_SH
 export { parseDate, parseDateTime, parseMoney, parsePercent, parseNumber, parseYears, parseEnum, parseText, isBlank, isCellError, cellText, normalizeText, splitList, type Parsed } from "./parse";
 export { formatDay, toDay, addMonths, dayFromYmd, ymdFromDay, dayFromSerial, serialFromDay } from "./dates";
 export { RULE_DEFS, DEFAULT_RULES, makeRules, readRules, ruleDef, type Rules } from "./rules";
+export { rulesOfBook } from "./rules-sheet";
 export { checkUscc, maskUscc, maskUsccs, maskText, hasFullPhone, maskPhones } from "./privacy";
 export { decideStage, decideCoopStage, type StageFacts, type StageDecision, type StageRule } from "./lifecycle";
 export { INDICATORS, scorePopulation, indicatorWeights, quantile, tierOf, tierCuts, thresholdCuts, quantileCuts, type Indicator, type ScoreResult, type TierCuts } from "./scoring";

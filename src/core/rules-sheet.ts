@@ -3,7 +3,8 @@
 import { makeFinding } from "./findings";
 import { DEFAULT_RULES, readRules, ruleDef, type Rules } from "./rules";
 import { a1, type FoundTable } from "./schema";
-import type { Day, Finding } from "./types";
+import { findBookTables } from "./tables";
+import type { Day, Finding, WorkbookModel } from "./types";
 import { readTable } from "./validate";
 
 /** The rules table used: the one on the sheet named CRM规则, else the first found. */
@@ -30,4 +31,15 @@ export function rulesFromBook(table: FoundTable | undefined, asOf: Day, date1904
     }));
   }
   return read.rules;
+}
+
+/**
+ * The rules of another workbook (`crm --rules team-rules.xlsx`: one rules book shared by a team): its CRM规则
+ * table read as the book's own would be; null when it has none. Its BAD_RULE findings name its own cells.
+ */
+export function rulesOfBook(model: WorkbookModel, asOf: Day): { rules: Rules | null; findings: Finding[] } {
+  const findings: Finding[] = [];
+  const table = pickRulesTable(findBookTables(model).byKind.get("rules") ?? []);
+  if (!table) return { rules: null, findings };
+  return { rules: rulesFromBook(table, asOf, model.date1904 === true, findings), findings };
 }

@@ -6,7 +6,7 @@ import { createHash } from "crypto";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { hasFullPhone, type WorkbookModel } from "../../src/core";
+import { hasFullPhone, makeRules, runPipeline, type WorkbookModel } from "../../src/core";
 import { main, type CliIO } from "../../src/cli/cli";
 import { writeModelXlsx } from "../../src/xlsx/model-xlsx";
 import { CUSTOMER_HEADERS, generateSample, type SampleOptions, type SampleWorkbook } from "../../scripts/sample";
@@ -267,6 +267,32 @@ describe("several books in one run", () => {
     expect(json.books[0].summary.rows).toBe(nCustomers);
     expect(json.books[0].findings.length).toBe(json.books[0].summary.errors + json.books[0].summary.warnings + json.books[0].summary.infos);
     expect(json.books[1].error).toMatch(/not an \.xlsx workbook/);
+  });
+});
+
+// ── a shared rules book ──
+
+describe("--rules FILE: one team's rules book for every book", () => {
+  test("its CRM规则 is used instead of each book's own; a refused value is a line naming its cell", async () => {
+    const dir = scratch("rules");
+    const rulesBook = join(dir, "团队规则.xlsx");
+    await writeModelXlsx({ sheets: [{ name: "CRM规则", cells: [["参数", "值"], ["cadence.A", 3], ["tier.mode", "threshold"], ["cadence.B", "两周"]] }] }, rulesBook);
+    const report = join(dir, "r.json");
+    const r = await crm(["apply", book, "--out", join(dir, "out.xlsx"), "--rules", rulesBook, "--report", report], "en");
+    expect(r.code).toBe(1);
+    expect(lines(r.stderr)).toEqual([expect.stringMatching(/团队规则\.xlsx CRM规则!B4: Rule "cadence\.B": .*default 14/)]);
+    const got = JSON.parse(readFileSync(report, "utf8"));
+    // The same as the engine with those rules (the book's own CRM规则, with its refused cadence.A, is not read).
+    const expected = runPipeline(sample.model, AS_OF, { rules: makeRules({ "cadence.A": 3, "tier.mode": "threshold" }) });
+    expect(got.findings.some((f: { code: string }) => f.code === "BAD_RULE")).toBe(false);
+    expect(got.customers.map((c: { nextFollowUp: string | null; tier: string | null }) => [c.nextFollowUp, c.tier])).toEqual(expected.customers.map((c) => [c.nextFollowUp, c.tier]));
+    // A rules book without a rules table is refused in one line, before any book is read.
+    const noRules = join(dir, "no-rules.xlsx");
+    await writeModelXlsx({ sheets: [{ name: "说明", cells: [["团队规则待定"]] }] }, noRules);
+    const none = await crm(["validate", book, "--rules", noRules], "en");
+    expect(none.code).toBe(2);
+    expect(none.stdout).toBe("");
+    expect(lines(none.stderr)).toEqual([expect.stringMatching(/no-rules\.xlsx: no CRM规则 table/)]);
   });
 });
 
