@@ -800,11 +800,16 @@ async function run(args: Args, asOf: string, lang: Lang, io: CliIO): Promise<num
 
 /** Reads a book streaming (a progress bar for a big one) and runs the engine on it; `found`: it has a customers table. */
 async function readAndRun(input: string, asOf: string, options: PipelineOptions, say: (zh: string, en: string) => string, progress: Progress, keepStrings = false) {
-  const big = statSync(input, { throwIfNoEntry: false })?.size ?? 0;
-  const { model, parts } = await readModelParts(input, (done, total) => big > PROGRESS_BYTES && progress.show(say("读取", "reading"), done, total), { keepStrings });
+  const { model, parts } = await readWithProgress(input, say, progress, keepStrings);
   progress.step(say("计算中", "computing"));
   const result = runPipeline(model, asOf, options);
   return { model, parts, result, found: result.tables.some((t) => t.kind === "customers" && t.used) };
+}
+
+/** Reads a book streaming; a big one shows a bar moving with the sheets' bytes read (the customers sheet's rows). */
+function readWithProgress(input: string, say: (zh: string, en: string) => string, progress: Progress, keepStrings = false) {
+  const big = (statSync(input, { throwIfNoEntry: false })?.size ?? 0) > PROGRESS_BYTES;
+  return readModelParts(input, (done, total) => big && progress.show(say("读取", "reading"), done, total), { keepStrings });
 }
 
 /**
@@ -915,7 +920,7 @@ async function writeWithBackup(args: Args, parts: BookParts, edit: BookEdit, out
 async function undo(args: Args, input: string, out: string, lang: Lang, io: CliIO, progress: Progress): Promise<number> {
   const say = (zh: string, en: string) => (lang === "zh" ? zh : en);
   const c = paint(colourOn(io));
-  const { model, parts } = await readModelParts(input);
+  const { model, parts } = await readWithProgress(input, say, progress);
   const { edit, columns, sheets } = undoEdit(parts, model, stylesOf(parts).styles);
   if (columns === 0 && sheets.length === 0 && args.inPlace) {
     io.stdout(`${say("工作簿中没有 CRM 工作台写入的内容，未做修改", "the book holds nothing CRM Workbench wrote; nothing changed")}\n`);

@@ -76,7 +76,7 @@ export function entryStream(file: string, entry: ZipEntry): NodeJS.ReadableStrea
  * if they were the user's) or into XML the parser rejects with a message about attributes; either way the
  * user is told the file is damaged. A part that is intact but not well-formed XML is named in the error.
  */
-function parseEntry(file: string, entry: ZipEntry, setup: (p: SaxesParser) => void): Promise<void> {
+function parseEntry(file: string, entry: ZipEntry, setup: (p: SaxesParser) => void, onBytes?: (n: number) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const parser = new SaxesParser();
     setup(parser);
@@ -88,6 +88,7 @@ function parseEntry(file: string, entry: ZipEntry, setup: (p: SaxesParser) => vo
     let crc = 0;
     s.on("data", (chunk: Buffer) => {
       crc = crc32(chunk, crc);
+      onBytes?.(chunk.length);
       if (xmlError) return; // read on to the end only to tell damage from bad XML
       try {
         parser.write(decoder.write(chunk));
@@ -270,7 +271,7 @@ export class Occupancy {
   }
 }
 
-async function readSheet(file: string, entry: ZipEntry, strings: string[], isDate: boolean[], date1904: boolean): Promise<{ cells: CellValue[][]; merged: string[]; occupancy: Occupancy }> {
+async function readSheet(file: string, entry: ZipEntry, strings: string[], isDate: boolean[], date1904: boolean, onBytes?: (n: number) => void): Promise<{ cells: CellValue[][]; merged: string[]; occupancy: Occupancy }> {
   const cells: CellValue[][] = [];
   const merged: string[] = [];
   const occupancy = new Occupancy();
@@ -401,7 +402,7 @@ async function readSheet(file: string, entry: ZipEntry, strings: string[], isDat
         }
       }
     });
-  });
+  }, onBytes);
   // Fill holes so every row is a dense array (the engine reads rows positionally).
   for (let r = 0; r < cells.length; r++) {
     const row = (cells[r] ??= []);
@@ -435,8 +436,12 @@ function adoptUnmarked(sheets: SheetModel[], parts: SheetPart[], marks: Marks): 
   });
 }
 
-/** Reads a workbook for the engine without building a document object model; `onSheet` reports progress. */
-export async function readBookStreaming(file: string, onSheet?: (name: string, done: number, total: number) => void, opts: { keepStrings?: boolean } = {}): Promise<{ model: WorkbookModel; parts: BookParts }> {
+/**
+ * Reads a workbook for the engine without building a document object model. `onProgress` reports the sheets'
+ * uncompressed bytes read out of their total as they stream past (a big customers sheet moves the bar
+ * throughout, not in one jump), with the name of the sheet being read.
+ */
+export async function readBookStreaming(file: string, onProgress?: (name: string, done: number, total: number) => void, opts: { keepStrings?: boolean } = {}): Promise<{ model: WorkbookModel; parts: BookParts }> {
   const list = zipEntries(file);
   if (!list) throw new Error("not a readable zip archive");
   // Part names with backslashes (`xl\\workbook.xml`, written by a few Windows tools) are not part names at all
@@ -460,10 +465,16 @@ export async function readBookStreaming(file: string, onSheet?: (name: string, d
 
   const sheets: SheetModel[] = [];
   const parts: SheetPart[] = [];
-  for (const [i, d] of declared.entries()) {
+  const partOf = (d: (typeof declared)[number]) => {
+    const path = rels.get(d.relId)?.part;
+    return path ? entries.get(path) : undefined;
+  };
+  const total = declared.reduce((sum, d) => sum + (roleOf.has(d.name) ? 0 : partOf(d)?.size ?? 0), 0);
+  let done = 0;
+  for (const d of declared) {
     const path = rels.get(d.relId)?.part ?? undefined;
     const e = path ? entries.get(path) : undefined;
-    onSheet?.(d.name, i, declared.length);
+    onProgress?.(d.name, done, total);
     // A sheet the workbook declares but whose part is not in the zip (flipped bytes in the central directory's
     // names, a part left out by a broken writer) is damage: read as an empty sheet, the user was told their
     // customers table was missing (while exceljs, reading the local headers, found it).
@@ -476,7 +487,10 @@ export async function readBookStreaming(file: string, onSheet?: (name: string, d
       parts.push({ name: d.name, path, relId: d.relId, state: d.state, role });
       continue;
     }
-    const { cells, merged, occupancy } = await readSheet(file, e, strings, isDate, date1904);
+    const { cells, merged, occupancy } = await readSheet(file, e, strings, isDate, date1904, (n) => {
+      done += n;
+      onProgress?.(d.name, done, total);
+    });
     const tables: { name: string; range: string }[] = [];
     for (const r of (await relsOf(file, entries, path)).values()) {
       if (!r.type.endsWith("/table")) continue;
@@ -492,7 +506,7 @@ export async function readBookStreaming(file: string, onSheet?: (name: string, d
     sheets.push({ name: d.name, cells, originRow: 1, originCol: 1, merged, tables, owned: false });
     parts.push({ name: d.name, path, relId: d.relId, state: d.state, occupied: (col, from, to) => occupancy.has(col, from, to) });
   }
-  onSheet?.("", declared.length, declared.length);
+  onProgress?.("", total, total);
   adoptUnmarked(sheets, parts, marks);
   return {
     model: { sheets, date1904 },

@@ -331,6 +331,32 @@ describe("the book - is standard input", () => {
   });
 });
 
+// ── progress ──
+
+describe("progress on stderr by the rows read", () => {
+  test("a big book's bar moves through the customers sheet on a terminal; never with --json or off a terminal", async () => {
+    const dir = scratch("progress");
+    const big = join(dir, "big.xlsx");
+    await writeModelXlsx(generateSample({ ...OPTS, customers: 3000, mistakes: false }).model, big);
+    const run = async (argv: string[], tty: boolean) => {
+      const c = captureIO("en");
+      c.io.stderrTTY = tty;
+      await main(argv, c.io);
+      return c.err.join("");
+    };
+    for (const argv of [["validate", big], ["apply", big, "--out", join(dir, "out.xlsx")], ["undo", join(dir, "out.xlsx"), "--out", join(dir, "undone.xlsx")]]) {
+      const err = await run(argv, true);
+      const pcts = [...err.matchAll(/reading \[[█░]+\]\s+(\d+)%/g)].map((m) => Number(m[1]));
+      // Many steps, in order, to 100 %: the bar follows the bytes of the sheets, not the count of sheets.
+      expect(new Set(pcts).size).toBeGreaterThanOrEqual(10);
+      expect(pcts).toEqual([...pcts].sort((a, b) => a - b));
+      expect(pcts[pcts.length - 1]).toBe(100);
+    }
+    expect(await run(["validate", big, "--json"], true)).toBe("");
+    expect(await run(["validate", big], false)).toBe("");
+  });
+});
+
 // ── words and colour ──
 
 describe("words, numbers and colour", () => {
