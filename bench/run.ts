@@ -5,7 +5,7 @@
 //   npm run bench -- --quick   the same scenarios at a tenth of the size (a smoke run)
 //   npm run bench -- --apply-customers 20000   scenario 2 at another size
 import { spawnSync } from "child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "fs";
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "fs";
 import { cpus, tmpdir, totalmem } from "os";
 import { join } from "path";
 
@@ -45,6 +45,31 @@ const verdict = (ok: boolean) => (ok ? "**met**" : "**not met**");
 interface EngineRun { customers: number; interactions: number; orders: number; cellsParsed: number; baselineMs: number; pipelineMs: number; ratio: number; pipelineMsPerKRow: number; findings: number; peakMB: number }
 interface AdapterRun { ops: { op: string; customers: number; syncs: number; chunks: number; budget: number; maxRequestMB: number; maxResponseMB: number; ms: number }[]; peakMB: number }
 interface FunctionsRun { customers: number; rows: number; interactions: number; orders: number; stageEngineMs: number; stageFunctionMs: number; stageRatio: number; scoreEngineMs: number; scoreFunctionMs: number; scoreRatio: number; peakMB: number }
+
+/** Start-up and per-book overhead of the compiled command line (scenario 6), each the best of five runs. */
+function startup(tmp: string, small: string): { nodeMs: number; helpMs: number; separateMs: number; oneRunMs: number } {
+  const build = spawnSync("npm", ["run", "-s", "build:cli"], { cwd: ROOT, encoding: "utf8" });
+  if (build.status !== 0) throw new Error(`npm run build:cli failed:\n${build.stderr}`);
+  const crm = join(ROOT, "bin", "crm.js");
+  const time = (args: string[]) => {
+    const t = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, args, { cwd: tmp, encoding: "utf8", env: { ...process.env, LANG: "en_US.UTF-8" } });
+    if (r.status === null || r.status > 1) throw new Error(`${args.join(" ")} failed: ${r.stderr}`);
+    return Number(process.hrtime.bigint() - t) / 1e6;
+  };
+  const best = (f: () => number) => Math.min(...Array.from({ length: 5 }, f));
+  const books = Array.from({ length: 20 }, (_, i) => {
+    const f = join(tmp, `book-${i + 1}.xlsx`);
+    copyFileSync(small, f);
+    return f;
+  });
+  return {
+    nodeMs: best(() => time(["-e", "0"])),
+    helpMs: best(() => time([crm, "--help"])),
+    separateMs: best(() => books.reduce((sum, b) => sum + time([crm, "validate", b, "--as-of", "2024-11-26"]), 0)),
+    oneRunMs: best(() => time([crm, "validate", ...books, "--as-of", "2024-11-26"])),
+  };
+}
 
 function main(): void {
   const started = new Date();
@@ -160,6 +185,26 @@ function main(): void {
     );
     summary.push(`- Target 3a, \`crm validate\` on ${int(rows3)} rows under 2 GiB (2,048 MB) peak: ${int(validate.peakMB)} MB — ${verdict(validate.peakMB < 2048)}`);
     summary.push(`- Target 3b, \`crm apply\` on ${int(rows3)} rows under 2 GiB (2,048 MB) peak: ${int(applyTall.peakMB)} MB — ${verdict(applyTall.peakMB < 2048)}`);
+
+    // 6. The command line as a tool: start-up, and many books in one run
+    const small = join(tmp, "small.xlsx");
+    scenario<{ rows: number; bytes: number }>("makeBook", 200, small);
+    const cli = startup(tmp, small);
+    out.push(
+      "## 6. `crm` as a tool: start-up and books per run",
+      "",
+      "`bin/crm.js` runs the compiled JavaScript in `lib/` (`npm run build:cli`); times are the best of five runs.",
+      "",
+      "| run | time ms | ratio |",
+      "|---|---:|---:|",
+      `| \`node -e 0\` (baseline) | ${int(cli.nodeMs)} | 1.00 |`,
+      `| \`crm --help\` | ${int(cli.helpMs)} | ${f2(cli.helpMs / cli.nodeMs)} |`,
+      `| \`crm validate\` of 20 small books, 20 runs | ${int(cli.separateMs)} | 1.00 |`,
+      `| \`crm validate\` of the same 20 books, one run | ${int(cli.oneRunMs)} | ${f2(cli.oneRunMs / cli.separateMs)} |`,
+      "",
+    );
+    summary.push(`- Target 6a, \`crm --help\` within 5× a bare \`node -e 0\`: ${f2(cli.helpMs / cli.nodeMs)}× — ${verdict(cli.helpMs / cli.nodeMs <= 5)}`);
+    summary.push(`- Target 6b, 20 books in one \`crm validate\` run within half the time of 20 runs: ${f2(cli.oneRunMs / cli.separateMs)}× (per-book overhead of a separate run ${int((cli.separateMs - cli.oneRunMs) / 20)} ms) — ${verdict(cli.oneRunMs / cli.separateMs <= 0.5)}`);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -8,10 +8,15 @@ import {
   buildReview, rulesOfBook, runPipeline, safeText, TABLES, toDay, type Rules, type CustomerResult, type Finding, type PipelineOptions, type PipelineResult, type Severity,
 } from "../core";
 import { layoutFits, NO_ROOM, NoRoomError } from "../workbook/owned";
-import {
-  applyEdit, BookError, ExcelJsBook, maskEdit, partsLost, PatchUnsupported, readBook, readModelParts, reviewEdit, sharedStringsOf, stylesOf,
-  undoEdit, workbookContentType, writeAtomic, writeBookAtomic, writeFailure, writePatched, type BookEdit, type BookParts, type LoadedBook,
-} from "../xlsx";
+import { BookError } from "../xlsx/book-error";
+import type { BookEdit, BookParts, LoadedBook } from "../xlsx";
+
+/**
+ * The .xlsx code (exceljs among it, a fifth of a second to load), loaded when a command first needs it: `crm
+ * --help` and `--version` never do.
+ */
+let xlsxModule: typeof import("../xlsx") | undefined;
+const xlsx = (): typeof import("../xlsx") => (xlsxModule ??= require("../xlsx") as typeof import("../xlsx"));
 
 export type Lang = "zh" | "en";
 
@@ -456,7 +461,7 @@ const BOOK_KINDS: readonly BookKind[] = [
  */
 function bookKind(file: string): BookKind {
   const byExt = BOOK_KINDS.find((k) => k.ext === extname(file).toLowerCase()) ?? BOOK_KINDS[0];
-  const type = workbookContentType(file);
+  const type = xlsx().workbookContentType(file);
   return BOOK_KINDS.find((k) => k.contentType.toLowerCase() === type) ?? byExt;
 }
 
@@ -607,7 +612,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
  * own rules sheets are then not used). A refused value is a line on stderr naming its cell, and keeps its default.
  */
 async function sharedRules(file: string, asOf: string, lang: Lang, io: CliIO): Promise<Rules> {
-  const { model } = await readModelParts(file);
+  const { model } = await xlsx().readModelParts(file);
   const { rules, findings } = rulesOfBook(model, toDay(asOf));
   if (!rules) throw new BookError(file, "没有找到 CRM规则 表（参数/值 两列）", "no CRM规则 table (参数 / 值 columns) found");
   for (const f of findings) io.stderr(`crm: ${safeText(file)} ${f.address}: ${safeText(lang === "zh" ? f.message : f.messageEn)}\n`);
@@ -755,7 +760,7 @@ async function run(args: Args, asOf: string, lang: Lang, io: CliIO): Promise<num
     return noCustomers(args, input, lang, io, result);
   }
   const bookCode = result.summary.errors > 0 ? 1 : 0;
-  const port = new ExcelJsBook(book.workbook);
+  const port = new (xlsx().ExcelJsBook)(book.workbook);
 
   switch (args.command) {
     case "apply": {
@@ -809,7 +814,7 @@ async function readAndRun(input: string, asOf: string, options: PipelineOptions,
 /** Reads a book streaming; a big one shows a bar moving with the sheets' bytes read (the customers sheet's rows). */
 function readWithProgress(input: string, say: (zh: string, en: string) => string, progress: Progress, keepStrings = false) {
   const big = (statSync(input, { throwIfNoEntry: false })?.size ?? 0) > PROGRESS_BYTES;
-  return readModelParts(input, (done, total) => big && progress.show(say("读取", "reading"), done, total), { keepStrings });
+  return xlsx().readModelParts(input, (done, total) => big && progress.show(say("读取", "reading"), done, total), { keepStrings });
 }
 
 /**
@@ -827,7 +832,7 @@ async function applyPatching(args: Args, input: string, out: string, asOf: strin
     return noCustomers(args, input, lang, io, result);
   }
   progress.step(say("写入结果列", "writing result columns"));
-  const { edit, layouts } = applyEdit(parts, model, result, stylesOf(parts).styles);
+  const { edit, layouts } = xlsx().applyEdit(parts, model, result, xlsx().stylesOf(parts).styles);
   if (layouts.some((l) => !layoutFits(l))) throw new BookError(input, NO_ROOM.zh, NO_ROOM.en);
   if (!(await writeWithBackup(args, parts, edit, out, say, io, progress))) return null;
   if (args.report) await writeJsonAtomic(args.report, reportOf(result));
@@ -868,7 +873,7 @@ async function reviewPatching(args: Args, input: string, out: string, asOf: stri
   }
   const review = buildReview(result);
   progress.step(say("生成复盘工作表", "building review sheets"));
-  const edit = reviewEdit(parts, review, stylesOf(parts).styles);
+  const edit = xlsx().reviewEdit(parts, review, xlsx().stylesOf(parts).styles);
   if (!(await writeWithBackup(args, parts, edit, out, say, io, progress))) return null;
   progress.done();
   if (args.sink) args.sink({ review, out });
@@ -887,7 +892,7 @@ async function maskPatching(args: Args, input: string, out: string, asOf: string
     return noCustomers(args, input, lang, io, result);
   }
   progress.step(say("遮盖号码", "masking numbers"));
-  const { edit, count } = maskEdit(parts, result, await sharedStringsOf(parts), stylesOf(parts).styles);
+  const { edit, count } = xlsx().maskEdit(parts, result, await xlsx().sharedStringsOf(parts), xlsx().stylesOf(parts).styles);
   if (!(await writeWithBackup(args, parts, edit, out, say, io, progress))) return null;
   progress.done();
   io.stdout(`${c.green("✔")} ${maskedLine(lang, count)} → ${c.bold(out)}\n`);
@@ -903,14 +908,14 @@ async function writeWithBackup(args: Args, parts: BookParts, edit: BookEdit, out
   try {
     if (saved) copyFileSync(out, saved);
     progress.step(say("保存", "saving"));
-    await writePatched(parts, edit, out);
+    await xlsx().writePatched(parts, edit, out);
   } catch (e) {
     if (saved) unlinkSync(saved);
-    if (e instanceof PatchUnsupported) {
+    if (e instanceof xlsx().PatchUnsupported) {
       if (io.env.CRM_DEBUG) io.stderr(`crm: patching writer not used: ${e.message}\n`);
       return false;
     }
-    throw e instanceof BookError ? e : writeFailure(out, e);
+    throw e instanceof BookError ? e : xlsx().writeFailure(out, e);
   }
   if (saved) io.stderr(`${say("已备份原文件到", "backup of the input saved as")} ${saved}\n`);
   return true;
@@ -921,7 +926,7 @@ async function undo(args: Args, input: string, out: string, lang: Lang, io: CliI
   const say = (zh: string, en: string) => (lang === "zh" ? zh : en);
   const c = paint(colourOn(io));
   const { model, parts } = await readWithProgress(input, say, progress);
-  const { edit, columns, sheets } = undoEdit(parts, model, stylesOf(parts).styles);
+  const { edit, columns, sheets } = xlsx().undoEdit(parts, model, xlsx().stylesOf(parts).styles);
   if (columns === 0 && sheets.length === 0 && args.inPlace) {
     io.stdout(`${say("工作簿中没有 CRM 工作台写入的内容，未做修改", "the book holds nothing CRM Workbench wrote; nothing changed")}\n`);
     return 0;
@@ -962,7 +967,7 @@ function writeFindingsJson(io: CliIO, result: PipelineResult): void {
 }
 
 async function loadWithProgress(file: string, progress: Progress, say: (zh: string, en: string) => string): Promise<LoadedBook> {
-  return readBook(file, (read, total) => total > PROGRESS_BYTES && progress.show(say("读取", "reading"), read, total));
+  return xlsx().readBook(file, (read, total) => total > PROGRESS_BYTES && progress.show(say("读取", "reading"), read, total));
 }
 
 /**
@@ -972,9 +977,9 @@ async function loadWithProgress(file: string, progress: Progress, say: (zh: stri
  */
 async function save(book: LoadedBook, input: string, out: string, inPlace: boolean, progress: Progress, say: (zh: string, en: string) => string, io: CliIO): Promise<void> {
   progress.step(say("保存", "saving"));
-  let lost: ReturnType<typeof partsLost> = [];
-  await writeBookAtomic(book.workbook, out, (tmp) => {
-    lost = partsLost(input, tmp);
+  let lost: ReturnType<typeof import("../xlsx").partsLost> = [];
+  await xlsx().writeBookAtomic(book.workbook, out, (tmp) => {
+    lost = xlsx().partsLost(input, tmp);
     const listZh = lost.map((d) => `${d.zh} ${d.count} 个`).join("、");
     const listEn = lost.map((d) => `${d.count} ${d.en}`).join(", ");
     if (lost.length > 0 && inPlace) {
@@ -1007,7 +1012,7 @@ export function backupName(file: string): string {
 
 async function writeJsonAtomic(file: string, data: unknown): Promise<void> {
   try {
-    await writeAtomic(file, (tmp) => writeFileSync(tmp, `${JSON.stringify(data, null, 2)}\n`));
+    await xlsx().writeAtomic(file, (tmp) => writeFileSync(tmp, `${JSON.stringify(data, null, 2)}\n`));
   } catch (e) {
     throw new BookError(file, `无法写入报告（${(e as NodeJS.ErrnoException).code ?? ""}）`, `cannot write the report (${(e as NodeJS.ErrnoException).code ?? ""})`);
   }

@@ -8,19 +8,9 @@ import { writeAtomic } from "./atomic";
 import { readZipEntry, ZipRefused } from "./zip";
 import { readBookStreaming, type BookParts } from "./read";
 
-/** A workbook that cannot be read or written: one line for the user, in both languages, no stack trace. */
-export class BookError extends Error {
-  constructor(
-    readonly file: string,
-    readonly reasonZh: string,
-    readonly reasonEn: string,
-  ) {
-    super(`${file}: ${reasonEn}`);
-  }
-  line(lang: "zh" | "en"): string {
-    return lang === "zh" ? `${this.file}：${this.reasonZh}` : `${this.file}: ${this.reasonEn}`;
-  }
-}
+import { BookError } from "./book-error";
+
+export { BookError };
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 const OLE_MAGIC = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
