@@ -75,6 +75,7 @@ export function linkDetail(kind: TableKind, tables: ReadTable[], customers: Cust
       if (c !== undefined) owner[offsets[k] + i] = c;
     }
   });
+  const ranges = new Map<string, string>();
   const rowAt = (j: number) => {
     let k = tables.length - 1;
     while (k > 0 && offsets[k] > j) k--;
@@ -109,7 +110,10 @@ export function linkDetail(kind: TableKind, tables: ReadTable[], customers: Cust
       return col ? a1(t.found.sheet, t.found.rowNumbers[i], col.col) : "";
     },
     columnRange(key) {
-      return tables
+      // Asked for per customer (each customer's sources): built once per column.
+      const hit = ranges.get(key);
+      if (hit !== undefined) return hit;
+      const range = tables
         .filter((t) => t.columns.has(key) && t.length > 0)
         .map((t) => {
           const col = t.columns.get(key)!;
@@ -117,6 +121,8 @@ export function linkDetail(kind: TableKind, tables: ReadTable[], customers: Cust
           return `${first}:${a1(t.found.sheet, t.found.rowNumbers[t.length - 1], col.col).replace(/^.*!/, "")}`;
         })
         .join("、");
+      ranges.set(key, range);
+      return range;
     },
   };
 }

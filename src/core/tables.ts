@@ -236,6 +236,7 @@ function place(t: ReadTable, col: ReadColumn, i: number): CellPlace & { column: 
 }
 
 function sameValue(type: ReadColumn["def"]["type"], a: number | string, b: number | string): boolean {
+  if (a === b) return true;
   if (typeof a === "number" && typeof b === "number") {
     if (type === "date" || type === "datetime") return Math.floor(a) === Math.floor(b);
     return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b)) || (type === "money" && Math.abs(a - b) < 0.005);
