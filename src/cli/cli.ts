@@ -3,6 +3,7 @@
 // book, no customers table, bad arguments), with one line on stderr saying why.
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
+import { parseArgs as nodeParseArgs } from "util";
 import { basename, dirname, extname, join, resolve } from "path";
 import {
   buildReview, rulesOfBook, runPipeline, safeText, TABLES, toDay, type Rules, type CustomerResult, type Finding, type PipelineOptions, type PipelineResult, type Severity,
@@ -112,8 +113,6 @@ interface Args {
   lang?: string;
 }
 
-const VALUE_FLAGS = new Set(["--as-of", "--out", "--out-dir", "--report", "--lang", "--rules"]);
-const BOOL_FLAGS = new Set(["--json", "--in-place", "--all", "--help", "-h", "--no-progress", "--version", "-V"]);
 
 /** The tool's version, from the package it was installed from (src/cli and lib/cli both sit two folders down). */
 export function toolVersion(): string {
@@ -128,9 +127,9 @@ export function toolVersion(): string {
 function nearestOption(arg: string): string | undefined {
   const name = arg.replace(/^-+/, "");
   let best: { flag: string; d: number } | undefined;
-  for (const flag of [...VALUE_FLAGS, ...BOOL_FLAGS]) {
-    if (!flag.startsWith("--")) continue;
-    const d = editDistance(name, flag.slice(2));
+  for (const option of Object.keys(OPTIONS)) {
+    const flag = `--${option}`;
+    const d = editDistance(name, option);
     if (d <= 2 && (!best || d < best.d)) best = { flag, d };
   }
   return best?.flag;
@@ -152,45 +151,40 @@ class UsageError extends Error {
   }
 }
 
+/** The options, for node:util.parseArgs (strict; `--` ends the options, so a book may be named `--x.xlsx`). */
+const OPTIONS = {
+  "as-of": { type: "string" }, out: { type: "string" }, "out-dir": { type: "string" }, report: { type: "string" }, lang: { type: "string" }, rules: { type: "string" },
+  json: { type: "boolean" }, "in-place": { type: "boolean" }, all: { type: "boolean" }, "no-progress": { type: "boolean" },
+  help: { type: "boolean", short: "h" }, version: { type: "boolean", short: "V" },
+} as const;
+
 function parseArgs(argv: string[]): Args {
-  const a: Args = { command: "", extra: [], json: false, inPlace: false, all: false, help: false, version: false, progress: true, files: [] };
-  const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    let arg = argv[i];
-    let value: string | undefined;
-    const eq = arg.indexOf("=");
-    if (arg.startsWith("--") && eq > 0) {
-      value = arg.slice(eq + 1);
-      arg = arg.slice(0, eq);
+  let parsed: ReturnType<typeof nodeParseArgs<{ args: string[]; options: typeof OPTIONS; strict: true; allowPositionals: true }>>;
+  try {
+    parsed = nodeParseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: true });
+  } catch (e) {
+    // Node's own messages are English and name no fix: each kind is said again in both languages.
+    const code = (e as { code?: string }).code;
+    const msg = String((e as Error).message);
+    const option = /'(-[^' ]+)/.exec(msg)?.[1] ?? "";
+    if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+      const near = nearestOption(option);
+      throw new UsageError(`未知选项 ${option}${near ? `，是否想用 ${near}？` : ""}`, `unknown option ${option}${near ? `; did you mean ${near}?` : ""}`);
     }
-    if (VALUE_FLAGS.has(arg)) {
-      if (value === undefined) {
-        value = argv[++i];
-        if (value === undefined || (value.startsWith("--") && value.length > 2)) throw new UsageError(`${arg} 后面缺少值`, `${arg} needs a value`);
-      }
-      if (arg === "--as-of") a.asOf = value;
-      else if (arg === "--out") a.out = value;
-      else if (arg === "--out-dir") a.outDir = value;
-      else if (arg === "--rules") a.rulesFile = value;
-      else if (arg === "--report") a.report = value;
-      else a.lang = value;
-    } else if (BOOL_FLAGS.has(arg)) {
-      if (arg === "--json") a.json = true;
-      else if (arg === "--in-place") a.inPlace = true;
-      else if (arg === "--all") a.all = true;
-      else if (arg === "--no-progress") a.progress = false;
-      else if (arg === "--version" || arg === "-V") a.version = true;
-      else a.help = true;
-    } else if (arg.startsWith("-") && arg.length > 1) {
-      const near = nearestOption(arg);
-      throw new UsageError(`未知选项 ${arg}${near ? `，是否想用 ${near}？` : ""}`, `unknown option ${arg}${near ? `; did you mean ${near}?` : ""}`);
-    } else positional.push(arg);
+    if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && /does not take an argument/.test(msg)) throw new UsageError(`${option} 不带值`, `${option} takes no value`);
+    if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") throw new UsageError(`${option} 后面缺少值`, `${option} needs a value`);
+    throw e;
   }
-  a.command = positional[0] ?? "";
-  a.file = positional[1];
-  a.files = positional.slice(1);
-  a.extra = positional.slice(2);
-  return a;
+  const v = parsed.values;
+  const positional = parsed.positionals;
+  return {
+    command: positional[0] ?? "",
+    file: positional[1],
+    files: positional.slice(1),
+    extra: positional.slice(2),
+    asOf: v["as-of"], out: v.out, outDir: v["out-dir"], report: v.report, lang: v.lang, rulesFile: v.rules,
+    json: v.json === true, inPlace: v["in-place"] === true, all: v.all === true, help: v.help === true, version: v.version === true, progress: v["no-progress"] !== true,
+  };
 }
 
 /** `--lang`, else the environment (LC_ALL, LC_MESSAGES, LANG): English when it says English, Chinese otherwise. */

@@ -415,6 +415,8 @@ describe("usage errors exit 2 with a reason on stderr", () => {
   usage("unknown option", () => ["validate", book, "--frobnicate"], /未知选项 --frobnicate/, /unknown option --frobnicate/);
   usage("a near miss suggests the option meant", () => ["validate", book, "--as-off", "2024-06-30"], /未知选项 --as-off，是否想用 --as-of？/, /unknown option --as-off; did you mean --as-of\?/);
   usage("a far miss suggests nothing", () => ["validate", book, "--zzzzzz"], /未知选项 --zzzzzz$/m, /unknown option --zzzzzz$/m);
+  usage("a value given to a switch", () => ["validate", book, "--json=yes"], /--json 不带值/, /--json takes no value/);
+  usage("an option's value that looks like an option", () => ["validate", book, "--as-of", "--json"], /--as-of 后面缺少值/, /--as-of needs a value/);
   usage("missing file argument", () => ["validate"], /缺少工作簿文件/, /missing the workbook/);
   usage("an impossible --as-of date", () => ["validate", book, "--as-of", "2024-02-30"], /--as-of.*2024-02-30/, /--as-of.*2024-02-30/);
   usage("a --as-of that is not a date", () => ["validate", book, "--as-of", "yesterday"], /--as-of.*yesterday/, /--as-of.*yesterday/);
@@ -429,6 +431,22 @@ describe("usage errors exit 2 with a reason on stderr", () => {
   usage("--report with a command other than apply", () => ["validate", book, "--report", join(root, "r.json")], /--report/, /--report is for apply only/);
   usage("several books with --out", () => ["apply", book, cleanBook, "--out", join(root, "x.xlsx")], /--out-dir/, /--out-dir/);
   usage("several books writing without --out-dir", () => ["apply", book, cleanBook], /--out-dir/, /--out-dir/);
+
+  test("-- ends the options: a book whose name starts with a dash is a book", async () => {
+    const dir = scratch("dash");
+    copyFileSync(cleanBook, join(dir, "--odd.xlsx"));
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const r = await crm(["validate", "--as-of", AS_OF, "--", "--odd.xlsx"], "en");
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain("0 errors");
+      // Without --, it is an option the tool does not know.
+      expect((await crm(["validate", "--odd.xlsx"], "en")).stderr).toMatch(/unknown option --odd\.xlsx/);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
 
   test("--version and -V print the package's version, whatever else is given", async () => {
     const version = require("../../package.json").version;
