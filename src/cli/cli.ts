@@ -109,6 +109,10 @@ interface Args {
   /** Several books in one run: each book's result in one line (validate), or handed to `sink` (--json). */
   brief?: boolean;
   sink?: (book: Record<string, unknown>) => void;
+  /** The as-of date in force (the option or today), for the JSON output. */
+  day?: string;
+  /** The book came from standard input: named "-" in the JSON output. */
+  stdin?: boolean;
   progress: boolean;
   lang?: string;
 }
@@ -217,6 +221,7 @@ const HELP: Record<string, { zh: string; en: string }> = {
   --as-of YYYY-MM-DD   统计日（默认今天）；结果只取决于工作簿和这个日期
   --lang zh|en         输出语言（默认按环境变量 LANG）
   --rules 规则.xlsx    使用另一个工作簿中的 CRM规则 表（团队共用一份规则），不读各工作簿自己的
+  --json               标准输出只输出一个 JSON 对象（各命令格式相同，见 schema/crm-output.schema.json）
   --no-progress        不显示进度条
   -h, --help           显示帮助；crm <命令> --help 查看命令的详细说明
   -V, --version        显示版本
@@ -248,6 +253,7 @@ Common options:
   --as-of YYYY-MM-DD   the as-of date (default: today); results depend only on the book and this date
   --lang zh|en         output language (default: from LANG)
   --rules rules.xlsx   the CRM规则 table of another workbook (one rules book a team shares), not each book's own
+  --json               stdout holds one JSON object, the same shape for every command (schema/crm-output.schema.json)
   --no-progress        no progress bar
   -h, --help           this help; crm <command> --help for a command
   -V, --version        the version
@@ -543,8 +549,9 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   // From the environment until --lang is read, so an argument error is already in the user's language.
   let lang: Lang = pickLang(undefined, io.env);
   const say = (zh: string, en: string) => (lang === "zh" ? zh : en);
+  let parsed: Args | undefined;
   try {
-    const args = parseArgs(argv);
+    const args = (parsed = parseArgs(argv));
     lang = pickLang(args.lang, io.env);
     if (args.version) {
       io.stdout(`crm ${toolVersion()}\n`);
@@ -562,6 +569,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     }
     if (!args.file) throw new UsageError(`缺少工作簿文件：crm ${args.command} <工作簿.xlsx>`, `missing the workbook: crm ${args.command} <book.xlsx>`);
     const asOf = args.asOf ?? io.today();
+    args.day = asOf;
     if (!isValidDay(asOf)) throw new UsageError(`--as-of 应为 YYYY-MM-DD 格式的有效日期（收到 ${asOf}）`, `--as-of must be a valid date YYYY-MM-DD (got ${asOf})`);
     let stdinFile: string | undefined;
     if (args.files.includes("-")) {
@@ -569,6 +577,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       if (args.inPlace) throw new UsageError("标准输入 - 不能用 --in-place 更新，请用 --out", "the book - (standard input) cannot be updated in place; use --out");
       args.file = stdinFile = await stdinBook(io);
       args.files = [args.file];
+      args.stdin = true;
     }
     if (args.rulesFile) args.rules = await sharedRules(args.rulesFile, asOf, lang, io);
     let code: number;
@@ -592,6 +601,8 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     }
     if (e instanceof BookError) {
       io.stderr(`crm: ${safeText(e.line(lang))}\n`);
+      // --json: stdout still holds the run's object, saying why.
+      if (parsed?.json) io.stdout(`${JSON.stringify({ ...jsonHead(parsed), file: e.file, exitCode: 2, error: safeText(e.reasonEn) }, null, 2)}\n`);
       return 2;
     }
     // Anything else is our bug: still one line, no stack trace unless asked for.
@@ -655,7 +666,6 @@ async function runMany(args: Args, files: string[], asOf: string, lang: Lang, io
   if (writes && !args.outDir && !args.inPlace) throw new UsageError("请用 --out-dir <文件夹> 指定输出文件夹（或用 --in-place 更新原文件）", "give the output folder with --out-dir <folder> (or --in-place to update the inputs)");
   if (args.outDir && args.inPlace) throw new UsageError("--out-dir 和 --in-place 只能选一个", "use either --out-dir or --in-place, not both");
   if (args.outDir && !writes) throw new UsageError(`${args.command} 不写文件，不需要 --out-dir`, `${args.command} writes no file; drop --out-dir`);
-  if (args.json && args.command !== "validate" && args.command !== "review") throw new UsageError("--json 目前只用于 validate 和 review", "--json is for validate and review");
   const outOf = (file: string) => (args.outDir ? join(args.outDir, basename(file)) : undefined);
   if (args.outDir) {
     const seen = new Map<string, string>();
@@ -687,7 +697,7 @@ async function runMany(args: Args, files: string[], asOf: string, lang: Lang, io
   }
   const worst = Math.max(...codes);
   if (args.json) {
-    io.stdout(`${JSON.stringify({ tool: `crm ${toolVersion()}`, command: args.command, asOf, exitCode: worst, books }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ ...jsonHead(args), exitCode: worst, books }, null, 2)}\n`);
     return worst;
   }
   const n = (k: number) => codes.filter((x) => x === k).length;
@@ -767,11 +777,7 @@ async function run(args: Args, asOf: string, lang: Lang, io: CliIO): Promise<num
       await save(book, input, out as string, args.inPlace, progress, say, io);
       if (args.report) await writeJsonAtomic(args.report, reportOf(result));
       progress.done();
-      io.stdout(
-        `${c.green("✔")} ${say("已写入", "written")} ${c.bold(out as string)}: ${num(lang, result.customers.length)} ${noun(lang, result.customers.length, "位客户", "customer")} · ` +
-          `${c.red(num(lang, result.summary.errors))} ${noun(lang, result.summary.errors, "错误", "error")} · ${c.yellow(num(lang, result.summary.warnings))} ${noun(lang, result.summary.warnings, "警告", "warning")}` +
-          (args.report ? ` · ${say("报告", "report")} ${args.report}` : "") + "\n",
-      );
+      finish(args, io, { exitCode: bookCode, out, report: args.report, summary: result.summary }, () => appliedLine(lang, c, out as string, result, args.report));
       return bookCode;
     }
     case "review": {
@@ -780,9 +786,7 @@ async function run(args: Args, asOf: string, lang: Lang, io: CliIO): Promise<num
       await port.writeReview(review);
       await save(book, input, out as string, args.inPlace, progress, say, io);
       progress.done();
-      if (args.sink) args.sink({ review, out });
-      else if (args.json) io.stdout(`${JSON.stringify(review, null, 2)}\n`);
-      else io.stdout(`${c.green("✔")} ${say("复盘工作表已写入", "review sheets written to")} ${c.bold(out as string)} (${num(lang, result.customers.length)} ${noun(lang, result.customers.length, "位客户", "customer")})\n`);
+      finish(args, io, { exitCode: bookCode, out, review }, () => `${c.green("✔")} ${say("复盘工作表已写入", "review sheets written to")} ${c.bold(out as string)} (${num(lang, result.customers.length)} ${noun(lang, result.customers.length, "位客户", "customer")})\n`);
       return bookCode;
     }
     case "mask": {
@@ -790,7 +794,7 @@ async function run(args: Args, asOf: string, lang: Lang, io: CliIO): Promise<num
       const masked = await port.maskPhones(result);
       await save(book, input, out as string, args.inPlace, progress, say, io);
       progress.done();
-      io.stdout(`${c.green("✔")} ${maskedLine(lang, masked)} → ${c.bold(out as string)}\n`);
+      finish(args, io, { exitCode: 0, out, masked }, () => `${c.green("✔")} ${maskedLine(lang, masked)} → ${c.bold(out as string)}\n`);
       return 0;
     }
   }
@@ -831,12 +835,9 @@ async function applyPatching(args: Args, input: string, out: string, asOf: strin
   if (!(await writeWithBackup(args, parts, edit, out, say, io, progress))) return null;
   if (args.report) await writeJsonAtomic(args.report, reportOf(result));
   progress.done();
-  io.stdout(
-    `${c.green("✔")} ${say("已写入", "written")} ${c.bold(out)}: ${num(lang, result.summary.rows)} ${noun(lang, result.summary.rows, "位客户", "customer")} · ` +
-      `${c.red(num(lang, result.summary.errors))} ${noun(lang, result.summary.errors, "错误", "error")} · ${c.yellow(num(lang, result.summary.warnings))} ${noun(lang, result.summary.warnings, "警告", "warning")}` +
-      (args.report ? ` · ${say("报告", "report")} ${args.report}` : "") + "\n",
-  );
-  return result.summary.errors > 0 ? 1 : 0;
+  const code = result.summary.errors > 0 ? 1 : 0;
+  finish(args, io, { exitCode: code, out, report: args.report, summary: result.summary }, () => appliedLine(lang, c, out, result, args.report));
+  return code;
 }
 
 /** validate, and review --json without an output: values only, read streaming (any size that fits a sheet). */
@@ -848,9 +849,9 @@ async function readOnly(args: Args, input: string, asOf: string, lang: Lang, io:
   progress.done();
   if (!found) return noCustomers(args, input, lang, io, result);
   const code = result.summary.errors > 0 ? 1 : 0;
-  if (args.sink) args.sink(args.command === "review" ? { review: buildReview(result) } : { summary: result.summary, findings: result.findings.map(findingOut) });
-  else if (args.command === "review") io.stdout(`${JSON.stringify(buildReview(result), null, 2)}\n`);
-  else if (args.json) writeFindingsJson(io, result);
+  if (args.sink) args.sink(args.command === "review" ? { exitCode: code, review: buildReview(result) } : { exitCode: code, summary: result.summary, findings: result.findings.map(findingOut) });
+  else if (args.command === "review") finish(args, io, { exitCode: code, review: buildReview(result) }, () => "");
+  else if (args.json) writeFindingsJson(io, result, { ...jsonHead(args), file: args.stdin ? "-" : input, exitCode: code });
   else if (args.brief) io.stdout(`${code === 0 ? c.green("✔") : c.red("✖")} ${c.bold(input)}: ${summaryWords(lang, c, result)}\n`);
   else printFindings(io, c, lang, result, args.all);
   return code;
@@ -870,10 +871,9 @@ async function reviewPatching(args: Args, input: string, out: string, asOf: stri
   const edit = xlsx().reviewEdit(parts, review, xlsx().stylesOf(parts).styles);
   if (!(await writeWithBackup(args, parts, edit, out, say, io, progress))) return null;
   progress.done();
-  if (args.sink) args.sink({ review, out });
-  else if (args.json) io.stdout(`${JSON.stringify(review, null, 2)}\n`);
-  else io.stdout(`${c.green("✔")} ${say("复盘工作表已写入", "review sheets written to")} ${c.bold(out)} (${num(lang, result.summary.rows)} ${noun(lang, result.summary.rows, "位客户", "customer")})\n`);
-  return result.summary.errors > 0 ? 1 : 0;
+  const code = result.summary.errors > 0 ? 1 : 0;
+  finish(args, io, { exitCode: code, out, review }, () => `${c.green("✔")} ${say("复盘工作表已写入", "review sheets written to")} ${c.bold(out)} (${num(lang, result.summary.rows)} ${noun(lang, result.summary.rows, "位客户", "customer")})\n`);
+  return code;
 }
 
 /** mask through the patching writer: the flagged cells rewritten with masked text, every other part as it is. */
@@ -889,7 +889,7 @@ async function maskPatching(args: Args, input: string, out: string, asOf: string
   const { edit, count } = xlsx().maskEdit(parts, result, await xlsx().sharedStringsOf(parts), xlsx().stylesOf(parts).styles);
   if (!(await writeWithBackup(args, parts, edit, out, say, io, progress))) return null;
   progress.done();
-  io.stdout(`${c.green("✔")} ${maskedLine(lang, count)} → ${c.bold(out)}\n`);
+  finish(args, io, { exitCode: 0, out, masked: count }, () => `${c.green("✔")} ${maskedLine(lang, count)} → ${c.bold(out)}\n`);
   return 0;
 }
 
@@ -922,15 +922,39 @@ async function undo(args: Args, input: string, out: string, lang: Lang, io: CliI
   const { model, parts } = await readWithProgress(input, say, progress);
   const { edit, columns, sheets } = xlsx().undoEdit(parts, model, xlsx().stylesOf(parts).styles);
   if (columns === 0 && sheets.length === 0 && args.inPlace) {
-    io.stdout(`${say("工作簿中没有 CRM 工作台写入的内容，未做修改", "the book holds nothing CRM Workbench wrote; nothing changed")}\n`);
+    finish(args, io, { exitCode: 0, out: null, removed: { columns: 0, sheets: [] } }, () => `${say("工作簿中没有 CRM 工作台写入的内容，未做修改", "the book holds nothing CRM Workbench wrote; nothing changed")}\n`);
     return 0;
   }
   if (!(await writeWithBackup(args, parts, edit, out, say, io, progress))) {
     throw new BookError(input, "工作簿的 XML 结构无法安全编辑，未做任何修改", "the workbook's XML is laid out in a way that cannot be edited safely; nothing was changed");
   }
   progress.done();
-  io.stdout(`${c.green("✔")} ${say(`已移除 ${columns} 个结果列、${sheets.length} 个工作表`, `removed ${columns} result ${noun(lang, columns, "", "column")} and ${sheets.length} ${noun(lang, sheets.length, "", "sheet")}`)} → ${c.bold(out)}\n`);
+  finish(args, io, { exitCode: 0, out, removed: { columns, sheets } }, () => `${c.green("✔")} ${say(`已移除 ${columns} 个结果列、${sheets.length} 个工作表`, `removed ${columns} result ${noun(lang, columns, "", "column")} and ${sheets.length} ${noun(lang, sheets.length, "", "sheet")}`)} → ${c.bold(out)}\n`);
   return 0;
+}
+
+/** The version of the JSON every command prints with --json (schema/crm-output.schema.json). */
+export const OUTPUT_SCHEMA_VERSION = 1;
+
+/** The top of every --json object: what ran, with which tool, as of which day. */
+function jsonHead(args: Args): Record<string, unknown> {
+  return { schemaVersion: OUTPUT_SCHEMA_VERSION, tool: `crm ${toolVersion()}`, command: args.command, asOf: args.day };
+}
+
+/**
+ * A book's result, one way for every command: handed to the run of several books (`sink`), printed as the run's
+ * JSON object (--json: the book's fields at the top level), or said in one line.
+ */
+function finish(args: Args, io: CliIO, book: Record<string, unknown>, line: () => string): void {
+  if (args.sink) args.sink(book);
+  else if (args.json) io.stdout(`${JSON.stringify({ ...jsonHead(args), file: args.stdin ? "-" : args.file, ...book }, null, 2)}\n`);
+  else io.stdout(line());
+}
+
+/** apply's line: "✔ written out.xlsx: 400 customers · 12 errors · 4 warnings · report r.json". */
+function appliedLine(lang: Lang, c: ReturnType<typeof paint>, out: string, result: PipelineResult, report?: string): string {
+  const say = (zh: string, en: string) => (lang === "zh" ? zh : en);
+  return `${c.green("✔")} ${say("已写入", "written")} ${c.bold(out)}: ${summaryWords(lang, c, result)}${report ? ` · ${say("报告", "report")} ${report}` : ""}\n`;
 }
 
 /** "400 customers · 12 errors · 4 warnings". */
@@ -941,8 +965,8 @@ function summaryWords(lang: Lang, c: ReturnType<typeof paint>, result: PipelineR
 
 /** A book without a customers table: its findings (they say why), one line on stderr, exit 2, nothing written. */
 function noCustomers(args: Args, input: string, lang: Lang, io: CliIO, result: PipelineResult): number {
-  if (args.sink) args.sink({ summary: result.summary, findings: result.findings.map(findingOut) });
-  else if (args.json) io.stdout(`${JSON.stringify({ summary: result.summary, findings: result.findings.map(findingOut) }, null, 2)}\n`);
+  const book = { exitCode: 2, error: "no customers table found (a table with headers such as 客户名称); nothing was changed", summary: result.summary, findings: result.findings.map(findingOut) };
+  if (args.sink || args.json) finish(args, io, book, () => "");
   else if (!args.brief) printFindings(io, paint(colourOn(io)), lang, result, args.all);
   const why = lang === "zh" ? "：没有找到客户表（需要带“客户名称”等表头的表格），未做任何修改" : ": no customers table found (a table with headers such as 客户名称); nothing was changed";
   io.stderr(`crm: ${safeText(input)}${why}\n`);
@@ -950,8 +974,9 @@ function noCustomers(args: Args, input: string, lang: Lang, io: CliIO, result: P
 }
 
 /** `{summary, findings}` written a thousand findings at a time: a million findings never become one string. */
-function writeFindingsJson(io: CliIO, result: PipelineResult): void {
-  io.stdout(`{\n  "summary": ${JSON.stringify(result.summary)},\n  "findings": [`);
+function writeFindingsJson(io: CliIO, result: PipelineResult, head: Record<string, unknown>): void {
+  const top = Object.entries(head).map(([k, v]) => `\n  ${JSON.stringify(k)}: ${JSON.stringify(v)},`).join("");
+  io.stdout(`{${top}\n  "summary": ${JSON.stringify(result.summary)},\n  "findings": [`);
   const fs = result.findings;
   for (let i = 0; i < fs.length; i += 1_000) {
     const part = fs.slice(i, i + 1_000).map((f) => `\n    ${JSON.stringify(findingOut(f))}`).join(",");

@@ -11,6 +11,7 @@ import { main, type CliIO } from "../../src/cli/cli";
 import { writeModelXlsx } from "../../src/xlsx/model-xlsx";
 import { CUSTOMER_HEADERS, generateSample, type SampleOptions, type SampleWorkbook } from "../../scripts/sample";
 import { readBook } from "../../src/xlsx/exceljs";
+import Ajv from "ajv";
 
 jest.setTimeout(60_000);
 
@@ -177,7 +178,9 @@ describe("unreadable input: exit 2 and exactly one line on stderr naming the fil
       for (const argv of [["validate", file, "--lang", lang], ["validate", file, "--json", "--lang", lang], ["apply", file, "--out", join(dir, "never.xlsx"), "--lang", lang]]) {
         const r = await crm(argv);
         expect({ argv, code: r.code }).toEqual({ argv, code: 2 });
-        expect(r.stdout).toBe("");
+        // With --json, stdout still holds the run's object, saying why; otherwise nothing.
+        if (argv.includes("--json")) expect(JSON.parse(r.stdout)).toMatchObject({ schemaVersion: 1, command: "validate", file, exitCode: 2, error: expect.stringMatching(saysEn) });
+        else expect(r.stdout).toBe("");
         expect(r.stderr.endsWith("\n")).toBe(true);
         expect(lines(r.stderr)).toHaveLength(1);
         expect(r.stderr).toContain(file);
@@ -310,7 +313,8 @@ describe("the book - is standard input", () => {
     const piped = await withStdin(["validate", "-", "--json"], readFileSync(book));
     const direct = await crm(["validate", book, "--json"], "en");
     expect(piped.code).toBe(1);
-    expect(JSON.parse(piped.stdout)).toEqual(JSON.parse(direct.stdout));
+    expect({ ...JSON.parse(piped.stdout), file: book }).toEqual(JSON.parse(direct.stdout));
+    expect(JSON.parse(piped.stdout).file).toBe("-");
   });
 
   test("apply - --out: written; --in-place, a terminal, empty input and - among other books are refused in one line", async () => {
@@ -354,6 +358,42 @@ describe("progress on stderr by the rows read", () => {
     }
     expect(await run(["validate", big, "--json"], true)).toBe("");
     expect(await run(["validate", big], false)).toBe("");
+  });
+});
+
+// ── one JSON shape ──
+
+describe("--json on every command: one shape, checked against schema/crm-output.schema.json", () => {
+  const validate = new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(join(__dirname, "..", "..", "schema", "crm-output.schema.json"), "utf8")));
+  const check = (stdout: string) => {
+    const json = JSON.parse(stdout);
+    const ok = validate(json);
+    expect({ ok, errors: validate.errors ?? null }).toEqual({ ok: true, errors: null });
+    return json;
+  };
+
+  test("each command, one book and several, a book that cannot be read; stdout holds only the JSON", async () => {
+    const dir = scratch("json");
+    const broken = join(dir, "broken.xlsx");
+    writeFileSync(broken, "not a book");
+    const applied = join(dir, "applied.xlsx");
+    const runs: [string[], (j: Record<string, unknown>) => void][] = [
+      [["validate", book, "--json"], (j) => expect(j).toMatchObject({ command: "validate", file: book, exitCode: 1, summary: { rows: nCustomers } })],
+      [["apply", book, "--out", applied, "--json"], (j) => expect(j).toMatchObject({ command: "apply", exitCode: 1, out: applied, summary: { rows: nCustomers } })],
+      [["review", book, "--json"], (j) => expect(j).toMatchObject({ command: "review", exitCode: 1, review: { customers: nCustomers } })],
+      [["review", book, "--out", join(dir, "review.xlsx"), "--json"], (j) => expect(j).toMatchObject({ command: "review", out: join(dir, "review.xlsx") })],
+      [["mask", book, "--out", join(dir, "masked.xlsx"), "--json"], (j) => expect(j).toMatchObject({ command: "mask", exitCode: 0, masked: { numbers: 1, cells: 1 } })],
+      [["undo", applied, "--out", join(dir, "undone.xlsx"), "--json"], (j) => expect(j).toMatchObject({ command: "undo", exitCode: 0, removed: { columns: 10, sheets: ["CRM问题清单"] } })],
+      [["validate", broken, "--json"], (j) => expect(j).toMatchObject({ exitCode: 2, file: broken, error: expect.stringMatching(/not an \.xlsx workbook/) })],
+      [["validate", book, cleanBook, broken, "--json"], (j) => expect((j.books as { exitCode: number }[]).map((b) => b.exitCode)).toEqual([1, 0, 2])],
+      [["apply", book, cleanBook, "--out-dir", join(dir, "out"), "--json"], (j) => expect(j).toMatchObject({ exitCode: 1, books: [{ exitCode: 1 }, { exitCode: 0 }] })],
+    ];
+    for (const [argv, expectation] of runs) {
+      const r = await crm([...argv, "--as-of", AS_OF], "en");
+      const json = check(r.stdout);
+      expect(json).toMatchObject({ schemaVersion: 1, asOf: AS_OF, tool: `crm ${require("../../package.json").version}`, exitCode: r.code });
+      expectation(json);
+    }
   });
 });
 
@@ -689,7 +729,7 @@ describe("crm review", () => {
     const before = sha256(copy);
     const r = await crm(["review", copy, "--json"]);
     expect(r.code).toBe(1);
-    const json = JSON.parse(r.stdout) as { stageCounts: { stage: string; count: number }[] };
+    const json = (JSON.parse(r.stdout) as { review: { stageCounts: { stage: string; count: number }[] } }).review;
     expect(json.stageCounts.reduce((s, x) => s + x.count, 0)).toBe(nCustomers);
     // Per stage, the counts are those the generator built.
     for (const { stage, count } of json.stageCounts) expect({ stage, count }).toEqual({ stage, count: sample.intended.filter((e) => e.stage === stage).length });

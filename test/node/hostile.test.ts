@@ -234,7 +234,9 @@ function cliTests(book: HostileBook, i: number): void {
       const p = contract(r, file);
       if (r.code !== 2 || r.stdout.trim() !== "") {
         try {
-          const json = JSON.parse(r.stdout) as { summary?: unknown; findings?: unknown[] };
+          // A book that was read has its summary and findings; one that could not be read says why (exit 2, error).
+          const json = JSON.parse(r.stdout) as { summary?: unknown; findings?: unknown[]; error?: string; exitCode?: number };
+          if (json.exitCode === 2 && typeof json.error === "string" && r.code === 2) return p;
           if (!json.summary || !Array.isArray(json.findings)) p.push("--json without summary/findings");
         } catch {
           p.push(`--json output is not JSON: ${r.stdout.slice(0, 120)}`);
