@@ -130,7 +130,12 @@ export function runPipeline(model: WorkbookModel, asOfInput: string | number | D
 
   const customers: CustomerResult[] = [];
   const keepCustomers = options.customers === true || options.customers === undefined;
+  const recorded = cust?.columns.get("recordedStage")?.str ?? null;
   for (let c = 0; c < n; c++) {
+    // Without kept results (validate, a writer going row by row), only a customer whose recorded stage differs
+    // from the computed one (W5) needs its results here: a million others are not built twice.
+    const stale = recorded !== null && recorded[c] !== null && decided.decisions[c].stage !== null && recorded[c] !== decided.decisions[c].stage;
+    if (!keepCustomers && !stale) continue;
     const r = decided.customerAt(c);
     if (keepCustomers) customers.push(r);
     // W5 is also a validation finding on the recorded stage cell.
