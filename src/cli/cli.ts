@@ -91,7 +91,6 @@ export function processIO(): CliIO {
 interface Args {
   command: string;
   file?: string;
-  extra: string[];
   asOf?: string;
   out?: string;
   report?: string;
@@ -185,7 +184,6 @@ function parseArgs(argv: string[]): Args {
     command: positional[0] ?? "",
     file: positional[1],
     files: positional.slice(1),
-    extra: positional.slice(2),
     asOf: v["as-of"], out: v.out, outDir: v["out-dir"], report: v.report, lang: v.lang, rulesFile: v.rules,
     json: v.json === true, inPlace: v["in-place"] === true, all: v.all === true, help: v.help === true, version: v.version === true, progress: v["no-progress"] !== true,
   };
