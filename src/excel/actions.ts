@@ -6,6 +6,7 @@ import {
 } from "../core";
 import { looksLikeFormula } from "../workbook/owned";
 import type { OwnedLayout } from "../workbook/owned";
+import { dashboardOf } from "./dashboard";
 import { ALL_OUTPUT, DEFAULT_CHUNK_ROWS, OfficeBook, splitAddress, type OutputKinds } from "./office-book";
 import {
   ActionError, type ApplyOutcome, type CrmActions, type HighlightOutcome, type MaskOutcome, type RemoveOutcome, type ReviewOutcome, type RuleRow, type RulesView, type RunOptions, type ValidateOutcome,
@@ -132,6 +133,7 @@ export function validate(o: RunOptions = {}): Promise<ValidateOutcome> {
       tables: result.tables,
       // The preview shows only the masked text: a full number never reaches the pane.
       phones: phones.map((address) => ({ address, masked: maskPhones(cellText(cellAt(model, address))).text })),
+      dashboard: dashboardOf(result),
     };
   });
 }
@@ -162,7 +164,7 @@ export function applyTags(o: RunOptions = {}): Promise<ApplyOutcome> {
       const cols = Object.values(layout.columns);
       return `${quoteSheet(layout.table.sheet)}!${columnLetter(Math.min(...cols))}${layout.table.headerRow}:${columnLetter(Math.max(...cols))}${layout.lastDataRow}`;
     }).join(", ");
-    return { asOf, customers: result.customers.length, range, findings: result.findings.length };
+    return { asOf, customers: result.customers.length, range, findings: result.findings.length, dashboard: dashboardOf(result) };
   });
 }
 

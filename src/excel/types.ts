@@ -26,6 +26,7 @@ export interface ValidateOutcome {
   tables: TableSummary[];
   /** Cells with a full phone number and what they become when masked (the preview of "mask"). */
   phones: { address: string; masked: string }[];
+  dashboard: Dashboard;
 }
 
 export interface ApplyOutcome {
@@ -34,6 +35,44 @@ export interface ApplyOutcome {
   /** Address of the owned result columns block, e.g. `客户!Q3:Z403`. */
   range: string;
   findings: number;
+  dashboard: Dashboard;
+}
+
+/** One customer the dashboard lists, with where its row is (click → select it) and why it is listed. */
+export interface DashboardCustomer {
+  id: string;
+  name: string;
+  /** The customer's row in its home table, `客户!A7`. */
+  address: string;
+  stage: string;
+  reasonZh: string;
+  reasonEn: string;
+  /** Warning codes in force (W1 …), see DOMAIN.md section 7. */
+  warnings: string[];
+  /** `YYYY-MM-DD` or null. */
+  nextFollowUp: string | null;
+}
+
+/** A count with its labels; `key` is the engine's (stage, tier) or "undetermined". */
+export interface DashboardCount {
+  key: string;
+  zh: string;
+  en: string;
+  count: number;
+}
+
+/** The pane's short dashboard after validate or apply (src/excel/dashboard.ts). */
+export interface Dashboard {
+  customers: number;
+  /** Every stage in funnel order, then 无法判定. */
+  stages: DashboardCount[];
+  /** Every tier, strategic first, then 未评分. */
+  tiers: DashboardCount[];
+  /** Risk level 高: the first DASHBOARD_LIST_LIMIT listed, total counts them all. */
+  atRisk: { total: number; customers: DashboardCustomer[] };
+  /** Follow-up overdue, longest overdue first. */
+  overdue: { total: number; customers: DashboardCustomer[] };
+  findings: { errors: number; warnings: number; infos: number };
 }
 
 export interface HighlightOutcome {

@@ -2,7 +2,7 @@
 import { createElement } from "react";
 import { render, type RenderResult } from "@testing-library/react";
 import type { Finding, FindingCode, Severity, TableSummary } from "../../src/core";
-import type { CrmActions, RulesView, ValidateOutcome } from "../../src/excel/types";
+import type { CrmActions, Dashboard, RulesView, ValidateOutcome } from "../../src/excel/types";
 import { App, type AppProps } from "../../src/taskpane/App";
 
 export const AS_OF = "2024-06-30";
@@ -27,6 +27,43 @@ export const FINDINGS: Finding[] = [
   finding("BLANK_ROWS", "info", "订单", "", "订单中有 2 个空行(14, 15),已跳过", "Orders has 2 blank row(s) (14, 15); skipped"),
 ];
 
+/** A hand-made dashboard: 100 customers, 3 listed at risk of 12, 2 overdue of 8. */
+export const DASHBOARD: Dashboard = {
+  customers: 100,
+  stages: [
+    { key: "prospect", zh: "潜在客户", en: "Prospect", count: 30 },
+    { key: "interested", zh: "意向客户", en: "Interested", count: 25 },
+    { key: "won", zh: "成交客户", en: "Won", count: 20 },
+    { key: "stable", zh: "稳定客户", en: "Stable", count: 8 },
+    { key: "atRisk", zh: "流失风险客户", en: "At risk", count: 10 },
+    { key: "churned", zh: "流失客户", en: "Churned", count: 5 },
+    { key: "undetermined", zh: "无法判定", en: "Undetermined", count: 2 },
+  ],
+  tiers: [
+    { key: "strategic", zh: "战略客户", en: "Strategic", count: 5 },
+    { key: "key", zh: "重点客户", en: "Key", count: 15 },
+    { key: "regular", zh: "普通客户", en: "Regular", count: 50 },
+    { key: "watch", zh: "观察客户", en: "Watch", count: 20 },
+    { key: "undetermined", zh: "未评分", en: "Not scored", count: 10 },
+  ],
+  atRisk: {
+    total: 12,
+    customers: [
+      { id: "CRM0007", name: "杭州青禾贸易", address: "客户表!A9", stage: "流失风险客户", reasonZh: "最近订单距今 45 天(订单!D30)", reasonEn: "Last order 45 days ago (订单!D30)", warnings: ["W2"], nextFollowUp: "2024-06-20" },
+      { id: "CRM0012", name: "苏州远帆科技", address: "客户表!A14", stage: "稳定客户", reasonZh: "稳定客户30天无订单且未回应关怀", reasonEn: "Stable customer: no order for 30 days", warnings: ["W1"], nextFollowUp: null },
+      { id: "CRM0031", name: "宁波海曙电子", address: "客户表!A33", stage: "流失风险客户", reasonZh: "满意度 2.5 低于 3", reasonEn: "Satisfaction 2.5 below 3", warnings: [], nextFollowUp: "2024-07-02" },
+    ],
+  },
+  overdue: {
+    total: 8,
+    customers: [
+      { id: "CRM0007", name: "杭州青禾贸易", address: "客户表!A9", stage: "流失风险客户", reasonZh: "最近订单距今 45 天(订单!D30)", reasonEn: "Last order 45 days ago (订单!D30)", warnings: ["W2"], nextFollowUp: "2024-06-20" },
+      { id: "CRM0044", name: "无锡锦程物流", address: "客户表!A46", stage: "意向客户", reasonZh: "有意向记录", reasonEn: "Interest recorded", warnings: [], nextFollowUp: "2024-06-25" },
+    ],
+  },
+  findings: { errors: 4, warnings: 3, infos: 1 },
+};
+
 export const VALIDATE_OUTCOME: ValidateOutcome = {
   asOf: AS_OF,
   summary: { rows: 120, errors: 4, warnings: 3, infos: 1 },
@@ -36,6 +73,7 @@ export const VALIDATE_OUTCOME: ValidateOutcome = {
     { address: "客户表!E7", masked: "138****5678" },
     { address: "客户表!E9", masked: "尾号4321" },
   ],
+  dashboard: DASHBOARD,
 };
 
 export const RULES_VIEW: RulesView = {
@@ -53,7 +91,7 @@ export type MockActions = { [K in keyof CrmActions]: jest.Mock };
 export function mockActions(): MockActions {
   return {
     validate: jest.fn(async () => VALIDATE_OUTCOME),
-    applyTags: jest.fn(async () => ({ asOf: AS_OF, customers: 100, range: "客户表!Q1:Z101", findings: 7 })),
+    applyTags: jest.fn(async () => ({ asOf: AS_OF, customers: 100, range: "客户表!Q1:Z101", findings: 7, dashboard: DASHBOARD })),
     highlightRisk: jest.fn(async () => ({ asOf: AS_OF, rules: 3, atRisk: 12, churned: 5, overdue: 8 })),
     clearHighlights: jest.fn(async () => ({ removed: 3 })),
     buildReview: jest.fn(async () => ({ asOf: AS_OF, sheets: ["CRM复盘-漏斗", "CRM复盘-分布"], pivotTables: 2, charts: 3, fallback: false })),

@@ -1,0 +1,49 @@
+// The pane's dashboard after validate or apply: counts by stage (the funnel), by tier, the customers at risk of
+// churning with the reason that put them there, overdue follow-ups and findings by severity. Computed from the
+// engine's results in memory (no extra round trip to Excel); the pane only draws it.
+import { quoteSheet, STAGE_LABEL, STAGES, TIER_LABEL, UNDETERMINED, type CustomerResult, type PipelineResult } from "../core";
+import type { Dashboard, DashboardCustomer } from "./types";
+
+/** Customers listed by name at most (the counts cover everyone): a pane list longer than this helps no one. */
+export const DASHBOARD_LIST_LIMIT = 50;
+
+const TIERS = ["strategic", "key", "regular", "watch"] as const;
+
+function listed(c: CustomerResult): DashboardCustomer {
+  return { id: c.id, name: c.name, address: `${quoteSheet(c.sheet)}!A${c.row}`, stage: c.stage, reasonZh: c.stageReason, reasonEn: c.stageReasonEn, warnings: c.warnings, nextFollowUp: c.nextFollowUp };
+}
+
+export function dashboardOf(result: PipelineResult): Dashboard {
+  const n = result.summary.rows;
+  const stageCount = new Map<string, number>();
+  const tierCount = new Map<string, number>();
+  const atRisk: DashboardCustomer[] = [];
+  const overdueAll: { i: number; next: string }[] = [];
+  let atRiskTotal = 0;
+  for (let i = 0; i < n; i++) {
+    const c = result.customers[i] ?? result.customerAt(i);
+    stageCount.set(c.stage, (stageCount.get(c.stage) ?? 0) + 1);
+    const tier = c.tier ?? UNDETERMINED;
+    tierCount.set(tier, (tierCount.get(tier) ?? 0) + 1);
+    // At risk: the engine's risk level 高 (stage 流失风险客户, W1 or W2), with the stage rule and warnings as the reason.
+    if (c.riskLevel === "高") {
+      atRiskTotal++;
+      if (atRisk.length < DASHBOARD_LIST_LIMIT) atRisk.push(listed(c));
+    }
+    if (c.overdue) overdueAll.push({ i, next: c.nextFollowUp ?? "" });
+  }
+  // Overdue longest first: the next follow-up date furthest in the past heads the list.
+  overdueAll.sort((a, b) => a.next.localeCompare(b.next) || a.i - b.i);
+  const overdue = overdueAll.slice(0, DASHBOARD_LIST_LIMIT).map(({ i }) => listed(result.customers[i] ?? result.customerAt(i)));
+  const overdueTotal = overdueAll.length;
+  return {
+    customers: n,
+    stages: [...STAGES.map((s) => ({ key: s as string, zh: STAGE_LABEL[s].zh, en: STAGE_LABEL[s].en })), { key: UNDETERMINED, zh: "无法判定", en: "Undetermined" }]
+      .map((s) => ({ ...s, count: stageCount.get(s.key === UNDETERMINED ? UNDETERMINED : s.zh) ?? 0 })),
+    tiers: [...TIERS.map((t) => ({ key: t as string, zh: TIER_LABEL[t].zh, en: TIER_LABEL[t].en })), { key: UNDETERMINED, zh: "未评分", en: "Not scored" }]
+      .map((t) => ({ ...t, count: tierCount.get(t.key === UNDETERMINED ? UNDETERMINED : t.zh) ?? 0 })),
+    atRisk: { total: atRiskTotal, customers: atRisk },
+    overdue: { total: overdueTotal, customers: overdue },
+    findings: { errors: result.summary.errors, warnings: result.summary.warnings, infos: result.summary.infos },
+  };
+}
