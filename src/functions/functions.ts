@@ -13,16 +13,18 @@ import {
   parseMoney, parseNumber, runPipeline, scoreRfm, serialFromDay, tierOf, thresholdCuts, quantileCuts, TIER_LABEL, valueTierOf, VALUE_TIER_LABEL, ENUM_LOOKUPS,
   isBlank, type CellValue, type Grade, type PipelineResult,
 } from "../core";
-import { asOfArg, badArg, cell, customerBook, mapCells, matrix, omitted, resultsByRow, rulesArg, xlError } from "./args";
+import {
+  asOfArg, badArg, cell, customerBook, errorOut, isInputError, mapCells, matrix, omitted, resultsByRow, rowErrorOut, rulesArg, scalarArg, xlError,
+} from "./args";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Excel passes untyped cells; the metadata plugin needs any[][] / any spelled out. */
 type Range = any[][];
 type Scalar = any;
 
 function pipelineFor(rows: Range, headers: Range, asOf: Scalar, interactions?: Range, orders?: Range, rules?: Range) {
-  const { model, height } = customerBook({ rows, headers, interactions, orders, rules });
+  const { model, height, errors } = customerBook({ rows, headers, interactions, orders, rules });
   const result = runPipeline(model, asOfArg(asOf));
-  return { result, byRow: resultsByRow(result, height) };
+  return { result, byRow: resultsByRow(result, height), errors };
 }
 
 /**
@@ -38,8 +40,12 @@ function pipelineFor(rows: Range, headers: Range, asOf: Scalar, interactions?: R
  * @returns {any[][]} One stage per row.
  */
 export function stage(rows: any[][], headers: any[][], asOf?: any, interactions?: any[][], orders?: any[][], rules?: any[][], detail?: boolean): any[][] {
-  const { byRow } = pipelineFor(rows, headers, asOf, interactions, orders, rules);
-  return byRow.map((c) => (detail === true ? (c ? [c.stage, c.stageRule, c.stageReason] : ["", "", ""]) : [c ? c.stage : ""]));
+  const { byRow, errors } = pipelineFor(rows, headers, asOf, interactions, orders, rules);
+  return byRow.map((c, i) => {
+    const e = errors[i];
+    if (e) return new Array(detail === true ? 3 : 1).fill(rowErrorOut(e));
+    return detail === true ? (c ? [c.stage, c.stageRule, c.stageReason] : ["", "", ""]) : [c ? c.stage : ""];
+  });
 }
 
 /** Which population row each of `rows` is: by customer ID, else by name. */
@@ -50,24 +56,32 @@ function locate(rows: Range, headers: Range, population: Range): (number | null)
   const keyCol = (table.columns.id ?? table.columns.name) - 1;
   if (Number.isNaN(keyCol)) badArg("headers", "需要“客户编号”或“客户名称”列来对应 population 中的客户", "needs a 客户编号 or 客户名称 column to find rows in population");
   const index = new Map<string, number>();
+  const key = (x: unknown) => {
+    const c = cell(x);
+    return c === null || c === undefined || isInputError(c) ? "" : String(c).trim();
+  };
   matrix(population).forEach((r, i) => {
-    const k = String(cell(r[keyCol]) ?? "").trim();
+    const k = key(r[keyCol]);
     if (k && !index.has(k)) index.set(k, i);
   });
   return matrix(rows).map((r) => {
-    const k = String(cell(r[keyCol]) ?? "").trim();
+    const k = key(r[keyCol]);
     return k ? (index.get(k) ?? null) : null;
   });
 }
 
 function scoreRows(rows: Range, headers: Range, population: Range | undefined, asOf: Scalar, rules: Range | undefined, pick: (c: PipelineResult["customers"][number]) => unknown[]): Range {
   const base = omitted(population) ? rows : (population as Range);
-  const { byRow } = pipelineFor(base, headers, asOf, undefined, undefined, rules);
+  const { byRow, errors } = pipelineFor(base, headers, asOf, undefined, undefined, rules);
   // The rows once: re-built per row below, a whole-column range with a population took O(rows²) (a hang).
   const rowCells = matrix(rows);
+  const own = omitted(population) ? errors : customerBook({ rows, headers }).errors;
   const at = omitted(population) ? rowCells.map((_, i) => i) : locate(rows, headers, population as Range);
   const width = pick({ scoreParts: {}, score: null } as unknown as PipelineResult["customers"][number]).length;
   return at.map((i, k) => {
+    // An error in the row itself, or in its population row, is that row's result (the others are computed).
+    const e = own[k] ?? (i === null ? null : errors[i]);
+    if (e) return new Array(width).fill(rowErrorOut(e));
     if (i === null) {
       const blank = rowCells[k].every((x) => cell(x) === null || cell(x) === "");
       return new Array(width).fill(blank ? "" : xlError("#N/A", "该客户不在 population 中", "this customer is not in population"));
@@ -117,15 +131,19 @@ export function scoreParts(rows: any[][], headers: any[][], population?: any[][]
  */
 export function tier(score: any[][], rules?: any[][], population?: any[][]): any[][] {
   const r = rulesArg(rules) ?? DEFAULT_RULES;
-  const scoreOf = (v: unknown, arg: string) => {
-    const p = parseNumber(v as CellValue);
+  const scoreOf = (v: CellValue, arg: string) => {
+    const p = parseNumber(v);
     if (!p.ok || p.value < 0 || p.value > 100) throw xlError("#VALUE!", `参数 ${arg}：“${String(v)}”不是 0–100 的评分`, `argument ${arg}: "${String(v)}" is not a score 0–100`);
     return p.value;
   };
   let cuts = thresholdCuts(r);
   if (!omitted(population) && r.text("tier.mode") === "quantile") {
-    // Blank cells of the population range are rows without a score, not zeros.
-    const scores = (population as unknown[][]).flat().filter((v) => !isBlank(v as CellValue)).map((v) => scoreOf(v, "population"));
+    // Blank cells of the population range are rows without a score, not zeros; so is #N/A, what CRM.SCORE
+    // gives a customer without indicator data. Any other error leaves the cut points unknown: every result is it.
+    const scores = matrix(population).flat().map(cell).filter((v) => !isBlank(v) && !(isInputError(v) && v.error === "#N/A")).map((v) => {
+      if (isInputError(v)) throw errorOut(v, "参数 population", "argument population");
+      return scoreOf(v, "population");
+    });
     cuts = quantileCuts(scores, r) ?? cuts;
   }
   return mapCells(score, (v) => {
@@ -144,8 +162,9 @@ export function tier(score: any[][], rules?: any[][], population?: any[][]): any
  */
 export function valueTier(annualPurchase: any[][], unit?: any, rules?: any[][]): any[][] {
   const r = rulesArg(rules) ?? DEFAULT_RULES;
-  const u = omitted(unit) ? 1 : ({ 元: 1, 万元: 10_000, 万: 10_000, 千元: 1_000 } as Record<string, number>)[String(unit).trim()];
-  if (u === undefined) badArg("unit", `“${String(unit)}”不是单位，可用 元、万元、千元`, `"${String(unit)}" is not a unit; use 元, 万元 or 千元`);
+  const un = omitted(unit) ? null : scalarArg("unit", unit);
+  const u = un === null || un === undefined ? 1 : ({ 元: 1, 万元: 10_000, 万: 10_000, 千元: 1_000 } as Record<string, number>)[String(un).trim()];
+  if (u === undefined) badArg("unit", `“${String(un)}”不是单位，可用 元、万元、千元`, `"${String(un)}" is not a unit; use 元, 万元 or 千元`);
   return mapCells(annualPurchase, (v) => {
     const p = parseMoney(v, u);
     if (!p.ok) throw xlError("#VALUE!", `参数 annualPurchase：“${String(v)}”不是金额`, `argument annualPurchase: "${String(v)}" is not an amount`);
@@ -183,8 +202,8 @@ export function closeness(interactionsPerMonth: any[][], rules?: any[][]): any[]
  * @returns {any[][]} The tags of each row.
  */
 export function tags(rows: any[][], headers: any[][], asOf?: any, interactions?: any[][], orders?: any[][], rules?: any[][]): any[][] {
-  const { byRow } = pipelineFor(rows, headers, asOf, interactions, orders, rules);
-  return byRow.map((c) => [c ? c.tags.join("、") : ""]);
+  const { byRow, errors } = pipelineFor(rows, headers, asOf, interactions, orders, rules);
+  return byRow.map((c, i) => [errors[i] ? rowErrorOut(errors[i]!) : c ? c.tags.join("、") : ""]);
 }
 
 /**
@@ -199,8 +218,8 @@ export function tags(rows: any[][], headers: any[][], asOf?: any, interactions?:
  * @returns {any[][]} The risk level of each row.
  */
 export function risk(rows: any[][], headers: any[][], asOf?: any, interactions?: any[][], orders?: any[][], rules?: any[][]): any[][] {
-  const { byRow } = pipelineFor(rows, headers, asOf, interactions, orders, rules);
-  return byRow.map((c) => [c ? c.riskLevel : ""]);
+  const { byRow, errors } = pipelineFor(rows, headers, asOf, interactions, orders, rules);
+  return byRow.map((c, i) => [errors[i] ? rowErrorOut(errors[i]!) : c ? c.riskLevel : ""]);
 }
 
 /**
@@ -224,13 +243,24 @@ export function rfm(customerIds: any[][], orderCustomerIds: any[][], orderDates:
   if (amounts.length !== ids.length) badArg("orderAmounts", `有 ${amounts.length} 个值，orderCustomerIds 有 ${ids.length} 个`, `has ${amounts.length} values but orderCustomerIds has ${ids.length}`);
   const windowDays = r.num("rfm.windowDays");
   const agg = new Map<string, { last: number; count: number; sum: number }>();
+  // Per-cell errors: an order whose date or amount is an error value makes its customer's result that error
+  // (the order is left out); an order whose customer ID is an error belongs to no one, like a blank ID.
+  const failed = new Map<string, Error>();
   ids.forEach((raw, i) => {
-    const id = String(cell(raw) ?? "").trim();
+    const idc = cell(raw);
+    const id = idc === null || idc === undefined || isInputError(idc) ? "" : String(idc).trim();
     if (!id) return;
-    const d = parseDate(cell(dates[i]));
-    if (!d.ok) badArg("orderDates", `第 ${i + 1} 个值“${String(dates[i])}”不是日期`, `value ${i + 1} "${String(dates[i])}" is not a date`);
-    const a = parseMoney(cell(amounts[i]));
-    if (!a.ok) badArg("orderAmounts", `第 ${i + 1} 个值“${String(amounts[i])}”不是金额`, `value ${i + 1} "${String(amounts[i])}" is not an amount`);
+    const dc = cell(dates[i]);
+    const ac = cell(amounts[i]);
+    const bad = isInputError(dc) ? { e: dc, arg: "orderDates" } : isInputError(ac) ? { e: ac, arg: "orderAmounts" } : null;
+    if (bad) {
+      if (!failed.has(id)) failed.set(id, errorOut(bad.e, `参数 ${bad.arg} 第 ${i + 1} 个值`, `argument ${bad.arg}, value ${i + 1}`));
+      return;
+    }
+    const d = parseDate(dc);
+    if (!d.ok) badArg("orderDates", `第 ${i + 1} 个值“${String(dc)}”不是日期`, `value ${i + 1} "${String(dc)}" is not a date`);
+    const a = parseMoney(ac);
+    if (!a.ok) badArg("orderAmounts", `第 ${i + 1} 个值“${String(ac)}”不是金额`, `value ${i + 1} "${String(ac)}" is not an amount`);
     // Orders after the as-of date do not exist yet; the rules' analysis window applies as in the task pane.
     if (d.value > D || (windowDays > 0 && d.value <= D - windowDays)) return;
     const g = agg.get(id);
@@ -240,14 +270,18 @@ export function rfm(customerIds: any[][], orderCustomerIds: any[][], orderDates:
       g.sum += a.value;
     } else agg.set(id, { last: d.value, count: 1, sum: a.value });
   });
-  const wanted = matrix(customerIds).map((row) => String(cell(row[0]) ?? "").trim());
+  const wanted = matrix(customerIds).map((row) => cell(row[0]));
   // Breaks are over every customer with orders (the population), not only the ones asked for.
   const pop = [...agg.entries()];
   const scored = scoreRfm(pop.map(([, g]) => D - g.last), pop.map(([, g]) => g.count), pop.map(([, g]) => Math.round(g.sum * 100) / 100), {
     r: r.breaks("rfm.rBreaks"), f: r.breaks("rfm.fBreaks"), m: r.breaks("rfm.mBreaks"),
   });
   const byId = new Map(pop.map(([id], i) => [id, scored[i]]));
-  return wanted.map((id) => {
+  return wanted.map((w) => {
+    if (isInputError(w)) return new Array(4).fill(errorOut(w));
+    const id = String(w ?? "").trim();
+    const f = id ? failed.get(id) : undefined;
+    if (f) return new Array(4).fill(f);
     const s = id ? byId.get(id) : undefined;
     return s ? [s.r, s.f, s.m, s.score] : ["", "", "", ""];
   });
@@ -273,9 +307,11 @@ export function nextFollowUp(lastInteraction: any[][], grade: any[][], rules?: a
     row.map((raw, j) => {
       const v = cell(raw);
       if (v === null || v === "") return "";
+      if (isInputError(v)) return errorOut(v);
       const d = parseDate(v);
-      if (!d.ok) return xlError("#VALUE!", `参数 lastInteraction：“${String(raw)}”不是日期`, `argument lastInteraction: "${String(raw)}" is not a date`);
+      if (!d.ok) return xlError("#VALUE!", `参数 lastInteraction：“${String(v)}”不是日期`, `argument lastInteraction: "${String(v)}" is not a date`);
       const gv = cell(single ? g[0][0] : g[i][j]);
+      if (isInputError(gv)) return errorOut(gv, "参数 grade", "argument grade");
       const gp = parseEnum(gv, ENUM_LOOKUPS.grade);
       if (!gp.ok) return xlError("#VALUE!", `参数 grade：“${String(gv ?? "")}”不是 A、B 或 C`, `argument grade: "${String(gv ?? "")}" is not A, B or C`);
       const next = nextFollowUpOf({ stage: null, grade: gp.value as Grade, lastInteraction: d.value, firstContact: null }, 0, r).next;
@@ -316,7 +352,14 @@ export function maskPhone(text: any[][]): any[][] {
  * @returns {any[][]} The weights, then CR.
  */
 export function ahpWeights(matrix: any[][]): any[][] {
-  const m = (Array.isArray(matrix) ? matrix : [[matrix]]).map((row) => row.map((v) => (v === "" ? null : v)));
+  // One matrix, one answer: an error value in any cell is the whole result (mapped like every error input).
+  const m = (Array.isArray(matrix) ? matrix : [[matrix]]).map((row, i) =>
+    (Array.isArray(row) ? row : [row]).map((x, j) => {
+      const v = cell(x);
+      if (isInputError(v)) throw errorOut(v, `参数 matrix 第 ${i + 1} 行第 ${j + 1} 列`, `argument matrix, row ${i + 1} column ${j + 1}`);
+      return v === "" || v === undefined ? null : (v as number | string | null);
+    }),
+  );
   try {
     const res = ahp(m);
     return [...res.weights.map((w) => [w]), [res.cr]];

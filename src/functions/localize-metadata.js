@@ -5,6 +5,29 @@
 "use strict";
 
 /**
+ * What the JSDoc generator cannot say. Microsoft's metadata reference: `allowErrorForDataTypeAny` and
+ * `allowCustomDataForDataTypeAny` are TOP-LEVEL properties of functions.json (not per-function `options`), they
+ * apply to every parameter typed `any` / `any[][]`, and they "can only be used with manually created JSON
+ * metadata" — custom-functions-metadata (2.2.x) has no JSDoc tag for them. Every CRM.* parameter but the
+ * boolean switches is `any`/`any[][]`, so both are set on the generated file:
+ * - allowErrorForDataTypeAny: an error cell (#N/A …) reaches the function as a CustomFunctions.Error, so one bad
+ *   cell in a range gives one error cell in the result instead of failing the whole formula;
+ * - allowCustomDataForDataTypeAny: a data-type cell (entity, formatted number …) reaches the function as its
+ *   Excel.CellValue object, from which args.ts reads the entity's text or the basic value (without it an
+ *   entity's basic value is #VALUE!).
+ */
+const TOP_LEVEL = Object.freeze({ allowErrorForDataTypeAny: true, allowCustomDataForDataTypeAny: true });
+
+/**
+ * functions.json as Excel must get it: the generated metadata plus TOP_LEVEL (webpack applies it to the
+ * generated functions.json; localizeMetadata applies it to the zh-CN file).
+ * @param {{functions: object[]}} metadata
+ */
+function completeMetadata(metadata) {
+  return Object.assign({}, TOP_LEVEL, metadata, TOP_LEVEL);
+}
+
+/**
  * @param {{functions: {id: string, name: string, description?: string, parameters: {name: string, description?: string}[]}[]}} metadata
  * @param {Record<string, {name: string, description: string, parameters: Record<string, string>}>} zh
  * @returns {{metadata: object, errors: string[]}}
@@ -31,7 +54,7 @@ function localizeMetadata(metadata, zh) {
   for (const id of Object.keys(zh)) if (!metadata.functions.some((f) => f.id === id)) errors.push(`functions.zh-cn.json: no function ${id}`);
   const names = functions.map((f) => f.name);
   for (const n of names) if (names.indexOf(n) !== names.lastIndexOf(n)) errors.push(`functions.zh-cn.json: the name ${n} is used twice`);
-  return { metadata: Object.assign({}, metadata, { functions }), errors: [...new Set(errors)] };
+  return { metadata: completeMetadata(Object.assign({}, metadata, { functions })), errors: [...new Set(errors)] };
 }
 
-module.exports = { localizeMetadata };
+module.exports = { localizeMetadata, completeMetadata, TOP_LEVEL };
