@@ -14,9 +14,16 @@
 //                          (a metadata error is a compilation error: the build fails)
 //   functions-zh-cn.json   the same with Chinese names and help (src/functions/functions.zh-cn.json);
 //                          a missing translation fails the build too
-//   office-js/             Office.js copied from node_modules/@microsoft/office-js/dist (no CDN)
-//   assets/                icons
-//   manifest.xml
+//   dialog.html dialog.js  the small page the ribbon commands open with displayDialogAsync (errors, the
+//                          confirmation before removing the add-in's output); its own entry, no React
+//   support.html           the SupportUrl page (static)
+//   office-js/             development builds only: Office.js copied from node_modules/@microsoft/office-js/dist.
+//                          Production pages load Office.js from Microsoft's CDN (OFFICE_JS_CDN), as the
+//                          Marketplace requires; the e2e test maps that address to the installed copy.
+//   assets/                icons (the add-in's and one per ribbon button)
+//   manifest.xml           development: manifest.xml as it is (https://localhost:3000). Production: every URL
+//                          moved to ONE origin, `npm run build -- --env origin=https://crm.example.com` or
+//                          CRM_ORIGIN=https://crm.example.com; with neither, DEFAULT_ORIGIN and a build warning.
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
@@ -27,6 +34,56 @@ const HtmlWebpackPlugin = require("html-webpack-plugin");
 const { localizeMetadata } = require("./src/functions/localize-metadata");
 
 const DEV_PORT = 3000;
+/** The origin manifest.xml is written for (the dev server); the production build replaces it everywhere. */
+const DEV_ORIGIN = `https://localhost:${DEV_PORT}`;
+/** Microsoft's Office.js CDN address, loaded by the production pages. */
+const OFFICE_JS_CDN = "https://appsforoffice.microsoft.com/lib/1/hosted/office.js";
+/** The production origin when none is configured (a placeholder host; the build warns). */
+const DEFAULT_ORIGIN = "https://crm.example.com";
+
+/**
+ * The production origin: `--env origin=…`, else the CRM_ORIGIN environment variable, else DEFAULT_ORIGIN
+ * (defaulted: true, the build warns). An https URL without query or fragment, never a loopback host; a path
+ * is kept (https://example.com/crm serves the add-in under /crm/). Throws with a clear message otherwise.
+ */
+function resolveOrigin(env = {}, vars = process.env) {
+  const given = typeof env.origin === "string" && env.origin !== "" ? env.origin : vars.CRM_ORIGIN || "";
+  if (!given) return { origin: DEFAULT_ORIGIN, defaulted: true };
+  let url;
+  try {
+    url = new URL(given);
+  } catch {
+    throw new Error(`CRM Workbench build: the production origin "${given}" is not a URL (expected e.g. https://crm.example.com)`);
+  }
+  if (url.protocol !== "https:") throw new Error(`CRM Workbench build: the production origin must be https (Office loads add-ins only over https), not "${given}"`);
+  if (/^(localhost|127\.|\[::1\]$|0\.0\.0\.0$)/i.test(url.hostname) || /(^|\.)localhost$/i.test(url.hostname))
+    throw new Error(`CRM Workbench build: the production origin cannot be a local host ("${given}"); use npm start or npm run build:dev for https://localhost:${DEV_PORT}`);
+  if (url.search || url.hash || url.username || url.password) throw new Error(`CRM Workbench build: the production origin "${given}" must not have a query, fragment or credentials`);
+  return { origin: url.origin + url.pathname.replace(/\/+$/, ""), defaulted: false };
+}
+
+/**
+ * The production manifest: manifest.xml with every DEV_ORIGIN moved to `origin`. Fails when anything still
+ * names a local host afterwards (a URL written another way would otherwise ship pointing at localhost).
+ */
+function productionManifest(xml, origin) {
+  const out = xml.split(DEV_ORIGIN).join(origin);
+  const left = out.match(/[^\s"<>]*(localhost|127\.0\.0\.1)[^\s"<>]*/i);
+  if (left) throw new Error(`CRM Workbench build: manifest.xml still names a local host after moving ${DEV_ORIGIN} to ${origin}: ${left[0]}`);
+  return out;
+}
+
+/** Adds a warning to the compilation (shown by webpack, does not fail the build). */
+class BuildWarningPlugin {
+  constructor(message) {
+    this.message = message;
+  }
+  apply(compiler) {
+    compiler.hooks.thisCompilation.tap("BuildWarningPlugin", (compilation) => {
+      compilation.warnings.push(new compiler.webpack.WebpackError(this.message));
+    });
+  }
+}
 
 /**
  * Emits functions-zh-cn.json (Chinese function names and help, manifest Override Locale="zh-CN") from the
@@ -80,8 +137,33 @@ function devServerTls() {
   return "https";
 }
 
-module.exports = (_env, argv) => {
+function officeJsCopy() {
+  return {
+    // Office.js loads host- and locale-specific scripts next to office.js, so the
+    // directory is copied, minus debug builds, typings and other hosts' scripts.
+    from: path.join(OFFICE_JS_DIR, "dist").replace(/\\/g, "/"),
+    to: "office-js",
+    globOptions: {
+      ignore: [
+        "**/*.debug.js",
+        "**/*vsdoc*",
+        "**/*.d.ts",
+        "**/outlook*",
+        "**/access-*",
+        "**/onenote-*",
+        "**/powerpoint*",
+        "**/project-*",
+        "**/word*",
+      ],
+    },
+    info: { minimized: true }, // already minified: do not run terser over it
+  };
+}
+
+module.exports = (env = {}, argv = {}) => {
   const dev = argv.mode !== "production";
+  const { origin, defaulted } = dev ? { origin: DEV_ORIGIN, defaulted: false } : resolveOrigin(env);
+  const officeJs = dev ? "office-js/office.js" : OFFICE_JS_CDN;
   return {
     devtool: dev ? "source-map" : false,
     entry: {
@@ -93,9 +175,12 @@ module.exports = (_env, argv) => {
       // it, so it must also work on its own (it only holds pure wrappers, so loading it next to
       // the other bundles costs nothing but a few bytes).
       functions: "./src/functions/functions.ts",
+      // The dialog page the ribbon commands open (src/dialog): a tiny script of its own, no React.
+      dialog: "./src/dialog/dialog.ts",
     },
     output: {
-      path: path.resolve(__dirname, "dist"),
+      // `--env outDir=…` builds elsewhere (the manifest test builds a production copy in a temporary folder).
+      path: env.outDir ? path.resolve(env.outDir) : path.resolve(__dirname, "dist"),
       filename: "[name].js",
       clean: true,
     },
@@ -139,33 +224,37 @@ module.exports = (_env, argv) => {
         template: "./src/taskpane/taskpane.html",
         chunks: ["runtime", "taskpane", "commands", "functions"],
         chunksSortMode: "manual",
+        templateParameters: { officeJs },
+      }),
+      new HtmlWebpackPlugin({
+        filename: "dialog.html",
+        template: "./src/dialog/dialog.html",
+        chunks: ["dialog"],
+        templateParameters: { officeJs },
+      }),
+      new HtmlWebpackPlugin({
+        filename: "support.html",
+        template: "./src/dialog/support.html",
+        chunks: [],
       }),
       new CopyWebpackPlugin({
         patterns: [
           { from: "assets/*.png", to: "assets/[name][ext]" },
-          { from: "manifest.xml", to: "manifest.xml" },
-          {
-            // Office.js loads host- and locale-specific scripts next to office.js, so the
-            // directory is copied, minus debug builds, typings and other hosts' scripts.
-            from: path.join(OFFICE_JS_DIR, "dist").replace(/\\/g, "/"),
-            to: "office-js",
-            globOptions: {
-              ignore: [
-                "**/*.debug.js",
-                "**/*vsdoc*",
-                "**/*.d.ts",
-                "**/outlook*",
-                "**/access-*",
-                "**/onenote-*",
-                "**/powerpoint*",
-                "**/project-*",
-                "**/word*",
-              ],
-            },
-            info: { minimized: true }, // already minified: do not run terser over it
-          },
+          dev
+            ? { from: "manifest.xml", to: "manifest.xml" }
+            : { from: "manifest.xml", to: "manifest.xml", transform: (content) => productionManifest(content.toString("utf8"), origin) },
+          // Office.js from the npm package: development only (offline `npm start`); production uses the CDN.
+          ...(dev ? [officeJsCopy()] : []),
         ],
       }),
+      ...(defaulted
+        ? [
+            new BuildWarningPlugin(
+              `CRM Workbench: no production origin given; dist/manifest.xml points at the placeholder ${DEFAULT_ORIGIN}. ` +
+                "Build for your host with `npm run build -- --env origin=https://your.host` or CRM_ORIGIN=https://your.host.",
+            ),
+          ]
+        : []),
     ],
     devServer: {
       port: DEV_PORT,
@@ -178,3 +267,6 @@ module.exports = (_env, argv) => {
     },
   };
 };
+
+// For the tests (test/foundation/manifest.test.ts) and anyone scripting a deployment.
+Object.assign(module.exports, { DEV_ORIGIN, DEFAULT_ORIGIN, OFFICE_JS_CDN, resolveOrigin, productionManifest });
