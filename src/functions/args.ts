@@ -269,15 +269,24 @@ export function customerBook(a: CustomerArgs): { model: WorkbookModel; height: n
     const keyCol = byId ? d.columns.get("customerId")! : d.columns.get("customerName");
     const custCol = match.columns.get(byId ? "id" : "name");
     if (keyCol === undefined || custCol === undefined) continue;
+    let index: Map<string, number[]> | null = null; // customer key → rows, built at the first error only
     d.cells.slice(1).forEach((r, k) => {
       const e = firstError(r, d.columns);
       const key = keyText(r[keyCol]);
       if (!e || !key) return;
-      rows.forEach((cr, i) => {
-        if (errors[i] || keyText(cr[custCol]) !== key) return;
+      if (!index) {
+        const idx = new Map<string, number[]>();
+        rows.forEach((cr, i) => {
+          const ck = keyText(cr[custCol]);
+          if (ck) idx.set(ck, [...(idx.get(ck) ?? []), i]);
+        });
+        index = idx;
+      }
+      for (const i of index.get(key) ?? []) {
+        if (errors[i]) continue;
         const h = String(d.cells[0][e.col]);
         errors[i] = { error: e.error, zh: `参数 ${arg} 第 ${k + 2} 行（${d.name}）“${h}”列`, en: `argument ${arg}, row ${k + 2} (${d.name}), column ${h}` };
-      });
+      }
     });
   }
   if (!omitted(a.rules)) sheets.push(rulesSheet(a.rules));

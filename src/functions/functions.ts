@@ -6,6 +6,26 @@
 // As-of date: every function that needs one takes an optional `asOf`. Omitted, it is today's date when the
 // formula calculates; the functions are not volatile, so results refresh when their inputs change. Pass
 // TODAY() to make them follow the calendar (Excel recalculates TODAY() formulas once a day).
+// Error cells and data types (issue 17). functions.json sets allowErrorForDataTypeAny (and
+// allowCustomDataForDataTypeAny), so an error cell inside a range reaches these functions as a
+// CustomFunctions.Error and a data-type cell as its Excel.CellValue object (args.ts cell(): the basic value, an
+// entity's display text; an image or an unreadable type is #VALUE! saying so). What an error input gives:
+// - The error goes out as it came in where a custom function may return it (#N/A, #VALUE!, #DIV/0!, #NUM!,
+//   #NULL!); #REF!, #NAME? and the newer codes (#SPILL!, #CALC! …) cannot be returned and become #VALUE! with a
+//   message naming the original code.
+// - STAGE, TAGS, RISK, SCORE, SCOREPARTS: a row with an error in a column the engine reads (a recognised
+//   header), or with an error in a 维护记录/订单 row of that customer, gets that error in every result column
+//   of the row; every other row is computed as before (the engine reads the bad cell as a missing value).
+//   SCORE with a population: the error of the row asked for or of its population row. A detail row whose
+//   customer key is itself an error belongs to no customer and is left to the engine.
+// - TIER, VALUETIER, CLOSENESS, USCC, MASKPHONE, NEXTFOLLOWUP: the error in its own result cell (a single grade
+//   for all that is an error: every cell). TIER's population: #N/A is a customer without a score (what SCORE
+//   gives), skipped like a blank; any other error there fails the whole formula with it.
+// - RFM: an order whose date or amount is an error gives its customer's row that error (the order is left out
+//   of the breaks); an order whose customer ID is an error belongs to no one, like a blank ID; an error in
+//   customerIds is that row's error.
+// - Arguments every result depends on — asOf, unit, headers, rules, the AHP matrix — fail the whole formula
+//   with the error (mapped the same way), naming the argument.
 // Rules: pass the CRM规则 table (header row 参数/值 included, e.g. a named range CRM_RULES) as `rules` to use
 // the workbook's weights and thresholds; omitted, the defaults of DOMAIN.md apply.
 import {
