@@ -8,8 +8,9 @@
  * What the JSDoc generator cannot say. Microsoft's metadata reference: `allowErrorForDataTypeAny` and
  * `allowCustomDataForDataTypeAny` are TOP-LEVEL properties of functions.json (not per-function `options`), they
  * apply to every parameter typed `any` / `any[][]`, and they "can only be used with manually created JSON
- * metadata" — custom-functions-metadata (2.2.x) has no JSDoc tag for them. Every CRM.* parameter but the
- * boolean switches is `any`/`any[][]`, so both are set on the generated file:
+ * metadata" — custom-functions-metadata (2.2.x) has no JSDoc tag for them: its generator always writes
+ * allowCustomDataForDataTypeAny: true and never allowErrorForDataTypeAny. Every CRM.* parameter but the boolean
+ * switches is `any`/`any[][]`, so both are set on the generated file:
  * - allowErrorForDataTypeAny: an error cell (#N/A …) reaches the function as a CustomFunctions.Error, so one bad
  *   cell in a range gives one error cell in the result instead of failing the whole formula;
  * - allowCustomDataForDataTypeAny: a data-type cell (entity, formatted number …) reaches the function as its

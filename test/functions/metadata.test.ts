@@ -87,8 +87,9 @@ describe("error cells and data types reach the functions (allowErrorForDataTypeA
       const ranges = f.parameters.filter((p) => p.dimensionality === "matrix");
       expect([f.id, ranges.length > 0, ranges.every((p) => p.type === "any")]).toEqual([f.id, true, true]);
     }
-    // The generator alone does not set them (it has no tag for them): completeMetadata must.
-    expect((metadata as Metadata).allowErrorForDataTypeAny).toBeUndefined();
+    // The generator alone writes allowCustomDataForDataTypeAny (so data-type cells arrive as objects) but never
+    // allowErrorForDataTypeAny (it has no tag for it): completeMetadata must.
+    expect([(metadata as Metadata).allowErrorForDataTypeAny, (metadata as Metadata).allowCustomDataForDataTypeAny]).toEqual([undefined, true]);
     const done: Metadata = completeMetadata(metadata);
     expect([done.allowErrorForDataTypeAny, done.allowCustomDataForDataTypeAny]).toEqual([true, true]);
     expect(done.functions).toEqual(metadata.functions);
