@@ -31,7 +31,7 @@ const CopyWebpackPlugin = require("copy-webpack-plugin");
 const CustomFunctionsMetadataPlugin = require("custom-functions-metadata-plugin");
 const HtmlWebpackPlugin = require("html-webpack-plugin");
 
-const { localizeMetadata } = require("./src/functions/localize-metadata");
+const { localizeMetadata, completeMetadata } = require("./src/functions/localize-metadata");
 
 const DEV_PORT = 3000;
 /** The origin manifest.xml is written for (the dev server); the production build replaces it everywhere. */
@@ -86,7 +86,8 @@ class BuildWarningPlugin {
 }
 
 /**
- * Emits functions-zh-cn.json (Chinese function names and help, manifest Override Locale="zh-CN") from the
+ * Completes functions.json (the top-level allowErrorForDataTypeAny / allowCustomDataForDataTypeAny flags) and
+ * emits functions-zh-cn.json (Chinese function names and help, manifest Override Locale="zh-CN") from the
  * functions.json CustomFunctionsMetadataPlugin generated and src/functions/functions.zh-cn.json. A missing
  * translation fails the build like a metadata error does.
  */
@@ -102,7 +103,11 @@ class LocalizedFunctionsMetadataPlugin {
         if (!source) return; // the metadata plugin has already reported why
         compilation.fileDependencies.add(path.resolve(this.options.translations));
         const zh = JSON.parse(fs.readFileSync(this.options.translations, "utf8"));
-        const { metadata, errors } = localizeMetadata(JSON.parse(source.source.source().toString()), zh);
+        const generated = JSON.parse(source.source.source().toString());
+        // functions.json as Excel must get it: the generator has no tag for allowErrorForDataTypeAny, so the
+        // top-level flags are added here (without them one #N/A in a range fails a whole CRM.STAGE).
+        compilation.updateAsset(this.options.input, new webpack.sources.RawSource(JSON.stringify(completeMetadata(generated), null, 2)));
+        const { metadata, errors } = localizeMetadata(generated, zh);
         for (const e of errors) compilation.errors.push(new webpack.WebpackError(e));
         compilation.emitAsset(this.options.output, new webpack.sources.RawSource(JSON.stringify(metadata, null, 2)));
       });
