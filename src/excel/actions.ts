@@ -9,7 +9,7 @@ import type { OwnedLayout } from "../workbook/owned";
 import { dashboardOf } from "./dashboard";
 import { ALL_OUTPUT, DEFAULT_CHUNK_ROWS, OfficeBook, splitAddress, type OutputKinds } from "./office-book";
 import {
-  ActionError, type ApplyOutcome, type CrmActions, type HighlightOutcome, type MaskOutcome, type RemoveOutcome, type ReviewOutcome, type RuleRow, type RulesView, type RunOptions, type ValidateOutcome,
+  ActionError, type ActionErrorKind, type ApplyOutcome, type CrmActions, type HighlightOutcome, type MaskOutcome, type RemoveOutcome, type ReviewOutcome, type RuleRow, type RulesView, type RunOptions, type ValidateOutcome,
 } from "./types";
 
 /** Today in the user's calendar, `YYYY-MM-DD`. */
@@ -24,8 +24,9 @@ export interface ExcelHost {
   isSetSupported(set: string, version: string): boolean;
 }
 
-const officeHost: ExcelHost = {
-  run: (batch) => Excel.run(batch),
+export const officeHost: ExcelHost = {
+  // delayForCellEdit: a click while the user is typing in a cell waits for the edit to end instead of failing.
+  run: (batch) => Excel.run({ delayForCellEdit: true }, batch),
   isSetSupported: (set, version) => {
     try {
       return typeof Office !== "undefined" && Office.context?.requirements?.isSetSupported(set, version) === true;
@@ -46,18 +47,42 @@ function supports(set: string, version: string): boolean {
   return host.isSetSupported(set, version);
 }
 
-/** Office errors → one message the pane can show. */
+/**
+ * Office's error codes → one message the pane can show, by who can do something about it. Only a sheet or cell
+ * that vanished mid-action (ItemNotFound, InvalidReference) is the workbook having changed; an argument or an
+ * operation Excel refused is the add-in's own mistake and is reported as such (retrying would fail the same way).
+ */
+const OFFICE_ERRORS: Record<string, [kind: ActionErrorKind, zh: string, en: string]> = {
+  ItemNotFound: ["changed", "工作簿在操作期间被修改(工作表或单元格已不存在),请重新运行", "The workbook changed during the action (a sheet or cell is gone); run it again"],
+  InvalidReference: ["changed", "工作簿在操作期间被修改(引用的区域已不存在),请重新运行", "The workbook changed during the action (a range it refers to is gone); run it again"],
+  InvalidOperationInCellEditMode: ["busy", "Excel 正处于单元格编辑状态:请按 Enter 或 Esc 结束编辑后重试", "Excel is editing a cell: press Enter or Esc, then try again"],
+  Conflict: ["busy", "另一位用户或另一项操作正在修改同一区域,请稍后重试", "Someone or something else is changing the same cells; try again in a moment"],
+  InsertDeleteConflict: ["busy", "工作簿中正在插入或删除行列,与本次写入冲突,请稍后重试", "Rows or columns are being inserted or deleted where the add-in writes; try again in a moment"],
+  RequestAborted: ["busy", "Excel 中止了本次请求(可能是网络中断或工作簿已关闭),请重试", "Excel aborted the request (the connection dropped or the workbook closed); try again"],
+  AccessDenied: ["protected", "无法写入:工作簿或工作表受保护,或以只读方式打开。请取消保护或另存一份后重试", "Cannot write: the workbook or sheet is protected or read-only. Unprotect it or save a copy, then try again"],
+  UnsupportedSheet: ["protected", "当前工作表类型(如图表工作表)不支持此操作,请切换到普通工作表", "This kind of sheet (a chart sheet, say) does not support the action; switch to a worksheet"],
+  MergedRangeConflict: ["blocked", "写入位置有合并单元格,请取消结果列(◆)所在区域的合并后重试", "Merged cells are in the way where the results (◆ columns) go; unmerge them and try again"],
+  PivotTableRangeConflict: ["blocked", "写入位置有数据透视表,请移动该数据透视表后重试", "A PivotTable is in the way where the add-in writes; move it and try again"],
+  FilteredRangeConflict: ["blocked", "写入位置处于筛选状态,请清除筛选后重试", "The cells the add-in writes are filtered; clear the filter and try again"],
+  NonBlankCellOffSheet: ["blocked", "工作表右侧已无空列可写入结果列,请删除表格右侧不用的列", "No empty columns are left to the right of the table for the results; delete unused columns there"],
+  RangeExceedsLimit: ["blocked", "区域超出 Excel 的单元格数量上限", "The range exceeds Excel's cell limit"],
+  OperationCellsExceedLimit: ["blocked", "一次操作涉及的单元格超出 Excel 的上限", "The operation touches more cells than Excel allows at once"],
+  RequestPayloadSizeLimitExceeded: ["payload", "单行数据超过了 Excel 网页版每次 5 MB 的传输上限(某些单元格内文字过长)。请缩短这些单元格,或在 Excel 桌面版中运行", "A single row is over Excel on the web's 5 MB per request (some cells hold very long text). Shorten them, or run the action in Excel for desktop"],
+  ResponsePayloadSizeLimitExceeded: ["payload", "单行数据超过了 Excel 网页版每次 5 MB 的传输上限(某些单元格内文字过长)。请缩短这些单元格,或在 Excel 桌面版中运行", "A single row is over Excel on the web's 5 MB per request (some cells hold very long text). Shorten them, or run the action in Excel for desktop"],
+};
+/** Codes that mean the add-in asked Excel for something wrong: a defect to report, not the user's to fix. */
+const ADDIN_MISTAKES = new Set(["InvalidArgument", "InvalidOperation", "InvalidBinding", "InvalidSelection", "ItemAlreadyExists", "NotImplemented", "UnsupportedOperation", "ApiNotFound", "PropertyNotLoaded", "ValueNotLoaded", "InvalidObjectPath", "RunMustReturnPromise"]);
+
 function actionError(e: unknown): ActionError {
   if (e instanceof ActionError) return e;
-  const code = (e as { code?: string })?.code ?? "";
+  const code = String((e as { code?: string })?.code ?? "");
   const msg = String((e as Error)?.message ?? e);
-  if (code === "ItemNotFound" || code === "InvalidReference" || code === "InvalidArgument") {
-    return new ActionError("changed", "工作簿在操作期间被修改（工作表或单元格已不存在），请重新运行", `The workbook changed during the action (${msg}); run it again`);
+  const known = OFFICE_ERRORS[code];
+  if (known) return new ActionError(known[0], known[1], known[2], code);
+  if (ADDIN_MISTAKES.has(code)) {
+    return new ActionError("addin", `CRM 工作台内部错误(${code}:${msg})。您的工作簿没有问题;重试多半无效,请将此消息发给支持人员`, `CRM Workbench made a mistake (${code}: ${msg}). Your workbook is fine; retrying will likely fail the same way: please send this message to support`, code);
   }
-  if (code === "RequestPayloadSizeLimitExceeded" || code === "ResponsePayloadSizeLimitExceeded") {
-    return new ActionError("payload", "一次写入的数据超过了 Excel 的上限，请减小每批行数后重试", "A request exceeded Excel's payload limit; retry with fewer rows per chunk");
-  }
-  return new ActionError("office", `Excel 报告错误：${msg}`, `Excel reported an error: ${msg}`);
+  return new ActionError("office", `Excel 报告错误${code ? `(${code})` : ""}:${msg}`, `Excel reported an error${code ? ` (${code})` : ""}: ${msg}`, code || undefined);
 }
 
 function explain(e: unknown): never {
@@ -80,9 +105,9 @@ async function writePhase<T>(book: OfficeBook, kinds: OutputKinds, layouts: read
     try {
       await book.removeOutput(kinds, layouts);
     } catch {
-      throw new ActionError(err.kind, `${err.zh}。结果可能只写入了一部分，请点击“移除 CRM 结果”或重新运行`, `${err.en}. The output may be half-written: use "Remove CRM output" or run the action again`);
+      throw new ActionError(err.kind, `${err.zh}。结果可能只写入了一部分，请点击“移除 CRM 结果”或重新运行`, `${err.en}. The output may be half-written: use "Remove CRM output" or run the action again`, err.code);
     }
-    throw new ActionError(err.kind, `${err.zh}。未写完的结果已移除，您的数据保持原样`, `${err.en}. The half-written output was removed; your data is as it was`);
+    throw new ActionError(err.kind, `${err.zh}。未写完的结果已移除，您的数据保持原样`, `${err.en}. The half-written output was removed; your data is as it was`, err.code);
   }
 }
 

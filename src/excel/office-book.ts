@@ -11,6 +11,7 @@ import {
   REVIEW_SHEET_PREFIX, type OwnedColumn, type OwnedLayout, type OwnedValue,
 } from "../workbook/owned";
 import { REVIEW_SHEET_NAMES, REVIEW_STAMP, reviewSheets, reviewStamp, type ReviewBlock, type ReviewSheet } from "../workbook/review-sheets";
+import { byteChunks, isPayloadError, PAYLOAD_BUDGET_BYTES, PRIOR_CELL_BYTES, rowBytes } from "./payload";
 import { ActionError, type Progress } from "./types";
 
 export interface BookOptions {
@@ -23,13 +24,13 @@ export interface BookOptions {
   mergedAreas: boolean;
   /** The host supports ExcelApi 1.9 (the findings sheet's AutoFilter). Default: yes. */
   autoFilter?: boolean;
+  /** Bytes a request or response is sized to (default PAYLOAD_BUDGET_BYTES, under Excel on the web's 5 MB). */
+  payloadBudget?: number;
 }
 
 export const DEFAULT_CHUNK_ROWS = 5_000;
 /** Tasks the Gantt chart shows at most. */
 const GANTT_CHART_TASKS = 500;
-/** Cells per read request: a 5,000-row chunk of a table up to 40 columns wide (typically 1–3 MB of JSON). */
-const CELLS_PER_READ = DEFAULT_CHUNK_ROWS * 40;
 
 const ERROR_TEXT = /^#(?:N\/A|VALUE!|REF!|DIV\/0!|NUM!|NAME\?|NULL!|SPILL!|CALC!|FIELD!|BLOCKED!|CONNECT!|BUSY!|UNKNOWN!|GETTING_DATA)$/;
 
@@ -201,6 +202,8 @@ export class OfficeBook {
   private made = new Map<string, string>();
   /** Chunks read and written, for the sync budget (10 + one per chunk). */
   chunks = 0;
+  /** Requests refused for their size and sent again in halves. */
+  payloadRetries = 0;
 
   constructor(
     private readonly ctx: Excel.RequestContext,
@@ -245,41 +248,59 @@ export class OfficeBook {
       plans.push({ i, top: u.rowIndex, left: u.columnIndex, rows: u.rowCount, cols: u.columnCount, merges: null, cells: [] });
     });
 
-    // Chunks: at most CELLS_PER_READ cells and chunkRows rows each; small sheets share a request.
-    const requests: { plan: Plan; r0: number; n: number; range: Excel.Range }[][] = [];
-    let batch: { plan: Plan; r0: number; n: number; range: Excel.Range }[] = [];
-    let cellsInBatch = 0;
+    // Requests sized by bytes (at most chunkRows rows of a sheet each; small sheets share one): a sheet's rows are
+    // assumed PRIOR_CELL_BYTES a cell until some are read, then as heavy as the heaviest chunk read so far. A
+    // response over Excel's limit anyway (later rows heavier than the first) halves that request and goes on.
     const totalRows = plans.reduce((s, p) => s + p.rows, 0);
-    for (const p of plans) {
-      if (p.rows === 0) continue;
-      const ws = sheets.items[p.i];
-      if (this.o.mergedAreas) {
-        p.merges = ws.getRangeByIndexes(p.top, p.left, p.rows, p.cols).getMergedAreasOrNullObject();
-        p.merges.load("address");
-      }
-      const step = Math.max(1, Math.min(this.o.chunkRows, Math.floor(CELLS_PER_READ / p.cols)));
-      for (let r0 = 0; r0 < p.rows; r0 += step) {
-        const n = Math.min(step, p.rows - r0);
-        if (cellsInBatch + n * p.cols > CELLS_PER_READ && batch.length > 0) {
-          requests.push(batch);
-          batch = [];
-          cellsInBatch = 0;
-        }
-        batch.push({ plan: p, r0, n, range: ws.getRangeByIndexes(p.top + r0, p.left, n, p.cols) });
-        cellsInBatch += n * p.cols;
-      }
+    const reading = plans.filter((p) => p.rows > 0);
+    for (const p of reading) {
+      if (!this.o.mergedAreas) continue;
+      p.merges = sheets.items[p.i].getRangeByIndexes(p.top, p.left, p.rows, p.cols).getMergedAreasOrNullObject();
+      p.merges.load("address");
     }
-    if (batch.length > 0) requests.push(batch);
+    const next = new Map<Plan, number>(reading.map((p) => [p, 0]));
+    const perRow = new Map<Plan, number>(reading.map((p) => [p, p.cols * PRIOR_CELL_BYTES]));
+    const budget = this.o.payloadBudget ?? PAYLOAD_BUDGET_BYTES;
     let done = 0;
-    for (const req of requests) {
+    const chunksBefore = this.chunks;
+    for (let k = 0; k < reading.length; ) {
       this.checkCancel();
-      for (const part of req) part.range.load("values");
-      await this.ctx.sync();
+      const req: { plan: Plan; r0: number; n: number; range: Excel.Range }[] = [];
+      let bytes = 0;
+      for (let j = k; j < reading.length && bytes < budget; j++) {
+        const p = reading[j];
+        const r0 = next.get(p)!;
+        const fit = Math.floor((budget - bytes) / perRow.get(p)!);
+        const n = Math.min(p.rows - r0, this.o.chunkRows, req.length === 0 ? Math.max(1, fit) : fit);
+        if (n < 1) break;
+        req.push({ plan: p, r0, n, range: sheets.items[p.i].getRangeByIndexes(p.top + r0, p.left, n, p.cols).load("values") });
+        bytes += n * perRow.get(p)!;
+        if (r0 + n < p.rows) break;
+      }
+      try {
+        await this.ctx.sync();
+      } catch (e) {
+        // Nothing of a refused request was read: the same rows again, in half the bytes (a single row cannot shrink).
+        if (!isPayloadError(e) || (req.length === 1 && req[0].n === 1)) throw e;
+        for (const part of req) perRow.set(part.plan, Math.max(perRow.get(part.plan)!, (2 * bytes) / req.reduce((s, x) => s + x.n, 0)));
+        // The merged areas were queued with the first request: again with the next one.
+        if (this.chunks === chunksBefore) for (const p of reading) p.merges?.load("address");
+        this.payloadRetries++;
+        continue;
+      }
       this.chunks++;
       for (const part of req) {
-        for (const row of part.range.values) part.plan.cells.push(row.map(engineValue));
+        const rows = part.range.values;
+        let got = 0;
+        for (const row of rows) {
+          got += rowBytes(row);
+          part.plan.cells.push(row.map(engineValue));
+        }
+        perRow.set(part.plan, Math.max(perRow.get(part.plan)!, got / part.n));
+        next.set(part.plan, part.r0 + part.n);
         done += part.n;
       }
+      while (k < reading.length && next.get(reading[k])! >= reading[k].rows) k++;
       this.o.onProgress?.({ phase: "read", done, total: totalRows });
     }
 
@@ -406,41 +427,39 @@ export class OfficeBook {
     const runs = columnRuns(OWNED_COLUMNS.map((c) => layout.columns[c.key]));
     const headerRow0 = layout.table.headerRow - 1;
 
-    for (const run of runs) {
-      const defs = run.keys.map((k) => OWNED_COLUMNS[k]);
-      const head = s.ws.getRangeByIndexes(headerRow0, run.col - 1, 1, defs.length);
-      head.values = [defs.map((d) => d.header)];
-      head.format.font.bold = true;
-      head.format.fill.color = OWNED_HEADER_FILL;
-      head.format.wrapText = true;
-    }
-    // Widths: a column of the sheet's standard width gets the product's; one the user sized keeps the user's
-    // width (removeOutput gives back only the product's). Loaded with the first chunk, set with the lists.
-    const widths = runs.flatMap((run) => run.keys.map((k, j) => ({ def: OWNED_COLUMNS[k], fmt: s.ws.getRangeByIndexes(0, run.col - 1 + j, 1, 1).format.load("useStandardWidth") })));
+    const queueHeader = () => {
+      for (const run of runs) {
+        const defs = run.keys.map((k) => OWNED_COLUMNS[k]);
+        const head = s.ws.getRangeByIndexes(headerRow0, run.col - 1, 1, defs.length);
+        head.values = [defs.map((d) => d.header)];
+        head.format.font.bold = true;
+        head.format.fill.color = OWNED_HEADER_FILL;
+        head.format.wrapText = true;
+      }
+      // Widths: a column of the sheet's standard width gets the product's; one the user sized keeps the user's
+      // width (removeOutput gives back only the product's). Loaded with the first chunk, set with the lists.
+      return runs.flatMap((run) => run.keys.map((k, j) => ({ def: OWNED_COLUMNS[k], fmt: s.ws.getRangeByIndexes(0, run.col - 1 + j, 1, 1).format.load("useStandardWidth") })));
+    };
+    let widths = queueHeader();
     const first = layout.firstDataRow;
     const height = layout.lastDataRow - first + 1;
     const total = Math.max(0, height);
-    for (let r0 = 0; r0 < total; r0 += this.o.chunkRows) {
-      const n = Math.min(this.o.chunkRows, total - r0);
-      for (const run of runs) {
-        const defs = run.keys.map((k) => OWNED_COLUMNS[k]);
-        const rg = s.ws.getRangeByIndexes(first - 1 + r0, run.col - 1, n, defs.length);
-        const vals: (string | number | boolean)[][] = [];
-        const fmts: string[][] = [];
-        for (let i = 0; i < n; i++) {
-          vals.push(defs.map((d) => {
-            const v = values[d.key][r0 + i];
-            return d.isDate && typeof v === "string" ? serialFromDay(toDay(v)) : cellInput(v);
-          }));
-          fmts.push(defs.map((d) => d.numFmt ?? "General"));
-        }
-        rg.numberFormat = fmts;
-        rg.values = vals;
-      }
-      await this.ctx.sync();
-      this.chunks++;
-      this.o.onProgress?.({ phase: "write", done: r0 + n, total });
-    }
+    // Each run's cells, row by row, as they are sent (values and number formats), so chunks are sized by their bytes.
+    const cellsOf = runs.map((run) => run.keys.map((k) => OWNED_COLUMNS[k]));
+    const rowOf = (i: number) => cellsOf.map((defs) => defs.map((d) => {
+      const v = values[d.key][i];
+      return d.isDate && typeof v === "string" ? serialFromDay(toDay(v)) : cellInput(v);
+    }));
+    const fmtOf = cellsOf.map((defs) => defs.map((d) => d.numFmt ?? "General"));
+    const fmtBytes = fmtOf.reduce((n, f) => n + rowBytes(f), 0);
+    const rows = Array.from({ length: total }, (_, i) => rowOf(i));
+    await this.writeChunks(total, (i) => rows[i].reduce((n, r) => n + rowBytes(r), fmtBytes), (r0, n) => {
+      runs.forEach((run, j) => {
+        const rg = s.ws.getRangeByIndexes(first - 1 + r0, run.col - 1, n, cellsOf[j].length);
+        rg.numberFormat = Array.from({ length: n }, () => fmtOf[j]);
+        rg.values = rows.slice(r0, r0 + n).map((r) => r[j]);
+      });
+    }, () => (widths = queueHeader()));
     // Rows an earlier, longer run wrote below today's table: as far down as that run's mark `_CRM_RESULTS`
     // says it wrote, and only in columns that were already the product's (their header, as read, is its own).
     // Nothing further down: a note the user typed below the table in a ◆ column is the user's (clearing to the
@@ -494,27 +513,58 @@ export class OfficeBook {
   }
 
   /**
+   * Sends `total` rows in requests sized by their bytes (`bytesOf(i)`, at most chunkRows rows): `queue(r0, n)`
+   * queues one chunk's writes. A request Excel refuses for its size applied nothing: its rows go again in two
+   * halves (and what was queued before the first chunk, by `requeue`, when it went with that one). Progress is
+   * reported per chunk.
+   */
+  private async writeChunks(total: number, bytesOf: (i: number) => number, queue: (r0: number, n: number) => void, requeue?: () => void): Promise<void> {
+    const pending = byteChunks(total, bytesOf, this.o.chunkRows, this.o.payloadBudget ?? PAYLOAD_BUDGET_BYTES).reverse();
+    let sent = 0;
+    while (pending.length > 0) {
+      const [r0, n] = pending.pop()!;
+      queue(r0, n);
+      try {
+        await this.ctx.sync();
+      } catch (e) {
+        if (!isPayloadError(e) || n === 1) throw e;
+        this.payloadRetries++;
+        if (sent === 0) requeue?.();
+        const half = Math.ceil(n / 2);
+        pending.push([r0 + half, n - half], [r0, half]);
+        continue;
+      }
+      sent += n;
+      this.chunks++;
+      this.o.onProgress?.({ phase: "write", done: sent, total });
+    }
+  }
+
+  /**
    * Replaces the findings sheet (the one its mark refers to, whatever its name now; else a new one, never a
    * user's sheet of that name): two syncs to replace it, one per chunk of findings, one more. Returns the sheet.
    */
   async writeFindingsSheet(findings: readonly Finding[]): Promise<Excel.Worksheet> {
     const { ws } = (await this.replaceSheets([{ role: FINDINGS_ROLE, name: FINDINGS_SHEET }])).get(FINDINGS_ROLE)!;
     const header = [...FINDINGS_HEADER];
-    const head = ws.getRangeByIndexes(0, 0, 1, header.length);
-    head.values = [header];
-    head.format.font.bold = true;
-    head.format.fill.color = HEADER_FILL;
-    for (let r0 = 0; r0 < findings.length; r0 += this.o.chunkRows) {
-      const part = findings.slice(r0, r0 + this.o.chunkRows);
+    const queueHeader = () => {
+      const head = ws.getRangeByIndexes(0, 0, 1, header.length);
+      head.values = [header];
+      head.format.font.bold = true;
+      head.format.fill.color = HEADER_FILL;
+    };
+    queueHeader();
+    // Text columns formatted as text first, so a sheet or header named like a number or a date stays as typed.
+    const fmt = ["@", "@", "General", "@", "0", "@", "@", "@", "@", "@"];
+    // `formulas` so the address column can be a HYPERLINK; every other cell is a constant (text kept as text).
+    // (No apostrophe prefix in a text-formatted cell: the format alone keeps `=…` as text.)
+    const rowOf = (f: Finding) => findingRow(f).map((v) => (v === null ? "" : typeof v === "object" ? `=${v.formula}` : v));
+    await this.writeChunks(findings.length, (i) => rowBytes(rowOf(findings[i])) + rowBytes(fmt), (r0, n) => {
+      const part = findings.slice(r0, r0 + n);
       const rg = ws.getRangeByIndexes(1 + r0, 0, part.length, header.length);
-      // Text columns formatted as text first, so a sheet or header named like a number or a date stays as typed.
-      rg.numberFormat = part.map(() => ["@", "@", "General", "@", "0", "@", "@", "@", "@", "@"]);
-      // `formulas` so the address column can be a HYPERLINK; every other cell is a constant (text kept as text).
-      // (No apostrophe prefix in a text-formatted cell: the format alone keeps `=…` as text.)
-      rg.formulas = part.map((f) => findingRow(f).map((v) => (v === null ? "" : typeof v === "object" ? `=${v.formula}` : v)));
-      await this.ctx.sync();
-      this.chunks++;
-    }
+      rg.numberFormat = part.map(() => fmt);
+      rg.formulas = part.map(rowOf);
+    }, queueHeader);
     ws.freezePanes.freezeRows(1);
     ws.getRangeByIndexes(0, 0, 1, header.length).format.columnWidth = 90;
     ws.getRangeByIndexes(0, 6, 1, 4).format.columnWidth = 260;
@@ -557,13 +607,17 @@ export class OfficeBook {
       marks.sheets.delete(lower(role));
     }
     // Two roles whose marks refer to one sheet (a book edited by hand): it is replaced once, by the first.
-    const positions = old.map((ws, i) => (ws && !gone.has(ws) && old.indexOf(ws) === i ? ws.position : -1));
+    // A replaced sheet goes back to its tab among the sheets that stay: its position less the dropped sheets
+    // that were left of it (the user may have moved any of them anywhere).
+    const dropped = [...gone].map((ws) => ws.position);
+    const positions = old.map((ws, i) => (ws && !gone.has(ws) && old.indexOf(ws) === i ? ws.position - dropped.filter((p) => p < ws.position).length : -1));
     old.forEach((ws, i) => {
       if (positions[i] < 0) return;
       ws!.delete();
       gone.add(ws!);
     });
     const taken = new Set(sheets.items.filter((ws) => !gone.has(ws) || old.includes(ws)).map((ws) => lower(ws.name)));
+    const count = sheets.items.length - gone.size + wanted.length;
     const out = new Map<string, { ws: Excel.Worksheet; name: string }>();
     wanted.forEach((w, i) => {
       const replaced = positions[i] >= 0 ? old[i]!.name : undefined;
@@ -584,7 +638,7 @@ export class OfficeBook {
       .map((w, i) => ({ ws: out.get(w.role)!.ws, at: positions[i] }))
       .filter((x) => x.at >= 0)
       .sort((a, b) => a.at - b.at)
-      .forEach((x) => (x.ws.position = x.at));
+      .forEach((x) => (x.ws.position = Math.min(x.at, count - 1)));
     await this.ctx.sync();
     this.marks = marks;
     return out;
@@ -933,16 +987,15 @@ export class OfficeBook {
       maskText(c.id), maskText(c.name), shown(c.industry), shown(c.size), shown(c.owner), c.stage,
       c.score ?? "", c.tier ?? "", c.valueTier ?? "(未填写)", c.rfm?.segment ?? "", c.annualPurchase ?? "",
     ]);
-    data.getRangeByIndexes(0, 0, 1, header.length).values = [header];
-    for (let r0 = 0; r0 < rows.length; r0 += this.o.chunkRows) {
-      const part = rows.slice(r0, r0 + this.o.chunkRows);
-      const rg = data.getRangeByIndexes(1 + r0, 0, part.length, header.length);
-      // IDs, names and labels stay text even when they look like numbers (客户编号 00123).
-      rg.numberFormat = part.map(() => ["@", "@", "@", "@", "@", "@", "0.0", "@", "@", "@", "#,##0"]);
-      rg.values = part;
-      await this.ctx.sync();
-      this.chunks++;
-    }
+    const queueHeader = () => void (data.getRangeByIndexes(0, 0, 1, header.length).values = [header]);
+    queueHeader();
+    // IDs, names and labels stay text even when they look like numbers (客户编号 00123).
+    const fmt = ["@", "@", "@", "@", "@", "@", "0.0", "@", "@", "@", "#,##0"];
+    await this.writeChunks(rows.length, (i) => rowBytes(rows[i]) + rowBytes(fmt), (r0, n) => {
+      const rg = data.getRangeByIndexes(1 + r0, 0, n, header.length);
+      rg.numberFormat = Array.from({ length: n }, () => fmt);
+      rg.values = rows.slice(r0, r0 + n);
+    }, queueHeader);
     if (rows.length === 0) return 0;
     const table = data.tables.add(data.getRangeByIndexes(0, 0, rows.length + 1, header.length), true);
     table.name = "CRM复盘数据";

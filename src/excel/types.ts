@@ -125,14 +125,22 @@ export interface RulesView {
   rows: RuleRow[];
 }
 
-/** Why an action stopped, for one clear message in the pane. */
-export type ActionErrorKind = "noCustomers" | "changed" | "cancelled" | "payload" | "office";
+/**
+ * Why an action stopped, for one clear message in the pane: noCustomers (nothing to work on), changed (a sheet
+ * or cell vanished mid-action: run again), cancelled, busy (Excel is editing a cell or another change conflicts:
+ * try again shortly), protected (read-only or protected), blocked (something in the book is where the add-in
+ * writes: merged cells, a PivotTable, a filter), payload (a row over Excel on the web's 5 MB), addin (the add-in's
+ * own mistake: report it), office (any other Excel error).
+ */
+export type ActionErrorKind = "noCustomers" | "changed" | "cancelled" | "busy" | "protected" | "blocked" | "payload" | "addin" | "office";
 
 export class ActionError extends Error {
   constructor(
     readonly kind: ActionErrorKind,
     readonly zh: string,
     readonly en: string,
+    /** The Office error code behind it, when there is one (`AccessDenied`). */
+    readonly code?: string,
   ) {
     super(en);
   }
