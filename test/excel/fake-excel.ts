@@ -1880,6 +1880,10 @@ export class FakeHost {
   readonly stats: FakeStats = { syncs: 0, requests: [], maxRequestBytes: 0, maxResponseBytes: 0, emptySyncs: 0 };
   /** Syncs still to go before the one that fails (failSyncAt). */
   failIn: number | null = null;
+  /** The error code the failing sync reports (failSyncAt). */
+  failCode = "GeneralException";
+  /** The options each Excel.run was given (delayForCellEdit …), in order. */
+  runOptions: unknown[] = [];
 
   constructor(spec: FakeBookSpec, opts: FakeExcelOptions = {}) {
     this.opts = opts;
@@ -1918,7 +1922,7 @@ export class FakeHost {
       throw officeError("InvalidObjectPath", "this context's Excel.run has finished; its objects cannot be used any more");
     if (this.failIn !== null && --this.failIn === 0) {
       this.failIn = null;
-      throw officeError("GeneralException", `failSyncAt: sync #${n} failed on purpose; nothing of it was applied`);
+      throw officeError(this.failCode, `failSyncAt: sync #${n} failed on purpose; nothing of it was applied`);
     }
     if (bytes > this.limit)
       throw officeError("RequestPayloadSizeLimitExceeded", `the request is ${bytes} bytes, over the limit of ${this.limit}`);
@@ -5178,7 +5182,14 @@ export interface FakeExcel {
   /** Live counters (reset in place by resetStats). */
   stats: FakeStats;
   /** Makes the n-th sync from now (1-based, counting round trips) fail with GeneralException, applying nothing of its batch. */
-  failSyncAt(n: number): void;
+  /** The n-th sync from now fails with `code` (default GeneralException) and applies nothing. */
+  failSyncAt(n: number, code?: string): void;
+  /** The options each Excel.run was given, in order (a batch alone: undefined). */
+  readonly runOptions: unknown[];
+  /** The URLs of the dialogs the add-in opened (Office.context.ui.displayDialogAsync), in order. */
+  readonly dialogs: string[];
+  /** What every dialog page answers from now on: a message ("yes", "no" …), "dismiss" (closed by the user), null (nothing). Default "yes". */
+  answerDialogs(answer: string | null): void;
   resetStats(): void;
   /** Handlers registered with Office.actions.associate. */
   actions: Record<string, (...args: unknown[]) => unknown>;
@@ -5202,6 +5213,7 @@ export function createFakeExcel(spec: FakeBookSpec, opts: FakeExcelOptions = {})
     let batch: (ctx: FakeRequestContext) => unknown;
     let ctx: FakeRequestContext;
     let own = true;
+    host.runOptions.push(typeof a === "function" ? undefined : a);
     if (typeof a === "function") {
       batch = a as (ctx: FakeRequestContext) => unknown;
       ctx = new FakeRequestContext(host);
@@ -5254,6 +5266,8 @@ export function createFakeExcel(spec: FakeBookSpec, opts: FakeExcelOptions = {})
     if (minVersion === undefined || minVersion === null || minVersion === "") return true;
     return vcmp(have, String(minVersion)) >= 0;
   };
+  const dialogs: string[] = [];
+  const dialogAnswer: { value: string | null } = { value: "yes" };
   const context = strictObject(
     {
       requirements: strictObject({ isSetSupported }, "Office.context.requirements"),
@@ -5264,6 +5278,25 @@ export function createFakeExcel(spec: FakeBookSpec, opts: FakeExcelOptions = {})
       diagnostics: { host: "Excel", platform, version: "16.0.0000.1000" },
       touchEnabled: false,
       commerceAllowed: true,
+      // The Dialog API: the page "answers" with fake.dialogAnswer (sent as a message, or "close" the user closing it).
+      ui: strictObject(
+        {
+          displayDialogAsync(url: string, _options: unknown, callback: (r: unknown) => void) {
+            dialogs.push(url);
+            const handlers: Record<string, (arg: unknown) => void> = {};
+            const dialog = { addEventHandler: (type: string, h: (arg: unknown) => void) => void (handlers[type] = h), close: () => undefined };
+            setTimeout(() => {
+              callback({ status: "succeeded", value: dialog });
+              setTimeout(() => {
+                const answer = dialogAnswer.value;
+                if (answer === "dismiss") handlers.dialogEventReceived?.({ error: 12006 });
+                else if (answer !== null) handlers.dialogMessageReceived?.({ message: answer, origin: new URL(url).origin });
+              });
+            });
+          },
+        },
+        "Office.context.ui",
+      ),
     },
     "Office.context",
   );
@@ -5294,6 +5327,8 @@ export function createFakeExcel(spec: FakeBookSpec, opts: FakeExcelOptions = {})
         },
         "Office.addin",
       ),
+      EventType: { DialogMessageReceived: "dialogMessageReceived", DialogEventReceived: "dialogEventReceived" },
+      AsyncResultStatus: { Succeeded: "succeeded", Failed: "failed" },
       HostType: { Excel: "Excel", Word: "Word", PowerPoint: "PowerPoint", Outlook: "Outlook", OneNote: "OneNote", Project: "Project", Access: "Access" },
       PlatformType: { PC: "PC", OfficeOnline: "OfficeOnline", Mac: "Mac", iOS: "iOS", Android: "Android", Universal: "Universal" },
     } as unknown as FakeOfficeNamespace,
@@ -5329,9 +5364,15 @@ export function createFakeExcel(spec: FakeBookSpec, opts: FakeExcelOptions = {})
     OfficeExtension,
     book: new FakeBookInspector(host),
     stats: host.stats,
-    failSyncAt(n: number) {
+    failSyncAt(n: number, code = "GeneralException") {
       if (!Number.isInteger(n) || n < 1) throw new Error("FakeExcel.failSyncAt: n must be an integer ≥ 1");
       host.failIn = n;
+      host.failCode = code;
+    },
+    runOptions: host.runOptions,
+    dialogs,
+    answerDialogs(answer: string | null) {
+      dialogAnswer.value = answer;
     },
     resetStats() {
       host.stats.syncs = 0;

@@ -328,18 +328,41 @@ describe("移除 CRM 结果 removeOutput", () => {
 });
 
 describe("the ribbon's 移除 CRM 结果", () => {
-  test("runs the same removal and completes the ribbon event", async () => {
+  // The page the dialog opens is found beside the add-in's own (dialog.html next to taskpane.html).
+  beforeAll(() => void ((globalThis as Record<string, unknown>).location = { href: "https://addin.test.example/taskpane.html" }));
+  afterAll(() => void delete (globalThis as Record<string, unknown>).location);
+
+  test("asks first; on yes runs the same removal and completes the ribbon event", async () => {
     open(SPEC);
     await userize();
     const original = snap();
     await everything();
     registerCommands();
     const completed = jest.fn();
+    fake.answerDialogs("yes");
     await fake.actions.removeOutput({ completed });
     await waitFor(() => completed.mock.calls.length > 0);
     expect(completed).toHaveBeenCalledTimes(1);
+    expect(fake.dialogs).toHaveLength(1);
+    expect(new URL(fake.dialogs[0]).pathname).toBe("/dialog.html");
     expect(lastCommandError).toBeNull();
     expect(undoCheck(snap(), original)).toBe(true);
+  });
+
+  test("on no, or the dialog closed, the output stays as it was", async () => {
+    open(SPEC);
+    await userize();
+    await everything();
+    const withOutput = snap();
+    registerCommands();
+    for (const answer of ["no", "dismiss"]) {
+      const completed = jest.fn();
+      fake.answerDialogs(answer);
+      await fake.actions.removeOutput({ completed });
+      await waitFor(() => completed.mock.calls.length > 0);
+      expect(completed).toHaveBeenCalledTimes(1);
+      expect(JSON.stringify(snap())).toBe(JSON.stringify(withOutput));
+    }
   });
 });
 

@@ -140,11 +140,9 @@ describe("error cells and data types reach the functions (allowErrorForDataTypeA
     expect([out.allowErrorForDataTypeAny, out.allowCustomDataForDataTypeAny]).toEqual([true, true]);
   });
 
-  // webpack.config.js is not this module's file: until its LocalizedFunctionsMetadataPlugin also writes
-  // completeMetadata(functions.json) back (compilation.updateAsset), the English functions.json lacks the flag
-  // and one #N/A still fails a whole CRM.STAGE in Excel. This test then passes by failing; turn it into test()
-  // when the config does it.
-  test.failing("the build's functions.json carries allowErrorForDataTypeAny (needs webpack.config.js, see above)", () => {
+  // webpack.config.js's LocalizedFunctionsMetadataPlugin writes completeMetadata(functions.json) back, so the
+  // English metadata has the flags too (without them one #N/A fails a whole CRM.STAGE in Excel).
+  test("the build's functions.json carries allowErrorForDataTypeAny", () => {
     const out = buildMetadata()["functions.json"];
     expect([out.allowErrorForDataTypeAny, out.allowCustomDataForDataTypeAny]).toEqual([true, true]);
   });
