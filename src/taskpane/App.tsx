@@ -14,15 +14,19 @@ import {
   Select,
   Tab,
   TabList,
-  Text,
+  Caption1,
+  Title3,
   makeStyles,
+  mergeClasses,
   tokens,
+  webDarkTheme,
   webLightTheme,
   type SelectTabData,
 } from "@fluentui/react-components";
 import { ActionError, COMMAND_ERROR_EVENT, type ActionErrorKind, type CrmActions, type Progress, type RunOptions } from "../excel/types";
 import { PaneContext, type Outcomes, type PaneContextValue, type RunSpec } from "./context";
 import { isYmd, pick, todayYmd, translate, type LabelKey, type Lang, type Vars } from "./i18n";
+import { initialLang, initialTheme, rememberLang, systemTheme, themeOfOfficeTheme, type HostContext, type ThemeName } from "./host";
 import { ValidatePanel } from "./panels/ValidatePanel";
 import { ApplyPanel } from "./panels/ApplyPanel";
 import { ReviewPanel } from "./panels/ReviewPanel";
@@ -33,8 +37,15 @@ import { useShared } from "./ui";
 export interface AppProps {
   /** The workbook actions (src/excel/types.ts CrmActions); absent outside Excel. */
   actions?: CrmActions;
-  /** Initial language (default zh). */
+  /**
+   * Forces the initial language (tests, harnesses). Without it: the user's remembered choice, else Office's
+   * display language (`host.displayLanguage`: zh-* → Chinese, otherwise English), else Chinese.
+   */
   lang?: Lang;
+  /** Forces the theme. Without it: Office's theme (`host.officeTheme`), else the browser's prefers-color-scheme. */
+  theme?: ThemeName;
+  /** What Office says about itself (index.tsx reads Office.context after Office.onReady); absent outside Office. */
+  host?: HostContext;
   /** Initial as-of date YYYY-MM-DD (default today in the user's calendar). */
   asOf?: string;
   /** An error a ribbon command hit before the pane opened (ribbon buttons cannot show messages themselves). */
@@ -74,15 +85,20 @@ const useStyles = makeStyles({
     columnGap: tokens.spacingHorizontalM,
     rowGap: tokens.spacingVerticalS,
   },
-  title: { margin: 0 },
+  title: { margin: 0, display: "block" },
   tabs: { flexWrap: "wrap" },
+  subtitle: { margin: 0 },
 });
 
 const ERROR_TITLE: Record<ShownError["kind"], LabelKey> = {
   noCustomers: "error.noCustomers",
   changed: "error.changed",
   cancelled: "error.cancelled",
+  busy: "error.busy",
+  protected: "error.protected",
+  blocked: "error.blocked",
   payload: "error.payload",
+  addin: "error.addin",
   office: "error.office",
   unknown: "error.unknown",
 };
@@ -111,7 +127,34 @@ export function App(props: AppProps): JSX.Element {
   const { actions } = props;
   const styles = useStyles();
   const shared = useShared();
-  const [lang, setLang] = useState<Lang>(props.lang ?? "zh");
+  const [lang, setLangState] = useState<Lang>(() => props.lang ?? initialLang(props.host));
+  // An explicit choice is remembered and wins over Office's language next time.
+  const setLang = useCallback((l: Lang) => {
+    setLangState(l);
+    rememberLang(l);
+  }, []);
+  const officeTheme = props.theme ?? themeOfOfficeTheme(props.host?.officeTheme);
+  const [theme, setTheme] = useState<ThemeName>(() => officeTheme ?? initialTheme(undefined));
+  // Outside Office (no theme from the host), follow the browser's colour scheme as it changes.
+  useEffect(() => {
+    if (officeTheme) {
+      setTheme(officeTheme);
+      return undefined;
+    }
+    const mq = typeof window !== "undefined" && typeof window.matchMedia === "function" ? window.matchMedia("(prefers-color-scheme: dark)") : undefined;
+    if (!mq || typeof mq.addEventListener !== "function") return undefined;
+    const follow = () => setTheme(systemTheme());
+    mq.addEventListener("change", follow);
+    return () => mq.removeEventListener("change", follow);
+  }, [officeTheme]);
+  const fluentTheme = theme === "dark" ? webDarkTheme : webLightTheme;
+  // The page behind the pane takes the theme's background too (no white margins around a dark pane).
+  useEffect(() => {
+    if (typeof document === "undefined") return;
+    document.body.style.backgroundColor = fluentTheme.colorNeutralBackground1;
+    document.documentElement.style.colorScheme = theme;
+    document.documentElement.lang = lang === "zh" ? "zh-CN" : "en-US";
+  }, [fluentTheme, theme, lang]);
   const [asOf, setAsOf] = useState<string>(() => props.asOf ?? todayYmd());
   const [tab, setTab] = useState<TabId>("validate");
   const [running, setRunning] = useState<RunSpec | null>(null);
@@ -177,24 +220,24 @@ export function App(props: AppProps): JSX.Element {
   );
 
   const context = useMemo<PaneContextValue>(
-    () => ({ actions, lang, t, asOf, asOfValid, busy: running !== null, run, select }),
-    [actions, lang, t, asOf, asOfValid, running, run, select],
+    () => ({ actions, lang, t, theme, asOf, asOfValid, busy: running !== null, run, select }),
+    [actions, lang, t, theme, asOf, asOfValid, running, run, select],
   );
 
   const update = useCallback((patch: Partial<Outcomes>) => setOutcomes((o) => ({ ...o, ...patch })), []);
 
   return (
-    <FluentProvider theme={webLightTheme} lang={lang === "zh" ? "zh-CN" : "en-US"}>
+    <FluentProvider theme={fluentTheme} lang={lang === "zh" ? "zh-CN" : "en-US"} data-theme={theme}>
       <PaneContext.Provider value={context}>
         <main className={styles.root} aria-busy={running !== null}>
           <header className={styles.header}>
             <div>
-              <Text as="h1" size={500} weight="semibold" block className={styles.title}>
+              <Title3 as="h1" className={styles.title}>
                 {t("app.title")}
-              </Text>
-              <Text as="p" size={200} block className={shared.muted}>
+              </Title3>
+              <Caption1 as="p" block className={mergeClasses(shared.muted, styles.subtitle)}>
                 {t("app.subtitle")}
-              </Text>
+              </Caption1>
             </div>
             <Field label={t("app.lang")}>
               <Select value={lang} onChange={(_e: ChangeEvent<HTMLSelectElement>, d) => setLang(d.value === "en" ? "en" : "zh")}>

@@ -3,6 +3,7 @@
 import { createContext, useContext } from "react";
 import type { ApplyOutcome, CrmActions, HighlightOutcome, MaskOutcome, RemoveOutcome, ReviewOutcome, RulesView, RunOptions, ValidateOutcome } from "../excel/types";
 import { translate, type Lang, type LabelKey, type Vars } from "./i18n";
+import type { ThemeName } from "./host";
 
 /** The names of the pane's runs (for the busy state). */
 export type RunName =
@@ -40,6 +41,8 @@ export interface PaneContextValue {
   actions: CrmActions | undefined;
   lang: Lang;
   t: (key: LabelKey, vars?: Vars) => string;
+  /** The theme the pane is drawn in (charts pick their palette by it). */
+  theme: ThemeName;
   asOf: string;
   asOfValid: boolean;
   /** An action is running: every action button is disabled. */
@@ -57,6 +60,7 @@ export const PaneContext = createContext<PaneContextValue>({
   actions: undefined,
   lang: "zh",
   t: (key, vars) => translate("zh", key, vars),
+  theme: "light",
   asOf: "",
   asOfValid: false,
   busy: false,

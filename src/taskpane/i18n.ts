@@ -25,6 +25,27 @@ export const LABELS = {
   "app.busy": { zh: "正在运行…", en: "Working…" },
   "app.dismiss": { zh: "关闭", en: "Dismiss" },
 
+  "app.theme.dark": { zh: "深色主题", en: "Dark theme" },
+
+  // Dashboard (after validate or apply)
+  "dash.title": { zh: "客户概览", en: "Customer overview" },
+  "dash.customers": { zh: "共 {n} 位客户", en: "{n} customer(s)" },
+  "dash.stages": { zh: "各阶段客户数(漏斗)", en: "Customers by stage (funnel)" },
+  "dash.undetermined": { zh: "无法判定阶段:{n} 位", en: "Stage undetermined: {n}" },
+  "dash.tiers": { zh: "评分等级", en: "Tiers" },
+  "dash.tierCounts": { zh: "评分等级人数", en: "Customers per tier" },
+  "dash.findings": { zh: "校验问题(按严重程度)", en: "Findings by severity" },
+  "dash.atRisk": { zh: "流失风险客户({n})", en: "At risk of churning ({n})" },
+  "dash.atRiskNone": { zh: "没有流失风险客户。", en: "No customer is at risk of churning." },
+  "dash.overdue": { zh: "跟进逾期({n})", en: "Overdue follow-ups ({n})" },
+  "dash.overdueNone": { zh: "没有逾期的跟进。", en: "No follow-up is overdue." },
+  "dash.listed": { zh: "列出前 {n} 位(共 {total} 位)", en: "The first {n} of {total} listed" },
+  "dash.goto": { zh: "定位到 {name}({address})", en: "Go to {name} ({address})" },
+  "dash.next": { zh: "下次跟进 {date}", en: "Next follow-up {date}" },
+  "dash.noNext": { zh: "未安排下次跟进", en: "No next follow-up" },
+  "dash.warnings": { zh: "预警 {codes}", en: "Warnings {codes}" },
+  "dash.stageOf": { zh: "阶段:{stage}", en: "Stage: {stage}" },
+
   // As-of date
   "asOf.label": { zh: "统计日", en: "As-of date" },
   "asOf.hint": { zh: "YYYY-MM-DD,所有操作按此日期计算", en: "YYYY-MM-DD; every action computes as of this date" },
@@ -62,6 +83,10 @@ export const LABELS = {
   "error.changed": { zh: "工作簿在操作期间被修改,请重新运行", en: "The workbook changed during the action: run it again" },
   "error.cancelled": { zh: "已取消", en: "Cancelled" },
   "error.payload": { zh: "数据量超出 Excel 的单次请求上限", en: "Too much data for one Excel request" },
+  "error.busy": { zh: "Excel 正忙,请稍后重试", en: "Excel is busy: try again in a moment" },
+  "error.protected": { zh: "工作簿不可写入", en: "The workbook cannot be written" },
+  "error.blocked": { zh: "写入位置被占用", en: "Something is in the way" },
+  "error.addin": { zh: "CRM 工作台内部错误", en: "CRM Workbench made a mistake" },
   "error.office": { zh: "Excel 报告了错误", en: "Excel reported an error" },
   "error.unknown": { zh: "操作失败", en: "The action failed" },
 

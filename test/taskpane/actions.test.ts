@@ -248,6 +248,9 @@ describe("long operations", () => {
 });
 
 describe("as-of date and language", () => {
+  // The language switch remembers the choice (localStorage); each test starts without one.
+  afterEach(() => localStorage.clear());
+
   test("the as-of date field is passed to every action; an invalid date disables them", async () => {
     const actions = mockActions();
     renderApp({ actions });
@@ -289,7 +292,7 @@ describe("as-of date and language", () => {
     expect(screen.getByText('Required field "联系人" is empty')).toBeTruthy();
     expect(screen.queryByText("必填项“联系人”为空")).toBeNull();
     expect(screen.getByText("Mask phone numbers 遮盖手机号")).toBeTruthy();
-    expect(screen.getByRole("button", { name: /^Go to 客户表!C3/ })).toBeTruthy();
+    expect(screen.getByRole("listitem", { name: /^Go to 客户表!C3/ })).toBeTruthy();
     expect(VALIDATE_OUTCOME.findings[0].messageEn).toBe('Required field "联系人" is empty');
   });
 

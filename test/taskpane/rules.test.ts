@@ -80,8 +80,15 @@ describe("AHP helper", () => {
     renderApp(); // no actions: the helper is pure
     openRules();
     setMatrix(3, { "12": "2", "13": "4", "23": "2" });
-    expect(screen.getByRole("note", { name: "C2 相对 C1(倒数)" }).textContent).toBe("1/2");
-    expect(screen.getByRole("note", { name: "C3 相对 C1(倒数)" }).textContent).toBe("1/4");
+    // A Fluent Table: column headers C1…C3, each row led by its row header; the lower triangle holds reciprocals.
+    const matrix = screen.getByRole("table", { name: "两两比较矩阵" });
+    const rows = within(matrix).getAllByRole("row");
+    expect(within(rows[0]).getAllByRole("columnheader").map((c) => c.textContent)).toEqual(["", "C1", "C2", "C3"]);
+    expect(within(rows[2]).getByRole("rowheader").textContent).toBe("C2");
+    expect(within(rows[2]).getAllByRole("cell")[0].textContent).toBe("1/2");
+    expect(within(rows[3]).getAllByRole("cell")[0].textContent).toBe("1/4");
+    expect(within(rows[3]).getAllByRole("cell")[1].textContent).toBe("1/2");
+    expect(within(rows[1]).getAllByRole("cell")[0].textContent).toBe("1");
     expect(screen.getByTestId("ahp-weight-1").textContent).toContain((4 / 7).toFixed(4));
     expect(screen.getByTestId("ahp-weight-2").textContent).toContain((2 / 7).toFixed(4));
     expect(screen.getByTestId("ahp-weight-3").textContent).toContain((1 / 7).toFixed(4));

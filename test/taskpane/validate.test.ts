@@ -13,9 +13,17 @@ async function validated(actions = mockActions()) {
   return { actions, view };
 }
 
+/** The findings List's items. */
+function findingItems(): HTMLElement[] {
+  const list = screen.queryByTestId("findings");
+  return list ? within(list).queryAllByRole("listitem") : [];
+}
+
 /** The addresses of the clickable findings currently listed. */
 function listedAddresses(): string[] {
-  return [...document.querySelectorAll("[role=button][data-address]")].map((b) => b.getAttribute("data-address") ?? "");
+  return findingItems()
+    .map((b) => b.getAttribute("data-address"))
+    .filter((a): a is string => a !== null);
 }
 
 describe("validate", () => {
@@ -36,16 +44,20 @@ describe("validate", () => {
     expect(screen.getByText(`校验结果(统计日 ${AS_OF},共 120 行)`)).toBeTruthy();
   });
 
-  test("groups findings by severity and by table/sheet with counts", async () => {
+  test("one List orders findings by severity and by table/sheet, each group labelled with its count", async () => {
     await validated();
-    const headings = screen.getAllByRole("heading").map((h) => h.textContent);
-    // Severity groups in order (errors, warnings, infos), each followed by its tables/sheets.
-    const groups = headings.slice(headings.indexOf("错误(4)"));
-    expect(groups).toEqual(["错误(4)", "客户 · 客户表(3)", "订单(1)", "警告(3)", "客户 · 客户表(1)", "订单(1)", "工作簿(1)", "提示(1)", "订单(1)"]);
-    const errorsList = screen.getByRole("list", { name: "客户 · 客户表(3)" });
-    expect(within(errorsList).getAllByRole("button").map((b) => b.getAttribute("data-address"))).toEqual(["客户表!C3", "客户表!F5", "客户表!E7"]);
+    const list = screen.getByRole("list", { name: "问题列表" });
+    expect(list).toBe(screen.getByTestId("findings"));
+    // Severity groups in order (errors, warnings, infos), each followed by its tables/sheets; the first item of a
+    // group carries its label.
+    const groups = [...list.querySelectorAll("[data-group]")].map((g) => g.textContent);
+    expect(groups).toEqual(["错误 · 客户 · 客户表(3)", "错误 · 订单(1)", "警告 · 客户 · 客户表(1)", "警告 · 订单(1)", "警告 · 工作簿(1)", "提示 · 订单(1)"]);
+    expect(screen.getByText("错误(4) · 警告(3) · 提示(1)")).toBeTruthy();
+    const items = findingItems();
+    expect(items.map((b) => b.getAttribute("data-address"))).toEqual(["客户表!C3", "客户表!F5", "客户表!E7", "订单!C9", "客户表!J4", "订单!A12", null, null]);
+    expect(items.map((b) => b.getAttribute("data-severity"))).toEqual(["error", "error", "error", "error", "warning", "warning", "warning", "info"]);
     // Each finding shows its address, message and fix.
-    const first = within(errorsList).getAllByRole("button")[0];
+    const first = items[0];
     expect(first.textContent).toContain("客户表!C3");
     expect(first.textContent).toContain("必填项“联系人”为空");
     expect(first.textContent).toContain("建议:请填写联系人");
@@ -63,7 +75,8 @@ describe("validate", () => {
     fireEvent.change(screen.getByRole("combobox", { name: "严重程度" }), { target: { value: "warning" } });
     expect(listedAddresses()).toEqual(["客户表!J4", "订单!A12"]);
     expect(screen.getByText("显示 3 / 8 条")).toBeTruthy();
-    expect(screen.queryByRole("heading", { name: "错误(4)" })).toBeNull();
+    expect(screen.getByText("警告(3)")).toBeTruthy();
+    expect(findingItems()).toHaveLength(3);
 
     fireEvent.change(screen.getByRole("combobox", { name: "严重程度" }), { target: { value: "all" } });
     const codeSelect = screen.getByRole("combobox", { name: "问题代码" });
@@ -85,21 +98,55 @@ describe("validate", () => {
 
   test("clicking a finding, or Enter on it, selects its cell", async () => {
     const { actions } = await validated();
-    fireEvent.click(screen.getByRole("button", { name: /^定位到 客户表!F5/ }));
+    fireEvent.click(screen.getByRole("listitem", { name: /^定位到 客户表!F5/ }));
     expect(actions.selectCell).toHaveBeenCalledWith("客户表!F5");
-    const other = screen.getByRole("button", { name: /^定位到 订单!C9/ });
-    expect(other.tabIndex).toBe(0);
+    const other = screen.getByRole("listitem", { name: /^定位到 订单!C9/ });
     other.focus();
     fireEvent.keyDown(other, { key: "Enter" });
     expect(actions.selectCell).toHaveBeenLastCalledWith("订单!C9");
     expect(actions.selectCell).toHaveBeenCalledTimes(2);
   });
 
+  test("the findings List is one tab stop; arrow keys, Home and End move between findings; Enter selects", async () => {
+    const { actions } = await validated();
+    const items = findingItems();
+    expect(items).toHaveLength(8);
+    // Exactly one finding is in the tab order (instead of one per finding).
+    const tabStops = () => items.filter((li) => li.tabIndex === 0);
+    expect(tabStops()).toEqual([items[0]]);
+    expect(items.slice(1).every((li) => li.tabIndex === -1)).toBe(true);
+    items[0].focus();
+    fireEvent.keyDown(items[0], { key: "ArrowDown" });
+    expect(document.activeElement).toBe(items[1]);
+    expect(tabStops()).toEqual([items[1]]);
+    fireEvent.keyDown(items[1], { key: "ArrowDown" });
+    fireEvent.keyDown(items[2], { key: "ArrowDown" });
+    expect(document.activeElement).toBe(items[3]);
+    fireEvent.keyDown(items[3], { key: "ArrowUp" });
+    expect(document.activeElement).toBe(items[2]);
+    fireEvent.keyDown(items[2], { key: "End" });
+    expect(document.activeElement).toBe(items[7]);
+    fireEvent.keyDown(items[7], { key: "ArrowDown" }); // stays on the last
+    expect(document.activeElement).toBe(items[7]);
+    fireEvent.keyDown(items[7], { key: "Home" });
+    expect(document.activeElement).toBe(items[0]);
+    expect(tabStops()).toEqual([items[0]]);
+    fireEvent.keyDown(items[0], { key: "ArrowDown" });
+    fireEvent.keyDown(items[1], { key: "Enter" });
+    expect(actions.selectCell).toHaveBeenCalledWith("客户表!F5");
+    // A workbook-level finding (no cell) is reachable but selects nothing.
+    fireEvent.keyDown(items[1], { key: "End" });
+    fireEvent.keyDown(items[7], { key: "Enter" });
+    expect(actions.selectCell).toHaveBeenCalledTimes(1);
+    // Leaving and coming back: the remembered finding is still the one tab stop.
+    expect(tabStops()).toEqual([items[7]]);
+  });
+
   test("a selectCell failure is reported as a message, not thrown", async () => {
     const actions = mockActions();
     actions.selectCell.mockRejectedValue(new Error("ItemNotFound"));
     await validated(actions);
-    fireEvent.click(screen.getByRole("button", { name: /^定位到 客户表!F5/ }));
+    fireEvent.click(screen.getByRole("listitem", { name: /^定位到 客户表!F5/ }));
     expect(await screen.findByRole("alert")).toBeTruthy();
     expect(screen.getByRole("alert").textContent).toContain("操作失败");
   });
@@ -150,7 +197,7 @@ describe("validate", () => {
     actions.validate.mockResolvedValue({ ...VALIDATE_OUTCOME, summary: { rows: 250, errors: 250, warnings: 0, infos: 0 }, findings: many, phones: [] });
     await validated(actions);
     expect(screen.getByText("显示 250 / 250 条")).toBeTruthy();
-    expect(screen.getByRole("heading", { name: "错误(250)" })).toBeTruthy();
+    expect(screen.getByText("错误(250)")).toBeTruthy();
     expect(listedAddresses()).toHaveLength(200);
     fireEvent.click(screen.getByRole("button", { name: "显示更多(还有 50 条)" }));
     expect(listedAddresses()).toHaveLength(250);

@@ -2,7 +2,28 @@
 // lower triangle shows the reciprocals), the engine's ahp() for the weights and the consistency ratio, and
 // an option to copy the weights into the weight.* rules. Pure: it needs no workbook except for copying.
 import { useId, useMemo } from "react";
-import { Badge, Button, Field, Input, MessageBar, MessageBarBody, Select, Text, makeStyles, mergeClasses, tokens } from "@fluentui/react-components";
+import {
+  Badge,
+  Body1,
+  Body1Strong,
+  Button,
+  Caption1,
+  Field,
+  Input,
+  MessageBar,
+  MessageBarBody,
+  Select,
+  Subtitle2,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  makeStyles,
+  mergeClasses,
+  tokens,
+} from "@fluentui/react-components";
 import { INDICATORS, ahp, type AhpResult, type Indicator } from "../../core";
 import type { RulesView } from "../../excel/types";
 import { usePane } from "../context";
@@ -55,24 +76,34 @@ const useStyles = makeStyles({
     overflowX: "auto",
     maxWidth: "100%",
   },
-  grid: {
-    display: "grid",
-    columnGap: tokens.spacingHorizontalXXS,
-    rowGap: tokens.spacingVerticalXXS,
-    alignItems: "center",
+  table: {
+    tableLayout: "fixed",
+    width: "auto",
+    minWidth: "100%",
   },
   head: {
     textAlign: "center",
+    justifyContent: "center",
     fontWeight: tokens.fontWeightSemibold,
-    fontSize: tokens.fontSizeBase200,
+    width: "2.75rem",
+    minWidth: "2.25rem",
+    paddingLeft: tokens.spacingHorizontalXXS,
+    paddingRight: tokens.spacingHorizontalXXS,
+  },
+  corner: {
+    width: "2rem",
   },
   fixedCell: {
     textAlign: "center",
-    fontSize: tokens.fontSizeBase200,
     color: tokens.colorNeutralForeground3,
-    padding: `${tokens.spacingVerticalXS} 0`,
+    paddingLeft: tokens.spacingHorizontalXXS,
+    paddingRight: tokens.spacingHorizontalXXS,
   },
   cell: {
+    paddingLeft: tokens.spacingHorizontalXXS,
+    paddingRight: tokens.spacingHorizontalXXS,
+  },
+  input: {
     minWidth: 0,
     width: "100%",
   },
@@ -142,12 +173,12 @@ export function AhpHelper({ state, onState, onRules }: AhpHelperProps): JSX.Elem
 
   return (
     <section className={s.section} aria-labelledby={`${id}-title`}>
-      <h2 id={`${id}-title`} className={s.heading}>
+      <Subtitle2 as="h2" id={`${id}-title`} className={s.heading}>
         {t("ahp.title")}
-      </h2>
-      <Text block size={200} className={s.wrap}>
+      </Subtitle2>
+      <Caption1 block className={s.wrap}>
         {t("ahp.intro")}
-      </Text>
+      </Caption1>
       <Field label={t("ahp.size")}>
         <Select value={String(n)} onChange={(_e, d) => setN(Number(d.value))}>
           {Array.from({ length: AHP_MAX - AHP_MIN + 1 }, (_, k) => AHP_MIN + k).map((k) => (
@@ -159,50 +190,54 @@ export function AhpHelper({ state, onState, onRules }: AhpHelperProps): JSX.Elem
       </Field>
 
       <div className={styles.scroller}>
-        <div
-          role="group"
-          aria-label={t("ahp.matrix")}
-          className={styles.grid}
-          style={{ gridTemplateColumns: `auto repeat(${n}, minmax(2.25rem, 1fr))` }}
-        >
-          <span />
-          {indices.map((j) => (
-            <span key={`h${j}`} className={styles.head} aria-hidden="true">{`C${j + 1}`}</span>
-          ))}
-          {indices.map((i) => [
-            <span key={`r${i}`} className={styles.head} aria-hidden="true">{`C${i + 1}`}</span>,
-            ...indices.map((j) => {
-              if (i === j)
-                return (
-                  <span key={`${i}-${j}`} className={styles.fixedCell}>
-                    1
-                  </span>
-                );
-              if (j < i)
-                return (
-                  <span key={`${i}-${j}`} className={styles.fixedCell} aria-label={t("ahp.recipAria", { i: i + 1, j: j + 1 })} role="note">
-                    {reciprocalText(values[j][i])}
-                  </span>
-                );
-              const invalid = values[i][j] === null;
-              return (
-                <Input
-                  key={`${i}-${j}`}
-                  size="small"
-                  className={styles.cell}
-                  input={{ className: styles.cellInput }}
-                  value={state.upper[i][j]}
-                  inputMode="decimal"
-                  aria-label={t("ahp.cellAria", { i: i + 1, j: j + 1 })}
-                  aria-invalid={invalid}
-                  appearance="outline"
-                  style={invalid ? { borderColor: tokens.colorPaletteRedBorder2 } : undefined}
-                  onChange={(_e, d) => setEntry(i, j, d.value)}
-                />
-              );
-            }),
-          ])}
-        </div>
+        <Table size="extra-small" aria-label={t("ahp.matrix")} className={styles.table} data-testid="ahp-matrix">
+          <TableHeader>
+            <TableRow>
+              <TableHeaderCell className={mergeClasses(styles.head, styles.corner)} aria-label={t("ahp.matrix")} />
+              {indices.map((j) => (
+                <TableHeaderCell key={`h${j}`} scope="col" className={styles.head}>{`C${j + 1}`}</TableHeaderCell>
+              ))}
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {indices.map((i) => (
+              <TableRow key={`r${i}`}>
+                <TableHeaderCell scope="row" className={styles.head}>{`C${i + 1}`}</TableHeaderCell>
+                {indices.map((j) => {
+                  if (i === j)
+                    return (
+                      <TableCell key={`${i}-${j}`} className={styles.fixedCell}>
+                        1
+                      </TableCell>
+                    );
+                  if (j < i)
+                    return (
+                      <TableCell key={`${i}-${j}`} className={styles.fixedCell} title={t("ahp.recipAria", { i: i + 1, j: j + 1 })}>
+                        {reciprocalText(values[j][i])}
+                      </TableCell>
+                    );
+                  const invalid = values[i][j] === null;
+                  return (
+                    <TableCell key={`${i}-${j}`} className={styles.cell}>
+                      <Input
+                        size="small"
+                        className={styles.input}
+                        input={{ className: styles.cellInput }}
+                        value={state.upper[i][j]}
+                        inputMode="decimal"
+                        aria-label={t("ahp.cellAria", { i: i + 1, j: j + 1 })}
+                        aria-invalid={invalid}
+                        appearance="outline"
+                        style={invalid ? { borderColor: tokens.colorPaletteRedBorder2 } : undefined}
+                        onChange={(_e, d) => setEntry(i, j, d.value)}
+                      />
+                    </TableCell>
+                  );
+                })}
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
       </div>
 
       {indices.map((i) => (
@@ -217,9 +252,9 @@ export function AhpHelper({ state, onState, onRules }: AhpHelperProps): JSX.Elem
         </Field>
       ))}
       {duplicate && (
-        <Text role="alert" className={s.wrap}>
+        <Body1 role="alert" className={s.wrap}>
           {t("ahp.duplicate")}
-        </Text>
+        </Body1>
       )}
 
       {bad && (
@@ -234,7 +269,9 @@ export function AhpHelper({ state, onState, onRules }: AhpHelperProps): JSX.Elem
       )}
       {ok && (
         <div className={s.section} aria-live="polite" data-testid="ahp-result">
-          <h3 className={s.subheading}>{t("ahp.weights")}</h3>
+          <Body1Strong as="h3" className={s.subheading}>
+            {t("ahp.weights")}
+          </Body1Strong>
           <ul className={s.list}>
             {indices.map((i) => (
               <li key={i} className={s.wrap} data-testid={`ahp-weight-${i + 1}`}>
@@ -243,16 +280,16 @@ export function AhpHelper({ state, onState, onRules }: AhpHelperProps): JSX.Elem
             ))}
           </ul>
           <div className={s.row}>
-            <Text>{t("ahp.lambda", { v: fixed(result.lambdaMax, 3) })}</Text>
-            <Text>{t("ahp.ci", { v: fixed(result.ci, 3) })}</Text>
-            <Text data-testid="ahp-cr">{t("ahp.cr", { v: fixed(result.cr, 3) })}</Text>
+            <Body1>{t("ahp.lambda", { v: fixed(result.lambdaMax, 3) })}</Body1>
+            <Body1>{t("ahp.ci", { v: fixed(result.ci, 3) })}</Body1>
+            <Body1 data-testid="ahp-cr">{t("ahp.cr", { v: fixed(result.cr, 3) })}</Body1>
             <Badge color={result.consistent ? "success" : "danger"} appearance="filled">
               {result.consistent ? t("ahp.consistent") : t("ahp.inconsistent")}
             </Badge>
           </div>
-          <Text block size={200} className={mergeClasses(s.wrap, s.muted)}>
+          <Caption1 block className={mergeClasses(s.wrap, s.muted)}>
             {result.consistent ? t("ahp.copyNote") : t("ahp.copyInconsistent")}
-          </Text>
+          </Caption1>
           <div className={s.row}>
             <Button onClick={() => void copy()} disabled={copyDisabled}>
               {t("ahp.copy")}

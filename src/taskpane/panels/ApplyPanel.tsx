@@ -1,10 +1,11 @@
 // 应用标签 Apply tags and 标记流失风险 Highlight churn risk (with 清除标记 Clear highlights), and 移除 CRM 结果
 // Remove CRM output after a confirmation. Every number shown is the action's outcome.
 import { useId, useState } from "react";
-import { Badge, Button, MessageBar, MessageBarBody, Text, mergeClasses } from "@fluentui/react-components";
+import { Badge, Body1, Body1Strong, Button, Caption1, MessageBar, MessageBarBody, Subtitle2, mergeClasses } from "@fluentui/react-components";
 import type { ApplyOutcome, HighlightOutcome, RemoveOutcome } from "../../excel/types";
 import { usePane, type Outcomes } from "../context";
 import { ActionButton, useShared } from "../ui";
+import { Dashboard } from "./Dashboard";
 
 export interface ApplyPanelProps {
   apply: ApplyOutcome | undefined;
@@ -45,29 +46,30 @@ export function ApplyPanel({ apply, highlight, cleared, removed, onOutcome }: Ap
   return (
     <div className={s.panel}>
       <section className={s.section} aria-label={t("action.applyTags")}>
-        <Text block className={s.wrap}>
+        <Body1 block className={s.wrap}>
           {t("apply.intro")}
-        </Text>
+        </Body1>
         <ActionButton label="action.applyTags" appearance="primary" onClick={() => void applyTags()} disabled={disabled} />
         {apply && (
           <MessageBar intent="success" layout="multiline">
             <MessageBarBody>
               <div className={s.section} data-testid="apply-outcome">
-                <Text weight="semibold">{t("apply.done", { customers: apply.customers })}</Text>
-                <Text className={s.wrap}>{t("apply.range", { range: apply.range })}</Text>
-                <Text className={s.muted}>
+                <Body1Strong>{t("apply.done", { customers: apply.customers })}</Body1Strong>
+                <Body1 className={s.wrap}>{t("apply.range", { range: apply.range })}</Body1>
+                <Caption1>
                   {t("apply.asOf", { asOf: apply.asOf })} · {t("apply.findings", { n: apply.findings })}
-                </Text>
+                </Caption1>
               </div>
             </MessageBarBody>
           </MessageBar>
         )}
+        {apply?.dashboard && <Dashboard dashboard={apply.dashboard} />}
       </section>
 
       <section className={s.section} aria-label={t("action.highlightRisk")}>
-        <Text block className={s.wrap}>
+        <Body1 block className={s.wrap}>
           {t("highlight.intro")}
-        </Text>
+        </Body1>
         <ActionButton label="action.highlightRisk" onClick={() => void highlightRisk()} disabled={disabled} />
         {highlight && (
           <div className={s.section} data-testid="highlight-outcome">
@@ -82,9 +84,9 @@ export function ApplyPanel({ apply, highlight, cleared, removed, onOutcome }: Ap
                 <Badge color="important" appearance="tint">{`${t("highlight.overdue")} ${highlight.overdue}`}</Badge>
               </li>
             </ul>
-            <Text className={s.muted}>
+            <Caption1 className={s.muted}>
               {t("apply.asOf", { asOf: highlight.asOf })} · {t("highlight.rules", { n: highlight.rules })}
-            </Text>
+            </Caption1>
           </div>
         )}
         <ActionButton label="action.clearHighlights" onClick={() => void clear()} disabled={!actions || busy} />
@@ -96,19 +98,19 @@ export function ApplyPanel({ apply, highlight, cleared, removed, onOutcome }: Ap
       </section>
 
       <section className={s.section} aria-labelledby={`${baseId}-remove`}>
-        <h2 id={`${baseId}-remove`} className={s.heading}>
+        <Subtitle2 as="h2" id={`${baseId}-remove`} className={s.heading}>
           {t("action.removeOutput")}
-        </h2>
-        <Text block className={s.wrap}>
+        </Subtitle2>
+        <Body1 block className={s.wrap}>
           {t("remove.intro")}
-        </Text>
+        </Body1>
         {!confirming ? (
           <ActionButton label="action.removeOutput" onClick={() => setConfirming(true)} disabled={!actions || busy} />
         ) : (
           <MessageBar intent="warning" layout="multiline" data-testid="remove-confirm">
             <MessageBarBody>
               <div className={s.section}>
-                <Text className={s.wrap}>{t("remove.warning")}</Text>
+                <Body1 className={s.wrap}>{t("remove.warning")}</Body1>
                 <div className={s.row}>
                   <Button appearance="primary" onClick={() => void removeOutput()} disabled={!actions || busy}>
                     {t("remove.confirm")}

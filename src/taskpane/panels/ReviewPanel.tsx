@@ -1,6 +1,6 @@
 // 生成复盘 Build review: the sheets, PivotTables and charts the action created; when the host lacks
 // ExcelApi 1.8 the action wrote plain tables instead, and the pane says so.
-import { MessageBar, MessageBarBody, MessageBarTitle, Text } from "@fluentui/react-components";
+import { Body1, Body1Strong, Caption1, MessageBar, MessageBarBody, MessageBarTitle } from "@fluentui/react-components";
 import type { ReviewOutcome } from "../../excel/types";
 import { usePane, type Outcomes } from "../context";
 import { ActionButton, useShared } from "../ui";
@@ -21,9 +21,9 @@ export function ReviewPanel({ outcome, onOutcome }: ReviewPanelProps): JSX.Eleme
 
   return (
     <div className={s.panel}>
-      <Text block className={s.wrap}>
+      <Body1 block className={s.wrap}>
         {t("review.intro")}
-      </Text>
+      </Body1>
       <ActionButton label="action.buildReview" appearance="primary" onClick={() => void build()} disabled={!actions || busy || !asOfValid} />
       {outcome && (
         <section className={s.section} data-testid="review-outcome" aria-label={t("action.buildReview")}>
@@ -34,17 +34,19 @@ export function ReviewPanel({ outcome, onOutcome }: ReviewPanelProps): JSX.Eleme
               </MessageBarBody>
             </MessageBar>
           )}
-          <Text className={s.muted}>{t("apply.asOf", { asOf: outcome.asOf })}</Text>
-          <h2 className={s.subheading}>{t("review.sheets", { n: outcome.sheets.length })}</h2>
+          <Caption1 className={s.muted}>{t("apply.asOf", { asOf: outcome.asOf })}</Caption1>
+          <Body1Strong as="h2" className={s.subheading}>
+            {t("review.sheets", { n: outcome.sheets.length })}
+          </Body1Strong>
           <ul className={s.list}>
             {outcome.sheets.map((name) => (
               <li key={name} className={s.wrap}>
-                <Text>{name}</Text>
+                <Body1>{name}</Body1>
               </li>
             ))}
           </ul>
-          <Text>{t("review.pivots", { n: outcome.pivotTables })}</Text>
-          <Text>{t("review.charts", { n: outcome.charts })}</Text>
+          <Body1>{t("review.pivots", { n: outcome.pivotTables })}</Body1>
+          <Body1>{t("review.charts", { n: outcome.charts })}</Body1>
         </section>
       )}
     </div>

@@ -1,7 +1,7 @@
 // 规则 Rules: the CRM规则 table (key, label, value, default, problem) with an edit field per value, and
 // the AHP weight helper.
 import { useEffect, useId, useState } from "react";
-import { Button, Field, Input, MessageBar, MessageBarBody, Text, makeStyles, mergeClasses, tokens } from "@fluentui/react-components";
+import { Body1, Body1Strong, Button, Caption1, Field, Input, MessageBar, MessageBarBody, Subtitle2, makeStyles, mergeClasses, tokens } from "@fluentui/react-components";
 import type { RuleRow, RulesView } from "../../excel/types";
 import { usePane, type Outcomes } from "../context";
 import { pick } from "../i18n";
@@ -79,9 +79,9 @@ export function RulesPanel({ view, onOutcome, ahp, onAhp }: RulesPanelProps): JS
 
   return (
     <div className={s.panel}>
-      <Text block className={s.wrap}>
+      <Body1 block className={s.wrap}>
         {t("rules.intro")}
-      </Text>
+      </Body1>
       <ActionButton label="action.readRules" onClick={() => void load()} disabled={!actions || busy} />
       {view && !view.sheetExists && (
         <MessageBar intent="info" layout="multiline">
@@ -100,9 +100,9 @@ export function RulesPanel({ view, onOutcome, ahp, onAhp }: RulesPanelProps): JS
       )}
       {view && (
         <section className={s.section} aria-labelledby={`${id}-rules`}>
-          <h2 id={`${id}-rules`} className={s.heading}>
+          <Subtitle2 as="h2" id={`${id}-rules`} className={s.heading}>
             {t("rules.list")}
-          </h2>
+          </Subtitle2>
           <ul className={s.list} aria-labelledby={`${id}-rules`}>
             {view.rows.map((row, i) => {
               const label = pick(lang, row.labelZh, row.labelEn);
@@ -112,12 +112,10 @@ export function RulesPanel({ view, onOutcome, ahp, onAhp }: RulesPanelProps): JS
               const labelId = `${id}-rule-${i}`;
               return (
                 <li key={row.key} className={styles.rule} role="group" aria-labelledby={labelId} data-rule={row.key}>
-                  <Text id={labelId} weight="semibold" className={s.wrap}>
+                  <Body1Strong id={labelId} className={s.wrap}>
                     {label}
-                  </Text>
-                  <Text size={200} className={mergeClasses(styles.key, s.muted, s.wrap)}>
-                    {row.key}
-                  </Text>
+                  </Body1Strong>
+                  <Caption1 className={mergeClasses(styles.key, s.muted, s.wrap)}>{row.key}</Caption1>
                   <div className={styles.edit}>
                     <Field
                       className={styles.field}

@@ -1,12 +1,32 @@
-// 校验 Validate: summary counts, findings grouped by severity and by table/sheet, filters and search; a
-// finding selects its cell; full phone numbers can be masked after a preview.
-import { useId, useMemo, useState, type KeyboardEvent } from "react";
-import { Badge, Button, Field, Input, MessageBar, MessageBarBody, Select, Text, mergeClasses, makeStyles, tokens } from "@fluentui/react-components";
+// 校验 Validate: summary counts, the dashboard, findings ordered by severity and by table/sheet in one Fluent
+// List (one tab stop, arrow keys between findings), filters and search; a finding selects its cell; full phone
+// numbers can be masked after a preview.
+import { useId, useMemo, useState } from "react";
+import {
+  Badge,
+  Body1,
+  Body1Strong,
+  Button,
+  Caption1,
+  Field,
+  List,
+  ListItem,
+  MessageBar,
+  MessageBarBody,
+  SearchBox,
+  Select,
+  Subtitle2,
+  Text,
+  mergeClasses,
+  makeStyles,
+  tokens,
+} from "@fluentui/react-components";
 import { TABLES, type Finding, type FindingCode, type Severity, type TableSummary } from "../../core";
 import type { MaskOutcome, ValidateOutcome } from "../../excel/types";
 import { usePane, type Outcomes } from "../context";
 import { pick, type LabelKey, type Lang } from "../i18n";
-import { ActionButton, useShared } from "../ui";
+import { ActionButton, useRovingFocus, useShared } from "../ui";
+import { Dashboard } from "./Dashboard";
 
 /** Findings rendered at first (and added per "show more"); the counts always cover all of them. */
 const PAGE = 200;
@@ -29,6 +49,17 @@ const useStyles = makeStyles({
   clickable: {
     cursor: "pointer",
     ":hover": { backgroundColor: tokens.colorNeutralBackground1Hover },
+  },
+  findings: {
+    display: "flex",
+    flexDirection: "column",
+    rowGap: tokens.spacingVerticalXS,
+    margin: 0,
+    padding: "2px",
+  },
+  group: {
+    color: tokens.colorNeutralForeground3,
+    paddingTop: tokens.spacingVerticalXS,
   },
   filters: {
     display: "flex",
@@ -116,75 +147,69 @@ export function ValidatePanel({ outcome, mask, onOutcome }: ValidatePanelProps):
     [filtered],
   );
 
-  const onKey = (e: KeyboardEvent<HTMLDivElement>, address: string): void => {
-    if (e.key === "Enter" || e.key === " ") {
-      e.preventDefault();
-      select(address);
+  // The findings shown, in the order of the groups (severity, then table/sheet), each with the group it starts.
+  const shown = useMemo(() => {
+    const list: { f: Finding; group?: string }[] = [];
+    for (const g of groups) {
+      for (const [sheet, fs] of g.sheets) {
+        fs.forEach((f, k) => {
+          if (list.length < limit) list.push({ f, group: k === 0 ? `${t(SEVERITY_LABEL[g.severity])} · ${t("validate.groupCount", { label: groupLabel(sheet, outcome?.tables ?? [], lang, t("validate.workbook")), n: fs.length })}` : undefined });
+        });
+      }
     }
-  };
+    return list;
+  }, [groups, limit, t, lang, outcome]);
+  const roving = useRovingFocus(shown.length);
 
-  let budget = limit;
-  let seq = 0;
-  const renderFinding = (f: Finding): JSX.Element => {
-    const i = seq++;
+  const renderFinding = ({ f, group }: { f: Finding; group?: string }, i: number): JSX.Element => {
     const message = pick(lang, f.message, f.messageEn);
     const fix = pick(lang, f.fix, f.fixEn);
     const fixId = `${baseId}-fix-${i}`;
-    const body = (
-      <>
+    return (
+      <ListItem
+        key={`${f.address}|${f.code}|${i}`}
+        {...roving(i)}
+        className={mergeClasses(styles.finding, f.address !== "" && styles.clickable, s.focusable)}
+        aria-label={f.address === "" ? message : t("validate.goto", { address: f.address, message })}
+        aria-describedby={fixId}
+        data-address={f.address === "" ? undefined : f.address}
+        data-severity={f.severity}
+        onAction={f.address === "" ? undefined : () => select(f.address)}
+      >
+        {group && (
+          <Caption1 block className={mergeClasses(styles.group, s.wrap)} data-group="">
+            {group}
+          </Caption1>
+        )}
         <div className={s.row}>
-          {f.address !== "" && (
-            <Text weight="semibold" className={s.wrap}>
-              {f.address}
-            </Text>
-          )}
+          {f.address !== "" && <Body1Strong className={s.wrap}>{f.address}</Body1Strong>}
           <Badge appearance="outline" size="small" color={SEVERITY_COLOR[f.severity]}>
             {f.code}
           </Badge>
         </div>
-        <Text block className={s.wrap}>
+        <Body1 block className={s.wrap}>
           {message}
-        </Text>
-        <Text block size={200} className={mergeClasses(s.wrap, s.muted)} id={fixId}>
+        </Body1>
+        <Caption1 block className={mergeClasses(s.wrap, s.muted)} id={fixId}>
           {t("validate.fix")}
           {fix}
-        </Text>
-      </>
-    );
-    return (
-      <li key={`${f.address}|${f.code}|${i}`}>
-        {f.address === "" ? (
-          <div className={styles.finding}>{body}</div>
-        ) : (
-          <div
-            role="button"
-            tabIndex={0}
-            className={mergeClasses(styles.finding, styles.clickable, s.focusable)}
-            aria-label={t("validate.goto", { address: f.address, message })}
-            aria-describedby={fixId}
-            data-address={f.address}
-            onClick={() => select(f.address)}
-            onKeyDown={(e) => onKey(e, f.address)}
-          >
-            {body}
-          </div>
-        )}
-      </li>
+        </Caption1>
+      </ListItem>
     );
   };
 
   return (
     <div className={s.panel}>
-      <Text block className={s.wrap}>
+      <Body1 block className={s.wrap}>
         {t("validate.intro")}
-      </Text>
+      </Body1>
       <ActionButton label="action.validate" appearance="primary" onClick={() => void validate()} disabled={disabled} />
 
       {outcome && (
         <section className={s.section} aria-labelledby={`${baseId}-summary`}>
-          <h2 id={`${baseId}-summary`} className={mergeClasses(s.heading, s.wrap)}>
+          <Subtitle2 as="h2" id={`${baseId}-summary`} className={mergeClasses(s.heading, s.wrap)}>
             {t("validate.summary", { asOf: outcome.asOf, rows: outcome.summary.rows })}
-          </h2>
+          </Subtitle2>
           <ul className={mergeClasses(s.list, s.row)} style={{ flexDirection: "row" }}>
             <li>
               <Badge color="danger" appearance={outcome.summary.errors > 0 ? "filled" : "tint"} data-testid="count-errors">
@@ -205,14 +230,16 @@ export function ValidatePanel({ outcome, mask, onOutcome }: ValidatePanelProps):
         </section>
       )}
 
+      {outcome?.dashboard && <Dashboard dashboard={outcome.dashboard} />}
+
       {outcome && outcome.phones.length > 0 && !mask && (
         <section className={s.section} aria-labelledby={`${baseId}-mask`}>
-          <h2 id={`${baseId}-mask`} className={s.heading}>
+          <Subtitle2 as="h2" id={`${baseId}-mask`} className={s.heading}>
             {t("mask.title")}
-          </h2>
-          <Text block className={s.wrap}>
+          </Subtitle2>
+          <Body1 block className={s.wrap}>
             {t("mask.found", { n: outcome.phones.length })}
-          </Text>
+          </Body1>
           {!previewing ? (
             <ActionButton label="action.maskPhones" onClick={() => setPreviewing(true)} disabled={disabled} />
           ) : (
@@ -225,9 +252,9 @@ export function ValidatePanel({ outcome, mask, onOutcome }: ValidatePanelProps):
                 ))}
               </ul>
               {outcome.phones.length > PAGE && <Text className={s.muted}>{t("mask.more", { n: outcome.phones.length - PAGE })}</Text>}
-              <Text block size={200} className={s.wrap}>
+              <Caption1 block className={s.wrap}>
                 {t("mask.warning")}
-              </Text>
+              </Caption1>
               <div className={s.row}>
                 <Button appearance="primary" onClick={() => void confirmMask()} disabled={disabled}>
                   {t("mask.confirm", { n: outcome.phones.length })}
@@ -246,13 +273,13 @@ export function ValidatePanel({ outcome, mask, onOutcome }: ValidatePanelProps):
         </MessageBar>
       )}
 
-      {outcome && findings.length === 0 && <Text>{t("validate.none")}</Text>}
+      {outcome && findings.length === 0 && <Body1>{t("validate.none")}</Body1>}
 
       {outcome && findings.length > 0 && (
         <section className={s.section} aria-labelledby={`${baseId}-findings`}>
-          <h2 id={`${baseId}-findings`} className={s.heading}>
+          <Subtitle2 as="h2" id={`${baseId}-findings`} className={s.heading}>
             {t("validate.findings")}
-          </h2>
+          </Subtitle2>
           <div className={styles.filters}>
             <Field label={t("validate.filterSeverity")}>
               <Select value={severity} onChange={(_e, d) => setSeverity(d.value as "all" | Severity)}>
@@ -275,35 +302,22 @@ export function ValidatePanel({ outcome, mask, onOutcome }: ValidatePanelProps):
               </Select>
             </Field>
             <Field label={t("validate.search")}>
-              <Input type="search" value={query} placeholder={t("validate.searchPlaceholder")} onChange={(_e, d) => setQuery(d.value)} />
+              <SearchBox value={query} placeholder={t("validate.searchPlaceholder")} onChange={(_e, d) => setQuery(d.value)} />
             </Field>
           </div>
-          <Text className={s.muted} aria-live="polite">
+          <Caption1 className={s.muted} aria-live="polite">
             {t("validate.shown", { shown: filtered.length, total: findings.length })}
-          </Text>
-          {filtered.length === 0 && <Text>{t("validate.noMatch")}</Text>}
-          {groups.map((g) => (
-            <section key={g.severity} className={s.section} aria-labelledby={`${baseId}-sev-${g.severity}`}>
-              <h3 id={`${baseId}-sev-${g.severity}`} className={s.subheading}>
-                {t("validate.groupCount", { label: t(SEVERITY_LABEL[g.severity]), n: g.count })}
-              </h3>
-              {g.sheets.map(([sheet, list]) => {
-                const shown = list.slice(0, Math.max(0, budget));
-                budget -= shown.length;
-                const label = t("validate.groupCount", { label: groupLabel(sheet, outcome.tables, lang, t("validate.workbook")), n: list.length });
-                return (
-                  <div key={sheet} className={s.section}>
-                    <h4 className={mergeClasses(s.subheading, s.wrap, s.muted)}>{label}</h4>
-                    {shown.length > 0 && (
-                      <ul className={s.list} aria-label={label}>
-                        {shown.map(renderFinding)}
-                      </ul>
-                    )}
-                  </div>
-                );
-              })}
-            </section>
-          ))}
+          </Caption1>
+          {filtered.length === 0 ? (
+            <Body1>{t("validate.noMatch")}</Body1>
+          ) : (
+            <Caption1 className={s.muted}>{groups.map((g) => t("validate.groupCount", { label: t(SEVERITY_LABEL[g.severity]), n: g.count })).join(" · ")}</Caption1>
+          )}
+          {shown.length > 0 && (
+            <List className={styles.findings} aria-labelledby={`${baseId}-findings`} data-testid="findings">
+              {shown.map(renderFinding)}
+            </List>
+          )}
           {filtered.length > limit && (
             <Button onClick={() => setLimit((l) => l + PAGE)}>{t("validate.more", { n: filtered.length - limit })}</Button>
           )}

@@ -1,0 +1,102 @@
+/**
+ * @jest-environment jsdom
+ */
+// The dashboard after validate or apply: every figure shown is the hand-made DASHBOARD's (test/taskpane/fixtures.ts),
+// drawn by the real @fluentui/react-charts charts; a churn-risk or overdue customer selects its row.
+import { fireEvent, screen, within } from "@testing-library/react";
+import { DASHBOARD, mockActions, renderApp } from "./fixtures";
+
+async function validated(lang: "zh" | "en" = "zh") {
+  const actions = mockActions();
+  renderApp({ actions, lang });
+  fireEvent.click(screen.getByRole("button", { name: lang === "zh" ? /^校验/ : /^Validate/ }));
+  await screen.findByTestId("dashboard");
+  return actions;
+}
+
+/** The accessible names the charts give their segments, arcs and bars: "潜在客户, 30.". */
+function chartLabels(section: HTMLElement): string[] {
+  return [...section.querySelectorAll("[aria-label]")].map((e) => e.getAttribute("aria-label") ?? "");
+}
+
+describe("dashboard", () => {
+  test("the funnel shows every stage's count from the outcome, in funnel order, and the undetermined count", async () => {
+    await validated();
+    const stages = screen.getByTestId("dashboard-stages");
+    const segments = chartLabels(stages).filter((l) => /, \d+\.$/.test(l));
+    expect(segments).toEqual(["潜在客户, 30.", "意向客户, 25.", "成交客户, 20.", "稳定客户, 8.", "流失风险客户, 10.", "流失客户, 5."]);
+    // The numbers are drawn in the segments too.
+    const drawn = [...stages.querySelectorAll("svg text")].map((e) => e.textContent);
+    for (const n of ["30", "25", "20", "8", "10", "5"]) expect(drawn).toContain(n);
+    expect(within(stages).getByText("无法判定阶段:2 位")).toBeTruthy();
+    expect(screen.getByText("共 100 位客户")).toBeTruthy();
+  });
+
+  test("tiers: one donut arc per tier with its count; the scored total in the middle", async () => {
+    await validated();
+    const tiers = screen.getByTestId("dashboard-tiers");
+    const arcs = chartLabels(tiers).filter((l) => /, \d+\.$/.test(l));
+    expect(arcs).toEqual(["战略客户, 5.", "重点客户, 15.", "普通客户, 50.", "观察客户, 20.", "未评分, 10."]);
+    // 5 + 15 + 50 + 20 scored (未评分 excluded).
+    expect([...tiers.querySelectorAll("text")].map((e) => e.textContent)).toContain("90");
+  });
+
+  test("findings by severity: one bar per severity with the outcome's counts", async () => {
+    await validated();
+    const findings = screen.getByTestId("dashboard-findings");
+    const text = findings.textContent ?? "";
+    for (const [label, n] of [["错误", DASHBOARD.findings.errors], ["警告", DASHBOARD.findings.warnings], ["提示", DASHBOARD.findings.infos]] as const) {
+      expect(text).toContain(label);
+      expect([...findings.querySelectorAll("text, span, div")].some((e) => e.children.length === 0 && e.textContent === String(n))).toBe(true);
+    }
+  });
+
+  test("churn-risk customers with their reason; clicking one selects its row", async () => {
+    const actions = await validated();
+    const risk = screen.getByTestId("dashboard-at-risk");
+    expect(within(risk).getByRole("heading").textContent).toBe("流失风险客户(12)");
+    expect(within(risk).getByText("列出前 3 位(共 12 位)")).toBeTruthy();
+    const items = within(risk).getAllByRole("listitem");
+    expect(items.map((li) => li.getAttribute("aria-label"))).toEqual(["定位到 杭州青禾贸易(客户表!A9)", "定位到 苏州远帆科技(客户表!A14)", "定位到 宁波海曙电子(客户表!A33)"]);
+    expect(items[1].textContent).toContain("稳定客户30天无订单且未回应关怀");
+    expect(items[1].textContent).toContain("W1");
+    expect(items[0].textContent).toContain("最近订单距今 45 天(订单!D30)");
+    fireEvent.click(items[1]);
+    expect(actions.selectCell).toHaveBeenCalledWith("客户表!A14");
+    expect(actions.selectCell).toHaveBeenCalledTimes(1);
+  });
+
+  test("overdue follow-ups with the next date; Enter on one selects its row", async () => {
+    const actions = await validated();
+    const overdue = screen.getByTestId("dashboard-overdue");
+    expect(within(overdue).getByRole("heading").textContent).toBe("跟进逾期(8)");
+    const items = within(overdue).getAllByRole("listitem");
+    expect(items).toHaveLength(2);
+    expect(items[1].textContent).toContain("下次跟进 2024-06-25");
+    expect(items[1].textContent).toContain("阶段:意向客户");
+    items[1].focus();
+    fireEvent.keyDown(items[1], { key: "Enter" });
+    expect(actions.selectCell).toHaveBeenLastCalledWith("客户表!A46");
+  });
+
+  test("in English: English stage and tier names, English reasons", async () => {
+    await validated("en");
+    expect(chartLabels(screen.getByTestId("dashboard-stages")).filter((l) => /, \d+\.$/.test(l))[0]).toBe("Prospect, 30.");
+    expect(chartLabels(screen.getByTestId("dashboard-tiers")).filter((l) => /, \d+\.$/.test(l))).toContain("Not scored, 10.");
+    const risk = screen.getByTestId("dashboard-at-risk");
+    expect(within(risk).getByRole("heading").textContent).toBe("At risk of churning (12)");
+    expect(risk.textContent).toContain("Satisfaction 2.5 below 3");
+    expect(screen.getByText("Stage undetermined: 2")).toBeTruthy();
+  });
+
+  test("apply shows the dashboard of its own outcome", async () => {
+    const actions = mockActions();
+    actions.applyTags.mockResolvedValue({ asOf: "2024-06-30", customers: 100, range: "客户表!Q1:Z101", findings: 7, dashboard: { ...DASHBOARD, atRisk: { total: 0, customers: [] } } });
+    renderApp({ actions });
+    fireEvent.click(screen.getByRole("tab", { name: "标签与风险" }));
+    fireEvent.click(screen.getByRole("button", { name: /^应用标签/ }));
+    const dash = await screen.findByTestId("dashboard");
+    expect(within(dash).getByText("没有流失风险客户。")).toBeTruthy();
+    expect(within(screen.getByTestId("dashboard-overdue")).getAllByRole("listitem")).toHaveLength(2);
+  });
+});
