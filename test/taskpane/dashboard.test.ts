@@ -6,11 +6,17 @@
 import { fireEvent, screen, within } from "@testing-library/react";
 import { DASHBOARD, mockActions, renderApp } from "./fixtures";
 
+// The dashboard is loaded lazily (its own chunk in the build): load the module once up front so each test waits
+// only for the render.
+beforeAll(async () => {
+  await import("../../src/taskpane/panels/Dashboard");
+});
+
 async function validated(lang: "zh" | "en" = "zh") {
   const actions = mockActions();
   renderApp({ actions, lang });
   fireEvent.click(screen.getByRole("button", { name: lang === "zh" ? /^校验/ : /^Validate/ }));
-  await screen.findByTestId("dashboard");
+  await screen.findByTestId("dashboard", undefined, { timeout: 10_000 });
   return actions;
 }
 
@@ -95,7 +101,7 @@ describe("dashboard", () => {
     renderApp({ actions });
     fireEvent.click(screen.getByRole("tab", { name: "标签与风险" }));
     fireEvent.click(screen.getByRole("button", { name: /^应用标签/ }));
-    const dash = await screen.findByTestId("dashboard");
+    const dash = await screen.findByTestId("dashboard", undefined, { timeout: 10_000 });
     expect(within(dash).getByText("没有流失风险客户。")).toBeTruthy();
     expect(within(screen.getByTestId("dashboard-overdue")).getAllByRole("listitem")).toHaveLength(2);
   });

@@ -83,7 +83,7 @@ describe("AHP helper", () => {
     // A Fluent Table: column headers C1…C3, each row led by its row header; the lower triangle holds reciprocals.
     const matrix = screen.getByRole("table", { name: "两两比较矩阵" });
     const rows = within(matrix).getAllByRole("row");
-    expect(within(rows[0]).getAllByRole("columnheader").map((c) => c.textContent)).toEqual(["", "C1", "C2", "C3"]);
+    expect(within(rows[0]).getAllByRole("columnheader").map((c) => c.textContent)).toEqual(["C1", "C2", "C3"]);
     expect(within(rows[2]).getByRole("rowheader").textContent).toBe("C2");
     expect(within(rows[2]).getAllByRole("cell")[0].textContent).toBe("1/2");
     expect(within(rows[3]).getAllByRole("cell")[0].textContent).toBe("1/4");

@@ -193,7 +193,7 @@ export function AhpHelper({ state, onState, onRules }: AhpHelperProps): JSX.Elem
         <Table size="extra-small" aria-label={t("ahp.matrix")} className={styles.table} data-testid="ahp-matrix">
           <TableHeader>
             <TableRow>
-              <TableHeaderCell className={mergeClasses(styles.head, styles.corner)} aria-label={t("ahp.matrix")} />
+              <TableCell className={mergeClasses(styles.head, styles.corner)} />
               {indices.map((j) => (
                 <TableHeaderCell key={`h${j}`} scope="col" className={styles.head}>{`C${j + 1}`}</TableHeaderCell>
               ))}

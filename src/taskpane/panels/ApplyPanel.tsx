@@ -5,7 +5,7 @@ import { Badge, Body1, Body1Strong, Button, Caption1, MessageBar, MessageBarBody
 import type { ApplyOutcome, HighlightOutcome, RemoveOutcome } from "../../excel/types";
 import { usePane, type Outcomes } from "../context";
 import { ActionButton, useShared } from "../ui";
-import { Dashboard } from "./Dashboard";
+import { LazyDashboard as Dashboard } from "./LazyDashboard";
 
 export interface ApplyPanelProps {
   apply: ApplyOutcome | undefined;

@@ -126,7 +126,7 @@ export function Dashboard({ dashboard }: DashboardProps): JSX.Element {
         <Caption1 className={s.muted}>{t("dash.customers", { n: dashboard.customers })}</Caption1>
       </div>
 
-      <section className={s.section} aria-labelledby={`${id}-stages`} data-testid="dashboard-stages">
+      <div role="group" className={s.section} aria-labelledby={`${id}-stages`} data-testid="dashboard-stages">
         <Body1Strong as="h3" id={`${id}-stages`} className={s.subheading}>
           {t("dash.stages")}
         </Body1Strong>
@@ -134,10 +134,10 @@ export function Dashboard({ dashboard }: DashboardProps): JSX.Element {
           {funnel.length > 0 && <FunnelChart data={funnel} chartTitle={t("dash.stages")} width={width} height={Math.max(160, funnel.length * 40)} hideLegend culture={lang === "zh" ? "zh-CN" : "en-US"} />}
         </div>
         {undetermined > 0 && <Caption1 className={s.muted}>{t("dash.undetermined", { n: undetermined })}</Caption1>}
-      </section>
+      </div>
 
       {tiers.length > 0 && (
-        <section className={s.section} aria-labelledby={`${id}-tiers`} data-testid="dashboard-tiers">
+        <div role="group" className={s.section} aria-labelledby={`${id}-tiers`} data-testid="dashboard-tiers">
           <Body1Strong as="h3" id={`${id}-tiers`} className={s.subheading}>
             {t("dash.tiers")}
           </Body1Strong>
@@ -155,10 +155,10 @@ export function Dashboard({ dashboard }: DashboardProps): JSX.Element {
               culture={lang === "zh" ? "zh-CN" : "en-US"}
             />
           </div>
-        </section>
+        </div>
       )}
 
-      <section className={s.section} aria-labelledby={`${id}-findings`} data-testid="dashboard-findings">
+      <div role="group" className={s.section} aria-labelledby={`${id}-findings`} data-testid="dashboard-findings">
         <Body1Strong as="h3" id={`${id}-findings`} className={s.subheading}>
           {t("dash.findings")}
         </Body1Strong>
@@ -172,7 +172,7 @@ export function Dashboard({ dashboard }: DashboardProps): JSX.Element {
             culture={lang === "zh" ? "zh-CN" : "en-US"}
           />
         </div>
-      </section>
+      </div>
 
       <CustomerList
         title={t("dash.atRisk", { n: dashboard.atRisk.total })}

@@ -111,31 +111,33 @@ export function RulesPanel({ view, onOutcome, ahp, onAhp }: RulesPanelProps): JS
               const changed = draft !== row.value;
               const labelId = `${id}-rule-${i}`;
               return (
-                <li key={row.key} className={styles.rule} role="group" aria-labelledby={labelId} data-rule={row.key}>
-                  <Body1Strong id={labelId} className={s.wrap}>
-                    {label}
-                  </Body1Strong>
-                  <Caption1 className={mergeClasses(styles.key, s.muted, s.wrap)}>{row.key}</Caption1>
-                  <div className={styles.edit}>
-                    <Field
-                      className={styles.field}
-                      label={t("rules.value")}
-                      hint={t("rules.default", { value: row.defaultValue === "" ? t("rules.empty") : row.defaultValue })}
-                      validationState={problem ? "error" : "none"}
-                      validationMessage={problem}
-                    >
-                      <Input
-                        value={draft}
-                        aria-label={t("rules.valueAria", { label, key: row.key })}
-                        onChange={(_e, d) => setDrafts((x) => ({ ...x, [row.key]: d.value }))}
-                        onKeyDown={(e) => {
-                          if (e.key === "Enter" && changed && actions && !busy) void save(row);
-                        }}
-                      />
-                    </Field>
-                    <Button onClick={() => void save(row)} disabled={!actions || busy || !changed} aria-label={t("rules.saveAria", { key: row.key })}>
-                      {t("rules.save")}
-                    </Button>
+                <li key={row.key}>
+                  <div className={styles.rule} role="group" aria-labelledby={labelId} data-rule={row.key}>
+                    <Body1Strong id={labelId} className={s.wrap}>
+                      {label}
+                    </Body1Strong>
+                    <Caption1 className={mergeClasses(styles.key, s.muted, s.wrap)}>{row.key}</Caption1>
+                    <div className={styles.edit}>
+                      <Field
+                        className={styles.field}
+                        label={t("rules.value")}
+                        hint={t("rules.default", { value: row.defaultValue === "" ? t("rules.empty") : row.defaultValue })}
+                        validationState={problem ? "error" : "none"}
+                        validationMessage={problem}
+                      >
+                        <Input
+                          value={draft}
+                          aria-label={t("rules.valueAria", { label, key: row.key })}
+                          onChange={(_e, d) => setDrafts((x) => ({ ...x, [row.key]: d.value }))}
+                          onKeyDown={(e) => {
+                            if (e.key === "Enter" && changed && actions && !busy) void save(row);
+                          }}
+                        />
+                      </Field>
+                      <Button onClick={() => void save(row)} disabled={!actions || busy || !changed} aria-label={t("rules.saveAria", { key: row.key })}>
+                        {t("rules.save")}
+                      </Button>
+                    </div>
                   </div>
                 </li>
               );

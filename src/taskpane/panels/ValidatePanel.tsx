@@ -26,7 +26,7 @@ import type { MaskOutcome, ValidateOutcome } from "../../excel/types";
 import { usePane, type Outcomes } from "../context";
 import { pick, type LabelKey, type Lang } from "../i18n";
 import { ActionButton, useRovingFocus, useShared } from "../ui";
-import { Dashboard } from "./Dashboard";
+import { LazyDashboard as Dashboard } from "./LazyDashboard";
 
 /** Findings rendered at first (and added per "show more"); the counts always cover all of them. */
 const PAGE = 200;
