@@ -11,6 +11,7 @@ import { isOwnedHeader, parseRange, type CellValue, type SheetModel, type Workbo
 import { FINDINGS_HEADER, FINDINGS_ROLE, FINDINGS_SHEET } from "../workbook/owned";
 import { REVIEW_SHEET_NAMES, REVIEW_STAMP } from "../workbook/review-sheets";
 import { isRelType, openPackage, relationships, resolvePart, type Marks } from "./package";
+import { scanStream, ScanFallback, SheetScanner } from "./sheet-scan";
 import { dataStart, refuseZipBomb, sizeGuard, zipEntries, ZipRefused, type ZipEntry } from "./zip";
 
 export interface SheetPart {
@@ -228,14 +229,6 @@ function own(s: string): string {
 /** Short cell texts repeat (stages, industries, owners): one string each, not one per cell. */
 const INTERN_MAX = 24;
 let interned = new Map<string, string>();
-function intern(s: string): string {
-  if (s.length > INTERN_MAX) return s;
-  const hit = interned.get(s);
-  if (hit !== undefined) return hit;
-  if (interned.size > 200_000) interned = new Map();
-  interned.set(s, s);
-  return s;
-}
 
 /**
  * Where a sheet has anything of the user's, even what reads as empty: a formula giving "", a blank cell with a
@@ -271,144 +264,254 @@ export class Occupancy {
   }
 }
 
-async function readSheet(file: string, entry: ZipEntry, strings: string[], isDate: boolean[], date1904: boolean, onBytes?: (n: number) => void): Promise<{ cells: CellValue[][]; merged: string[]; occupancy: Occupancy }> {
-  const cells: CellValue[][] = [];
-  const merged: string[] = [];
-  const occupancy = new Occupancy();
-  let styled = false;
-  let formula = false;
+/**
+ * What a sheet part's cells become, whichever parser reads them (the byte scanner, src/xlsx/sheet-scan.ts, or saxes
+ * when the scanner meets what it does not handle): the parser reports rows, cells, their text, merges and lists.
+ */
+export class SheetBuilder {
+  readonly cells: CellValue[][] = [];
+  readonly merged: string[] = [];
+  readonly occupancy = new Occupancy();
+  private styled = false;
+  private formula = false;
   /** Column → the row of its ◆ header; the last row in which a user's (not ◆) cell was read. */
-  const ownedBelow = new Map<number, number>();
-  let userRow = 0;
-  let rowNo = 0;
-  let colNo = 0;
-  let type = "n";
-  let style = 0;
-  let value: string[] = [];
-  let inValue = false;
-  let inInline = false;
+  private readonly ownedBelow = new Map<number, number>();
+  private userRow = 0;
+  private rowNo = 0;
+  private colNo = 0;
+  private type = "n";
+  private style = 0;
   // A cell outside Excel's grid (A0, XFE1, row 1,048,577, a reference that is not one) does not exist for
   // Excel, which drops it when it repairs the file; kept, it became a sheet of a million phantom rows or a value
   // at index -1 of its row.
-  let offGrid = false;
-  await parseEntry(file, entry, (p) => {
-    p.on("opentag", (t: SaxesTagPlain) => {
-      switch (local(t.name)) {
-        case "row":
-          rowNo = t.attributes.r ? Number(t.attributes.r) : rowNo + 1;
-          colNo = 0;
-          break;
-        case "c": {
-          const ref = t.attributes.r ? columnIndex(String(t.attributes.r)) : null;
-          if (ref) {
-            offGrid = !(ref.row >= 1 && ref.row <= MAX_ROW && ref.col >= 1 && ref.col <= MAX_COL);
-            if (!offGrid) {
-              rowNo = ref.row;
-              colNo = ref.col;
-            }
-          } else {
-            colNo++;
-            offGrid = !(Number.isInteger(rowNo) && rowNo >= 1 && rowNo <= MAX_ROW && colNo <= MAX_COL);
-          }
-          type = String(t.attributes.t ?? "n");
-          style = Number(t.attributes.s ?? 0);
-          styled = style > 0;
-          formula = false;
-          value = [];
-          break;
-        }
-        case "v":
-          inValue = true;
-          break;
-        case "is":
-          inInline = true;
-          break;
-        case "t":
-          if (inInline) inValue = true;
-          break;
-        case "f":
-          formula = true;
-          break;
-        case "mergeCell":
-          if (t.attributes.ref) {
-            merged.push(String(t.attributes.ref));
-            occupancy.addRange(String(t.attributes.ref));
-          }
-          break;
-        case "dataValidation":
-          // The product's own lists (errorTitle CRM) are not the user's.
-          if (t.attributes.errorTitle !== "CRM") for (const ref of String(t.attributes.sqref ?? "").split(/\s+/)) if (ref) occupancy.addRange(ref);
-          break;
-      }
-    });
-    const onText = (s: string) => {
-      if (inValue) value.push(s);
-    };
-    p.on("text", onText);
-    p.on("cdata", onText);
-    p.on("closetag", (t) => {
-      switch (local(t.name)) {
-        case "v":
-          inValue = false;
-          break;
-        case "t":
-          if (inInline) inValue = false;
-          break;
-        case "is":
-          inInline = false;
-          break;
-        case "c": {
-          // Cells with a value are in the model; the occupancy keeps only what reads as empty (a styled blank, a
-          // formula giving nothing), so its intervals stay few even at a million rows.
-          if (!offGrid && value.length === 0 && (styled || formula)) occupancy.add(colNo, rowNo);
-          if (value.length === 0 || offGrid) break;
-          // The parser hands out slices of its input chunks; copying each value lets the chunks go.
-          const text = own(value.length === 1 ? value[0] : value.join(""));
-          let v: CellValue;
-          if (type === "s") v = strings[Number(text)] ?? null;
-          else if (type === "inlineStr" || type === "str") v = intern(text);
-          // 0 and 1 are what Excel writes; any other number is read as exceljs reads it (non-zero is TRUE), so both
-          // readers, and a round trip through the exceljs writer, agree.
-          else if (type === "b") v = text === "true" || (text !== "false" && Number.isFinite(Number(text)) && Number(text) !== 0);
-          else if (type === "e") v = { error: text };
-          else if (type === "d") {
-            // An ISO date cell that is not a date stays its text (a BAD_DATE finding), never an Invalid Date.
-            const d = new Date(text.endsWith("Z") || /[+-]\d\d:\d\d$/.test(text) ? text : `${text}Z`);
-            v = Number.isNaN(d.getTime()) ? intern(text) : d;
-          }
-          else {
-            const n = Number(text);
-            // A date-formatted number outside Excel's dates (below 0, after 9999-12-31) shows as ##### in Excel: it
-            // stays the number it is (a finding for the engine), not an Invalid Date or a date Excel never shows.
-            v = isDate[style] && n >= 0 && n <= (date1904 ? MAX_SERIAL_1904 : MAX_SERIAL) ? serialToDate(n, date1904) : n;
-          }
-          if (v === "" || v === null) {
-            if (styled || formula) occupancy.add(colNo, rowNo);
-            break;
-          }
-          // Below its ◆ header, a result column's cell in a row of the user's table is the product's own, which
-          // the engine never reads: on an applied million-row book those would double the memory. A cell there
-          // in a row without the user's cells (a note below the table) is the user's and is kept.
-          const ownedFrom = ownedBelow.get(colNo);
-          if (ownedFrom !== undefined) {
-            if (rowNo > ownedFrom && userRow === rowNo) break;
-          } else {
-            if (isOwnedHeader(v)) ownedBelow.set(colNo, rowNo);
-            else userRow = rowNo;
-          }
-          const row = (cells[rowNo - 1] ??= []);
-          row[colNo - 1] = v;
-          break;
-        }
-      }
-    });
-  }, onBytes);
-  // Fill holes so every row is a dense array (the engine reads rows positionally).
-  for (let r = 0; r < cells.length; r++) {
-    const row = (cells[r] ??= []);
-    for (let c = 0; c < row.length; c++) if (row[c] === undefined) row[c] = null;
+  private offGrid = false;
+
+  constructor(
+    private readonly strings: readonly string[],
+    private readonly isDate: readonly boolean[],
+    private readonly date1904: boolean,
+  ) {}
+
+  /** Per column: texts looked up in the intern table, and found there. */
+  private readonly internTries: number[] = [];
+  private readonly internHits: number[] = [];
+
+  /**
+   * A text of column `col`, one copy per distinct short text where the column repeats itself (stages,
+   * industries, owners). A column whose texts rarely repeat (ids, names, phones) stops being looked up after a
+   * thousand: every unique text only filled the table.
+   */
+  private internIn(col: number, text: string): string {
+    const tries = this.internTries[col] ?? 0;
+    if (text.length > INTERN_MAX || (tries >= 1_000 && (this.internHits[col] ?? 0) * 4 < tries)) return own(text);
+    this.internTries[col] = tries + 1;
+    const hit = interned.get(text);
+    if (hit !== undefined) {
+      this.internHits[col] = (this.internHits[col] ?? 0) + 1;
+      return hit;
+    }
+    if (interned.size > 200_000) interned = new Map();
+    const copy = own(text);
+    interned.set(copy, copy);
+    return copy;
   }
-  return { cells, merged, occupancy };
+
+  /** `<row r="…">` (r may be left out: the next row). */
+  row(r: string | undefined): void {
+    this.rowNo = r ? Number(r) : this.rowNo + 1;
+    this.colNo = 0;
+  }
+
+  /** `<c r="…" t="…" s="…">`. */
+  cell(r: string | undefined, t: string | undefined, s: string | undefined): void {
+    const ref = r ? columnIndex(r) : null;
+    if (ref) {
+      this.offGrid = !(ref.row >= 1 && ref.row <= MAX_ROW && ref.col >= 1 && ref.col <= MAX_COL);
+      if (!this.offGrid) {
+        this.rowNo = ref.row;
+        this.colNo = ref.col;
+      }
+    } else {
+      this.colNo++;
+      this.offGrid = !(Number.isInteger(this.rowNo) && this.rowNo >= 1 && this.rowNo <= MAX_ROW && this.colNo <= MAX_COL);
+    }
+    this.type = t ?? "n";
+    this.style = Number(s ?? 0);
+    this.styled = this.style > 0;
+    this.formula = false;
+  }
+
+  /** An `<f>` in the cell. */
+  hasFormula(): void {
+    this.formula = true;
+  }
+
+  /** `<mergeCell ref="…">`. */
+  merge(ref: string | undefined): void {
+    if (!ref) return;
+    this.merged.push(ref);
+    this.occupancy.addRange(ref);
+  }
+
+  /** `<dataValidation sqref="…">`: the product's own lists (errorTitle CRM) are not the user's. */
+  validation(sqref: string | undefined, errorTitle: string | undefined): void {
+    if (errorTitle !== "CRM") for (const ref of String(sqref ?? "").split(/\s+/)) if (ref) this.occupancy.addRange(ref);
+  }
+
+  /** `</c>`: the cell's text (its `<v>`, or its inline string's `<t>`s), null when it had none. */
+  endCell(text: string | null): void {
+    const { colNo, rowNo, styled, formula, offGrid, type } = this;
+    // Cells with a value are in the model; the occupancy keeps only what reads as empty (a styled blank, a
+    // formula giving nothing), so its intervals stay few even at a million rows.
+    if (!offGrid && text === null && (styled || formula)) this.occupancy.add(colNo, rowNo);
+    if (text === null || offGrid) return;
+    // Parsers hand out slices of their input chunks: text kept is copied (own), so the chunks can go.
+    let v: CellValue;
+    if (type === "s") v = this.strings[Number(text)] ?? null;
+    else if (type === "inlineStr" || type === "str") v = this.internIn(colNo, text);
+    // 0 and 1 are what Excel writes; any other number is read as exceljs reads it (non-zero is TRUE), so both
+    // readers, and a round trip through the exceljs writer, agree.
+    else if (type === "b") v = text === "true" || (text !== "false" && Number.isFinite(Number(text)) && Number(text) !== 0);
+    else if (type === "e") v = { error: own(text) };
+    else if (type === "d") {
+      // An ISO date cell that is not a date stays its text (a BAD_DATE finding), never an Invalid Date.
+      const d = new Date(text.endsWith("Z") || /[+-]\d\d:\d\d$/.test(text) ? text : `${text}Z`);
+      v = Number.isNaN(d.getTime()) ? this.internIn(colNo, text) : d;
+    }
+    else {
+      const n = Number(text);
+      // A date-formatted number outside Excel's dates (below 0, after 9999-12-31) shows as ##### in Excel: it
+      // stays the number it is (a finding for the engine), not an Invalid Date or a date Excel never shows.
+      v = this.isDate[this.style] && n >= 0 && n <= (this.date1904 ? MAX_SERIAL_1904 : MAX_SERIAL) ? serialToDate(n, this.date1904) : n;
+    }
+    if (v === "" || v === null) {
+      if (styled || formula) this.occupancy.add(colNo, rowNo);
+      return;
+    }
+    // Below its ◆ header, a result column's cell in a row of the user's table is the product's own, which
+    // the engine never reads: on an applied million-row book those would double the memory. A cell there
+    // in a row without the user's cells (a note below the table) is the user's and is kept.
+    const ownedFrom = this.ownedBelow.get(colNo);
+    if (ownedFrom !== undefined) {
+      if (rowNo > ownedFrom && this.userRow === rowNo) return;
+    } else {
+      if (isOwnedHeader(v)) this.ownedBelow.set(colNo, rowNo);
+      else this.userRow = rowNo;
+    }
+    const row = (this.cells[rowNo - 1] ??= []);
+    row[colNo - 1] = v;
+  }
+
+  /** The sheet, every row a dense array (the engine reads rows positionally). */
+  finish(): { cells: CellValue[][]; merged: string[]; occupancy: Occupancy } {
+    const cells = this.cells;
+    for (let r = 0; r < cells.length; r++) {
+      const row = (cells[r] ??= []);
+      for (let c = 0; c < row.length; c++) if (row[c] === undefined) row[c] = null;
+    }
+    return { cells, merged: this.merged, occupancy: this.occupancy };
+  }
+}
+
+/** The saxes reading of a sheet part: what the scanner falls back to, and what tests hold it to. */
+async function readSheetSax(file: string, entry: ZipEntry, b: SheetBuilder, onBytes?: (n: number) => void): Promise<void> {
+  await parseEntry(file, entry, (p) => saxSheet(p, b), onBytes);
+}
+
+/** Wires a saxes parser to a sheet builder. */
+export function saxSheet(p: SaxesParser, b: SheetBuilder): void {
+  let value: string[] = [];
+  let inCell = false;
+  let inValue = false;
+  let inInline = false;
+  p.on("opentag", (t: SaxesTagPlain) => {
+    const a = t.attributes as Record<string, string>;
+    switch (local(t.name)) {
+      case "row":
+        b.row(a.r);
+        break;
+      case "c":
+        b.cell(a.r, a.t, a.s);
+        inCell = true;
+        value = [];
+        break;
+      case "v":
+        inValue = true;
+        break;
+      case "is":
+        inInline = true;
+        break;
+      case "t":
+        if (inInline) inValue = true;
+        break;
+      case "f":
+        b.hasFormula();
+        break;
+      case "mergeCell":
+        b.merge(a.ref);
+        break;
+      case "dataValidation":
+        b.validation(a.sqref, a.errorTitle);
+        break;
+    }
+  });
+  const onText = (s: string) => {
+    if (inValue) value.push(s);
+  };
+  p.on("text", onText);
+  p.on("cdata", onText);
+  p.on("closetag", (t) => {
+    switch (local(t.name)) {
+      case "v":
+        inValue = false;
+        break;
+      case "t":
+        if (inInline) inValue = false;
+        break;
+      case "is":
+        inInline = false;
+        break;
+      case "c":
+        if (inCell) b.endCell(value.length === 0 ? null : value.length === 1 ? value[0] : value.join(""));
+        inCell = false;
+        break;
+    }
+  });
+}
+
+/**
+ * A sheet part's cells: the byte scanner (src/xlsx/sheet-scan.ts) reads it, or, when the part holds what the
+ * scanner leaves to a full XML parser (a DOCTYPE, an unknown entity, XML that is not well-formed), saxes reads it
+ * again from the start, with its own clear errors. Progress counts each byte once.
+ */
+async function readSheet(file: string, entry: ZipEntry, strings: string[], isDate: boolean[], date1904: boolean, onBytes?: (n: number) => void): Promise<{ cells: CellValue[][]; merged: string[]; occupancy: Occupancy }> {
+  let scanned = 0;
+  if (scannerEnabled) {
+    try {
+      const b = new SheetBuilder(strings, isDate, date1904);
+      await scanStream(entryStream(file, entry), entry.crc32, new SheetScanner(b), (n) => {
+        scanned += n;
+        onBytes?.(n);
+      }, () => new Error(`${entry.name}: damaged zip data (checksum mismatch)`));
+      return b.finish();
+    } catch (e) {
+      if (!(e instanceof ScanFallback)) throw e;
+    }
+  }
+  const b = new SheetBuilder(strings, isDate, date1904);
+  let parsed = 0;
+  await readSheetSax(file, entry, b, (n) => {
+    const from = Math.max(parsed, scanned);
+    parsed += n;
+    if (parsed > from) onBytes?.(parsed - from);
+  });
+  return b.finish();
+}
+
+let scannerEnabled = true;
+/** Off: every sheet is read by saxes, the scanner's reference (tests compare the two). */
+export function useScanner(on: boolean): void {
+  scannerEnabled = on;
 }
 
 /** The shared strings of a workbook (a second pass: the model keeps only the values it needs). */
