@@ -208,14 +208,29 @@ async function settle(outcome: Locator): Promise<void> {
   await page.locator('main[aria-busy="false"]').waitFor();
 }
 
-/** Waits until the page has been open OBSERVE_MS, then for a quiet network. */
+/**
+ * Waits until the page has been open OBSERVE_MS, then until none of its requests is pending and none started for
+ * QUIET_MS. (Playwright's "networkidle" load state is not used: once the telemetry frame office.js tries to open has
+ * been refused by the CSP, a later request — e.g. the dashboard's chunk — can leave it unreached for good.)
+ */
 async function watchedLongEnough(): Promise<void> {
   const left = loadedAt + OBSERVE_MS - Date.now();
   if (left > 0) await page.waitForTimeout(left);
-  await page.waitForLoadState("networkidle").catch((e: unknown) => {
-    throw new Error(`the page's network never went quiet; still pending: ${JSON.stringify([...pending])}\n${String(e)}`);
-  });
+  const deadline = Date.now() + 20_000;
+  let seen = -1;
+  let quietSince = Date.now();
+  for (;;) {
+    if (pending.size > 0 || pageRequests.length !== seen) {
+      seen = pageRequests.length;
+      quietSince = Date.now();
+    } else if (Date.now() - quietSince >= QUIET_MS) {
+      return;
+    }
+    if (Date.now() > deadline) throw new Error(`the page's network never went quiet; still pending: ${JSON.stringify([...pending])}`);
+    await page.waitForTimeout(100);
+  }
 }
+const QUIET_MS = 1_000;
 
 let shot = 0;
 /** A viewport screenshot of the pane into test-artifacts/e2e/NN-step.png; returns its size in bytes. */
@@ -336,6 +351,29 @@ describe("the production task pane in Chromium over the fake Excel", () => {
     expect(await screenshot("validate", summary)).toBeGreaterThan(10_000);
     // Validating reads only.
     expect(await book((b) => JSON.stringify(b.snapshot()), null)).toBe(untouched);
+
+    // The dashboard (its chunk loads on first use): the funnel's segments carry the engine's counts by stage, the
+    // churn-risk list the engine's count, and a customer in it selects the customer's row.
+    const funnel = page.getByTestId("dashboard-stages");
+    await funnel.locator("svg [role=option]").first().waitFor();
+    const segments = await funnel.locator("svg [role=option]").evaluateAll((els) => els.map((e) => e.getAttribute("aria-label") ?? ""));
+    expect(segments.length).toBeGreaterThan(1);
+    for (const label of segments) {
+      const m = /^(.+), (\d+)\.$/.exec(label);
+      expect(m).not.toBeNull();
+      expect({ stage: m![1], count: Number(m![2]) }).toEqual({ stage: m![1], count: expected.customers.filter((c) => c.stage === m![1]).length });
+    }
+    const atRisk = expected.customers.filter((c) => c.riskLevel === "高");
+    expect(atRisk.length).toBeGreaterThan(0);
+    const riskList = page.getByTestId("dashboard-at-risk");
+    await expect(riskList.getByRole("heading").innerText()).resolves.toBe(zh("dash.atRisk", { n: atRisk.length }));
+    const firstRisk = riskList.getByRole("listitem").first();
+    const riskAddress = (await firstRisk.getAttribute("data-address"))!;
+    await firstRisk.click();
+    await page.waitForFunction((a) => (window as unknown as E2eWindow).__crmFake.book.selection().endsWith(a.slice(a.lastIndexOf("!"))), riskAddress);
+    expect(atRisk.map((c) => `${quoteSheet(c.sheet)}!A${c.row}`)).toContain(riskAddress);
+    await page.getByTestId("dashboard").scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(ARTIFACTS, "validate-dashboard.png") });
 
     // A finding selects its cell: pick one on a sheet other than the active one, so activation is proven too.
     const active = await book((b) => b.activeSheet(), null);

@@ -50,11 +50,13 @@ describe("dashboard", () => {
   test("findings by severity: one bar per severity with the outcome's counts", async () => {
     await validated();
     const findings = screen.getByTestId("dashboard-findings");
-    const text = findings.textContent ?? "";
-    for (const [label, n] of [["错误", DASHBOARD.findings.errors], ["警告", DASHBOARD.findings.warnings], ["提示", DASHBOARD.findings.infos]] as const) {
-      expect(text).toContain(label);
-      expect([...findings.querySelectorAll("text, span, div")].some((e) => e.children.length === 0 && e.textContent === String(n))).toBe(true);
-    }
+    const { errors, warnings, infos } = DASHBOARD.findings;
+    const total = errors + warnings + infos;
+    // Each bar: its count out of all findings, for screen readers; the count drawn at the bar's end.
+    expect(chartLabels(findings).filter((l) => /, \d+\/\d+\.$/.test(l))).toEqual([`错误, ${errors}/${total}.`, `警告, ${warnings}/${total}.`, `提示, ${infos}/${total}.`]);
+    expect([...findings.querySelectorAll("svg text")].map((e) => e.textContent)).toEqual(["4", "3", "1"]);
+    // Bar lengths to one scale: 4/8, 3/8, 1/8 of the width.
+    expect([...findings.querySelectorAll("svg rect[role=option]")].map((e) => e.getAttribute("width"))).toEqual(["50%", "37.5%", "12.5%"]);
   });
 
   test("churn-risk customers with their reason; clicking one selects its row", async () => {

@@ -106,7 +106,8 @@ export function Dashboard({ dashboard }: DashboardProps): JSX.Element {
   const tiers = dashboard.tiers.filter((c) => c.count > 0);
   const scored = dashboard.tiers.filter((c) => c.key !== "undetermined").reduce((n, c) => n + c.count, 0);
   const { errors, warnings, infos } = dashboard.findings;
-  const findingsMax = Math.max(1, errors, warnings, infos);
+  // Each bar is its count out of all findings ("错误, 4/8."), drawn to the same scale.
+  const findingsTotal = Math.max(1, errors + warnings + infos);
   const severity = [
     { label: t("validate.errors"), n: errors, token: DataVizPalette.error },
     { label: t("validate.warnings"), n: warnings, token: DataVizPalette.warning },
@@ -167,7 +168,7 @@ export function Dashboard({ dashboard }: DashboardProps): JSX.Element {
             variant={HorizontalBarChartVariant.AbsoluteScale}
             data={severity.map((x) => ({
               chartTitle: x.label,
-              chartData: [{ legend: x.label, horizontalBarChartdata: { x: x.n, total: findingsMax }, color: color(x.token) }],
+              chartData: [{ legend: x.label, horizontalBarChartdata: { x: x.n, total: findingsTotal }, color: color(x.token) }],
             }))}
             culture={lang === "zh" ? "zh-CN" : "en-US"}
           />
