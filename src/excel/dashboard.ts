@@ -1,7 +1,7 @@
 // The pane's dashboard after validate or apply: counts by stage (the funnel), by tier, the customers at risk of
 // churning with the reason that put them there, overdue follow-ups and findings by severity. Computed from the
 // engine's results in memory (no extra round trip to Excel); the pane only draws it.
-import { quoteSheet, STAGE_LABEL, STAGES, TIER_LABEL, UNDETERMINED, type CustomerResult, type PipelineResult } from "../core";
+import { maskText, quoteSheet, STAGE_LABEL, STAGES, TIER_LABEL, UNDETERMINED, type CustomerResult, type PipelineResult } from "../core";
 import type { Dashboard, DashboardCustomer } from "./types";
 
 /** Customers listed by name at most (the counts cover everyone): a pane list longer than this helps no one. */
@@ -9,8 +9,12 @@ export const DASHBOARD_LIST_LIMIT = 50;
 
 const TIERS = ["strategic", "key", "regular", "watch"] as const;
 
+/**
+ * A customer as the pane lists it. Masked like the findings and the review (a full phone number or USCC inside a
+ * name or an id never reaches the pane); the address still selects the row.
+ */
 function listed(c: CustomerResult): DashboardCustomer {
-  return { id: c.id, name: c.name, address: `${quoteSheet(c.sheet)}!A${c.row}`, stage: c.stage, reasonZh: c.stageReason, reasonEn: c.stageReasonEn, warnings: c.warnings, nextFollowUp: c.nextFollowUp };
+  return { id: maskText(c.id), name: maskText(c.name), address: `${quoteSheet(c.sheet)}!A${c.row}`, stage: c.stage, reasonZh: maskText(c.stageReason), reasonEn: maskText(c.stageReasonEn), warnings: c.warnings, nextFollowUp: c.nextFollowUp };
 }
 
 export function dashboardOf(result: PipelineResult): Dashboard {

@@ -63,10 +63,11 @@ describe("task pane", () => {
     for (const f of files.filter((x) => !x.endsWith("i18n.ts"))) expect([f, code(f).match(/[\u3400-\u9fff]+/g)]).toEqual([f, null]);
   });
 
-  test("Fluent UI is imported by name from @fluentui/react-components only", () => {
+  test("Fluent UI is imported by name from @fluentui/react-components (and @fluentui/react-charts) only", () => {
     for (const f of files) {
       const src = code(f);
-      expect([f, /from\s+["']@fluentui\/(?!react-components["'])/.test(src)]).toEqual([f, false]);
+      // Fluent UI v9's components, and its chart package for the dashboard (the issue asks for it by name).
+      expect([f, /from\s+["']@fluentui\/(?!react-components["']|react-charts["'])/.test(src)]).toEqual([f, false]);
       expect([f, /import\s+\*\s+as\s+\w+\s+from\s+["']@fluentui/.test(src)]).toEqual([f, false]);
     }
   });

@@ -83,12 +83,22 @@ describe("src/ writes no HTML and evaluates no code", () => {
   });
 });
 
-describe("src/ makes no network request and names no outside host (no telemetry, no CDN)", () => {
+describe("src/ makes no network request and names no outside host (no telemetry; Office.js from its CDN only through the build)", () => {
   test.each(NETWORK.map((n) => [n.name, n.re] as const))("no %s", (_name, re) => {
     const hits = SOURCES.flatMap((f) => readFileSync(f, "utf8").split("\n").map((line, i) => ({ at: `${rel(f)}:${i + 1}`, line: line.trim() })).filter((x) => re.test(x.line)));
     figures.checks += SOURCES.length;
     count(hits);
     expect(hits).toEqual([]);
+  });
+
+  // The build (not src/) names the one outside address ARCHITECTURE.md requires: Microsoft's Office.js CDN, which
+  // production pages load Office's runtime from (no customer data goes there); the rest are local or placeholders.
+  test("the build names one outside host: the Office.js CDN, for Office's runtime", () => {
+    const config = readFileSync(join(ROOT, "webpack.config.js"), "utf8");
+    const hosts = new Set([...config.matchAll(/https?:\/\/([^\s"'`<>)\]/:;$]+)/g)].map((m) => m[1].replace(/\.$/, "")));
+    const local = (h: string) => h === "localhost" || h === "example.com" || h.endsWith(".example.com") || h === "your.host";
+    expect([...hosts].filter((h) => !local(h))).toEqual(["appsforoffice.microsoft.com"]);
+    expect(config).toContain('"https://appsforoffice.microsoft.com/lib/1/hosted/office.js"');
   });
 
   test("every URL in src/ is an XML namespace", () => {
