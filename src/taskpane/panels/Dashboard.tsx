@@ -153,6 +153,7 @@ export function Dashboard({ dashboard }: DashboardProps): JSX.Element {
               innerRadius={48}
               valueInsideDonut={scored}
               hideLabels={false}
+              legendProps={{ enabledWrapLines: true, centerLegends: true }}
               culture={lang === "zh" ? "zh-CN" : "en-US"}
             />
           </div>
