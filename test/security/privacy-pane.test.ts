@@ -6,7 +6,7 @@
 // - No full phone number or USCC appears anywhere in the rendered pane: text, aria labels, titles, data attributes.
 // - User text is rendered as text: a customer name and a sheet name holding markup create no element.
 import "./jsdom-text-encoder";
-// The dashboard's charts in jest (their ES-module-only d3 dependencies, jsdom's missing layout).
+// The dashboard's charts in jsdom: layout stand-ins (jest.config.js maps their ES-module-only d3 dependencies).
 import "../taskpane/charts-cjs";
 import { act, fireEvent, screen } from "@testing-library/react";
 import { createElement } from "react";

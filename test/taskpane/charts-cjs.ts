@@ -1,16 +1,5 @@
-// @fluentui/react-charts (CommonJS build) requires d3 packages that ship as ES modules only, which jest's
-// CommonJS runtime cannot load. Each such d3 package also ships a UMD build of the same code (dist/<name>.js):
-// importing this file first points jest at those. The charts themselves are the real ones.
-import path from "path";
-
-const ROOT = path.resolve(__dirname, "../..");
-const ESM_ONLY = ["d3-array", "d3-axis", "d3-color", "d3-format", "d3-hierarchy", "d3-interpolate", "d3-path", "d3-scale", "d3-selection", "d3-shape", "d3-time", "internmap"];
-
-for (const name of ESM_ONLY) {
-  const umd = path.join(ROOT, "node_modules", name, "dist", `${name}.js`);
-  jest.mock(name, () => jest.requireActual(umd));
-}
-
+// The dashboard's charts in jsdom (the real @fluentui/react-charts; jest.config.js maps their ES-module-only d3
+// dependencies to d3's UMD builds).
 export {};
 
 // jsdom lays nothing out: the charts measure text and observe their size. Stand-ins with plausible sizes.

@@ -1,5 +1,5 @@
 // Canned outcomes and a jest.fn CrmActions for the task pane tests (no Excel, no engine run).
-// First: let jest load the charts' ES-module-only d3 dependencies (see charts-cjs.ts).
+// First: the stand-ins jsdom needs for the dashboard's charts (see charts-cjs.ts).
 import "./charts-cjs";
 import { createElement } from "react";
 import { render, type RenderResult } from "@testing-library/react";
