@@ -11,7 +11,6 @@ import { isOwnedHeader, parseRange, type CellValue, type SheetModel, type Workbo
 import { FINDINGS_HEADER, FINDINGS_ROLE, FINDINGS_SHEET } from "../workbook/owned";
 import { REVIEW_SHEET_NAMES, REVIEW_STAMP } from "../workbook/review-sheets";
 import { isRelType, openPackage, relationships, resolvePart, type Marks } from "./package";
-import { scanStream, ScanFallback, SheetScanner } from "./sheet-scan";
 import { dataStart, refuseZipBomb, sizeGuard, zipEntries, ZipRefused, type ZipEntry } from "./zip";
 
 export interface SheetPart {
@@ -265,10 +264,11 @@ export class Occupancy {
 }
 
 /**
- * What a sheet part's cells become, whichever parser reads them (the byte scanner, src/xlsx/sheet-scan.ts, or saxes
- * when the scanner meets what it does not handle): the parser reports rows, cells, their text, merges and lists.
+ * What a sheet part's cells become: the parser (saxSheet) reports rows, cells, their text, merges and lists; the
+ * builder decides values, occupancy and the ◆ columns it skips (kept apart from the parser, so another parser
+ * can drive the same decisions).
  */
-export class SheetBuilder {
+class SheetBuilder {
   readonly cells: CellValue[][] = [];
   readonly merged: string[] = [];
   readonly occupancy = new Occupancy();
@@ -413,13 +413,8 @@ export class SheetBuilder {
   }
 }
 
-/** The saxes reading of a sheet part: what the scanner falls back to, and what tests hold it to. */
-async function readSheetSax(file: string, entry: ZipEntry, b: SheetBuilder, onBytes?: (n: number) => void): Promise<void> {
-  await parseEntry(file, entry, (p) => saxSheet(p, b), onBytes);
-}
-
 /** Wires a saxes parser to a sheet builder. */
-export function saxSheet(p: SaxesParser, b: SheetBuilder): void {
+function saxSheet(p: SaxesParser, b: SheetBuilder): void {
   let value: string[] = [];
   let inCell = false;
   let inValue = false;
@@ -479,39 +474,11 @@ export function saxSheet(p: SaxesParser, b: SheetBuilder): void {
   });
 }
 
-/**
- * A sheet part's cells: the byte scanner (src/xlsx/sheet-scan.ts) reads it, or, when the part holds what the
- * scanner leaves to a full XML parser (a DOCTYPE, an unknown entity, XML that is not well-formed), saxes reads it
- * again from the start, with its own clear errors. Progress counts each byte once.
- */
+/** A sheet part's cells, values and merges, and where the user has anything (Occupancy). */
 async function readSheet(file: string, entry: ZipEntry, strings: string[], isDate: boolean[], date1904: boolean, onBytes?: (n: number) => void): Promise<{ cells: CellValue[][]; merged: string[]; occupancy: Occupancy }> {
-  let scanned = 0;
-  if (scannerEnabled) {
-    try {
-      const b = new SheetBuilder(strings, isDate, date1904);
-      await scanStream(entryStream(file, entry), entry.crc32, new SheetScanner(b), (n) => {
-        scanned += n;
-        onBytes?.(n);
-      }, () => new Error(`${entry.name}: damaged zip data (checksum mismatch)`));
-      return b.finish();
-    } catch (e) {
-      if (!(e instanceof ScanFallback)) throw e;
-    }
-  }
   const b = new SheetBuilder(strings, isDate, date1904);
-  let parsed = 0;
-  await readSheetSax(file, entry, b, (n) => {
-    const from = Math.max(parsed, scanned);
-    parsed += n;
-    if (parsed > from) onBytes?.(parsed - from);
-  });
+  await parseEntry(file, entry, (p) => saxSheet(p, b), onBytes);
   return b.finish();
-}
-
-let scannerEnabled = true;
-/** Off: every sheet is read by saxes, the scanner's reference (tests compare the two). */
-export function useScanner(on: boolean): void {
-  scannerEnabled = on;
 }
 
 /** The shared strings of a workbook (a second pass: the model keeps only the values it needs). */
