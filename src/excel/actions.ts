@@ -67,8 +67,8 @@ const OFFICE_ERRORS: Record<string, [kind: ActionErrorKind, zh: string, en: stri
   NonBlankCellOffSheet: ["blocked", "工作表右侧已无空列可写入结果列,请删除表格右侧不用的列", "No empty columns are left to the right of the table for the results; delete unused columns there"],
   RangeExceedsLimit: ["blocked", "区域超出 Excel 的单元格数量上限", "The range exceeds Excel's cell limit"],
   OperationCellsExceedLimit: ["blocked", "一次操作涉及的单元格超出 Excel 的上限", "The operation touches more cells than Excel allows at once"],
-  RequestPayloadSizeLimitExceeded: ["payload", "单行数据超过了 Excel 网页版每次 5 MB 的传输上限(某些单元格内文字过长)。请缩短这些单元格,或在 Excel 桌面版中运行", "A single row is over Excel on the web's 5 MB per request (some cells hold very long text). Shorten them, or run the action in Excel for desktop"],
-  ResponsePayloadSizeLimitExceeded: ["payload", "单行数据超过了 Excel 网页版每次 5 MB 的传输上限(某些单元格内文字过长)。请缩短这些单元格,或在 Excel 桌面版中运行", "A single row is over Excel on the web's 5 MB per request (some cells hold very long text). Shorten them, or run the action in Excel for desktop"],
+  RequestPayloadSizeLimitExceeded: ["payload", "数据拆到最小后仍超过 Excel 网页版每次 5 MB 的传输上限(某些单元格内文字过长)。请缩短这些单元格,或在 Excel 桌面版中运行", "Even split as small as it goes, a request is over Excel on the web's 5 MB limit (some cells hold very long text). Shorten them, or run the action in Excel for desktop"],
+  ResponsePayloadSizeLimitExceeded: ["payload", "数据拆到最小后仍超过 Excel 网页版每次 5 MB 的传输上限(某些单元格内文字过长)。请缩短这些单元格,或在 Excel 桌面版中运行", "Even split as small as it goes, a request is over Excel on the web's 5 MB limit (some cells hold very long text). Shorten them, or run the action in Excel for desktop"],
 };
 /** Codes that mean the add-in asked Excel for something wrong: a defect to report, not the user's to fix. */
 const ADDIN_MISTAKES = new Set(["InvalidArgument", "InvalidOperation", "InvalidBinding", "InvalidSelection", "ItemAlreadyExists", "NotImplemented", "UnsupportedOperation", "ApiNotFound", "PropertyNotLoaded", "ValueNotLoaded", "InvalidObjectPath", "RunMustReturnPromise"]);

@@ -204,6 +204,8 @@ export class OfficeBook {
   chunks = 0;
   /** Requests refused for their size and sent again in halves. */
   payloadRetries = 0;
+  /** Bytes of review blocks queued and not yet sent (small blocks share a request up to half the budget). */
+  private queuedBytes = 0;
 
   constructor(
     private readonly ctx: Excel.RequestContext,
@@ -253,11 +255,8 @@ export class OfficeBook {
     // response over Excel's limit anyway (later rows heavier than the first) halves that request and goes on.
     const totalRows = plans.reduce((s, p) => s + p.rows, 0);
     const reading = plans.filter((p) => p.rows > 0);
-    for (const p of reading) {
-      if (!this.o.mergedAreas) continue;
-      p.merges = sheets.items[p.i].getRangeByIndexes(p.top, p.left, p.rows, p.cols).getMergedAreasOrNullObject();
-      p.merges.load("address");
-    }
+    const queueMerges = (p: Plan) => sheets.items[p.i].getRangeByIndexes(p.top, p.left, p.rows, p.cols).getMergedAreasOrNullObject().load("address");
+    if (this.o.mergedAreas) for (const p of reading) p.merges = queueMerges(p);
     const next = new Map<Plan, number>(reading.map((p) => [p, 0]));
     const perRow = new Map<Plan, number>(reading.map((p) => [p, p.cols * PRIOR_CELL_BYTES]));
     const budget = this.o.payloadBudget ?? PAYLOAD_BUDGET_BYTES;
@@ -283,8 +282,9 @@ export class OfficeBook {
         // Nothing of a refused request was read: the same rows again, in half the bytes (a single row cannot shrink).
         if (!isPayloadError(e) || (req.length === 1 && req[0].n === 1)) throw e;
         for (const part of req) perRow.set(part.plan, Math.max(perRow.get(part.plan)!, (2 * bytes) / req.reduce((s, x) => s + x.n, 0)));
-        // The merged areas were queued with the first request: again with the next one.
-        if (this.chunks === chunksBefore) for (const p of reading) p.merges?.load("address");
+        // The merged areas went with the first request: asked for again with the next one, through new objects
+        // (Office.js invalidates the objects a failed request made).
+        if (this.chunks === chunksBefore) for (const p of reading) if (p.merges) p.merges = queueMerges(p);
         this.payloadRetries++;
         continue;
       }
@@ -890,8 +890,10 @@ export class OfficeBook {
     const stale = [...roles].filter((role) => kindOf(role) === "review" && !keep.has(role));
     const made = await this.replaceSheets(wanted, stale);
     let charts = 0;
+    this.queuedBytes = 0;
     for (const l of layouts) charts += await this.writeReviewSheet(made.get(l.role)!.ws, l, review.asOf);
     await this.ctx.sync();
+    this.queuedBytes = 0;
     let pivotTables = 0;
     if (this.o.pivots) pivotTables = await this.writePivots(made, result);
     return { sheets: wanted.map((w) => made.get(w.role)!.name), pivotTables, charts };
@@ -902,6 +904,7 @@ export class OfficeBook {
    * 70,000 tasks is over the request size limit in one) and its chart; returns charts added.
    */
   private async writeReviewSheet(ws: Excel.Worksheet, l: ReviewSheet, asOf: string): Promise<number> {
+    const budget = this.o.payloadBudget ?? PAYLOAD_BUDGET_BYTES;
     ws.getRange("A1").values = [[`${l.title} · ${l.titleEn}`]];
     ws.getRange("A1").format.font.bold = true;
     ws.getRange("A1").format.font.size = 14;
@@ -920,13 +923,24 @@ export class OfficeBook {
       head.format.font.bold = true;
       head.format.fill.color = HEADER_FILL;
       const formats = b.formats.map((f) => ({ int: "#,##0", pct: "0.0%", num1: "#,##0.0", date: "yyyy-mm-dd", text: "@" })[f]);
-      for (let r0 = 0; r0 < b.rows.length; r0 += this.o.chunkRows) {
-        const part = b.rows.slice(r0, r0 + this.o.chunkRows);
-        const body = ws.getRangeByIndexes(r + 2 + r0, 0, part.length, b.header.length);
-        body.numberFormat = part.map(() => formats);
-        // Text columns are formatted as text, which keeps `=…` as typed; other cells get the apostrophe guard.
-        body.values = part.map((row) => row.map((v, c) => (b.formats[c] === "date" && typeof v === "string" ? serialFromDay(toDay(v)) : b.formats[c] === "text" ? (v ?? "") : cellInput(v))));
-        if (b.rows.length > this.o.chunkRows) await this.ctx.sync();
+      // Text columns are formatted as text, which keeps `=…` as typed; other cells get the apostrophe guard.
+      const rows = b.rows.map((row) => row.map((v, c) => (b.formats[c] === "date" && typeof v === "string" ? serialFromDay(toDay(v)) : b.formats[c] === "text" ? (v ?? "") : cellInput(v))));
+      const bytes = rows.reduce((n, row) => n + rowBytes(row) + rowBytes(formats), 0);
+      const top = r + 2;
+      const queueBody = (r0: number, n: number) => {
+        const body = ws.getRangeByIndexes(top + r0, 0, n, b.header.length);
+        body.numberFormat = Array.from({ length: n }, () => formats);
+        body.values = rows.slice(r0, r0 + n);
+      };
+      if (this.queuedBytes + bytes <= budget / 2) {
+        // Small blocks (most of them) go with the sheet's other requests.
+        if (rows.length > 0) queueBody(0, rows.length);
+        this.queuedBytes += bytes;
+      } else {
+        // A long block (a plan of thousands of tasks) on its own, sized by bytes, halved if Excel refuses it.
+        await this.ctx.sync();
+        this.queuedBytes = 0;
+        await this.writeChunks(rows.length, (i) => rowBytes(rows[i]) + rowBytes(formats), queueBody);
       }
       r += 2 + Math.max(1, b.rows.length);
       if (b.note) {

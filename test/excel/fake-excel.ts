@@ -1604,12 +1604,26 @@ export class FakeClientObject {
   _kids: Record<string, FakeClientObject> = {};
   _apiMissing: string | null = null;
 
+  /**
+   * Made in a batch whose sync failed: Office.js marks the objects a request creates (getRange…, add …) invalid
+   * until a successful response names them, so after a failed sync they, and anything under them, cannot be used
+   * again (InvalidObjectPath, at once). The fake is stricter than Office for a few methods (getItem), never looser.
+   */
+  _invalid = false;
+
   constructor(context: FakeRequestContext, parent: FakeClientObject | null, path: string, resolver: () => Entity) {
     this.context = context;
     this._parent = parent;
     this._path = path;
     this._resolver = resolver;
-    return new Proxy(this, CLIENT_OBJECT_HANDLER) as this;
+    const proxy = new Proxy(this, CLIENT_OBJECT_HANDLER) as this;
+    if (parent) context._fresh.push(proxy);
+    return proxy;
+  }
+
+  _checkValid(): void {
+    for (let p: FakeClientObject | null = this; p; p = p._parent)
+      if (p._invalid) throw officeError("InvalidObjectPath", `${this._meta().name}: made in a request that failed; make it again`, this._path);
   }
 
   /** Whether this proxy stands for a null object; needs load + sync like any property. */
@@ -1664,6 +1678,7 @@ export class FakeClientObject {
     run: (e: Entity, out: BatchOut) => void,
     opts: { api?: string; kind?: "read" | "write" } = {},
   ): void {
+    this._checkValid();
     const blocked = this._blocked(opts.api, `${this._meta().name}.${desc}`);
     this.context._enqueue({
       kind: opts.kind ?? "write",
@@ -1743,6 +1758,7 @@ export class FakeClientObject {
 
   /** Queues a load (string "a,b/c", string[], {select, expand}, or {a: true, b: {c: true}}). */
   load(arg?: unknown): this {
+    this._checkValid();
     const spec = parseLoad(this._meta(), arg);
     const blocked = this._blocked();
     this.context._enqueue({
@@ -1837,6 +1853,8 @@ export class FakeRequestContext {
   readonly _host: FakeHost;
   _queue: Op[] = [];
   _closed = false;
+  /** Objects made since the last sync (invalid should that sync fail). */
+  _fresh: FakeClientObject[] = [];
   readonly workbook: FakeWorkbook;
   readonly trackedObjects = { add(_o: unknown): void {}, remove(_o: unknown): void {} };
   readonly requestHeaders: Record<string, string> = {};
@@ -1863,9 +1881,16 @@ export class FakeRequestContext {
   /** Sends the queued batch: one round trip (none when nothing is queued). */
   sync<T>(passThroughValue?: T): Promise<T> {
     const batch = this._queue;
+    const fresh = this._fresh;
     this._queue = [];
+    this._fresh = [];
     return Promise.resolve().then(() => {
-      this._host.execute(this, batch);
+      try {
+        this._host.execute(this, batch);
+      } catch (e) {
+        if (batch.length > 0) for (const o of fresh) o._invalid = true;
+        throw e;
+      }
       return passThroughValue as T;
     });
   }

@@ -125,6 +125,34 @@ describe("payloads by bytes", () => {
   });
 });
 
+describe("a long execution plan in the review", () => {
+  // 6,000 tasks with 200-character names: the plan block is about 1 KB a row, so 5,000 rows (the old chunk) were
+  // over 5 MB in one request.
+  const planModel = (): WorkbookModel => {
+    const sample = generateSample({ customers: 30, asOf: AS_OF });
+    const plan: CellValue[][] = [["任务名称", "策略关联", "执行负责人", "开始时间", "截止时间", "所需资源", "交付标准", "状态", "完成时间"]];
+    for (let i = 0; i < 6_000; i++) plan.push([`${i}号任务:${NOTE.repeat(5).slice(0, 200)}`, "客户分层管理", `负责人${i % 9}`, 45_500 + (i % 90), 45_560 + (i % 90), "预算与人手", NOTE, i % 3 ? "进行中" : "已完成", i % 3 ? null : 45_600]);
+    return { sheets: [...sample.model.sheets.filter((x) => x.name !== "执行计划"), { name: "执行计划", cells: plan }] };
+  };
+
+  test("is written in requests under 5 MB, and at a 1 MB host limit it is halved and written the same", async () => {
+    const model = planModel();
+    open(specOf(model));
+    const out = await buildReviewSheets({ asOf: AS_OF });
+    expect(fake.stats.maxRequestBytes).toBeLessThan(5 * MB);
+    const planSheet = out.sheets.find((n) => fake.book.values(n, "A1:A1")[0][0]?.toString().includes("执行计划"))!;
+    expect(planSheet).toBeDefined();
+    const written = fake.book.values(planSheet, "A1:J6010");
+    expect(JSON.stringify(written)).toContain("5999号任务");
+    restore();
+
+    open(specOf(model), { payloadLimitBytes: MB });
+    await buildReviewSheets({ asOf: AS_OF });
+    expect(fake.book.values(planSheet, "A1:J6010")).toEqual(written);
+    expect(fake.stats.requests.some((r) => r.bytes > MB)).toBe(true);
+  });
+});
+
 describe("the review after the user reordered its tabs", () => {
   const sample = generateSample({ customers: 120, asOf: AS_OF });
   const SPEC = specOf(sample.model, { 订单: "订单表" });
