@@ -77,12 +77,20 @@ export function renderDialog(doc: Document, search: string, reply: Reply): HTMLB
   return first;
 }
 
-// On the page: render at once (the text needs no Office), reply once Office.js is ready.
+// On the page: render at once (the text needs no Office), reply once Office.js is ready — an answer given before
+// that (a quick click or Escape) is kept and sent then, not lost.
 if (typeof document !== "undefined" && document.getElementById("dialog")) {
   let ready = false;
+  let pending: DialogAnswer | null = null;
   const reply: Reply = (answer) => {
     if (ready) Office.context.ui.messageParent(answer);
+    else pending ??= answer;
   };
   renderDialog(document, location.search, reply);
-  if (typeof Office !== "undefined" && typeof Office.onReady === "function") void Office.onReady(() => (ready = true));
+  if (typeof Office !== "undefined" && typeof Office.onReady === "function") {
+    void Office.onReady(() => {
+      ready = true;
+      if (pending !== null) Office.context.ui.messageParent(pending);
+    });
+  }
 }
