@@ -82,3 +82,22 @@ describe("dialog.html", () => {
     expect(document.title).toContain(DIALOG_TEXT.removeTitle.zh);
   });
 });
+
+describe("the page's start-up", () => {
+  test("an answer given before Office.js is ready is sent once it is, and only once", async () => {
+    load();
+    window.history.replaceState(null, "", `/dialog.html?${dialogQuery({ kind: "confirmRemove" })}`);
+    let ready!: () => void;
+    const messageParent = jest.fn();
+    const officeReady = new Promise<void>((r) => (ready = r));
+    (globalThis as Record<string, unknown>).Office = { onReady: (callback?: () => void) => officeReady.then(() => callback?.()), context: { ui: { messageParent } } };
+    jest.isolateModules(() => void require("../../src/dialog/dialog"));
+    const no = [...document.querySelectorAll("button")].find((b) => b.dataset.answer === "no")!;
+    no.click();
+    expect(messageParent).not.toHaveBeenCalled();
+    ready();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(messageParent.mock.calls).toEqual([["no"]]);
+    delete (globalThis as Record<string, unknown>).Office;
+  });
+});
