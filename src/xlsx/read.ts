@@ -228,6 +228,14 @@ function own(s: string): string {
 /** Short cell texts repeat (stages, industries, owners): one string each, not one per cell. */
 const INTERN_MAX = 24;
 let interned = new Map<string, string>();
+function intern(s: string): string {
+  if (s.length > INTERN_MAX) return s;
+  const hit = interned.get(s);
+  if (hit !== undefined) return hit;
+  if (interned.size > 200_000) interned = new Map();
+  interned.set(s, s);
+  return s;
+}
 
 /**
  * Where a sheet has anything of the user's, even what reads as empty: a formula giving "", a blank cell with a
@@ -292,30 +300,6 @@ class SheetBuilder {
     private readonly date1904: boolean,
   ) {}
 
-  /** Per column: texts looked up in the intern table, and found there. */
-  private readonly internTries: number[] = [];
-  private readonly internHits: number[] = [];
-
-  /**
-   * A text of column `col`, one copy per distinct short text where the column repeats itself (stages,
-   * industries, owners). A column whose texts rarely repeat (ids, names, phones) stops being looked up after a
-   * thousand: every unique text only filled the table.
-   */
-  private internIn(col: number, text: string): string {
-    const tries = this.internTries[col] ?? 0;
-    if (text.length > INTERN_MAX || (tries >= 1_000 && (this.internHits[col] ?? 0) * 4 < tries)) return own(text);
-    this.internTries[col] = tries + 1;
-    const hit = interned.get(text);
-    if (hit !== undefined) {
-      this.internHits[col] = (this.internHits[col] ?? 0) + 1;
-      return hit;
-    }
-    if (interned.size > 200_000) interned = new Map();
-    const copy = own(text);
-    interned.set(copy, copy);
-    return copy;
-  }
-
   /** `<row r="…">` (r may be left out: the next row). */
   row(r: string | undefined): void {
     this.rowNo = r ? Number(r) : this.rowNo + 1;
@@ -368,7 +352,7 @@ class SheetBuilder {
     // Parsers hand out slices of their input chunks: text kept is copied (own), so the chunks can go.
     let v: CellValue;
     if (type === "s") v = this.strings[Number(text)] ?? null;
-    else if (type === "inlineStr" || type === "str") v = this.internIn(colNo, text);
+    else if (type === "inlineStr" || type === "str") v = intern(own(text));
     // 0 and 1 are what Excel writes; any other number is read as exceljs reads it (non-zero is TRUE), so both
     // readers, and a round trip through the exceljs writer, agree.
     else if (type === "b") v = text === "true" || (text !== "false" && Number.isFinite(Number(text)) && Number(text) !== 0);
@@ -376,7 +360,7 @@ class SheetBuilder {
     else if (type === "d") {
       // An ISO date cell that is not a date stays its text (a BAD_DATE finding), never an Invalid Date.
       const d = new Date(text.endsWith("Z") || /[+-]\d\d:\d\d$/.test(text) ? text : `${text}Z`);
-      v = Number.isNaN(d.getTime()) ? this.internIn(colNo, text) : d;
+      v = Number.isNaN(d.getTime()) ? intern(own(text)) : d;
     }
     else {
       const n = Number(text);
