@@ -52,6 +52,8 @@ function supports(set: string, version: string): boolean {
  * that vanished mid-action (ItemNotFound, InvalidReference) is the workbook having changed; an argument or an
  * operation Excel refused is the add-in's own mistake and is reported as such (retrying would fail the same way).
  */
+/** Either payload limit, once halving could not help (src/excel/payload.ts splits every request it can). */
+const PAYLOAD_TOO_LARGE: [ActionErrorKind, string, string] = ["payload", "数据拆到最小后仍超过 Excel 网页版每次 5 MB 的传输上限(某些单元格内文字过长)。请缩短这些单元格,或在 Excel 桌面版中运行", "Even split as small as it goes, a request is over Excel on the web's 5 MB limit (some cells hold very long text). Shorten them, or run the action in Excel for desktop"];
 const OFFICE_ERRORS: Record<string, [kind: ActionErrorKind, zh: string, en: string]> = {
   ItemNotFound: ["changed", "工作簿在操作期间被修改(工作表或单元格已不存在),请重新运行", "The workbook changed during the action (a sheet or cell is gone); run it again"],
   InvalidReference: ["changed", "工作簿在操作期间被修改(引用的区域已不存在),请重新运行", "The workbook changed during the action (a range it refers to is gone); run it again"],
@@ -67,8 +69,8 @@ const OFFICE_ERRORS: Record<string, [kind: ActionErrorKind, zh: string, en: stri
   NonBlankCellOffSheet: ["blocked", "工作表右侧已无空列可写入结果列,请删除表格右侧不用的列", "No empty columns are left to the right of the table for the results; delete unused columns there"],
   RangeExceedsLimit: ["blocked", "区域超出 Excel 的单元格数量上限", "The range exceeds Excel's cell limit"],
   OperationCellsExceedLimit: ["blocked", "一次操作涉及的单元格超出 Excel 的上限", "The operation touches more cells than Excel allows at once"],
-  RequestPayloadSizeLimitExceeded: ["payload", "数据拆到最小后仍超过 Excel 网页版每次 5 MB 的传输上限(某些单元格内文字过长)。请缩短这些单元格,或在 Excel 桌面版中运行", "Even split as small as it goes, a request is over Excel on the web's 5 MB limit (some cells hold very long text). Shorten them, or run the action in Excel for desktop"],
-  ResponsePayloadSizeLimitExceeded: ["payload", "数据拆到最小后仍超过 Excel 网页版每次 5 MB 的传输上限(某些单元格内文字过长)。请缩短这些单元格,或在 Excel 桌面版中运行", "Even split as small as it goes, a request is over Excel on the web's 5 MB limit (some cells hold very long text). Shorten them, or run the action in Excel for desktop"],
+  RequestPayloadSizeLimitExceeded: PAYLOAD_TOO_LARGE,
+  ResponsePayloadSizeLimitExceeded: PAYLOAD_TOO_LARGE,
 };
 /** Codes that mean the add-in asked Excel for something wrong: a defect to report, not the user's to fix. */
 const ADDIN_MISTAKES = new Set(["InvalidArgument", "InvalidOperation", "InvalidBinding", "InvalidSelection", "ItemAlreadyExists", "NotImplemented", "UnsupportedOperation", "ApiNotFound", "PropertyNotLoaded", "ValueNotLoaded", "InvalidObjectPath", "RunMustReturnPromise"]);

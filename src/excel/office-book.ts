@@ -202,8 +202,6 @@ export class OfficeBook {
   private made = new Map<string, string>();
   /** Chunks read and written, for the sync budget (10 + one per chunk). */
   chunks = 0;
-  /** Requests refused for their size and sent again in halves. */
-  payloadRetries = 0;
   /** Bytes of review blocks queued and not yet sent (small blocks share a request up to half the budget). */
   private queuedBytes = 0;
 
@@ -285,7 +283,6 @@ export class OfficeBook {
         // The merged areas went with the first request: asked for again with the next one, through new objects
         // (Office.js invalidates the objects a failed request made).
         if (this.chunks === chunksBefore) for (const p of reading) if (p.merges) p.merges = queueMerges(p);
-        this.payloadRetries++;
         continue;
       }
       this.chunks++;
@@ -528,7 +525,6 @@ export class OfficeBook {
         await this.ctx.sync();
       } catch (e) {
         if (!isPayloadError(e) || n === 1) throw e;
-        this.payloadRetries++;
         if (sent === 0) requeue?.();
         const half = Math.ceil(n / 2);
         pending.push([r0 + half, n - half], [r0, half]);

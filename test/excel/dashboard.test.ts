@@ -6,7 +6,7 @@ import { applyTags, useHost, validate } from "../../src/excel/actions";
 import { DASHBOARD_LIST_LIMIT } from "../../src/excel/dashboard";
 import { generateSample } from "../../scripts/sample";
 import { createFakeExcel, type FakeExcel } from "./fake-excel";
-import { specOf } from "./spec";
+import { fakeHost, specOf } from "./spec";
 
 jest.setTimeout(120_000);
 
@@ -18,7 +18,7 @@ let restore: () => void;
 beforeEach(() => {
   fake = createFakeExcel(specOf(sample.model));
   restore = fake.install();
-  useHost({ run: (b) => fake.Excel.run(b as never) as never, isSetSupported: (s, v) => fake.Office.context.requirements.isSetSupported(s, v) });
+  useHost(fakeHost(fake));
 });
 afterEach(() => restore());
 

@@ -8,7 +8,7 @@ import { ActionError } from "../../src/excel/types";
 import { generateSample } from "../../scripts/sample";
 import { OWNED_COLUMNS, REVIEW_SHEET_PREFIX } from "../../src/workbook/owned";
 import { createFakeExcel, type FakeBookSpec, type FakeExcel, type FakeExcelOptions } from "./fake-excel";
-import { specOf } from "./spec";
+import { fakeHost, specOf } from "./spec";
 
 jest.setTimeout(300_000);
 
@@ -21,7 +21,7 @@ let restore: () => void;
 function open(spec: FakeBookSpec, opts: FakeExcelOptions = {}): FakeExcel {
   fake = createFakeExcel(spec, opts);
   restore = fake.install();
-  useHost({ run: (b) => fake.Excel.run(b as never) as never, isSetSupported: (s, v) => fake.Office.context.requirements.isSetSupported(s, v) });
+  useHost(fakeHost(fake));
   return fake;
 }
 afterEach(() => restore?.());

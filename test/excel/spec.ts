@@ -3,7 +3,13 @@
 import { columnLetter, serialFromDay, toDay, type CellValue, type WorkbookModel } from "../../src/core";
 import { splitAddress } from "../../src/excel/office-book";
 import { MARK_RESULTS, MARK_SHEET } from "../../src/workbook/owned";
-import type { FakeBookSpec, FakeCellInput } from "./fake-excel";
+import type { ExcelHost } from "../../src/excel/actions";
+import type { FakeBookSpec, FakeCellInput, FakeExcel } from "./fake-excel";
+
+/** The actions' host over a fake Excel (useHost(fakeHost(fake))). */
+export function fakeHost(fake: FakeExcel): ExcelHost {
+  return { run: (b) => fake.Excel.run(b as never) as never, isSetSupported: (s, v) => fake.Office.context.requirements.isSetSupported(s, v) };
+}
 
 export function excelCell(v: CellValue): FakeCellInput {
   if (v === undefined || v === null) return null;

@@ -7,6 +7,9 @@ import { act, fireEvent, screen, waitFor } from "@testing-library/react";
 import { ActionError, COMMAND_ERROR_EVENT, type Progress, type RunOptions, type ValidateOutcome } from "../../src/excel/types";
 import { AS_OF, VALIDATE_OUTCOME, deferred, mockActions, renderApp } from "./fixtures";
 
+// The pane renders the dashboard and Fluent lists in jsdom: a few seconds a test on a loaded 2-core machine.
+jest.setTimeout(30_000);
+
 function tab(name: string): void {
   fireEvent.click(screen.getByRole("tab", { name }));
 }

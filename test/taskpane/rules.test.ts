@@ -7,6 +7,9 @@ import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import type { RulesView } from "../../src/excel/types";
 import { RULES_VIEW, mockActions, renderApp } from "./fixtures";
 
+// The pane renders the dashboard and Fluent lists in jsdom: a few seconds a test on a loaded 2-core machine.
+jest.setTimeout(30_000);
+
 function openRules(): void {
   fireEvent.click(screen.getByRole("tab", { name: "规则" }));
 }
