@@ -11,6 +11,7 @@ import { isOwnedHeader, parseRange, type CellValue, type SheetModel, type Workbo
 import { FINDINGS_HEADER, FINDINGS_ROLE, FINDINGS_SHEET } from "../workbook/owned";
 import { REVIEW_SHEET_NAMES, REVIEW_STAMP } from "../workbook/review-sheets";
 import { isRelType, openPackage, relationships, resolvePart, type Marks } from "./package";
+import { scanStream, ScanFallback, SheetScanner } from "./sheet-scan";
 import { dataStart, refuseZipBomb, sizeGuard, zipEntries, ZipRefused, type ZipEntry } from "./zip";
 
 export interface SheetPart {
@@ -47,14 +48,14 @@ export interface BookParts {
  * is refused (ZipRefused) before a byte is inflated; inflating stops, as damage, once the bytes pass the declared
  * size (or end short of it).
  */
-export function entryStream(file: string, entry: ZipEntry): NodeJS.ReadableStream {
+export function entryStream(file: string, entry: ZipEntry, chunkSize?: number): NodeJS.ReadableStream {
   refuseZipBomb(entry);
   const guard = sizeGuard(entry);
   // An empty part (a stored entry of 0 bytes) has no data range to read.
   if (entry.compressedSize === 0) return Readable.from([]).pipe(guard);
   const start = dataStart(file, entry);
   const raw = createReadStream(file, { start, end: start + entry.compressedSize - 1 });
-  const inflate = entry.method === 0 ? null : createInflateRaw();
+  const inflate = entry.method === 0 ? null : createInflateRaw(chunkSize ? { chunkSize } : undefined);
   // An error anywhere ends the whole chain (and closes the file), and reaches the reader through the guard.
   const stop = () => {
     raw.destroy();
@@ -271,12 +272,34 @@ export class Occupancy {
   }
 }
 
+/** A cell's `t=`: what its text is (an unknown type reads as a number, as exceljs reads it). */
+export const enum CellType { Number, Shared, Text, Bool, Error, Date }
+
+/** `t="…"` as a CellType. */
+export function cellType(t: string | undefined): CellType {
+  switch (t) {
+    case "s":
+      return CellType.Shared;
+    case "str":
+    case "inlineStr":
+      return CellType.Text;
+    case "b":
+      return CellType.Bool;
+    case "e":
+      return CellType.Error;
+    case "d":
+      return CellType.Date;
+    default:
+      return CellType.Number;
+  }
+}
+
 /**
- * What a sheet part's cells become: the parser (saxSheet) reports rows, cells, their text, merges and lists; the
- * builder decides values, occupancy and the ◆ columns it skips (kept apart from the parser, so another parser
- * can drive the same decisions).
+ * What a sheet part's cells become, whichever parser reads them (the byte scanner, src/xlsx/sheet-scan.ts, or
+ * saxes when the scanner meets what it does not handle): the parser reports rows, cells, their text, merges and
+ * lists; the builder decides values, occupancy and the ◆ columns it skips.
  */
-class SheetBuilder {
+export class SheetBuilder {
   readonly cells: CellValue[][] = [];
   readonly merged: string[] = [];
   readonly occupancy = new Occupancy();
@@ -287,7 +310,8 @@ class SheetBuilder {
   private userRow = 0;
   private rowNo = 0;
   private colNo = 0;
-  private type = "n";
+  /** The current cell's type and style (the scanner reads values straight from bytes by type). */
+  type = CellType.Number;
   private style = 0;
   // A cell outside Excel's grid (A0, XFE1, row 1,048,577, a reference that is not one) does not exist for
   // Excel, which drops it when it repairs the file; kept, it became a sheet of a million phantom rows or a value
@@ -302,26 +326,35 @@ class SheetBuilder {
 
   /** `<row r="…">` (r may be left out: the next row). */
   row(r: string | undefined): void {
-    this.rowNo = r ? Number(r) : this.rowNo + 1;
+    this.rowAt(r ? Number(r) : this.rowNo + 1);
+  }
+
+  rowAt(n: number): void {
+    this.rowNo = n;
     this.colNo = 0;
   }
 
   /** `<c r="…" t="…" s="…">`. */
   cell(r: string | undefined, t: string | undefined, s: string | undefined): void {
     const ref = r ? columnIndex(r) : null;
-    if (ref) {
-      this.offGrid = !(ref.row >= 1 && ref.row <= MAX_ROW && ref.col >= 1 && ref.col <= MAX_COL);
+    this.cellAt(ref !== null, ref?.row ?? 0, ref?.col ?? 0, cellType(t), Number(s ?? 0));
+  }
+
+  /** A cell at (row, col) when it has a reference; else the next in its row. */
+  cellAt(hasRef: boolean, row: number, col: number, type: CellType, style: number): void {
+    if (hasRef) {
+      this.offGrid = !(row >= 1 && row <= MAX_ROW && col >= 1 && col <= MAX_COL);
       if (!this.offGrid) {
-        this.rowNo = ref.row;
-        this.colNo = ref.col;
+        this.rowNo = row;
+        this.colNo = col;
       }
     } else {
       this.colNo++;
       this.offGrid = !(Number.isInteger(this.rowNo) && this.rowNo >= 1 && this.rowNo <= MAX_ROW && this.colNo <= MAX_COL);
     }
-    this.type = t ?? "n";
-    this.style = Number(s ?? 0);
-    this.styled = this.style > 0;
+    this.type = type;
+    this.style = style;
+    this.styled = style > 0;
     this.formula = false;
   }
 
@@ -344,31 +377,48 @@ class SheetBuilder {
 
   /** `</c>`: the cell's text (its `<v>`, or its inline string's `<t>`s), null when it had none. */
   endCell(text: string | null): void {
-    const { colNo, rowNo, styled, formula, offGrid, type } = this;
-    // Cells with a value are in the model; the occupancy keeps only what reads as empty (a styled blank, a
-    // formula giving nothing), so its intervals stay few even at a million rows.
-    if (!offGrid && text === null && (styled || formula)) this.occupancy.add(colNo, rowNo);
-    if (text === null || offGrid) return;
+    if (text === null) return this.put(undefined);
     // Parsers hand out slices of their input chunks: text kept is copied (own), so the chunks can go.
     let v: CellValue;
-    if (type === "s") v = this.strings[Number(text)] ?? null;
-    else if (type === "inlineStr" || type === "str") v = intern(own(text));
+    const type = this.type;
+    if (type === CellType.Shared) v = this.strings[Number(text)] ?? null;
+    else if (type === CellType.Text) v = intern(own(text));
     // 0 and 1 are what Excel writes; any other number is read as exceljs reads it (non-zero is TRUE), so both
     // readers, and a round trip through the exceljs writer, agree.
-    else if (type === "b") v = text === "true" || (text !== "false" && Number.isFinite(Number(text)) && Number(text) !== 0);
-    else if (type === "e") v = { error: own(text) };
-    else if (type === "d") {
+    else if (type === CellType.Bool) v = text === "true" || (text !== "false" && Number.isFinite(Number(text)) && Number(text) !== 0);
+    else if (type === CellType.Error) v = { error: own(text) };
+    else if (type === CellType.Date) {
       // An ISO date cell that is not a date stays its text (a BAD_DATE finding), never an Invalid Date.
       const d = new Date(text.endsWith("Z") || /[+-]\d\d:\d\d$/.test(text) ? text : `${text}Z`);
       v = Number.isNaN(d.getTime()) ? intern(own(text)) : d;
-    }
-    else {
-      const n = Number(text);
-      // A date-formatted number outside Excel's dates (below 0, after 9999-12-31) shows as ##### in Excel: it
-      // stays the number it is (a finding for the engine), not an Invalid Date or a date Excel never shows.
-      v = this.isDate[this.style] && n >= 0 && n <= (this.date1904 ? MAX_SERIAL_1904 : MAX_SERIAL) ? serialToDate(n, this.date1904) : n;
-    }
-    if (v === "" || v === null) {
+    } else return this.endNumber(Number(text));
+    this.put(v);
+  }
+
+  /** A number cell's value (a date where its style shows one). */
+  endNumber(n: number): void {
+    // A date-formatted number outside Excel's dates (below 0, after 9999-12-31) shows as ##### in Excel: it
+    // stays the number it is (a finding for the engine), not an Invalid Date or a date Excel never shows.
+    this.put(this.isDate[this.style] && n >= 0 && n <= (this.date1904 ? MAX_SERIAL_1904 : MAX_SERIAL) ? serialToDate(n, this.date1904) : n);
+  }
+
+  /** A shared string cell by its index. */
+  endShared(i: number): void {
+    this.put(this.strings[i] ?? null);
+  }
+
+  /** A text cell's value, already its own string. */
+  endText(s: string): void {
+    this.put(s);
+  }
+
+  /** The cell's value; undefined when it had no text at all. */
+  private put(v: CellValue | undefined): void {
+    const { colNo, rowNo, styled, formula, offGrid } = this;
+    if (offGrid) return;
+    // Cells with a value are in the model; the occupancy keeps only what reads as empty (a styled blank, a
+    // formula giving nothing), so its intervals stay few even at a million rows.
+    if (v === undefined || v === "" || v === null) {
       if (styled || formula) this.occupancy.add(colNo, rowNo);
       return;
     }
@@ -398,7 +448,7 @@ class SheetBuilder {
 }
 
 /** Wires a saxes parser to a sheet builder. */
-function saxSheet(p: SaxesParser, b: SheetBuilder): void {
+export function saxSheet(p: SaxesParser, b: SheetBuilder): void {
   let value: string[] = [];
   let inCell = false;
   let inValue = false;
@@ -458,12 +508,46 @@ function saxSheet(p: SaxesParser, b: SheetBuilder): void {
   });
 }
 
-/** A sheet part's cells, values and merges, and where the user has anything (Occupancy). */
+/** Whether worksheet parts are read by the byte scanner first (tests turn it off to compare with saxes). */
+let scannerEnabled = true;
+export function useScanner(on: boolean): void {
+  scannerEnabled = on;
+}
+/** Parts the scanner handed to saxes, with why (for tests: a fallback on an ordinary book is a slow read). */
+export const scannerFallbacks: string[] = [];
+
+/**
+ * A sheet part's cells, values and merges, and where the user has anything (Occupancy). The byte scanner reads
+ * it; a part it does not vouch for (ScanFallback) is read again by saxes, whose cells and errors are the reference.
+ */
 async function readSheet(file: string, entry: ZipEntry, strings: string[], isDate: boolean[], date1904: boolean, onBytes?: (n: number) => void): Promise<{ cells: CellValue[][]; merged: string[]; occupancy: Occupancy }> {
+  let scanned = 0;
+  if (scannerEnabled) {
+    try {
+      const b = new SheetBuilder(strings, isDate, date1904);
+      await scanStream(entryStream(file, entry, SCAN_CHUNK), entry.crc32, new SheetScanner(b), (n) => {
+        scanned += n;
+        onBytes?.(n);
+      }, () => new Error(`${entry.name}: damaged zip data (checksum mismatch)`));
+      return b.finish();
+    } catch (e) {
+      if (!(e instanceof ScanFallback)) throw e;
+      if (scannerFallbacks.length < 100) scannerFallbacks.push(`${entry.name}: ${e.message}`);
+    }
+  }
   const b = new SheetBuilder(strings, isDate, date1904);
-  await parseEntry(file, entry, (p) => saxSheet(p, b), onBytes);
+  // Progress already reported by the scanner is not reported twice.
+  let parsed = 0;
+  await parseEntry(file, entry, (p) => saxSheet(p, b), (n) => {
+    const from = Math.max(parsed, scanned);
+    parsed += n;
+    if (parsed > from) onBytes?.(parsed - from);
+  });
   return b.finish();
 }
+
+/** Inflated bytes handed to the scanner at a time (zlib's default, 16 KiB, costs a call and a carry per 16 KiB). */
+const SCAN_CHUNK = 1 << 20;
 
 /** The shared strings of a workbook (a second pass: the model keeps only the values it needs). */
 export async function sharedStringsOf(parts: BookParts): Promise<string[]> {
