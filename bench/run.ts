@@ -1,15 +1,18 @@
 // `npm run bench`: runs each scenario of bench/scenarios.ts in its own Node process (so peak memory is the
 // scenario's own) and writes bench/RESULTS.md: a table per scenario and one line per target saying met or not.
 // Targets are ratios against a baseline measured in the same process, or counts, never absolute times.
-//   npm run bench              all scenarios at full size (about 15 minutes on 2 cores)
+//   npm run bench              all scenarios at full size (about 22 minutes on 2 cores)
 //   npm run bench -- --quick   the same scenarios at a tenth of the size (a smoke run)
 //   npm run bench -- --apply-customers 20000   scenario 2 at another size
+//   npm run bench -- --no-peers                without SheetJS and openpyxl (scenario 7's peers; about 5 minutes less)
 import { spawnSync } from "child_process";
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "fs";
 import { cpus, tmpdir, totalmem } from "os";
 import { join } from "path";
 
 const QUICK = process.argv.includes("--quick");
+/** `--no-peers`: skip SheetJS and openpyxl (target 7a's SheetJS ratio is then not measured). */
+const PEERS = !process.argv.includes("--no-peers");
 /** `--apply-customers N`: the size of scenario 2 (default 100,000; its exceljs baseline alone takes minutes). */
 const APPLY_AT = (() => {
   const i = process.argv.indexOf("--apply-customers");
@@ -32,9 +35,35 @@ function scenarioWith<T>(flags: string[], name: string, size: number, ...extra: 
   const r = spawnSync(process.execPath, [...flags, "-r", "ts-node/register/transpile-only", join(__dirname, "scenarios.ts"), name, String(size), ...extra], {
     cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" },
   });
-  if (r.status !== 0) throw new Error(`scenario ${name} ${size} failed:\n${r.stderr}`);
+  if (r.status !== 0) throw new Error(`scenario ${name} ${size} failed${r.signal ? ` (${r.signal})` : ""}:\n${r.stderr}`);
   process.stderr.write(`  ${name} ${size}: ${((Date.now() - t) / 1000).toFixed(0)} s\n`);
   return JSON.parse(r.stdout.trim().split("\n").pop() as string) as T;
+}
+
+/** A peer's run: its time and peak, or why it has none (it threw, ran out of memory, is not installed). */
+interface PeerRun { ok: boolean; ms: number; peakMB: number; startMB?: number; rows?: number; error?: string; notInstalled?: boolean; version?: string }
+
+/** A peer's scenario, whose process may die (V8 out of memory is not an exception): that is a failed run, not a failed bench. */
+function peer(flags: string[], name: string, file: string): PeerRun {
+  try {
+    return scenarioWith<PeerRun>(flags, name, 0, file);
+  } catch (e) {
+    const lines = String((e as Error).message).split("\n").map((l) => l.trim()).filter(Boolean);
+    const why = lines.find((l) => /heap out of memory|Cannot create a string|RangeError|Error:/.test(l)) ?? lines.pop() ?? "failed";
+    return { ok: false, ms: NaN, peakMB: NaN, error: why.slice(0, 200) };
+  }
+}
+
+/** The best time of `n` runs, each its own process, with the highest peak of them; a failed run ends it. */
+function bestOf<T extends { ms: number; peakMB: number; ok?: boolean }>(n: number, f: () => T): T {
+  const runs: T[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = f();
+    runs.push(r);
+    if (r.ok === false) return r;
+  }
+  const fastest = runs.reduce((a, b) => (b.ms < a.ms ? b : a));
+  return { ...fastest, peakMB: Math.max(...runs.map((r) => r.peakMB)) };
 }
 
 const f1 = (x: number) => x.toFixed(1);
@@ -44,6 +73,7 @@ const verdict = (ok: boolean) => (ok ? "**met**" : "**not met**");
 
 interface EngineRun { customers: number; interactions: number; orders: number; cellsParsed: number; baselineMs: number; pipelineMs: number; ratio: number; pipelineMsPerKRow: number; findings: number; peakMB: number }
 interface AdapterRun { ops: { op: string; customers: number; syncs: number; chunks: number; mb: number; budget: number; maxRequestMB: number; maxResponseMB: number; ms: number }[]; peakMB: number }
+interface FloorRun { ms: number; parts: number; compressedBytes: number; bytes: number; peakMB: number; startMB: number }
 interface FunctionsRun { customers: number; rows: number; interactions: number; orders: number; stageEngineMs: number; stageFunctionMs: number; stageRatio: number; scoreEngineMs: number; scoreFunctionMs: number; scoreRatio: number; peakMB: number }
 
 /** Start-up and per-book overhead of the compiled command line (scenario 6), each the best of five runs. */
@@ -165,7 +195,9 @@ function main(): void {
     );
 
     // 3. Excel's row limit, with Node's default flags (as `npx crm` runs)
-    const rows3 = QUICK ? 100_000 : 1_048_576;
+    // Target 7c's three sizes; the largest is this scenario's book (at --quick a tenth of each).
+    const tallSizes = [262_144, 524_288, 1_048_576].map((n) => (QUICK ? Math.round(n / 10) : n));
+    const rows3 = tallSizes[2];
     const tall = join(tmp, "tall.xlsx");
     const madeTall = scenario<{ bytes: number }>("makeTallBook", rows3, tall);
     const validate = scenarioWith<{ ms: number; peakMB: number }>(DEFAULT_FLAGS, "crm", 0, tall, "validate");
@@ -183,8 +215,8 @@ function main(): void {
       `| crm apply | ${f1(applyTall.ms / 1000)} | ${int(applyTall.peakMB)} |`,
       "",
     );
-    summary.push(`- Target 3a, \`crm validate\` on ${int(rows3)} rows under 2 GiB (2,048 MB) peak: ${int(validate.peakMB)} MB — ${verdict(validate.peakMB < 2048)}`);
-    summary.push(`- Target 3b, \`crm apply\` on ${int(rows3)} rows under 2 GiB (2,048 MB) peak: ${int(applyTall.peakMB)} MB — ${verdict(applyTall.peakMB < 2048)}`);
+    summary.push(`- Target 3a, \`crm validate\` on ${int(rows3)} rows at most 1 GiB (1,024 MB) peak: ${int(validate.peakMB)} MB — ${verdict(validate.peakMB <= 1024)}`);
+    summary.push(`- Target 3b, \`crm apply\` on ${int(rows3)} rows at most 1.25 GiB (1,280 MB) peak: ${int(applyTall.peakMB)} MB — ${verdict(applyTall.peakMB <= 1280)}`);
 
     // 6. The command line as a tool: start-up, and many books in one run
     const small = join(tmp, "small.xlsx");
@@ -205,6 +237,98 @@ function main(): void {
     );
     summary.push(`- Target 6a, \`crm --help\` within 5× a bare \`node -e 0\`: ${f2(cli.helpMs / cli.nodeMs)}× — ${verdict(cli.helpMs / cli.nodeMs <= 5)}`);
     summary.push(`- Target 6b, 20 books in one \`crm validate\` run within half the time of 20 runs: ${f2(cli.oneRunMs / cli.separateMs)}× (per-book overhead of a separate run ${int((cli.separateMs - cli.oneRunMs) / 20)} ms) — ${verdict(cli.oneRunMs / cli.separateMs <= 0.5)}`);
+
+    // 7. Against the floor of reading a book (inflating its parts) and against other readers
+    const floorSmall = scenario<FloorRun>("inflateFloor", 0, bookSmall);
+    const floorTall = scenario<FloorRun>("inflateFloor", 0, tall);
+    const validateSmall = bestOf(3, () => scenario<{ ms: number; peakMB: number; startMB: number }>("crm", 0, bookSmall, "validate"));
+    const sheetSmall = PEERS ? bestOf(3, () => peer(TIMING_FLAGS, "sheetjsRead", bookSmall)) : undefined;
+    const sheetTall = PEERS ? peer(TIMING_FLAGS, "sheetjsRead", tall) : undefined;
+    const pySmall = PEERS ? peer(DEFAULT_FLAGS, "openpyxlRead", bookSmall) : undefined;
+    const pyTall = PEERS ? peer(DEFAULT_FLAGS, "openpyxlRead", tall) : undefined;
+    // Peak memory against rows: the two smaller tall books (the largest is scenario 3's), Node's default flags.
+    const growth = tallSizes.map((rows, i) => {
+      if (i === 2) return { rows, validate: validate.peakMB, apply: applyTall.peakMB };
+      const f = join(tmp, `tall-${rows}.xlsx`);
+      scenario<{ bytes: number }>("makeTallBook", rows, f);
+      const v = scenarioWith<{ peakMB: number }>(DEFAULT_FLAGS, "crm", 0, f, "validate");
+      const a = scenarioWith<{ peakMB: number }>(DEFAULT_FLAGS, "crm", 0, f, "apply");
+      rmSync(f, { force: true });
+      rmSync(`${f}.apply.xlsx`, { force: true });
+      return { rows, validate: v.peakMB, apply: a.peakMB };
+    });
+
+    const floorRatio = (ms: number, floor: FloorRun) => (Number.isFinite(ms) ? `${f1(ms / floor.ms)}×` : "—");
+    const peerRow = (book: string, step: string, r: { ms: number; peakMB: number; startMB?: number } | PeerRun | undefined, floor: FloorRun) => {
+      if (!r) return `| ${book} | ${step} | not run (--no-peers) | | | |`;
+      if ("ok" in r && !r.ok) return `| ${book} | ${step} | ${r.notInstalled ? "not installed" : `failed: ${r.error?.replace(/\|/g, "\\|")}`}${Number.isFinite(r.ms) ? ` (after ${f1(r.ms / 1000)} s)` : ""} | ${Number.isFinite(r.peakMB) ? int(r.peakMB) : "—"} | ${r.startMB !== undefined && !r.notInstalled ? int(r.startMB) : "—"} | — |`;
+      return `| ${book} | ${step} | ${f2(r.ms / 1000)} | ${int(r.peakMB)} | ${r.startMB !== undefined ? int(r.startMB) : "—"} | ${floorRatio(r.ms, floor)} |`;
+    };
+    const smallName = `${int(sizeSmall)} customers, ${int(madeSmall.rows)} rows, ${f1(madeSmall.bytes / 1e6)} MB`;
+    const tallName = `${int(rows3)} rows, ${f1(madeTall.bytes / 1e6)} MB`;
+    const marginal = (key: "validate" | "apply", i: number) => ((growth[i + 1][key] - growth[i][key]) / (growth[i + 1].rows - growth[i].rows)) * 1e5;
+    const linear = (key: "validate" | "apply") => {
+      const lo = marginal(key, 0);
+      const hi = marginal(key, 1);
+      return { lo, hi, ratio: lo > 0 ? hi / lo : NaN, ok: lo > 0 && hi / lo <= 1.3 };
+    };
+    const linV = linear("validate");
+    const linA = linear("apply");
+    out.push(
+      "## 7. Against the inflate floor and other readers",
+      "",
+      "The inflate floor: every part of the book inflated with Node's zlib in the bench's process, nothing else (no parsing, no decoding),",
+      `best of three. SheetJS: \`XLSX.readFile\` (xlsx ${sheetSmall?.version ?? sheetTall?.version ?? "package"}, its default options). openpyxl: \`load_workbook(read_only=True, data_only=True)\``,
+      `over every row of every sheet, every value touched, in Debian's /usr/bin/python3 (openpyxl ${pySmall?.version ?? pyTall?.version ?? "—"}; its own time and peak).`,
+      `On the first book \`crm validate\` and SheetJS are the best of three runs (peak: the highest of them), with the timing flags, as \`crm apply\``,
+      "(scenario 2, one run); on the tall book `crm` is scenario 3's runs (Node's default flags), SheetJS runs once with the timing flags.",
+      "Start MB: the process's resident memory before the work (for the Node rows: Node, ts-node and the bench's modules), part of its peak.",
+      "",
+      "### Peers",
+      "",
+      "| book | step | time s | peak MB | start MB | ratio to the floor |",
+      "|---|---|---:|---:|---:|---:|",
+      peerRow(smallName, "inflate floor", floorSmall, floorSmall),
+      peerRow(smallName, "crm validate", validateSmall, floorSmall),
+      peerRow(smallName, "crm apply", applySmall, floorSmall),
+      peerRow(smallName, "SheetJS readFile", sheetSmall, floorSmall),
+      peerRow(smallName, "openpyxl read-only", pySmall, floorSmall),
+      peerRow(tallName, "inflate floor", floorTall, floorTall),
+      peerRow(tallName, "crm validate", validate, floorTall),
+      peerRow(tallName, "crm apply", applyTall, floorTall),
+      peerRow(tallName, "SheetJS readFile", sheetTall, floorTall),
+      peerRow(tallName, "openpyxl read-only", pyTall, floorTall),
+      "",
+      `Inflated: ${f1(floorSmall.bytes / 1e6)} MB from ${f1(floorSmall.compressedBytes / 1e6)} MB in ${floorSmall.parts} parts (first book), ${f1(floorTall.bytes / 1e6)} MB from ${f1(floorTall.compressedBytes / 1e6)} MB in ${floorTall.parts} parts (tall book).`,
+      "",
+      "### Peak memory against rows",
+      "",
+      "Tall books of three sizes (the largest is scenario 3's), each command in a process with Node's default flags. Marginal: the peak's",
+      "growth per 100,000 more rows from the size before.",
+      "",
+      "| rows | validate peak MB | per 100,000 rows | marginal | apply peak MB | per 100,000 rows | marginal |",
+      "|---:|---:|---:|---:|---:|---:|---:|",
+      ...growth.map((g, i) => `| ${int(g.rows)} | ${int(g.validate)} | ${f1((g.validate / g.rows) * 1e5)} | ${i ? f1(marginal("validate", i - 1)) : ""} | ${int(g.apply)} | ${f1((g.apply / g.rows) * 1e5)} | ${i ? f1(marginal("apply", i - 1)) : ""} |`),
+      "",
+    );
+    const vsFloor = validateSmall.ms / floorSmall.ms;
+    const vsSheet = sheetSmall?.ok ? validateSmall.ms / sheetSmall.ms : NaN;
+    const sheetText = !sheetSmall ? "SheetJS not run (--no-peers)" : sheetSmall.ok ? `${f2(vsSheet)}× SheetJS readFile` : `SheetJS failed (${sheetSmall.error})`;
+    summary.push(
+      `- Target 7a, \`crm validate\` on ${int(sizeSmall)} customers at most 0.5× SheetJS readFile and 4× the inflate floor: ${sheetText}, ${f1(vsFloor)}× the floor (${f2(validateSmall.ms / 1000)} s, ${f2(floorSmall.ms / 1000)} s) — ` +
+        (Number.isFinite(vsSheet) ? verdict(vsSheet <= 0.5 && vsFloor <= 4) : vsFloor > 4 ? verdict(false) : "**not measured**"),
+    );
+    const tv = validate.ms / floorTall.ms;
+    const ta = applyTall.ms / floorTall.ms;
+    summary.push(
+      `- Target 7b, at ${int(rows3)} rows \`crm validate\` at most 5× the inflate floor and 1 GiB (1,024 MB) peak, \`crm apply\` at most 8× and 1.25 GiB (1,280 MB): ` +
+        `validate ${f1(tv)}×, ${int(validate.peakMB)} MB; apply ${f1(ta)}×, ${int(applyTall.peakMB)} MB (floor ${f2(floorTall.ms / 1000)} s) — ${verdict(tv <= 5 && validate.peakMB <= 1024 && ta <= 8 && applyTall.peakMB <= 1280)}`,
+    );
+    const linText = (l: typeof linV) => `${f1(l.lo)} then ${f1(l.hi)} MB per 100,000 rows (${Number.isFinite(l.ratio) ? `${f2(l.ratio)}×` : "n/a"})`;
+    summary.push(
+      `- Target 7c, peak memory linear in rows (marginal MB per 100,000 rows between ${tallSizes.map(int).join(", ")} rows, the larger step within 1.3× the smaller): ` +
+        `validate ${linText(linV)}, apply ${linText(linA)} — ${verdict(linV.ok && linA.ok)}`,
+    );
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -213,7 +337,7 @@ function main(): void {
     "# Benchmarks",
     "",
     `Written by \`npm run bench${process.argv.slice(2).length ? ` -- ${process.argv.slice(2).join(" ")}` : ""}\` on ${started.toISOString().slice(0, 16).replace("T", " ")} UTC · ${cpus().length} cores · ${Math.round(totalmem() / 2 ** 30)} GiB · Node ${process.version}.`,
-    "Each scenario runs in its own process (`--max-semi-space-size=64` for timings, Node's defaults for scenario 3's memory); engine",
+    "Each scenario runs in its own process (`--max-semi-space-size=64` for timings, Node's defaults for scenario 3's and 7c's memory); engine",
     "and function times are the best of three runs; every target is a ratio against a baseline measured in the same run, or a count.",
     "Peak MB is the process's peak resident memory in MiB.",
     "",
