@@ -56,10 +56,28 @@ export interface StageDecision {
 const or3 = (...xs: Tri[]): Tri => (xs.some((x) => x === true) ? true : xs.every((x) => x === false) ? false : null);
 const and3 = (...xs: Tri[]): Tri => (xs.some((x) => x === false) ? false : xs.every((x) => x === true) ? true : null);
 
+/**
+ * One array per distinct list of missing facts, shared by every customer missing the same ones (a million
+ * customers' decisions are kept; their lists are a handful). Never changed after: callers copy to add.
+ */
+const LISTS = new Map<string, string[]>();
+export function sharedList(list: string[]): string[] {
+  if (list.length === 0) return EMPTY_LIST;
+  const key = list.join("\u0000");
+  let hit = LISTS.get(key);
+  if (hit === undefined) {
+    if (LISTS.size > 10_000) LISTS.clear();
+    hit = Object.freeze(list.slice()) as string[];
+    LISTS.set(key, hit);
+  }
+  return hit;
+}
+const EMPTY_LIST = Object.freeze([]) as unknown as string[];
+
 export function decideStage(f: StageFacts, asOf: Day, rules: Rules): StageDecision {
   const missing: string[] = [];
   const miss = (...names: string[]) => names.forEach((n) => !missing.includes(n) && missing.push(n));
-  const done = (stage: Stage | null, rule: StageRule, reason: string, reasonEn: string): StageDecision => ({ stage, rule, missingFacts: missing, reason, reasonEn });
+  const done = (stage: Stage | null, rule: StageRule, reason: string, reasonEn: string): StageDecision => ({ stage, rule, missingFacts: sharedList(missing), reason, reasonEn });
 
   // 1. 流失客户
   if (f.terminated === true) return done("churned", "churned.terminated", "已终止合作", "cooperation terminated");

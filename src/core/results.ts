@@ -9,7 +9,7 @@ import {
   CLOSENESS_LABEL, CORE_TAG_LABEL, COOP_STAGE_LABEL, QUADRANT_LABEL, RISK_LABEL, STAGE_ACTION, STAGE_LABEL, TIER_LABEL, TIER_TRACKING, UNDETERMINED, VALUE_TIER_LABEL,
   type CoopStage, type Grade, type KeyDateType, type Stage, type Tier,
 } from "./labels";
-import { decideCoopStage, decideStage, type StageDecision, type StageRule } from "./lifecycle";
+import { decideCoopStage, decideStage, sharedList, type StageDecision, type StageRule } from "./lifecycle";
 import { scoreRfm } from "./rfm";
 import type { Rules } from "./rules";
 import { INDICATORS, scorePopulation, tierCuts, tierOf, type IndicatorStats, type TierCuts } from "./scoring";
@@ -196,7 +196,7 @@ export function decideCustomers(cust: Customers | null, facts: CustomerFacts, x:
       stage, recordedStage, stageEntered: nanToNull(val(stageEntered, c)), lastOrder: f.lastOrder, careResponse: f.careResponse,
       interactionDrop: f.interactionDrop, overdue: fu.overdue, tier, tierEntered, actionDays, hasRecoveryPlan: hasPlan,
     }, D, rules);
-    const missingFacts = tier === "watch" && tierEntered === null ? [...dec.missingFacts, "tierEntered"] : dec.missingFacts;
+    const missingFacts = tier === "watch" && tierEntered === null ? sharedList([...dec.missingFacts, "tierEntered"]) : dec.missingFacts;
     const inactive = interactionKnown && stage !== "churned" && !(lastInteraction > inactiveFrom);
     const risk = riskLevelOf({ stage, warnings, inactive, overdue: fu.overdue, tier });
     const closeness = closenessOf(facts.perMonth[c], rules);

@@ -300,7 +300,7 @@ export function cellType(t: string | undefined): CellType {
  * lists; the builder decides values, occupancy and the ◆ columns it skips.
  */
 export class SheetBuilder {
-  readonly cells: CellValue[][] = [];
+  private cells: CellValue[][] = [];
   readonly merged: string[] = [];
   readonly occupancy = new Occupancy();
   private styled = false;
@@ -436,14 +436,20 @@ export class SheetBuilder {
     row[colNo - 1] = v;
   }
 
-  /** The sheet, every row a dense array (the engine reads rows positionally). */
+  /**
+   * The sheet, every row a dense array (the engine reads rows positionally). The builder lets go of it: a parser's
+   * stream can outlive the read (its listeners keep the parser, the parser this builder), and the cells it kept
+   * were the whole sheet again after the engine had let its own copy go (PipelineOptions.release).
+   */
   finish(): { cells: CellValue[][]; merged: string[]; occupancy: Occupancy } {
     const cells = this.cells;
     for (let r = 0; r < cells.length; r++) {
       const row = (cells[r] ??= []);
       for (let c = 0; c < row.length; c++) if (row[c] === undefined) row[c] = null;
     }
-    return { cells, merged: this.merged, occupancy: this.occupancy };
+    const out = { cells, merged: this.merged, occupancy: this.occupancy };
+    this.cells = [];
+    return out;
   }
 }
 
