@@ -4,7 +4,7 @@
 import { addMonths, formatDay } from "./dates";
 import type { DetailIndex } from "./detail";
 import { makeFinding } from "./findings";
-import type { StageFacts, StageRule, Tri } from "./lifecycle";
+import { StageFactsTable, type StageRule, type Tri } from "./lifecycle";
 import type { Rules } from "./rules";
 import { money, type Customers } from "./tables";
 import type { Day, Finding } from "./types";
@@ -29,7 +29,7 @@ const BOUGHT_COLUMNS = ["lastOrder", "orders3m", "spend6m", "annualPurchase", "c
 
 export interface CustomerFacts {
   /** The stage rules' facts, per customer. */
-  stage: StageFacts[];
+  stage: StageFactsTable;
   lastInteraction: Float64Array;
   /** Indicator inputs, NaN when unknown. */
   spend6m: Float64Array;
@@ -90,7 +90,7 @@ export function gatherFacts(cust: Customers | null, x: DetailIndex, D: Day, rule
   const renewalSources = has("contractEnd") || keyDates.present;
   const feedbackKnown = inter.present && inter.hasCol("feedback");
 
-  const stage: StageFacts[] = [];
+  const stage = new StageFactsTable(n);
   const lastInteraction = new Float64Array(n).fill(NaN);
   const perMonth = new Float64Array(n).fill(NaN);
   const spend6m = new Float64Array(n).fill(NaN);
@@ -245,7 +245,7 @@ export function gatherFacts(cust: Customers | null, x: DetailIndex, D: Day, rule
     const baseRate = iBase / (dropBase / dropRecent);
     const interactionDrop: Tri = inter.present ? baseRate > 0 && iRecent <= (1 - dropRatio) * baseRate + 1e-9 : null;
 
-    stage.push({
+    stage.set(c, {
       terminated,
       bought,
       lastOrder: Number.isNaN(lo) ? null : lo,
@@ -274,7 +274,7 @@ export function gatherFacts(cust: Customers | null, x: DetailIndex, D: Day, rule
   };
   const lastOrderEvidence = (c: number): Evidence | null => {
     const j = lastOrderRow[c];
-    const d = formatDay(stage[c].lastOrder);
+    const d = formatDay(stage.at(c).lastOrder);
     if (j >= 0) return { zh: `订单 ${d}(${orders.cellAt(j, "date")})`, en: `order of ${d} at ${orders.cellAt(j, "date")}` };
     return cellText("lastOrder", c, d);
   };
@@ -302,7 +302,7 @@ export function gatherFacts(cust: Customers | null, x: DetailIndex, D: Day, rule
     return { zh: `${heads.join("、")}为空或为0${noOrders}(${where.join("、")})`, en: `${heads.join(", ")} blank or 0${noOrdersEn} (${where.join(", ")})` };
   };
   const recentEvidence = (c: number): Evidence | null => {
-    if (recentFromWhere[c] === From.Column) return cellText("orders3m", c, String(stage[c].recentOrders));
+    if (recentFromWhere[c] === From.Column) return cellText("orders3m", c, String(stage.at(c).recentOrders));
     if (recentFromWhere[c] === From.Detail) {
       const range = orders.columnRange("date");
       return { zh: `订单表(${range})`, en: `the orders table (${range})` };
@@ -314,8 +314,10 @@ export function gatherFacts(cust: Customers | null, x: DetailIndex, D: Day, rule
     stage, lastInteraction, spend6m, annual, tenureYears, margin, perMonth,
     evidence(c, rule) {
       switch (rule) {
-        case "churned.noContact":
-          return stage[c].lastOrder !== null && stage[c].lastOrder === stage[c].lastContact ? lastOrderEvidence(c) : lastInterEvidence(c);
+        case "churned.noContact": {
+          const f = stage.at(c);
+          return f.lastOrder !== null && f.lastOrder === f.lastContact ? lastOrderEvidence(c) : lastInterEvidence(c);
+        }
         case "atRisk.noOrderNoResponse":
           return lastOrderEvidence(c);
         case "stable.recentOrders":
@@ -333,7 +335,7 @@ export function gatherFacts(cust: Customers | null, x: DetailIndex, D: Day, rule
         if (from === From.Column) out[key] = cust!.cellOf(key, c)!.address;
         else if (from === From.Detail && range) out[key] = range;
       };
-      if (stage[c].lastOrder !== null) out.lastOrder = lastOrderRow[c] >= 0 ? orders.cellAt(lastOrderRow[c], "date") : cust!.cellOf("lastOrder", c)!.address;
+      if (stage.at(c).lastOrder !== null) out.lastOrder = lastOrderRow[c] >= 0 ? orders.cellAt(lastOrderRow[c], "date") : cust!.cellOf("lastOrder", c)!.address;
       if (!Number.isNaN(lastInteraction[c])) out.lastInteraction = lastInterRow[c] >= 0 ? inter.cellAt(lastInterRow[c], "time") : cust!.cellOf("lastInteraction", c)!.address;
       windowSource(spend6From[c], "spend6m", orders.columnRange("amount"));
       windowSource(annualFrom[c], "annualPurchase", orders.columnRange("amount"));

@@ -29,6 +29,47 @@ export interface StageFacts {
   interested: Tri;
 }
 
+const TRI_KEYS = ["terminated", "bought", "careResponse", "interactionDrop", "renewalUnanswered", "competitor", "interested"] as const;
+const NUM_KEYS = ["lastOrder", "lastContact", "recentOrders", "repurchase6m", "satisfaction"] as const;
+
+/**
+ * Every customer's stage facts, field by field in typed arrays: a million StageFacts objects cost about 150 MB,
+ * these 47 bytes a customer. A number fact is never NaN (null when unknown), so NaN stands for null.
+ */
+export class StageFactsTable {
+  private readonly tri: Int8Array;
+  private readonly nums: Float64Array;
+
+  constructor(readonly length: number) {
+    this.tri = new Int8Array(length * TRI_KEYS.length);
+    this.nums = new Float64Array(length * NUM_KEYS.length);
+  }
+
+  set(c: number, f: StageFacts): void {
+    for (let k = 0; k < TRI_KEYS.length; k++) {
+      const v = f[TRI_KEYS[k]];
+      this.tri[c * TRI_KEYS.length + k] = v === null ? -1 : v ? 1 : 0;
+    }
+    for (let k = 0; k < NUM_KEYS.length; k++) this.nums[c * NUM_KEYS.length + k] = f[NUM_KEYS[k]] ?? NaN;
+  }
+
+  /** Customer c's facts as an object (made anew each time). */
+  at(c: number): StageFacts {
+    const t = (k: number): Tri => {
+      const v = this.tri[c * TRI_KEYS.length + k];
+      return v < 0 ? null : v === 1;
+    };
+    const n = (k: number): number | null => {
+      const v = this.nums[c * NUM_KEYS.length + k];
+      return Number.isNaN(v) ? null : v;
+    };
+    return {
+      terminated: t(0), bought: t(1), careResponse: t(2), interactionDrop: t(3), renewalUnanswered: t(4), competitor: t(5), interested: t(6),
+      lastOrder: n(0), lastContact: n(1), recentOrders: n(2), repurchase6m: n(3), satisfaction: n(4),
+    };
+  }
+}
+
 export type StageRule =
   | "churned.terminated"
   | "churned.noContact"

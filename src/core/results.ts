@@ -92,13 +92,19 @@ export function decideCustomers(cust: Customers | null, facts: CustomerFacts, x:
   const { inter, iTime, iCsr, tCreated, tStatus, tCsr, kType, kDate, kLead, kCsr, oDate, oAmount, oCsr, orders } = x;
 
   // ── stage ──
-  const decisions = facts.stage.map((f) => decideStage(f, D, rules));
-  const coop = facts.stage.map((f) => decideCoopStage(f, D, rules));
+  const decisions: StageDecision[] = [];
+  const coop: (CoopStage | null)[] = [];
+  for (let c = 0; c < n; c++) {
+    const f = facts.stage.at(c);
+    decisions.push(decideStage(f, D, rules));
+    coop.push(decideCoopStage(f, D, rules));
+  }
 
   // ── score and tier ──
   const complaintsCol = has("complaintRate") ? num("complaintRate")! : num("complaints");
   const nan = () => new Float64Array(n).fill(NaN);
-  const scored = scorePopulation([
+  // The normalised values are only a step to the points: not kept beside them (8 arrays of n numbers).
+  const { normalised: _steps, ...scored } = scorePopulation([
     facts.spend6m, facts.tenureYears, facts.margin, facts.perMonth, complaintsCol ?? nan(), num("usageDepth") ?? nan(), num("industryGrowth") ?? nan(), num("sizeFit") ?? nan(),
   ], rules);
   const active: number[] = [];
@@ -174,7 +180,7 @@ export function decideCustomers(cust: Customers | null, facts: CustomerFacts, x:
     const home = cust!.homeRow(c);
     const dec = decisions[c];
     const stage = dec.stage;
-    const f = facts.stage[c];
+    const f = facts.stage.at(c);
     const score = scored.score[c];
     const tier: Tier | null = tierOf(score, cuts);
     const grade: Grade | null = customerGrade?.[c] ?? gradeFromTier(tier);

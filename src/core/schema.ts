@@ -231,8 +231,14 @@ export function isOwnedSheet(name: string): boolean {
 
 /** A header cell of one of the product's own columns. */
 export function isOwnedHeader(v: CellValue): boolean {
-  return typeof v === "string" && v.trimStart().startsWith(OWNED_MARK);
+  if (typeof v !== "string" || v.length === 0) return false;
+  // The reader asks this of every text cell: most start with neither the mark nor white space.
+  const c0 = v.charCodeAt(0);
+  if (c0 === OWNED_CODE) return true;
+  if (c0 > 0x20 && c0 !== 0xa0 && c0 !== 0x1680 && !(c0 >= 0x2000 && c0 <= 0x200a) && c0 !== 0x2028 && c0 !== 0x2029 && c0 !== 0x202f && c0 !== 0x205f && c0 !== 0x3000 && c0 !== 0xfeff) return false;
+  return v.trimStart().startsWith(OWNED_MARK);
 }
+const OWNED_CODE = OWNED_MARK.charCodeAt(0);
 
 export interface HeaderInfo {
   /** The header as the user wrote it. */

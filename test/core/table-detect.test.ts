@@ -1,7 +1,8 @@
 // Which header row is a customers table (DOMAIN.md section 1, "Which range is a customers table"): an id or name
 // column plus a customer-only column, or the template's own 客户编号 / 客户名称; a generic `Id | Name` pair is any
 // list of things; the columns of a detail kind make a detail table, never the customers table.
-import { classifyHeader, findTables, runPipeline, type CellValue } from "../../src/core";
+import fc from "fast-check";
+import { classifyHeader, findTables, isOwnedHeader, runPipeline, type CellValue } from "../../src/core";
 
 const kindOf = (header: CellValue[]) => classifyHeader(header)?.kind ?? null;
 
@@ -62,5 +63,23 @@ describe("the columns of a detail kind make a detail table, never the customers 
   test("a 维护记录 table keeps being read as interactions", () => {
     expect(kindOf(["客户编号", "维护时间", "维护方式", "维护内容", "客户反馈"])).toBe("interactions");
     expect(kindOf(["客户名称", "下单日期", "金额(元)"])).toBe("orders");
+  });
+});
+
+describe("isOwnedHeader: the product's ◆ columns", () => {
+  // Every character JavaScript's trimStart removes, and a few that look alike but are not white space.
+  const SPACES = [" ", "\t", "\n", "\r", "\v", "\f", "\u00a0", "\u1680", "\u2000", "\u2005", "\u200a", "\u2028", "\u2029", "\u202f", "\u205f", "\u3000", "\ufeff"];
+  const OTHERS = ["a", "客", "◇", "\u200b", "\u0085", "◆"];
+  test("its quick first-character check agrees with the definition (the mark after any white space)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...SPACES, ...OTHERS), { maxLength: 5 }), (chars) => {
+        const s = chars.join("");
+        expect(isOwnedHeader(s)).toBe(s.trimStart().startsWith("◆"));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(isOwnedHeader("\u3000◆阶段")).toBe(true);
+    expect(isOwnedHeader("\u200b◆阶段")).toBe(false);
+    expect(isOwnedHeader(42)).toBe(false);
   });
 });
