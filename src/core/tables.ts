@@ -73,30 +73,35 @@ export function mergeCustomers(tables: ReadTable[], findings: Finding[]): Custom
   const idIndex = new Map<string, number>();
   const nameIndex = new Map<string, number>();
   let n = 0;
+  // Per customer, the last table it was met in (a repeated id within one table is its own customer).
+  const seenIn: number[] = [];
   tables.forEach((t, ti) => {
     const ids = t.columns.get("id")?.str;
     const names = t.columns.get("name")?.str;
-    const inThis = new Set<number>();
     for (let i = 0; i < t.length; i++) {
       const id = ids?.[i] ?? null;
       const nm = names?.[i] ?? null;
-      let c = id !== null ? idIndex.get(id.toUpperCase()) : undefined;
-      if (c === undefined && nm !== null) {
-        const k = nameIndex.get(nameKey(nm));
+      // Each key once per row: a million rows made three upper-cased copies of every id.
+      const idKey = id !== null ? id.toUpperCase() : null;
+      const nmKey = nm !== null ? nameKey(nm) : null;
+      let c = idKey !== null ? idIndex.get(idKey) : undefined;
+      if (c === undefined && nmKey !== null) {
+        const k = nameIndex.get(nmKey);
         if (k !== undefined && (id === null || idOf[k] === null)) c = k;
       }
-      if (c === undefined || inThis.has(c)) {
+      if (c === undefined || seenIn[c] === ti) {
         c = n++;
         homeOf.push(ti);
         idOf.push(null);
+        seenIn.push(-1);
       }
-      inThis.add(c);
+      seenIn[c] = ti;
       custOf[ti][i] = c;
-      if (id !== null) {
+      if (idKey !== null) {
         if (idOf[c] === null) idOf[c] = id;
-        if (!idIndex.has(id.toUpperCase())) idIndex.set(id.toUpperCase(), c);
+        if (!idIndex.has(idKey)) idIndex.set(idKey, c);
       }
-      if (nm !== null && !nameIndex.has(nameKey(nm))) nameIndex.set(nameKey(nm), c);
+      if (nmKey !== null && !nameIndex.has(nmKey)) nameIndex.set(nmKey, c);
     }
   });
   const rowIn = tables.map((t, ti) => {
