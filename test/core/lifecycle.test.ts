@@ -1,5 +1,7 @@
 // One test per stage rule of DOMAIN.md section 4, each with hand-worked dates one day inside and one day
 // outside its threshold. As-of date D = 2024-06-30 throughout; `ago(n)` is the date n days before D.
+import fc from "fast-check";
+import { StageFactsTable } from "../../src/core/lifecycle";
 import { ago, CUSTOMER_HEADER, customer, monthsAgo, only, run } from "./book";
 
 const ORDERS = ["客户编号", "下单日期", "金额(元)"];
@@ -182,5 +184,25 @@ describe("rules table changes the thresholds", () => {
     });
     expect(only(res).stageRule).toBe("churned.noContact");
     expect(res.findings.filter((f) => f.code === "BAD_RULE")).toHaveLength(0);
+  });
+});
+
+describe("StageFactsTable: every customer's stage facts in typed arrays", () => {
+  const tri = fc.constantFrom(true, false, null);
+  const day = fc.option(fc.integer({ min: -30_000, max: 80_000 }), { nil: null });
+  const real = fc.option(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e9, max: 1e9 }), { nil: null });
+  const facts = fc.record({
+    terminated: tri, bought: tri, lastOrder: day, lastContact: day, careResponse: tri, interactionDrop: tri, renewalUnanswered: tri,
+    competitor: tri, recentOrders: fc.option(fc.nat(10_000), { nil: null }), repurchase6m: real, satisfaction: real, interested: tri,
+  });
+  test("gives back exactly the facts it was given, for every customer (nulls, -0, fractions)", () => {
+    fc.assert(
+      fc.property(fc.array(facts, { minLength: 1, maxLength: 40 }), (list) => {
+        const table = new StageFactsTable(list.length);
+        list.forEach((f, c) => table.set(c, f));
+        list.forEach((f, c) => expect(table.at(c)).toEqual(f));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
