@@ -162,6 +162,8 @@ class TextCache {
   }
 }
 
+let sharedCache: TextCache | null = null;
+
 /**
  * Scans a worksheet part's bytes chunk by chunk into `b`. Feed it with write(); end() checks the document closed.
  * Throws ScanFallback when the part needs the full parser.
@@ -183,7 +185,9 @@ export class SheetScanner {
   private parts: string[] = [];
   private pendS = -1;
   private pendE = -1;
-  private readonly cache = new TextCache();
+  // One cache for every sheet and book read (texts repeat across sheets; a cache per scanner kept 5 MB per sheet
+  // alive as long as the stream that fed it).
+  private readonly cache = (sharedCache ??= new TextCache());
   // The attribute names of the tag being read (a repeated one is an error): start, end, hash.
   private readonly attrs: number[] = [];
   private attrCount = 0;
