@@ -48,14 +48,15 @@ export interface BookParts {
  * is refused (ZipRefused) before a byte is inflated; inflating stops, as damage, once the bytes pass the declared
  * size (or end short of it).
  */
-export function entryStream(file: string, entry: ZipEntry, chunkSize?: number): NodeJS.ReadableStream {
+export function entryStream(file: string, entry: ZipEntry, chunkSize = 256 << 10): NodeJS.ReadableStream {
   refuseZipBomb(entry);
   const guard = sizeGuard(entry);
   // An empty part (a stored entry of 0 bytes) has no data range to read.
   if (entry.compressedSize === 0) return Readable.from([]).pipe(guard);
   const start = dataStart(file, entry);
-  const raw = createReadStream(file, { start, end: start + entry.compressedSize - 1 });
-  const inflate = entry.method === 0 ? null : createInflateRaw(chunkSize ? { chunkSize } : undefined);
+  // Big pieces: zlib's default 16 KiB output costs a callback (and a parser write) per 16 KiB, 2–4× the time.
+  const raw = createReadStream(file, { start, end: start + entry.compressedSize - 1, highWaterMark: 1 << 20 });
+  const inflate = entry.method === 0 ? null : createInflateRaw({ chunkSize });
   // An error anywhere ends the whole chain (and closes the file), and reaches the reader through the guard.
   const stop = () => {
     raw.destroy();
