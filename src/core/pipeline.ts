@@ -132,17 +132,17 @@ export function runPipeline(model: WorkbookModel, asOfInput: string | number | D
   const keepCustomers = options.customers === true || options.customers === undefined;
   const recorded = cust?.columns.get("recordedStage")?.str ?? null;
   for (let c = 0; c < n; c++) {
-    // Without kept results (validate, a writer going row by row), only a customer whose recorded stage differs
-    // from the computed one (W5) needs its results here: a million others are not built twice.
+    // A recorded stage that differs from the computed one (W5 in followup.ts, the same condition). Without kept
+    // results (validate, a writer going row by row) its finding needs only the stage and its reason: a million
+    // customers' results are not built here.
     const stale = recorded !== null && recorded[c] !== null && decided.decisions[c].stage !== null && recorded[c] !== decided.decisions[c].stage;
-    if (!keepCustomers && !stale) continue;
-    const r = decided.customerAt(c);
-    if (keepCustomers) customers.push(r);
+    if (keepCustomers) customers.push(decided.customerAt(c));
     // W5 is also a validation finding on the recorded stage cell.
-    if (r.warnings.includes("W5") && r.stageKey && r.recordedStage) {
+    if (stale) {
+      const r = keepCustomers ? customers[c] : decided.stageAt(c);
       const at = cust!.cellOf("recordedStage", c)!;
       findings.push(makeFinding("STAGE_STALE", { sheet: at.sheet, row: at.row, column: at.header, address: at.address }, {
-        val: r.recordedStage, computed: r.stage, computedEn: r.stageKey ? STAGE_EN[r.stageKey] : r.stage, reason: r.stageReason, reasonEn: r.stageReasonEn,
+        val: r.recordedStage!, computed: r.stage, computedEn: r.stageKey ? STAGE_EN[r.stageKey] : r.stage, reason: r.stageReason, reasonEn: r.stageReasonEn,
       }));
     }
   }

@@ -82,7 +82,12 @@ export interface Decided {
   tierCuts: TierCuts | null;
   /** Customer c's results, computed from the columns (the same every time it is asked). */
   customerAt(c: number): CustomerResult;
+  /** Customer c's stage and its reason alone (what CustomerResult says of them), without the rest. */
+  stageAt(c: number): StageOutcome;
 }
+
+/** The stage part of a CustomerResult. */
+export type StageOutcome = Pick<CustomerResult, "stage" | "stageKey" | "stageReason" | "stageReasonEn" | "recordedStage">;
 
 export function decideCustomers(cust: Customers | null, facts: CustomerFacts, x: DetailIndex, D: Day, rules: Rules): Decided {
   const n = cust?.length ?? 0;
@@ -176,6 +181,20 @@ export function decideCustomers(cust: Customers | null, facts: CustomerFacts, x:
   const inactiveFrom = addMonths(D, -rules.num("tag.inactiveMonths"));
   const interactionKnown = inter.present || has("lastInteraction");
 
+  /** Customer c's stage, its reason and the stage recorded in the book: what a STAGE_STALE finding quotes. */
+  const stageAt = (c: number): StageOutcome => {
+    const dec = decisions[c];
+    const why = facts.evidence(c, dec.rule);
+    const rec = recorded?.[c] ?? null;
+    return {
+      stage: dec.stage ? STAGE_LABEL[dec.stage].zh : UNDETERMINED,
+      stageKey: dec.stage,
+      stageReason: why ? `${dec.reason}:${why.zh}` : dec.reason,
+      stageReasonEn: why ? `${dec.reasonEn}: ${why.en}` : dec.reasonEn,
+      recordedStage: rec ? STAGE_LABEL[rec].zh : null,
+    };
+  };
+
   const customerAt = (c: number): CustomerResult => {
     const home = cust!.homeRow(c);
     const dec = decisions[c];
@@ -219,20 +238,20 @@ export function decideCustomers(cust: Customers | null, facts: CustomerFacts, x:
       if (scored.stats[k].weight > 0) parts[d.key] = Math.round(scored.points[k][c] * 100) / 100;
     });
     const coopStage: CoopStage | null = coop[c];
-    const why = facts.evidence(c, dec.rule);
+    const st = stageAt(c);
     const valueTier = valueTierOf(facts.annual[c], rules);
     return {
       id: ids?.[c] ?? "",
       name: names?.[c] ?? "",
       sheet: home.sheet,
       row: home.row,
-      stage: stage ? STAGE_LABEL[stage].zh : UNDETERMINED,
+      stage: st.stage,
       stageKey: stage,
       stageRule: dec.rule,
-      stageReason: why ? `${dec.reason}:${why.zh}` : dec.reason,
-      stageReasonEn: why ? `${dec.reasonEn}: ${why.en}` : dec.reasonEn,
+      stageReason: st.stageReason,
+      stageReasonEn: st.stageReasonEn,
       missingFacts,
-      recordedStage: recordedStage ? STAGE_LABEL[recordedStage].zh : null,
+      recordedStage: st.recordedStage,
       coopStage: coopStage ? COOP_STAGE_LABEL[coopStage].zh : UNDETERMINED,
       score: Number.isNaN(score) ? null : score,
       scoreParts: parts,
@@ -258,7 +277,7 @@ export function decideCustomers(cust: Customers | null, facts: CustomerFacts, x:
       sources: facts.sourcesOf(c),
     };
   };
-  return { decisions, scoring: { stats: scored.stats, missing: scored.missing }, tierCuts: cuts, customerAt };
+  return { decisions, scoring: { stats: scored.stats, missing: scored.missing }, tierCuts: cuts, customerAt, stageAt };
 }
 
 function nanToNull(x: number): number | null {
