@@ -48,8 +48,8 @@ function decodeAttr(raw: string): string {
   return s.indexOf("&") < 0 ? s : decodeText(s);
 }
 
-/** The XML declaration as XML 1.0 writes it. */
-const XML_DECL = /^<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(["'])1\.[0-9]+\1([ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*(["'])[A-Za-z][A-Za-z0-9._-]*\3)?([ \t\r\n]+standalone[ \t\r\n]*=[ \t\r\n]*(["'])(?:yes|no)\5)?[ \t\r\n]*\?>$/;
+/** The XML declaration of an XML 1.0 document (saxes reads any other version by XML 1.1's rules: other line ends, other forbidden characters). */
+const XML_DECL = /^<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(["'])1\.0\1([ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*(["'])[A-Za-z][A-Za-z0-9._-]*\3)?([ \t\r\n]+standalone[ \t\r\n]*=[ \t\r\n]*(["'])(?:yes|no)\5)?[ \t\r\n]*\?>$/;
 
 const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
 const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
@@ -305,8 +305,9 @@ export class SheetScanner {
       return;
     }
     // Not read, but checked as the parser would: no stray entity, no text outside the root.
+    // (decodeText refuses what the parser refuses: an unknown entity, a reference to a character XML forbids).
     const amp = this.nextAmp(b, pos);
-    if (amp >= 0 && amp < stop && BAD_AMP.test(b.toString("utf8", amp, stop))) throw new ScanFallback("an & that is not an XML entity");
+    if (amp >= 0 && amp < stop) decodeText(b.toString("utf8", amp, stop));
     if (this.stack.length === 0) {
       for (let i = pos; i < stop; i++) if (!isSpace(b[i])) throw new ScanFallback("text outside the root element");
     }
@@ -449,18 +450,20 @@ export class SheetScanner {
       case K.C:
         this.cell(b, a1s, a1e, a1, a2s, a2e, a2, a3s, a3e, a3);
         this.inCell = !selfClosing;
+        // Text held from a <v> or <t> outside any cell is checked (decoded) before it is dropped.
+        this.materialize(b);
         this.parts = [];
-        this.pendS = this.pendE = -1;
         if (selfClosing) this.b.endCell(null);
         break;
+      // An empty element (<v/>) opens and closes at once, as the parser reports it: nested in a <v>, it ends it.
       case K.V:
-        if (!selfClosing) this.collecting = true;
+        this.collecting = !selfClosing;
         break;
       case K.Is:
-        if (!selfClosing) this.inInline = true;
+        this.inInline = !selfClosing;
         break;
       case K.T:
-        if (this.inInline && !selfClosing) this.collecting = true;
+        if (this.inInline) this.collecting = !selfClosing;
         break;
       case K.F:
         this.b.hasFormula();

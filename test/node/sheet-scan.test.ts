@@ -87,6 +87,12 @@ const sheetArb = fc.record({
   bom: fc.boolean(),
 });
 
+/** Text a CDATA section can hold: "]]>" removed until none is left ("]]]]>>" without its inner "]]>" is "]]>" again). */
+function noCdataEnd(s: string): string {
+  while (s.includes("]]>")) s = s.replace(/]]>/g, "");
+  return s;
+}
+
 const col = (c: number) => String.fromCharCode(64 + c);
 
 type Sheet = typeof sheetArb extends fc.Arbitrary<infer T> ? T : never;
@@ -116,7 +122,7 @@ function sheetXml(x: Sheet): string {
         case "s": out += `${open("s")}${v(String(Math.abs(Math.round(cell.num)) % (STRINGS.length + 1)))}</${p}c>`; break;
         case "inline": out += `${open("inlineStr")}<${p}is><${p}t xml:space="preserve">${text}</${p}t></${p}is></${p}c>`; break;
         case "rich": out += `${open("inlineStr")}<${p}is><${p}r><${p}rPr><${p}b/></${p}rPr><${p}t>${text}</${p}t></${p}r><${p}r><${p}t>${escText(cell.text2, 0)}</${p}t></${p}r></${p}is></${p}c>`; break;
-        case "cdata": out += `${open("str")}${f}<${p}v><![CDATA[${cell.text.replace(/]]>/g, "")}]]>${text}</${p}v></${p}c>`; break;
+        case "cdata": out += `${open("str")}${f}<${p}v><![CDATA[${noCdataEnd(cell.text)}]]>${text}</${p}v></${p}c>`; break;
         case "str": out += `${open("str")}${f}${v(text)}</${p}c>`; break;
         case "b": out += `${open("b")}${v(String(Math.abs(Math.round(cell.num)) % 3))}</${p}c>`; break;
         case "e": out += `${open("e")}${f}${v("#N/A")}</${p}c>`; break;
