@@ -10,52 +10,10 @@
 // characters in text the engine does not read; the text of a <v>/<t> dropped unchecked when a <c> opened after
 // it; and a self-closing <v/>, <t/> or <is/> inside an open <v>, <t> or <is> (saxes closes it again at once).
 import fc from "fast-check";
-import { SaxesParser } from "saxes";
-import { saxSheet, SheetBuilder } from "../../src/xlsx/read";
-import { ScanFallback, SheetScanner } from "../../src/xlsx/sheet-scan";
+import { holds, saxRead, scanRead } from "./scan-harness";
 
-const STRINGS = ["客户甲", "A&B", "<tag>", "", "长文本".repeat(10)];
-const DATE_STYLE = [false, true, false];
-
-function saxRead(xml: string | Buffer) {
-  if (typeof xml !== "string") xml = xml.toString("utf8");
-  const b = new SheetBuilder(STRINGS, DATE_STYLE, false);
-  const p = new SaxesParser();
-  saxSheet(p, b);
-  let err: Error | null = null;
-  p.on("error", (e) => (err ??= e));
-  try { p.write(xml).close(); } catch (e) { err ??= e as Error; }
-  return err ? { error: err.message } : view(b);
-}
-function scanRead(xml: string | Buffer, cuts: number[]) {
-  const b = new SheetBuilder(STRINGS, DATE_STYLE, false);
-  const s = new SheetScanner(b);
-  const bytes = typeof xml === "string" ? Buffer.from(xml, "utf8") : xml;
-  let at = 0;
-  try {
-    for (const c of [...cuts.filter((x) => x > 0 && x < bytes.length)].sort((x, y) => x - y)) { s.write(bytes.subarray(at, c)); at = c; }
-    s.write(bytes.subarray(at));
-    s.end();
-  } catch (e) {
-    if (e instanceof ScanFallback) return { fallback: e.message };
-    return { thrown: String(e) };
-  }
-  return view(b);
-}
-function view(b: SheetBuilder) {
-  const { cells, merged, occupancy } = b.finish();
-  const cols = [...((occupancy as unknown as { cols: Map<number, number[]> }).cols.entries())].sort((x, y) => x[0] - y[0]);
-  return JSON.parse(JSON.stringify({ cells, merged, cols }, (_k, v: unknown) => (v instanceof Date ? `D:${v.toISOString()}` : Object.is(v, -0) ? "-0" : v))) as unknown;
-}
 const W = (body: string, pre = "") => `${pre}<worksheet><sheetData>${body}</sheetData></worksheet>`;
 const cutSets = (n: number) => [[], Array.from({ length: n }, (_, i) => i), [1, 2, 3], [Math.floor(n / 2)], [Math.floor(n / 3), Math.floor((2 * n) / 3)]];
-/** The contract for one input and one way of cutting its bytes. */
-function holds(xml: string | Buffer, cuts: number[], sax: unknown): void {
-  const scan = scanRead(xml, cuts);
-  if ("fallback" in (scan as object)) return;
-  expect(sax).not.toHaveProperty("error");
-  expect(scan).toEqual(sax);
-}
 const CASES: [string, string | Buffer][] = [];
 const C = (name: string, xml: string | Buffer) => CASES.push([name, xml]);
 // ── attribute forms on c/row ──
