@@ -195,7 +195,7 @@ export class SheetScanner {
   constructor(private readonly b: SheetBuilder) {}
 
   write(chunk: Buffer): void {
-    let buf = this.carry && this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
+    const buf = this.carry && this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
     let start = 0;
     if (!this.bomChecked) {
       if (buf.length < 3 && buf.length > 0 && buf[0] === 0xef) {
@@ -210,7 +210,6 @@ export class SheetScanner {
     if (this.pendS >= 0) this.materialize(buf);
     // The rest is copied: a slice would keep the whole chunk alive until the next one.
     this.carry = rest < buf.length ? Buffer.from(buf.subarray(rest)) : null;
-    buf = chunk = null as never;
   }
 
   end(): void {
