@@ -135,7 +135,7 @@ export function runPipeline(model: WorkbookModel, asOfInput: string | number | D
     // A recorded stage that differs from the computed one (W5 in followup.ts, the same condition). Without kept
     // results (validate, a writer going row by row) its finding needs only the stage and its reason: a million
     // customers' results are not built here.
-    const stale = recorded !== null && recorded[c] !== null && decided.decisions[c].stage !== null && recorded[c] !== decided.decisions[c].stage;
+    const stale = recorded !== null && recorded[c] !== null && decided.stages[c] !== null && recorded[c] !== decided.stages[c];
     if (keepCustomers) customers.push(decided.customerAt(c));
     // W5 is also a validation finding on the recorded stage cell.
     if (stale) {

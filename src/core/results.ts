@@ -76,7 +76,8 @@ const ACTIVE_BUYER: ReadonlySet<Stage | null> = new Set<Stage | null>(["won", "s
 const MIN_CALIBRATION = 5;
 
 export interface Decided {
-  decisions: StageDecision[];
+  /** Each customer's stage (its reason is worked out again when asked for: a million reasons are not kept). */
+  stages: (Stage | null)[];
   scoring: { stats: IndicatorStats[]; missing: string[] };
   /** The score tiers' cut points in force (quantile or fixed bands), null when nobody is scored. */
   tierCuts: TierCuts | null;
@@ -97,13 +98,16 @@ export function decideCustomers(cust: Customers | null, facts: CustomerFacts, x:
   const { inter, iTime, iCsr, tCreated, tStatus, tCsr, kType, kDate, kLead, kCsr, oDate, oAmount, oCsr, orders } = x;
 
   // ── stage ──
-  const decisions: StageDecision[] = [];
+  // Only the stage is kept: the decision (its rule and reasons, about 100 bytes a customer) is made again from the
+  // same facts when a customer's results or a STAGE_STALE finding asks for it (decisionAt).
+  const stages: (Stage | null)[] = [];
   const coop: (CoopStage | null)[] = [];
   for (let c = 0; c < n; c++) {
     const f = facts.stage.at(c);
-    decisions.push(decideStage(f, D, rules));
+    stages.push(decideStage(f, D, rules).stage);
     coop.push(decideCoopStage(f, D, rules));
   }
+  const decisionAt = (c: number, f = facts.stage.at(c)): StageDecision => decideStage(f, D, rules);
 
   // ── score and tier ──
   const complaintsCol = has("complaintRate") ? num("complaintRate")! : num("complaints");
@@ -117,7 +121,7 @@ export function decideCustomers(cust: Customers | null, facts: CustomerFacts, x:
   for (let c = 0; c < n; c++) {
     if (Number.isNaN(scored.score[c])) continue;
     everyone.push(scored.score[c]);
-    if (ACTIVE_BUYER.has(decisions[c].stage)) active.push(scored.score[c]);
+    if (ACTIVE_BUYER.has(stages[c])) active.push(scored.score[c]);
   }
   const cuts = tierCuts(active.length >= MIN_CALIBRATION ? active : everyone, rules);
   const valuePts = new Float64Array(n);
@@ -183,7 +187,7 @@ export function decideCustomers(cust: Customers | null, facts: CustomerFacts, x:
 
   /** Customer c's stage, its reason and the stage recorded in the book: what a STAGE_STALE finding quotes. */
   const stageAt = (c: number): StageOutcome => {
-    const dec = decisions[c];
+    const dec = decisionAt(c);
     const why = facts.evidence(c, dec.rule);
     const rec = recorded?.[c] ?? null;
     return {
@@ -197,9 +201,9 @@ export function decideCustomers(cust: Customers | null, facts: CustomerFacts, x:
 
   const customerAt = (c: number): CustomerResult => {
     const home = cust!.homeRow(c);
-    const dec = decisions[c];
-    const stage = dec.stage;
     const f = facts.stage.at(c);
+    const dec = decisionAt(c, f);
+    const stage = dec.stage;
     const score = scored.score[c];
     const tier: Tier | null = tierOf(score, cuts);
     const grade: Grade | null = customerGrade?.[c] ?? gradeFromTier(tier);
@@ -277,7 +281,7 @@ export function decideCustomers(cust: Customers | null, facts: CustomerFacts, x:
       sources: facts.sourcesOf(c),
     };
   };
-  return { decisions, scoring: { stats: scored.stats, missing: scored.missing }, tierCuts: cuts, customerAt, stageAt };
+  return { stages, scoring: { stats: scored.stats, missing: scored.missing }, tierCuts: cuts, customerAt, stageAt };
 }
 
 function nanToNull(x: number): number | null {
