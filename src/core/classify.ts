@@ -1,7 +1,7 @@
 // Classification 分类表 (DOMAIN.md section 6): value tier, closeness, core tags, risk level, grade, quadrants.
 import type { Closeness, CoreTag, Grade, Quadrant, RiskLevel, Stage, Tier, ValueTier } from "./labels";
 import type { Rules } from "./rules";
-import { quantile } from "./scoring";
+import { knownSorted, quantile } from "./scoring";
 
 /** By annual purchase in yuan: ≥ 100万 strategic, ≥ 50万 key, else regular. */
 export function valueTierOf(annualPurchase: number, rules: Rules): ValueTier | null {
@@ -63,7 +63,7 @@ export function coreTagsOf(x: {
  * above the population minimum (decision: when everyone ties, nobody stands out as high potential).
  */
 export function topShare(values: Float64Array, share: number): boolean[] {
-  const known = Float64Array.from(values.filter((x) => !Number.isNaN(x))).sort();
+  const known = knownSorted(values);
   if (known.length === 0) return Array.from(values, () => false);
   const cut = quantile(known, 1 - share);
   const min = known[0];
@@ -72,7 +72,7 @@ export function topShare(values: Float64Array, share: number): boolean[] {
 
 /** Value × potential split at each population median (decision: a value equal to the median counts as high). */
 export function quadrantsOf(value: Float64Array, potential: Float64Array): (Quadrant | null)[] {
-  const median = (a: Float64Array) => quantile(Float64Array.from(a.filter((x) => !Number.isNaN(x))).sort(), 0.5);
+  const median = (a: Float64Array) => quantile(knownSorted(a), 0.5);
   const mv = median(value);
   const mp = median(potential);
   return Array.from(value, (v, i) => {

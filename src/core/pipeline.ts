@@ -8,7 +8,7 @@
 import { formatDay, toDay } from "./dates";
 import { indexDetails } from "./detail";
 import { gatherFacts } from "./facts";
-import { makeFinding, sortFindings } from "./findings";
+import { deferredFindings, makeFinding, sortFindings } from "./findings";
 import { STAGE_LABEL, type TaskStatus } from "./labels";
 import { maskText } from "./privacy";
 import { decideCustomers, type CustomerResult } from "./results";
@@ -131,19 +131,21 @@ export function runPipeline(model: WorkbookModel, asOfInput: string | number | D
   const customers: CustomerResult[] = [];
   const keepCustomers = options.customers === true || options.customers === undefined;
   const recorded = cust?.columns.get("recordedStage")?.str ?? null;
+  // W5 is also a validation finding on the recorded stage cell; its texts are made from customer c's stage
+  // decision when read (a million customers' reasons are not kept twice).
+  const Stale = deferredFindings("STAGE_STALE", (c) => {
+    const r = keepCustomers ? customers[c] : decided.stageAt(c);
+    return { val: r.recordedStage!, computed: r.stage, computedEn: r.stageKey ? STAGE_EN[r.stageKey] : r.stage, reason: r.stageReason, reasonEn: r.stageReasonEn };
+  });
   for (let c = 0; c < n; c++) {
     // A recorded stage that differs from the computed one (W5 in followup.ts, the same condition). Without kept
     // results (validate, a writer going row by row) its finding needs only the stage and its reason: a million
     // customers' results are not built here.
     const stale = recorded !== null && recorded[c] !== null && decided.stages[c] !== null && recorded[c] !== decided.stages[c];
     if (keepCustomers) customers.push(decided.customerAt(c));
-    // W5 is also a validation finding on the recorded stage cell.
     if (stale) {
-      const r = keepCustomers ? customers[c] : decided.stageAt(c);
       const at = cust!.cellOf("recordedStage", c)!;
-      findings.push(makeFinding("STAGE_STALE", { sheet: at.sheet, row: at.row, column: at.header, address: at.address }, {
-        val: r.recordedStage!, computed: r.stage, computedEn: r.stageKey ? STAGE_EN[r.stageKey] : r.stage, reason: r.stageReason, reasonEn: r.stageReasonEn,
-      }));
+      findings.push(new Stale({ sheet: at.sheet, row: at.row, column: at.header, address: at.address }, c));
     }
   }
 

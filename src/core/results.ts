@@ -12,7 +12,7 @@ import {
 import { decideCoopStage, decideStage, sharedList, type StageDecision, type StageRule } from "./lifecycle";
 import { scoreRfm } from "./rfm";
 import type { Rules } from "./rules";
-import { INDICATORS, scorePopulation, tierCuts, tierOf, type IndicatorStats, type TierCuts } from "./scoring";
+import { INDICATORS, scorePopulation, tierCuts, tierOf, type IndicatorStats, type ScoreResult, type TierCuts } from "./scoring";
 import type { Customers } from "./tables";
 import type { Day } from "./types";
 
@@ -90,6 +90,25 @@ export interface Decided {
 /** The stage part of a CustomerResult. */
 export type StageOutcome = Pick<CustomerResult, "stage" | "stageKey" | "stageReason" | "stageReasonEn" | "recordedStage">;
 
+/**
+ * Each customer's value and potential points (the sums of their indicators' points) give the 高潜力 tag (top
+ * share of potential) and the value–potential quadrant. Worked out here so the two sums are let go after.
+ */
+function valueAndPotential(scored: ScoreResult, n: number, rules: Rules): { potentialTop: ArrayLike<boolean>; quadrants: ArrayLike<string | null> } {
+  const valuePts = new Float64Array(n);
+  const potentialPts = new Float64Array(n);
+  INDICATORS.forEach((d, k) => {
+    const sum = d.dimension === "value" ? valuePts : d.dimension === "potential" ? potentialPts : null;
+    if (sum !== null) for (let c = 0; c < n; c++) sum[c] += scored.pointAt(k, c);
+  });
+  const potentialKnown = scored.stats.some((s) => (s.key === "growth" || s.key === "sizeFit") && s.weight > 0);
+  const valueKnown = scored.stats.some((s) => INDICATORS.find((d) => d.key === s.key)!.dimension === "value" && s.weight > 0);
+  return {
+    potentialTop: potentialKnown ? topShare(potentialPts, rules.num("tag.potentialTop")) : new Array<boolean>(n).fill(false),
+    quadrants: valueKnown && potentialKnown ? quadrantsOf(valuePts, potentialPts) : new Array<string | null>(n).fill(null),
+  };
+}
+
 export function decideCustomers(cust: Customers | null, facts: CustomerFacts, x: DetailIndex, D: Day, rules: Rules): Decided {
   const n = cust?.length ?? 0;
   const num = (k: string) => cust?.columns.get(k)?.num ?? null;
@@ -112,30 +131,21 @@ export function decideCustomers(cust: Customers | null, facts: CustomerFacts, x:
   // ── score and tier ──
   const complaintsCol = has("complaintRate") ? num("complaintRate")! : num("complaints");
   const nan = () => new Float64Array(n).fill(NaN);
-  // The normalised values are only a step to the points: not kept beside them (8 arrays of n numbers).
-  const { normalised: _steps, ...scored } = scorePopulation([
+  const scored = scorePopulation([
     facts.spend6m, facts.tenureYears, facts.margin, facts.perMonth, complaintsCol ?? nan(), num("usageDepth") ?? nan(), num("industryGrowth") ?? nan(), num("sizeFit") ?? nan(),
   ], rules);
-  const active: number[] = [];
-  const everyone: number[] = [];
+  // The calibration scores: the active buyers', else everyone's (held in typed arrays, not grown a push at a time).
+  const active = new Float64Array(n);
+  const everyone = new Float64Array(n);
+  let nActive = 0;
+  let nEveryone = 0;
   for (let c = 0; c < n; c++) {
     if (Number.isNaN(scored.score[c])) continue;
-    everyone.push(scored.score[c]);
-    if (ACTIVE_BUYER.has(stages[c])) active.push(scored.score[c]);
+    everyone[nEveryone++] = scored.score[c];
+    if (ACTIVE_BUYER.has(stages[c])) active[nActive++] = scored.score[c];
   }
-  const cuts = tierCuts(active.length >= MIN_CALIBRATION ? active : everyone, rules);
-  const valuePts = new Float64Array(n);
-  const potentialPts = new Float64Array(n);
-  INDICATORS.forEach((d, k) => {
-    for (let c = 0; c < n; c++) {
-      if (d.dimension === "value") valuePts[c] += scored.points[k][c];
-      if (d.dimension === "potential") potentialPts[c] += scored.points[k][c];
-    }
-  });
-  const potentialKnown = scored.stats.some((s) => (s.key === "growth" || s.key === "sizeFit") && s.weight > 0);
-  const valueKnown = scored.stats.some((s) => INDICATORS.find((d) => d.key === s.key)!.dimension === "value" && s.weight > 0);
-  const potentialTop = potentialKnown ? topShare(potentialPts, rules.num("tag.potentialTop")) : new Array(n).fill(false);
-  const quadrants = valueKnown && potentialKnown ? quadrantsOf(valuePts, potentialPts) : new Array(n).fill(null);
+  const cuts = tierCuts(nActive >= MIN_CALIBRATION ? active.subarray(0, nActive) : everyone.subarray(0, nEveryone), rules);
+  const { potentialTop, quadrants } = valueAndPotential(scored, n, rules);
 
   // ── RFM over customers with at least one order in the window ──
   const windowDays = rules.num("rfm.windowDays");
@@ -239,7 +249,7 @@ export function decideCustomers(cust: Customers | null, facts: CustomerFacts, x:
     }
     const parts: Record<string, number> = {};
     INDICATORS.forEach((d, k) => {
-      if (scored.stats[k].weight > 0) parts[d.key] = Math.round(scored.points[k][c] * 100) / 100;
+      if (scored.stats[k].weight > 0) parts[d.key] = Math.round(scored.pointAt(k, c) * 100) / 100;
     });
     const coopStage: CoopStage | null = coop[c];
     const st = stageAt(c);

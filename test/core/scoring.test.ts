@@ -1,7 +1,7 @@
 // The evaluation model 评估模型 (src/core/scoring.ts), DOMAIN.md section 5: eight weighted indicators, clipping
 // to the 5th–95th percentile (type 7), mean imputation, min–max normalisation, score = 100 Σ w·x, tiers.
 import fc from "fast-check";
-import { INDICATORS, indicatorWeights, quantile, quantileCuts, scorePopulation, thresholdCuts, tierCuts, tierOf } from "../../src/core/scoring";
+import { INDICATORS, indicatorWeights, knownSorted, quantile, quantileCuts, scorePopulation, thresholdCuts, tierCuts, tierOf } from "../../src/core/scoring";
 import { DEFAULT_RULES, makeRules } from "../../src/core/rules";
 
 // Indicator order in the engine's value arrays (checked below against DOMAIN.md's table).
@@ -39,9 +39,9 @@ describe("the source's worked example: current value 0.8×25% + 0.6×15% + 0.7×
       sizeFit: [0, 0, 10],
     });
     const r = scorePopulation(values, NO_CLIP);
-    expect(r.points[0][0]).toBeCloseTo(20, 9);
-    expect(r.points[1][0]).toBeCloseTo(9, 9);
-    expect(r.points[2][0]).toBeCloseTo(7, 9);
+    expect(r.pointAt(0, 0)).toBeCloseTo(20, 9);
+    expect(r.pointAt(1, 0)).toBeCloseTo(9, 9);
+    expect(r.pointAt(2, 0)).toBeCloseTo(7, 9);
     expect(r.score[0]).toBe(36);
     // customer 1: only complaints 0 → reverse 1 → 10 points; customer 2: everything best but complaints → 100 − 10
     expect(r.score[1]).toBe(10);
@@ -54,9 +54,9 @@ describe("the source's worked example: current value 0.8×25% + 0.6×15% + 0.7×
     const values = population({ spend6m: [8, 0, 10], tenure: [6, 0, 10], margin: [7, 0, 10] });
     const r = scorePopulation(values, NO_CLIP);
     expect(r.stats.map((s) => s.weight).slice(0, 3).map((w) => +w.toFixed(12))).toEqual([0.5, 0.3, 0.2]);
-    expect(r.points[0][0]).toBeCloseTo(40, 9);
-    expect(r.points[1][0]).toBeCloseTo(18, 9);
-    expect(r.points[2][0]).toBeCloseTo(14, 9);
+    expect(r.pointAt(0, 0)).toBeCloseTo(40, 9);
+    expect(r.pointAt(1, 0)).toBeCloseTo(18, 9);
+    expect(r.pointAt(2, 0)).toBeCloseTo(14, 9);
     expect(r.score[0]).toBe(72);
     expect(r.score[1]).toBe(0);
     expect(r.score[2]).toBe(100);
@@ -80,13 +80,13 @@ describe("normalisation", () => {
     // complaints 0, 2, 5, 10 alone (weight 1): normalised 1 − x/10 → 100, 80, 50, 0
     const r = scorePopulation(population({ complaints: [0, 2, 5, 10] }), NO_CLIP);
     expect(Array.from(r.score)).toEqual([100, 80, 50, 0]);
-    expect(r.normalised[4][0]).toBe(1);
+    expect(r.normalisedAt(4, 0)).toBe(1);
   });
 
   test("a constant column normalises to 1 for everyone", () => {
     // tenure 3 for all → 1; spend 0, 10 → 0, 1. Weights .25/.4 = .625 and .15/.4 = .375 → 37.5 and 100
     const r = scorePopulation(population({ spend6m: [0, 10], tenure: [3, 3] }), NO_CLIP);
-    expect(Array.from(r.normalised[1])).toEqual([1, 1]);
+    expect([r.normalisedAt(1, 0), r.normalisedAt(1, 1)]).toEqual([1, 1]);
     expect(r.score[0]).toBeCloseTo(37.5, 9);
     expect(r.score[1]).toBe(100);
     // also for a reverse indicator: constant complaints are not "worst"
@@ -247,7 +247,7 @@ describe("properties", () => {
         const before = scorePopulation(toValues(t), rules);
         t[k][i] += delta;
         const after = scorePopulation(toValues(t), rules);
-        const sum = (r: typeof before) => r.points.reduce((s, p) => s + p[i], 0);
+        const sum = (r: typeof before) => ORDER.reduce((s, _, k) => s + r.pointAt(k, i), 0);
         expect(sum(after)).toBeGreaterThanOrEqual(sum(before) - 1e-9);
         expect(after.score[i]).toBeGreaterThanOrEqual(before.score[i]);
       }),
@@ -266,8 +266,23 @@ describe("properties", () => {
         perm.forEach((old, j) => {
           if (Number.isNaN(a.score[old])) expect(Number.isNaN(b.score[j])).toBe(true);
           else expect(b.score[j]).toBe(a.score[old]);
-          for (let k = 0; k < 8; k++) expect(Math.abs(b.points[k][j] - a.points[k][old])).toBeLessThanOrEqual(1e-9);
+          for (let k = 0; k < 8; k++) expect(Math.abs(b.pointAt(k, j) - a.pointAt(k, old))).toBeLessThanOrEqual(1e-9);
         });
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe("knownSorted", () => {
+  test("the values that are not NaN, ascending, as filter-then-sort gives them (−0 before 0, ±Infinity kept)", () => {
+    expect(Array.from(knownSorted([3, NaN, -0, 0, -Infinity, 1.5, NaN, Infinity]))).toEqual([-Infinity, -0, 0, 1.5, 3, Infinity]);
+    expect(Object.is(knownSorted([0, -0])[0], -0)).toBe(true);
+    expect(knownSorted([NaN, NaN]).length).toBe(0);
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.double(), fc.constant(NaN))), (xs) => {
+        const reference = Float64Array.from(xs.filter((x) => !Number.isNaN(x))).sort();
+        expect(Array.from(knownSorted(Float64Array.from(xs)))).toEqual(Array.from(reference));
       }),
       { numRuns: 1000 },
     );
