@@ -844,7 +844,8 @@ async function readOnly(args: Args, input: string, asOf: string, lang: Lang, io:
   const say = (zh: string, en: string) => (lang === "zh" ? zh : en);
   const c = paint(colourOn(io));
   // validate reports findings only: the per-customer results are not built (a fraction of the memory).
-  const { result, found } = await readAndRun(input, asOf, { customers: args.command === "review", release: true, rules: args.rules }, say, progress);
+  // review reads each customer's results once, as it counts them (buildReview): they are not all kept.
+  const { result, found } = await readAndRun(input, asOf, { customers: args.command === "review" ? "onDemand" : false, release: true, rules: args.rules }, say, progress);
   progress.done();
   if (!found) return noCustomers(args, input, lang, io, result);
   const code = result.summary.errors > 0 ? 1 : 0;
@@ -860,7 +861,7 @@ async function readOnly(args: Args, input: string, asOf: string, lang: Lang, io:
 async function reviewPatching(args: Args, input: string, out: string, asOf: string, lang: Lang, io: CliIO, progress: Progress): Promise<number | null> {
   const say = (zh: string, en: string) => (lang === "zh" ? zh : en);
   const c = paint(colourOn(io));
-  const { parts, result, found } = await readAndRun(input, asOf, { release: true, rules: args.rules }, say, progress);
+  const { parts, result, found } = await readAndRun(input, asOf, { customers: "onDemand", release: true, rules: args.rules }, say, progress);
   if (!found) {
     progress.done();
     return noCustomers(args, input, lang, io, result);

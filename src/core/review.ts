@@ -3,7 +3,7 @@
 import { formatDay } from "./dates";
 import { cmp } from "./findings";
 import { STAGE_LABEL, STAGES, TIER_LABEL, UNDETERMINED, VALUE_TIER_LABEL, type Stage } from "./labels";
-import type { PipelineResult } from "./pipeline";
+import type { CustomerResult, PipelineResult } from "./pipeline";
 import { maskText } from "./privacy";
 import { RFM_OTHERS, RFM_SEGMENTS } from "./rfm";
 import { splitList } from "./parse";
@@ -70,8 +70,19 @@ const NONE = "(未填写)";
  */
 const shown = (s: string | null): string | null => (s === null ? null : maskText(s));
 
+/** What the review reads of a customer's results: a million customers' whole results would take gigabytes. */
+type ReviewCustomer = Pick<CustomerResult, "stage" | "stageKey" | "churnReason" | "industry" | "valueTier" | "owner" | "annualPurchase" | "size" | "tier" | "overdue"> & {
+  rfm: { segment: string } | null;
+};
+
+const reviewCustomer = (c: CustomerResult): ReviewCustomer => ({
+  stage: c.stage, stageKey: c.stageKey, churnReason: c.churnReason, industry: c.industry, valueTier: c.valueTier, owner: c.owner,
+  annualPurchase: c.annualPurchase, size: c.size, tier: c.tier, overdue: c.overdue, rfm: c.rfm === null ? null : { segment: c.rfm.segment },
+});
+
+/** The review of a pipeline's results, kept (`customers`) or made one customer at a time (`"onDemand"`). */
 export function buildReview(res: PipelineResult): ReviewData {
-  const cs = res.customers;
+  const cs: ReviewCustomer[] = Array.from({ length: res.summary.rows }, (_, i) => reviewCustomer(res.customers[i] ?? res.customerAt(i)));
   const D = Date.parse(res.asOf) / 86_400_000;
   const stageCounts = [...STAGES.map((s) => STAGE_LABEL[s].zh), UNDETERMINED].map((stage) => ({ stage, count: cs.filter((c) => c.stage === stage).length }));
 

@@ -1,6 +1,6 @@
 // Review aggregates (DOMAIN.md section 8) on a hand-built population whose figures are counted by hand.
-import { buildReview } from "../../src/core";
-import { ago, run } from "./book";
+import { buildReview, runPipeline } from "../../src/core";
+import { ago, book, D, run } from "./book";
 
 const HEADER = ["客户编号", "客户名称", "联系人", "首次触达时间", "行业", "企业规模", "负责人", "客户状态标签", "年度采购总额(万元)", "流失原因", "终止合作日期"];
 const ORDERS = ["客户编号", "下单日期", "金额(元)"];
@@ -104,4 +104,12 @@ test("a churn reason is counted once per customer, from its own row and its task
     跟进任务: [["任务", "客户编号", "状态", "流失原因"], ["流失回访", "C2", "已完成", "价格"], ["流失回访", "C3", "已完成", "价格"]],
   });
   expect(buildReview(withTasks).churnReasonsTop3[0]).toEqual({ reason: "价格", count: 3 });
+});
+
+test("the review made one customer at a time (customers: onDemand, as crm review runs it) equals the one over kept results", () => {
+  const sheets = { 客户: [HEADER, ...rows], 订单: [ORDERS, ...orders], 跟进任务: tasks, 执行计划: plan };
+  const onDemand = runPipeline(book(sheets), D, { customers: "onDemand" });
+  expect(onDemand.customers).toHaveLength(0);
+  expect(buildReview(onDemand)).toEqual(buildReview(res));
+  expect(buildReview(onDemand).customers).toBe(10);
 });
