@@ -6,7 +6,7 @@ import { ENUM_CHOICES, ENUM_LOOKUPS } from "./labels";
 import { cellText, isBlank, MAX_AMOUNT, normalizeText, parseDateTime, quickDays, roundCents, parseEnum, parseMoney, parseNumber, parsePercent, parseText, parseYears, splitList, type Parsed } from "./parse";
 import { checkUscc, hasFullPhone, maskPhones, maskUscc } from "./privacy";
 import { a1, headerInfo, parseRange, TABLES, type ColumnDef, type FoundTable, type TableKind } from "./schema";
-import type { Day, Finding } from "./types";
+import type { CellValue, Day, Finding } from "./types";
 
 /** One column read: numbers (days, amounts, fractions) or strings; null where blank or unreadable. */
 export interface ReadColumn {
@@ -38,82 +38,93 @@ export function readTable(t: FoundTable, asOf: Day, date1904: boolean, findings:
   const def = TABLES[t.kind];
   const columns = new Map<string, ReadColumn>();
   const n = t.rows.length;
+  const offsets: number[] = [];
+  const readers: ((i: number, v: CellValue) => void)[] = [];
   for (const c of def.columns) {
     const offset = t.match.columns.get(c.key);
     if (offset === undefined) continue;
-    const info = headerInfo(t.header[offset]);
-    const rc: ReadColumn = { def: c, header: info.raw, col: t.firstCol + offset, num: null, str: null };
-    const place = (i: number) => ({ sheet: t.sheet, row: t.rowNumbers[i], column: info.raw, address: a1(t.sheet, t.rowNumbers[i], rc.col) });
-    const report = (i: number, p: Extract<Parsed<unknown>, { blank: false }>, extra: Record<string, string | number> = {}) =>
-      findings.push(makeFinding(p.problem, place(i), { val: p.raw, choices: typeof c.type === "object" ? ENUM_CHOICES[c.type.enum].join("/") : "", ...extra }));
-    const type = c.type;
-    if (typeof type === "object" || type === "text" || type === "uscc" || type === "contact" || type === "tags") {
-      const str: (string | null)[] = new Array(n).fill(null);
-      for (let i = 0; i < n; i++) {
-        const v = t.rows[i][offset];
-        if (typeof type === "object") {
-          if (type.enum === "coreTags") {
-            // A multi-choice cell: every listed tag must be a known one.
-            const p = parseText(v);
-            if (!p.ok) { if (!p.blank) report(i, p); continue; }
-            const bad = splitList(p.value).filter((x) => !ENUM_LOOKUPS.coreTags.has(x.toLowerCase()));
-            if (bad.length > 0) report(i, { ok: false, blank: false, problem: "BAD_ENUM", raw: bad.join("、") });
-            str[i] = p.value;
-            continue;
-          }
-          const p = parseEnum(v, ENUM_LOOKUPS[type.enum]);
-          if (p.ok) str[i] = p.value;
-          else if (!p.blank) report(i, p);
-          continue;
-        }
-        const p = parseText(v);
-        if (!p.ok) { if (!p.blank) report(i, p); continue; }
-        str[i] = p.value;
-        if (type === "uscc") {
-          const chk = checkUscc(p.value);
-          if (!chk.valid) findings.push(makeFinding("BAD_USCC", place(i), { val: maskUscc(p.value), reason: chk.reasonZh, reasonEn: chk.reasonEn }));
-        }
-        if (CONTACT_KEYS.has(c.key) && hasFullPhone(p.value)) {
-          findings.push(makeFinding("UNMASKED_PHONE", place(i), { val: maskPhones(p.value).text }));
-        }
-      }
-      rc.str = str;
-    } else {
-      const num = new Float64Array(n).fill(NaN);
-      const isDate = type === "date" || type === "datetime";
-      const future = isDate && pastOnly(t.kind, c.key);
-      for (let i = 0; i < n; i++) {
-        const v = t.rows[i][offset];
-        // Fast paths without a result object per cell: dates held as serials or Dates, non-negative amounts.
-        if (isDate) {
-          const d = quickDays(v, date1904, type === "datetime");
-          if (!Number.isNaN(d)) {
-            num[i] = d;
-            if (future && Math.floor(d) > asOf) findings.push(makeFinding("FUTURE_DATE", place(i), { val: formatDay(Math.floor(d)), asOf: formatDay(asOf) }));
-            continue;
-          }
-        } else if (type === "money" && typeof v === "number" && v >= 0 && v * info.unit <= MAX_AMOUNT) {
-          num[i] = roundCents(v * info.unit);
-          continue;
-        }
-        if (isBlank(v)) continue;
-        const p = readNumeric(type, v, info.unit, info.percent, date1904);
-        if (!p.ok) {
-          if (!p.blank) report(i, p, { range: RANGE_TEXT[type as string] ?? "" });
-          continue;
-        }
-        num[i] = p.value;
-        if (future && Math.floor(p.value) > asOf) {
-          findings.push(makeFinding("FUTURE_DATE", place(i), { val: formatDay(Math.floor(p.value)), asOf: formatDay(asOf) }));
-        }
-      }
-      rc.num = num;
-    }
+    const rc: ReadColumn = { def: c, header: headerInfo(t.header[offset]).raw, col: t.firstCol + offset, num: null, str: null };
     columns.set(c.key, rc);
+    offsets.push(offset);
+    readers.push(columnReader(t, rc, offset, n, asOf, date1904, findings));
+  }
+  // Row by row, every column of a row in turn: each row is an array of its own in memory, and going down one
+  // column at a time fetched every one of a million rows again for each column.
+  const m = readers.length;
+  for (let i = 0; i < n; i++) {
+    const row = t.rows[i];
+    for (let k = 0; k < m; k++) readers[k](i, row[offsets[k]]);
   }
   const rt: ReadTable = { found: t, columns, length: n };
   tableChecks(rt, findings);
   return rt;
+}
+
+/** Reads the cell of row i of one column into rc's array (made here), with the cell's findings. */
+function columnReader(t: FoundTable, rc: ReadColumn, offset: number, n: number, asOf: Day, date1904: boolean, findings: Finding[]): (i: number, v: CellValue) => void {
+  const c = rc.def;
+  const info = headerInfo(t.header[offset]);
+  const place = (i: number) => ({ sheet: t.sheet, row: t.rowNumbers[i], column: info.raw, address: a1(t.sheet, t.rowNumbers[i], rc.col) });
+  const report = (i: number, p: Extract<Parsed<unknown>, { blank: false }>, extra: Record<string, string | number> = {}) =>
+    findings.push(makeFinding(p.problem, place(i), { val: p.raw, choices: typeof c.type === "object" ? ENUM_CHOICES[c.type.enum].join("/") : "", ...extra }));
+  const type = c.type;
+  if (typeof type === "object" || type === "text" || type === "uscc" || type === "contact" || type === "tags") {
+    const str: (string | null)[] = (rc.str = new Array(n).fill(null));
+    if (typeof type === "object" && type.enum === "coreTags") {
+      return (i, v) => {
+        // A multi-choice cell: every listed tag must be a known one.
+        const p = parseText(v);
+        if (!p.ok) { if (!p.blank) report(i, p); return; }
+        const bad = splitList(p.value).filter((x) => !ENUM_LOOKUPS.coreTags.has(x.toLowerCase()));
+        if (bad.length > 0) report(i, { ok: false, blank: false, problem: "BAD_ENUM", raw: bad.join("、") });
+        str[i] = p.value;
+      };
+    }
+    if (typeof type === "object") {
+      const lookup = ENUM_LOOKUPS[type.enum];
+      return (i, v) => {
+        const p = parseEnum(v, lookup);
+        if (p.ok) str[i] = p.value;
+        else if (!p.blank) report(i, p);
+      };
+    }
+    const contact = CONTACT_KEYS.has(c.key);
+    return (i, v) => {
+      const p = parseText(v);
+      if (!p.ok) { if (!p.blank) report(i, p); return; }
+      str[i] = p.value;
+      if (type === "uscc") {
+        const chk = checkUscc(p.value);
+        if (!chk.valid) findings.push(makeFinding("BAD_USCC", place(i), { val: maskUscc(p.value), reason: chk.reasonZh, reasonEn: chk.reasonEn }));
+      }
+      if (contact && hasFullPhone(p.value)) findings.push(makeFinding("UNMASKED_PHONE", place(i), { val: maskPhones(p.value).text }));
+    };
+  }
+  const num = (rc.num = new Float64Array(n).fill(NaN));
+  const isDate = type === "date" || type === "datetime";
+  const future = isDate && pastOnly(t.kind, c.key);
+  return (i, v) => {
+    // Fast paths without a result object per cell: dates held as serials or Dates, non-negative amounts.
+    if (isDate) {
+      const d = quickDays(v, date1904, type === "datetime");
+      if (!Number.isNaN(d)) {
+        num[i] = d;
+        if (future && Math.floor(d) > asOf) findings.push(makeFinding("FUTURE_DATE", place(i), { val: formatDay(Math.floor(d)), asOf: formatDay(asOf) }));
+        return;
+      }
+    } else if (type === "money" && typeof v === "number" && v >= 0 && v * info.unit <= MAX_AMOUNT) {
+      num[i] = roundCents(v * info.unit);
+      return;
+    }
+    if (isBlank(v)) return;
+    const p = readNumeric(type, v, info.unit, info.percent, date1904);
+    if (!p.ok) {
+      if (!p.blank) report(i, p, { range: RANGE_TEXT[type as string] ?? "" });
+      return;
+    }
+    num[i] = p.value;
+    if (future && Math.floor(p.value) > asOf) findings.push(makeFinding("FUTURE_DATE", place(i), { val: formatDay(Math.floor(p.value)), asOf: formatDay(asOf) }));
+  };
 }
 
 const RANGE_TEXT: Record<string, string> = { percent: "0%–100%", score5: "0–5", count: "≥ 0", years: "≥ 0" };

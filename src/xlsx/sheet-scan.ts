@@ -632,16 +632,32 @@ function prefixOf(b: Buffer, at: number, s: string): boolean {
  * Characters XML 1.0 forbids anywhere: C0 controls other than tab, LF and CR, and U+FFFE / U+FFFF (EF BF BE/BF
  * in UTF-8). A sequence cut at the buffer's end is in the next buffer whole (text waits for its `<`).
  */
-/** Per byte: 1 a control character XML forbids, 2 the lead byte of U+FFFE / U+FFFF's encoding, else 0. */
+/** Per byte: 1 a control character XML forbids, else 0. */
 const BAD_BYTE = new Uint8Array(256);
 for (let c = 0; c < 0x20; c++) if (c !== 0x09 && c !== 0x0a && c !== 0x0d) BAD_BYTE[c] = 1;
-BAD_BYTE[0xef] = 2;
+
+const NO_WORDS = new Int32Array(0);
 
 function checkChars(b: Buffer, from: number): void {
-  for (let i = from, n = b.length; i < n; i++) {
-    const t = BAD_BYTE[b[i]];
-    if (t === 0) continue;
-    if (t === 1 || (b[i + 1] === 0xbf && (b[i + 2] === 0xbe || b[i + 2] === 0xbf))) throw new ScanFallback("a character XML forbids");
+  const n = b.length;
+  let i = from;
+  // Four bytes at a time: a part is nearly all printable bytes, and one test per word finds whether any byte of
+  // it is below 0x20 (exact, no misses: x − 0x20202020 borrows into a byte's top bit only where that byte is
+  // below 0x20 or a lower byte borrowed, and & ~x drops bytes of 0x80 and above). Such a word is read byte by byte.
+  const head = Math.min(n, i + ((4 - ((b.byteOffset + i) & 3)) & 3));
+  for (; i < head; i++) if (BAD_BYTE[b[i]] === 1) throw new ScanFallback("a character XML forbids");
+  // (A view must start on a multiple of 4: a chunk shorter than its ragged head has no words.)
+  const words = n - i >= 4 ? new Int32Array(b.buffer, b.byteOffset + i, (n - i) >> 2) : NO_WORDS;
+  for (let w = 0, m = words.length; w < m; w++) {
+    const x = words[w];
+    if (((x - 0x20202020) & ~x & 0x80808080) === 0) continue;
+    const at = i + 4 * w;
+    if (BAD_BYTE[b[at]] === 1 || BAD_BYTE[b[at + 1]] === 1 || BAD_BYTE[b[at + 2]] === 1 || BAD_BYTE[b[at + 3]] === 1) throw new ScanFallback("a character XML forbids");
+  }
+  for (i += 4 * words.length; i < n; i++) if (BAD_BYTE[b[i]] === 1) throw new ScanFallback("a character XML forbids");
+  // U+FFFE / U+FFFF: their lead byte EF is found by memchr; fullwidth punctuation (，：（) shares it and is read past.
+  for (let at = b.indexOf(0xef, from); at >= 0; at = b.indexOf(0xef, at + 1)) {
+    if (b[at + 1] === 0xbf && (b[at + 2] === 0xbe || b[at + 2] === 0xbf)) throw new ScanFallback("a character XML forbids");
   }
 }
 

@@ -169,6 +169,31 @@ describe("on broken XML the scanner defers to saxes", () => {
     );
   });
 
+  // The forbidden-character check reads four bytes at a time from the word boundary of the chunk's memory: a bad
+  // byte must be found at each of the four places in a word, at a chunk's ragged head and tail, and tab, LF, CR and
+  // fullwidth characters (EF BC xx, the lead byte U+FFFF shares) must pass wherever they fall.
+  test("a control byte or U+FFFE at every offset of a value and any chunk start: ScanFallback; tab, CR, LF, ，at every offset: read as saxes reads them", () => {
+    const text = "客户，甲\tB（C）\r\nD".repeat(3);
+    const around = (v: string) => `<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>${v}</t></is></c></row></sheetData></worksheet>`;
+    const good = around(text);
+    const sax = saxRead(good);
+    expect((sax as { cells: unknown[][] }).cells[0][0]).toBe(text.replace(/\r\n/g, "\n"));
+    const bodyAt = Buffer.byteLength(good.slice(0, good.indexOf(text)));
+    for (let cut = 0; cut < 8; cut++) {
+      const cuts = cut === 0 ? [] : [cut, bodyAt + cut];
+      expect(scanRead(good, cuts)).toEqual(sax);
+      // At every character boundary of the value (inside a character the bytes would not be UTF-8 at all).
+      for (let j = 0; j <= text.length; j++) {
+        const k = Buffer.byteLength(text.slice(0, j));
+        const bytes = Buffer.from(good, "utf8");
+        for (const bad of [Buffer.from([0x01]), Buffer.from([0x1f]), Buffer.from("\uFFFE"), Buffer.from("\uFFFF")]) {
+          const xml = Buffer.concat([bytes.subarray(0, bodyAt + k), bad, bytes.subarray(bodyAt + k)]);
+          expect(scanRead(xml, cuts)).toHaveProperty("fallback");
+        }
+      }
+    }
+  });
+
   test.each([
     ["a DOCTYPE with an entity", `<!DOCTYPE w [<!ENTITY a "aaaa">]><worksheet><sheetData><row><c t="str"><v>&a;</v></c></row></sheetData></worksheet>`],
     ["an unknown entity", `<worksheet><sheetData><row><c t="str"><v>&nbsp;</v></c></row></sheetData></worksheet>`],
