@@ -25,6 +25,8 @@ const REQUIRED = [
   { pkg: "python3-lxml", python: "lxml" },
   { pkg: "python3-openpyxl", python: "openpyxl" },
   { pkg: "python3-xlsxwriter", python: "xlsxwriter" },
+  // The review charts' test renders LibreOffice's PDF of the review sheets to images and looks for the charts' bars.
+  { pkg: "poppler-utils", command: "pdftoppm" },
 ];
 
 /** The full path of `command` on PATH (or a path to check directly), or null. */

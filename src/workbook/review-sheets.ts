@@ -18,7 +18,22 @@ export interface ReviewBlock {
   bar?: number;
   /** A note under the table (how a figure is computed). */
   note?: string;
+  /** The block drawn as a chart beside it, from its own cells (so the chart follows when the numbers change). */
+  chart?: BlockChart;
 }
+
+/** A block's chart: the kind, the column of its categories and the columns of its series (0-based in the block). */
+export interface BlockChart {
+  kind: "bar" | "column" | "columnStacked";
+  category: number;
+  series: number[];
+}
+
+/** Categories a chart shows at most: the block's first rows (its tables are sorted, largest first). */
+export const CHART_MAX_CATEGORIES = 30;
+/** A chart's size in cells, and the column it starts at right of the widest block. */
+const CHART_ROWS = 16;
+const CHART_COLS = 8;
 
 /** A Gantt grid: one row per plan task, one column per week; cells inside [start, due] are coloured by a rule. */
 export interface GanttGrid {
@@ -65,29 +80,31 @@ export function reviewSheets(r: ReviewData): ReviewSheet[] {
   const asOfNote = `截至 ${r.asOf} · as of ${r.asOf} · 客户 ${r.customers}`;
 
   const stages = sheet("stages", "阶段与漏斗", "客户阶段分布与转化漏斗", "Stage distribution and funnel", [
-    { title: "阶段分布", titleEn: "Customers by stage", header: ["阶段 Stage", "客户数 Customers", "占比 Share"], formats: ["text", "int", "pct"], bar: 1,
+    { title: "阶段分布", titleEn: "Customers by stage", header: ["阶段 Stage", "客户数 Customers", "占比 Share"], formats: ["text", "int", "pct"], bar: 1, chart: { kind: "bar", category: 0, series: [1] },
       rows: r.stageCounts.map((s) => [s.stage, s.count, r.customers > 0 ? s.count / r.customers : null]), note: asOfNote },
-    { title: "转化漏斗", titleEn: "Funnel conversion", header: ["从 From", "到 To", "到达前一步 Reached from", "到达后一步 Reached to", "转化率 Rate"], formats: ["text", "text", "int", "int", "pct"], bar: 3,
+    { title: "转化漏斗", titleEn: "Funnel conversion", header: ["从 From", "到 To", "到达前一步 Reached from", "到达后一步 Reached to", "转化率 Rate"], formats: ["text", "text", "int", "int", "pct"], bar: 3, chart: { kind: "bar", category: 1, series: [3] },
       rows: r.funnel.map((f) => [f.from, f.to, f.reachedFrom, f.reachedTo, f.rate]),
       note: "流失风险与流失客户计为已到达成交 · at-risk and churned customers count as having reached 成交" },
     { title: "留存与流失", titleEn: "Retention and churn", header: ["指标 Measure", "数值 Value"], formats: ["text", "pct"],
       rows: [["留存率（成交→稳定） Retention won→stable", r.retention], ["流失率 Churn rate", r.churnRate]] },
-    { title: "流失原因 TOP 3", titleEn: "Top 3 churn reasons", header: ["原因 Reason", "客户数 Customers"], formats: ["text", "int"], bar: 1,
+    { title: "流失原因 TOP 3", titleEn: "Top 3 churn reasons", header: ["原因 Reason", "客户数 Customers"], formats: ["text", "int"], bar: 1, chart: { kind: "bar", category: 0, series: [1] },
       rows: r.churnReasonsTop3.map((c) => [c.reason, c.count]), note: "每个原因按客户计一次 · each reason counted once per customer" },
   ]);
 
   const dist = sheet("industry", "行业与负责人", "行业 × 价值分级、负责人 × 阶段", "Industry × value tier, owner × stage", [
     { title: "行业 × 价值分级", titleEn: "Industry by value tier", header: ["行业 Industry", ...valueTierNames, "合计 Total"], formats: ["text", ...valueTierNames.map(() => "int" as const), "int"], bar: valueTierNames.length + 1,
+      chart: { kind: "column", category: 0, series: valueTierNames.map((_, i) => i + 1) },
       rows: r.industryByValueTier.map((x) => [x.industry, ...valueTierNames.map((v) => x.counts[v] ?? 0), x.total]) },
     { title: "负责人 × 阶段", titleEn: "Owner by stage", header: ["负责人 Owner", ...stageNames, "合计 Total"], formats: ["text", ...stageNames.map(() => "int" as const), "int"], bar: stageNames.length + 1,
+      chart: { kind: "columnStacked", category: 0, series: stageNames.map((_, i) => i + 1) },
       rows: r.ownerByStage.map((x) => [x.owner, ...stageNames.map((s) => x.counts[s] ?? 0), x.total]) },
   ]);
 
   const hv = r.highValue;
   const highValue = sheet("highValue", "高价值客户", "高价值客户（年采购额超过阈值）", "High-value customers", [
-    { title: "按行业", titleEn: "By industry", header: ["行业 Industry", "客户数 Customers"], formats: ["text", "int"], bar: 1, rows: hv.byIndustry.map((x) => [x.key, x.count]),
+    { title: "按行业", titleEn: "By industry", header: ["行业 Industry", "客户数 Customers"], formats: ["text", "int"], bar: 1, chart: { kind: "column", category: 0, series: [1] }, rows: hv.byIndustry.map((x) => [x.key, x.count]),
       note: `年采购额 > ${hv.threshold / 10_000} 万元 · annual purchase over ${hv.threshold} yuan · 共 ${hv.count}` },
-    { title: "按规模", titleEn: "By size", header: ["规模 Size", "客户数 Customers"], formats: ["text", "int"], bar: 1, rows: hv.bySize.map((x) => [x.key, x.count]) },
+    { title: "按规模", titleEn: "By size", header: ["规模 Size", "客户数 Customers"], formats: ["text", "int"], bar: 1, chart: { kind: "column", category: 0, series: [1] }, rows: hv.bySize.map((x) => [x.key, x.count]) },
   ]);
 
   const f = r.followUp;
@@ -97,13 +114,13 @@ export function reviewSheets(r: ReviewData): ReviewSheet[] {
         ["逾期任务 Overdue tasks", f.overdueTasks], ["跟进逾期客户 Customers overdue", f.overdueFollowUps]] },
     { title: "任务完成率", titleEn: "Task completion rate", header: ["指标 Measure", "数值 Value"], formats: ["text", "pct"], rows: [["完成率 Completion rate", f.completionRate]] },
     { title: "按负责人", titleEn: "By owner", header: ["负责人 Owner", "客户 Customers", "维护记录 Interactions", "人均 Per customer", "任务 Tasks", "已完成 Done", "完成率 Rate", "逾期 Overdue"],
-      formats: ["text", "int", "int", "num1", "int", "int", "pct", "int"], bar: 2,
+      formats: ["text", "int", "int", "num1", "int", "int", "pct", "int"], bar: 2, chart: { kind: "column", category: 0, series: [2, 4, 5] },
       rows: f.byOwner.map((o) => [o.owner, o.customers, o.interactions, o.customers > 0 ? o.interactions / o.customers : null, o.tasks, o.done, o.tasks > 0 ? o.done / o.tasks : null, o.overdue]) },
   ]);
 
   const tiers = sheet("tiers", "分级与RFM", "评分等级与 RFM 分群", "Score tiers and RFM segments", [
-    { title: "评分等级", titleEn: "Score tiers", header: ["等级 Tier", "客户数 Customers"], formats: ["text", "int"], bar: 1, rows: r.tierCounts.map((t) => [t.tier, t.count]) },
-    { title: "RFM 分群", titleEn: "RFM segments", header: ["分群 Segment", "Segment", "客户数 Customers"], formats: ["text", "text", "int"], bar: 2, rows: r.rfmSegmentCounts.map((s) => [s.segment, s.segmentEn, s.count]) },
+    { title: "评分等级", titleEn: "Score tiers", header: ["等级 Tier", "客户数 Customers"], formats: ["text", "int"], bar: 1, chart: { kind: "column", category: 0, series: [1] }, rows: r.tierCounts.map((t) => [t.tier, t.count]) },
+    { title: "RFM 分群", titleEn: "RFM segments", header: ["分群 Segment", "Segment", "客户数 Customers"], formats: ["text", "text", "int"], bar: 2, chart: { kind: "bar", category: 0, series: [2] }, rows: r.rfmSegmentCounts.map((s) => [s.segment, s.segmentEn, s.count]) },
   ]);
 
   const p = r.plan;
@@ -152,8 +169,28 @@ export interface GridCell {
   date?: boolean;
 }
 
+/** A cell range of one column, 1-based: the rows top to bottom. */
+export interface GridColumnRange {
+  col: number;
+  top: number;
+  bottom: number;
+}
+
+/** A block's chart placed on the sheet: every range it reads, the values there now (its cache), its anchor. */
+export interface GridChart {
+  kind: BlockChart["kind"];
+  title: string;
+  categories: GridColumnRange & { values: string[] };
+  series: (GridColumnRange & { name: string; nameRow: number; format: ReviewFormat; values: (number | null)[] })[];
+  /** Top-left cell of the chart and the cell just past its bottom-right corner (1-based). */
+  from: { col: number; row: number };
+  to: { col: number; row: number };
+}
+
 export interface ReviewGrid {
   cells: GridCell[];
+  /** The blocks' charts, right of the widest block, each level with its block or below the chart before. */
+  charts: GridChart[];
   /** Column widths in characters, by 1-based column. */
   widths: Map<number, number>;
   /** The Gantt grid's conditional format: the range, and the late and on-time rules (late first). */
@@ -175,8 +212,10 @@ export function reviewGrid(s: ReviewSheet, asOf: string): ReviewGrid {
   let r = 4;
   let maxCols = 1;
   let planTop = 0;
+  const placed: { b: ReviewBlock; top: number }[] = [];
   for (const b of s.blocks) {
     if (b === s.blocks[s.blocks.length - 1] && s.gantt) planTop = r + 1;
+    placed.push({ b, top: r });
     put(r, 1, `${b.title} ${b.titleEn}`, "blockTitle");
     b.header.forEach((h, i) => put(r + 1, i + 1, h, "header"));
     if (b.bar !== undefined) put(r + 1, b.header.length + 1, null, "header"); // the bar column: styled, no text
@@ -196,6 +235,28 @@ export function reviewGrid(s: ReviewSheet, asOf: string): ReviewGrid {
   }
   const widths = new Map<number, number>();
   for (let c = 1; c <= maxCols; c++) widths.set(c, c === 1 ? 30 : 14);
+  const charts: GridChart[] = [];
+  let chartRow = 0;
+  for (const { b, top } of placed) {
+    const ch = b.chart;
+    if (!ch || b.rows.length === 0) continue; // no range to read: a chart of nothing
+    const n = Math.min(b.rows.length, CHART_MAX_CATEGORIES);
+    const first = top + 2;
+    const row = Math.max(top, chartRow);
+    const capped = n < b.rows.length ? ` (前 ${n} 项 first ${n})` : "";
+    charts.push({
+      kind: ch.kind,
+      title: `${b.title} ${b.titleEn}${capped}`,
+      categories: { col: ch.category + 1, top: first, bottom: first + n - 1, values: b.rows.slice(0, n).map((x) => (x[ch.category] === null ? "" : String(x[ch.category]))) },
+      series: ch.series.map((c) => ({
+        col: c + 1, top: first, bottom: first + n - 1, name: b.header[c], nameRow: top + 1, format: b.formats[c],
+        values: b.rows.slice(0, n).map((x) => (typeof x[c] === "number" && Number.isFinite(x[c]) ? (x[c] as number) : null)),
+      })),
+      from: { col: maxCols + 2, row },
+      to: { col: maxCols + 2 + CHART_COLS, row: row + CHART_ROWS },
+    });
+    chartRow = row + CHART_ROWS + 1;
+  }
   let gantt: ReviewGrid["gantt"];
   if (s.gantt && planTop > 0) {
     const g = s.gantt;
@@ -217,5 +278,5 @@ export function reviewGrid(s: ReviewSheet, asOf: string): ReviewGrid {
       gantt = { ref: `${W}${top}:${columnLetter(first + g.weeks.length - 1)}${bottom}`, late: `AND(${span},$${late}${top}="是")`, span };
     }
   }
-  return { cells, widths, gantt };
+  return { cells, charts, widths, gantt };
 }

@@ -2,7 +2,7 @@
 // styles-patch.ts): the same content the exceljs writer puts in them. Text is written as inline strings, so a
 // value that looks like a formula stays text, and the shared-strings part of the user's workbook is untouched.
 import { columnLetter as colName, dayFromYmd, serialFromDay, type Finding } from "../core";
-import { GANTT_LATE, GANTT_ON_TIME, REVIEW_FORMATS, reviewGrid, type GridCell, type GridStyle, type ReviewFormat, type ReviewSheet } from "../workbook/review-sheets";
+import { GANTT_LATE, GANTT_ON_TIME, REVIEW_FORMATS, reviewGrid, type GridCell, type GridStyle, type ReviewFormat, type ReviewGrid, type ReviewSheet } from "../workbook/review-sheets";
 import { FINDINGS_HEADER, FINDINGS_WIDTHS, findingRow } from "../workbook/owned";
 import type { StylesPatch } from "./styles-patch";
 
@@ -104,9 +104,14 @@ function gridStyles(styles: StylesPatch): (g: GridCell) => number {
   return (g) => (g.style === "cell" ? cell.get(g.format ?? "text")! : fixed[g.style]);
 }
 
-/** One review sheet as worksheet XML: the same grid the exceljs writer renders, printable landscape. */
-export function reviewSheetXml(sheet: ReviewSheet, asOf: string, styles: StylesPatch, date1904: boolean): string {
-  const grid = reviewGrid(sheet, asOf);
+/** The relationship id by which a review sheet names its drawing (the product writes the sheet's relationships whole). */
+export const SHEET_DRAWING_REL_ID = "rIdCrm1";
+
+/**
+ * One review sheet as worksheet XML: the same grid the exceljs writer renders, printable landscape. With charts,
+ * the sheet names its drawing part (relationship SHEET_DRAWING_REL_ID), which the patching writer adds.
+ */
+export function reviewSheetXml(sheet: ReviewSheet, asOf: string, styles: StylesPatch, date1904: boolean, grid: ReviewGrid = reviewGrid(sheet, asOf)): string {
   const styleOf = gridStyles(styles);
   const late = styles.diff({ fill: GANTT_LATE });
   const onTime = styles.diff({ fill: GANTT_ON_TIME });
@@ -133,6 +138,9 @@ export function reviewSheetXml(sheet: ReviewSheet, asOf: string, styles: StylesP
     '<sheetViews><sheetView workbookViewId="0"/></sheetViews><sheetFormatPr defaultRowHeight="15"/>' +
     (cols ? `<cols>${cols}</cols>` : "") + `<sheetData>${rows.join("")}</sheetData>` + cf +
     '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>' +
-    '<pageSetup paperSize="9" orientation="landscape" fitToHeight="0"/></worksheet>'
+    '<pageSetup paperSize="9" orientation="landscape" fitToHeight="0"/>' +
+    // CT_Worksheet: … pageSetup headerFooter rowBreaks colBreaks customProperties cellWatches ignoredErrors smartTags drawing …
+    (grid.charts.length > 0 ? `<drawing r:id="${SHEET_DRAWING_REL_ID}"/>` : "") +
+    "</worksheet>"
   );
 }

@@ -5,15 +5,16 @@
 // engine needs, not to the file's object model, so a sheet at Excel's row limit can be written.
 import { columnLetter, columnNumber, dayFromYmd, maskPhones, parseRange, serialFromDay, type CustomerResult, type PipelineResult, type ReviewData, type WorkbookModel } from "../core";
 import { FINDINGS_ROLE, FINDINGS_SHEET, HIGHLIGHT_RULES, isOwnedRuleFormula, OWNED_COLUMNS, ownedLayout, resultsMarkName, resultTables, type OwnedLayout } from "../workbook/owned";
-import { cellXml, findingsSheetChunks, reviewSheetXml, xmlAttr, xmlText } from "./owned-sheets";
-import { reviewSheets } from "../workbook/review-sheets";
+import { cellXml, findingsSheetChunks, reviewSheetXml, SHEET_DRAWING_REL_ID, xmlAttr, xmlText } from "./owned-sheets";
+import { reviewGrid, reviewSheets } from "../workbook/review-sheets";
+import { chartXml, CT_CHART, CT_DRAWING, drawingXml, relsXml } from "./charts";
 import { patchSheet, PatchUnsupported, SheetSyntax, type PatchCell, type SheetPatch } from "./sheet-patch";
 import { escapeText, NS, XmlDoc, type XmlElement } from "./xml";
 import { StylesPatch } from "./styles-patch";
 import { writeAtomic } from "./atomic";
 import { entryStream, type BookParts } from "./read";
 import { BookError } from "./exceljs";
-import { addOverride, addRelationship, decodeXmlBytes, isRelType, MARK_SHEET, openPackage, REL_TYPE, relationships, relsPathOf, removeOverride, resultsOn, type PackageInfo, type WorkbookPart } from "./package";
+import { addOverride, addRelationship, decodeXmlBytes, isRelType, MARK_SHEET, openPackage, REL_TYPE, readXmlPart, relationships, relsPathOf, removeOverride, resultsOn, type PackageInfo, type WorkbookPart } from "./package";
 import { readZipEntry, writeZip, type ZipItem } from "./zip";
 
 // Thrown when the workbook's XML is not laid out the way the patching writer edits it (e.g. prefixed element names).
@@ -41,6 +42,13 @@ export interface OwnedSheetPart {
   role: string;
   name: string;
   chunks: Iterable<string> | AsyncIterable<string>;
+  /**
+   * Its charts, made once the sheet's name in this workbook is known (their ranges name it): a drawing part with
+   * one chart part each, linked from the sheet by relationship SHEET_DRAWING_REL_ID (which its XML names).
+   */
+  charts?: (sheetName: string) => string[];
+  /** The drawing part anchoring `charts` (drawing.xml's relationships are rId1 … in chart order). */
+  drawing?: string;
 }
 
 /** The edits of one write: patched sheets (by part path), the product's own sheets, the styles they use. */
@@ -92,6 +100,13 @@ export function freeSheetName(base: string, taken: Iterable<string>): string {
 }
 
 /**
+ * What goes with a product sheet when it is replaced or removed: its drawings, their charts and what only a chart
+ * uses (user shapes, theme overrides, Office 2011's chart style and colours). Not followed: images and embedded
+ * files, which Excel shares between drawings (a user's sheet may show the same picture), comments, tables, pivots.
+ */
+const LINKED_WITH_SHEET = /\/(drawing|chart|chartUserShapes|themeOverride|chartStyle|chartColorStyle)$/;
+
+/**
  * Writes `out` from the parts of the input with the edits applied, through a temporary file renamed into place:
  * a failure halfway (disk full, a part we cannot edit) leaves no half-written output. The package parts are
  * edited through the XML tree (xml.ts), so everything the product does not change in them stays as written.
@@ -120,6 +135,22 @@ export async function writePatched(parts: BookParts, edit: BookEdit, out: string
     const own = relsPathOf(path);
     if (names.has(own)) drop.add(own);
   };
+  /**
+   * Drops what a product's sheet linked to that goes with it — its drawings, their charts and what those link to
+   * (chart styles, colours, embedded data) — when the sheet is replaced or removed: left behind, every run would add
+   * another set of parts no relationship reaches.
+   */
+  const dropLinked = (part: string) => {
+    const own = relsPathOf(part);
+    if (!names.has(own) || drop.has(own)) return;
+    drop.add(own);
+    const doc = readXmlPart(parts.file, parts.entries, own);
+    for (const r of doc ? relationships(doc, part) : []) {
+      if (!r.part || !names.has(r.part) || drop.has(r.part) || !LINKED_WITH_SHEET.test(r.type)) continue;
+      dropLinked(r.part);
+      dropPart(r.part);
+    }
+  };
 
   // The calculation chain lists formula cells by address; Excel rebuilds it, and a stale one makes it repair the file.
   for (const r of relList()) {
@@ -134,6 +165,12 @@ export async function writePatched(parts: BookParts, edit: BookEdit, out: string
     replace.set(path, { name: path, stream: patchSheet(entryStream(parts.file, entry) as AsyncIterable<Buffer>, patch) });
   }
 
+  // Review sheets with charts, whose parts are added once every part being replaced has been dropped.
+  const withCharts: { sheet: OwnedSheetPart; path: string; name: string }[] = [];
+  const addCharts = (sheet: OwnedSheetPart, path: string, name: string) => {
+    if (sheet.charts && sheet.drawing !== undefined) withCharts.push({ sheet, path, name });
+  };
+
   // The marks as the reader knew them (with an earlier version's sheets adopted), and as the part has them.
   const marks = parts.marks;
   const written = wb.marks();
@@ -146,12 +183,13 @@ export async function writePatched(parts: BookParts, edit: BookEdit, out: string
     const current = marks.sheets.get(sheet.role);
     const existing = current !== undefined ? parts.sheets.find((s) => s.name === current) : undefined;
     if (existing) {
-      // Replaced in place: same tab, same part; whatever the old sheet linked to (its own rels) is not carried over.
+      // Replaced in place: same tab, same part; whatever the old sheet linked to (its own rels, its drawings and
+      // their charts) is not carried over.
       replace.set(existing.path, { name: existing.path, stream });
       // An earlier version's sheet, known by its content (read.ts), gets its mark now.
       if (!written.sheets.has(sheet.role)) wb.setMark(MARK_SHEET + sheet.role, existing.name);
-      const own = relsPathOf(existing.path);
-      if (names.has(own)) drop.add(own);
+      dropLinked(existing.path);
+      addCharts(sheet, existing.path, existing.name);
       continue;
     }
     // Named like the workbook's own sheets: some readers (exceljs among them) find worksheets by this pattern.
@@ -166,6 +204,7 @@ export async function writePatched(parts: BookParts, edit: BookEdit, out: string
     sheetsEl.append(sheetsEl.tag(wb.mainNs, "sheet", [["", "name", name], ["", "sheetId", String(nextSheetId++)], [wb.relNs, "id", id]]));
     wb.setMark(MARK_SHEET + sheet.role, name);
     added.push({ name: path, stream });
+    addCharts(sheet, path, name);
   }
 
   for (const role of edit.removeRoles ?? []) {
@@ -173,10 +212,41 @@ export async function writePatched(parts: BookParts, edit: BookEdit, out: string
     const sheet = name !== undefined ? parts.sheets.find((x) => x.name === name) : undefined;
     wb.setMark(MARK_SHEET + role, null);
     if (!sheet) continue;
+    dropLinked(sheet.path);
     dropPart(sheet.path);
     for (const r of relList()) if (r.id === sheet.relId) r.el.remove();
     removeSheetEntry(wb, name!);
   }
+
+  // The charts' parts, named after the parts this write drops have gone (so a second run names them as the first
+  // did), compared without regard to case as OPC names are; the sheets' relationships parts first, then the
+  // drawings and charts, in the order a later run writes them too: review run twice gives the same bytes.
+  const taken = new Set([...names].filter((n) => !drop.has(n)).map((n) => n.toLowerCase()));
+  const freePart = (base: string) => {
+    let n = 1;
+    while (taken.has(`${folder}${base}${n}.xml`.toLowerCase())) n++;
+    taken.add(`${folder}${base}${n}.xml`.toLowerCase());
+    return `${folder}${base}${n}.xml`;
+  };
+  const chartParts: ZipItem[] = [];
+  for (const { sheet, path, name } of withCharts) {
+    const charts = sheet.charts!(name);
+    const drawing = freePart("drawings/drawing");
+    const chartPaths = charts.map(() => freePart("charts/chart"));
+    chartParts.push({ name: drawing, data: sheet.drawing! }, { name: relsPathOf(drawing), data: relsXml(`${NS.rel}/chart`, chartPaths.map((c) => relativeTo(drawing, c))) });
+    addOverride(contentTypes, drawing, CT_DRAWING);
+    charts.forEach((xml, k) => {
+      chartParts.push({ name: chartPaths[k], data: xml });
+      addOverride(contentTypes, chartPaths[k], CT_CHART);
+    });
+    const own = relsPathOf(path);
+    const data = relsXml(`${NS.rel}/drawing`, [relativeTo(path, drawing)]).replace('Id="rId1"', `Id="${SHEET_DRAWING_REL_ID}"`);
+    // The sheet's old relationships part was dropped with what it linked to: the same name, new content.
+    drop.delete(own);
+    if (names.has(own)) replace.set(own, { name: own, data });
+    else added.push({ name: own, data });
+  }
+  added.push(...chartParts);
 
   if (edit.results !== undefined) {
     wb.clearResultsMarks();
@@ -354,7 +424,14 @@ export function reviewEdit(parts: BookParts, review: ReviewData, styles: StylesP
   return {
     sheets: new Map(),
     styles,
-    owned: sheets.map((x) => ({ role: x.role, name: x.name, chunks: [reviewSheetXml(x, review.asOf, styles, parts.date1904)] })),
+    owned: sheets.map((x) => {
+      const grid = reviewGrid(x, review.asOf);
+      const charts = grid.charts;
+      return {
+        role: x.role, name: x.name, chunks: [reviewSheetXml(x, review.asOf, styles, parts.date1904, grid)],
+        ...(charts.length > 0 ? { drawing: drawingXml(charts), charts: (name: string) => charts.map((c) => chartXml(name, c, parts.date1904)) } : {}),
+      };
+    }),
     // Review sheets of an earlier version that this one no longer makes are taken out: only the product's own,
     // known by their marks; a copy the user made of one (Excel's "Move or Copy") is theirs.
     removeRoles: [...parts.marks.sheets.keys()].filter((role) => role.startsWith("review.") && !keep.has(role)),

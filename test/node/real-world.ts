@@ -10,6 +10,7 @@ import { extname, join } from "path";
 import { readZipEntry, zipEntries } from "../../src/xlsx/zip";
 import { runCrm } from "./cli-io";
 import { ooxmlProblems, openpyxlRead } from "./foreign-books";
+import { packageProblems } from "./package-graph";
 
 export { openpyxlRead };
 import { AS_OF } from "./messy-book";
@@ -147,6 +148,7 @@ export async function runBook(book: CorpusBook): Promise<BookRun> {
     if (r.stderr.trim() !== "") problem(`${s.cmd}: stderr ${r.stderr.trim()}`);
     run.outputs.push(s.out);
     for (const p of ooxmlProblems(s.out, s.from)) problem(`${s.cmd}: ooxml-check: ${p.replace(s.out, "OUT")}`);
+    for (const p of packageProblems(s.out, s.from)) problem(`${s.cmd}: package: ${p}`);
     for (const d of partDiff(s.baseline ?? s.from, s.out, s.mayChange)) problem(`${s.cmd}: ${d}`);
   }
 

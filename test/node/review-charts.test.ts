@@ -1,0 +1,201 @@
+// Issue 19: `crm review` draws its review blocks as real DrawingML charts. Checked on a book another program wrote
+// with its own chart (XlsxWriter), given the fixed customers of add_customers.py (8 rows, hand-countable): the
+// output passes ooxml-check and the package checks ooxml-check lacks; openpyxl (not the product's code) finds
+// each chart and its series' ranges, whose cells hold the block's labels and counts (summing to the 8 customers,
+// and per industry to the fixture's 3/3/2); every cached value is what its cell holds; the user's chart is
+// untouched; review twice = once, byte for byte; undo takes every chart part out; and LibreOffice draws the bars.
+import { spawnSync } from "child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { readZipEntry, zipEntries } from "../../src/xlsx/zip";
+import { runCrm } from "./cli-io";
+import { ooxmlProblems } from "./foreign-books";
+import { AS_OF } from "./messy-book";
+import { packageProblems } from "./package-graph";
+
+jest.setTimeout(300_000);
+const PYTHON = existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+const dir = mkdtempSync(join(tmpdir(), "crm-charts-"));
+const f = (n: string) => join(dir, n);
+const ARTIFACTS = join(__dirname, "..", "..", "test-artifacts", "review");
+
+/** A sales sheet with the user's own column chart, written by XlsxWriter; then the customers sheet added beside it. */
+beforeAll(async () => {
+  const script = [
+    "import sys, xlsxwriter",
+    "wb = xlsxwriter.Workbook(sys.argv[1])",
+    "ws = wb.add_worksheet('销售')",
+    "ws.write_row(0, 0, ['区域', '销售额'])",
+    "for i, (k, v) in enumerate([('华东', 120), ('华南', 95), ('华北', 80)], start=1): ws.write_row(i, 0, [k, v])",
+    "ch = wb.add_chart({'type': 'column'})",
+    "ch.add_series({'name': '销售额', 'categories': ['销售', 1, 0, 3, 0], 'values': ['销售', 1, 1, 3, 1]})",
+    "ws.insert_chart('D2', ch)",
+    "wb.close()",
+  ].join("\n");
+  const w = spawnSync(PYTHON, ["-c", script, f("user.xlsx")], { encoding: "utf8" });
+  if (w.status !== 0) throw new Error(`xlsxwriter: ${w.stderr}`);
+  const add = spawnSync(PYTHON, [join(__dirname, "..", "fixtures", "real-world", "add_customers.py"), f("user.xlsx"), f("in.xlsx")], { encoding: "utf8" });
+  if (add.status !== 0) throw new Error(`add_customers.py: ${add.stderr}`);
+  for (const [cmd, from, out] of [["review", "in", "once"], ["review", "once", "twice"], ["undo", "once", "undone"]]) {
+    const r = await runCrm([cmd, f(`${from}.xlsx`), "--out", f(`${out}.xlsx`), "--as-of", AS_OF], "en");
+    if (r.code >= 2) throw new Error(`crm ${cmd}: ${r.stderr}`);
+  }
+});
+
+interface ChartRead {
+  sheet: string;
+  kind: string;
+  title: string;
+  /** Each series: its name cell's text, its category and value cells, its cached values. */
+  series: { name: string; cats: (string | null)[]; vals: (number | null)[]; cache: (number | null)[]; catF: string; valF: string }[];
+}
+
+/** Every chart of every sheet as openpyxl reads it, with the cells its ranges name. */
+function chartsOf(file: string): ChartRead[] {
+  const script = [
+    "import json, sys, warnings, openpyxl",
+    "warnings.simplefilter('ignore')",
+    "wb = openpyxl.load_workbook(sys.argv[1])",
+    "def cells(f):",
+    "    sheet, ref = f.rsplit('!', 1)",
+    "    ws = wb[sheet.strip(\"'\").replace(\"''\", \"'\")]",
+    "    rows = ws[ref.replace('$', '')]",
+    "    rows = rows if isinstance(rows, tuple) else ((rows,),)",
+    "    return [c.value for row in rows for c in (row if isinstance(row, tuple) else (row,))]",
+    "def text(t):",
+    "    return ''.join(r.t for p in t.rich.p for r in (p.r or []))",
+    "out = []",
+    "for ws in wb.worksheets:",
+    "    for ch in ws._charts:",
+    "        ser = []",
+    "        for s in ch.series:",
+    "            cat = s.cat.strRef or s.cat.numRef",
+    "            cache = {p.idx: p.v for p in s.val.numRef.numCache.pt}",
+    "            n = s.val.numRef.numCache.ptCount",
+    "            ser.append({'name': cells(s.tx.strRef.f)[0] if s.tx.strRef else s.tx.v, 'cats': cells(cat.f), 'vals': cells(s.val.numRef.f),",
+    "                        'cache': [cache.get(i) for i in range(n)], 'catF': cat.f, 'valF': s.val.numRef.f})",
+    "        out.append({'sheet': ws.title, 'kind': ch.tagname + ':' + str(getattr(ch, 'type', '')) + ':' + str(getattr(ch, 'grouping', '')), 'title': text(ch.title.tx) if ch.title and ch.title.tx and ch.title.tx.rich else '', 'series': ser})",
+    "print(json.dumps(out, ensure_ascii=False))",
+  ].join("\n");
+  const r = spawnSync(PYTHON, ["-c", script, file], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`openpyxl: ${r.stderr}`);
+  return JSON.parse(r.stdout) as ChartRead[];
+}
+
+test("the output opens without repair: ooxml-check, and every part reached, typed and named as Excel needs", () => {
+  expect(ooxmlProblems(f("once.xlsx"), f("in.xlsx"))).toEqual([]);
+  expect(packageProblems(f("once.xlsx"), f("in.xlsx"))).toEqual([]);
+  const names = zipEntries(f("once.xlsx"))!.map((e) => e.name);
+  // The user's chart, and one per review block that has rows: the book has no churn reasons, so 流失原因 TOP 3 has none.
+  expect(names.filter((n) => /^xl\/charts\/chart\d+\.xml$/.test(n)).length).toBe(1 + 9);
+  expect(chartsOf(f("once.xlsx")).filter((c) => c.sheet.startsWith("CRM复盘-")).map((c) => c.title)).toEqual([
+    "阶段分布 Customers by stage", "转化漏斗 Funnel conversion", "行业 × 价值分级 Industry by value tier", "负责人 × 阶段 Owner by stage",
+    "按行业 By industry", "按规模 By size", "按负责人 By owner", "评分等级 Score tiers", "RFM 分群 RFM segments",
+  ]);
+});
+
+test("openpyxl finds each block's chart, and its ranges are the block's cells: labels, counts summing to the book's 8 customers", () => {
+  const charts = chartsOf(f("once.xlsx")).filter((c) => c.sheet.startsWith("CRM复盘-"));
+  const byTitle = new Map(charts.map((c) => [c.title, c]));
+  const stages = byTitle.get("阶段分布 Customers by stage")!;
+  expect(stages.sheet).toBe("CRM复盘-阶段与漏斗");
+  expect(stages.kind).toBe("barChart:bar:clustered");
+  expect(stages.series).toHaveLength(1);
+  expect(stages.series[0].name).toBe("客户数 Customers");
+  // DOMAIN.md's six stages in order, then the undetermined row.
+  expect(stages.series[0].cats).toEqual(["潜在客户", "意向客户", "成交客户", "稳定客户", "流失风险客户", "流失客户", "undetermined"]);
+  expect(stages.series[0].vals.reduce((a, b) => (a ?? 0) + (b ?? 0), 0)).toBe(8);
+
+  // Industry × value tier: one series per value tier, one category per industry; each industry's counts add up to
+  // its customers in add_customers.py (互联网 C001/C005/C008, 制造业 C002/C004/C007, 零售业 C003/C006).
+  const industry = byTitle.get("行业 × 价值分级 Industry by value tier")!;
+  expect(industry.kind).toBe("barChart:col:clustered");
+  const perIndustry = new Map<string, number>();
+  for (const s of industry.series) s.cats.forEach((c, i) => perIndustry.set(String(c), (perIndustry.get(String(c)) ?? 0) + (s.vals[i] ?? 0)));
+  expect(Object.fromEntries(perIndustry)).toEqual({ 互联网: 3, 制造业: 3, 零售业: 2 });
+  // Its series are named by the header cells above them (B5, C5 …).
+  expect(industry.series.map((s) => s.valF.replace(/^.*!\$([A-Z]+)\$6:.*$/, "$1"))).toEqual(["B", "C", "D", "E"]);
+
+  const owners = byTitle.get("负责人 × 阶段 Owner by stage")!;
+  expect(owners.kind).toBe("barChart:col:stacked");
+  let ownerTotal = 0;
+  for (const s of owners.series) for (const v of s.vals) ownerTotal += v ?? 0;
+  expect(ownerTotal).toBe(8);
+
+  // Each chart's cache holds what its cells hold (previews and some readers draw from it).
+  for (const c of charts) for (const s of c.series) expect([c.title, s.cache]).toEqual([c.title, s.vals.map((v) => (typeof v === "number" ? v : null))]);
+  // Every range names the chart's own sheet.
+  for (const c of charts) for (const s of c.series) expect([s.catF, s.valF].every((x) => x.startsWith(`'${c.sheet}'!`))).toBe(true);
+});
+
+test("the user's chart is untouched, review twice = once byte for byte, and undo takes every product chart out", () => {
+  const read = (file: string, n: string) => readZipEntry(f(file), n)!;
+  for (const n of ["xl/charts/chart1.xml", "xl/drawings/drawing1.xml", "xl/worksheets/_rels/sheet1.xml.rels", "xl/drawings/_rels/drawing1.xml.rels"]) {
+    expect(read("once.xlsx", n).equals(read("in.xlsx", n))).toBe(true);
+  }
+  const user = chartsOf(f("once.xlsx")).filter((c) => c.sheet === "销售");
+  expect(user.map((c) => c.series.map((s) => s.vals))).toEqual([[[120, 95, 80]]]);
+
+  expect(readFileSync(f("twice.xlsx")).equals(readFileSync(f("once.xlsx")))).toBe(true);
+
+  expect(ooxmlProblems(f("undone.xlsx"), f("once.xlsx"))).toEqual([]);
+  expect(packageProblems(f("undone.xlsx"), f("once.xlsx"))).toEqual([]);
+  const inNames = zipEntries(f("in.xlsx"))!.map((e) => e.name);
+  const undone = zipEntries(f("undone.xlsx"))!.map((e) => e.name);
+  expect(undone).toEqual(inNames);
+  for (const n of inNames.filter((x) => /chart|drawing/.test(x))) expect(read("undone.xlsx", n).equals(read("in.xlsx", n))).toBe(true);
+});
+
+/** Pixels of a page (a binary PPM, as pdftoppm writes by default: `P6 W H 255` then RGB) within `tol` of a colour. */
+function countColour(ppm: Buffer, rgb: number, tol = 8): number {
+  const head = /^P6\s+(\d+)\s+(\d+)\s+255\s/.exec(ppm.subarray(0, 50).toString("latin1"));
+  if (!head) throw new Error("not a binary PPM");
+  const [r, g, b] = [(rgb >> 16) & 255, (rgb >> 8) & 255, rgb & 255];
+  let n = 0;
+  for (let i = head[0].length; i + 2 < ppm.length; i += 3) {
+    if (Math.abs(ppm[i] - r) <= tol && Math.abs(ppm[i + 1] - g) <= tol && Math.abs(ppm[i + 2] - b) <= tol) n++;
+  }
+  return n;
+}
+
+test("LibreOffice draws the charts: the review pages show the first series' colour, the user's pages do not", () => {
+  const soffice = ["/usr/bin/soffice", "/usr/lib/libreoffice/program/soffice"].find(existsSync);
+  if (!soffice) throw new Error("soffice (LibreOffice) is not installed: run `npm run setup`");
+  if (spawnSync("pdftoppm", ["-v"]).error) throw new Error("pdftoppm (poppler-utils) is not installed: run `npm run setup`");
+  const out = f("pdf");
+  mkdirSync(out, { recursive: true });
+  const lo = spawnSync(soffice, [`-env:UserInstallation=file://${join(dir, "profile")}`, "--headless", "--convert-to", "pdf", "--outdir", out, f("once.xlsx")], { encoding: "utf8", timeout: 240_000 });
+  expect(existsSync(join(out, "once.pdf"))).toBe(true);
+  // Counted on PPM pages; the same pages as PNG in test-artifacts/review/ to look at.
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const png = spawnSync("pdftoppm", ["-png", "-r", "60", join(out, "once.pdf"), join(ARTIFACTS, "page")], { encoding: "utf8" });
+  const ppm = spawnSync("pdftoppm", ["-r", "60", join(out, "once.pdf"), join(out, "page")], { encoding: "utf8" });
+  expect([lo.status, png.status, ppm.status]).toEqual([0, 0, 0]);
+  const pages = readdirSync(out).filter((p) => /^page-\d+\.ppm$/.test(p)).sort();
+  // Which page is which: pdftotext of each page (its sheet's title in row 1).
+  const titleOf = (i: number) => spawnSync("pdftotext", ["-f", String(i + 1), "-l", String(i + 1), join(out, "once.pdf"), "-"], { encoding: "utf8" }).stdout;
+  const SERIES = 0x4472c4; // the charts' first colour; the tables' █ text bars are 5B9BD5
+  // Each review sheet's page, known by its title in row 1; its charts have bars to draw when a first series has a
+  // count above zero (this small book has no interactions, tasks or scores: those sheets' charts are all zero).
+  const TITLES: Record<string, string> = {
+    "CRM复盘-阶段与漏斗": "客户阶段分布与转化漏斗", "CRM复盘-行业与负责人": "行业 × 价值分级、负责人", "CRM复盘-高价值客户": "高价值客户（",
+    "CRM复盘-跟进效率": "跟进效率 ·", "CRM复盘-分级与RFM": "评分等级与 RFM",
+  };
+  const charts = chartsOf(f("once.xlsx"));
+  const drawn = new Set(charts.filter((c) => c.series[0].vals.some((v) => (v ?? 0) > 0)).map((c) => c.sheet));
+  expect(drawn.has("CRM复盘-阶段与漏斗")).toBe(true);
+  const pixels: Record<string, number> = {};
+  const userPages: number[] = [];
+  pages.forEach((p, i) => {
+    const n = countColour(readFileSync(join(out, p)), SERIES);
+    const text = titleOf(i);
+    const sheet = Object.keys(TITLES).find((k) => text.includes(TITLES[k]));
+    if (sheet) pixels[sheet] = Math.max(pixels[sheet] ?? 0, n);
+    else if (!text.includes("执行计划完成情况")) userPages.push(n);
+  });
+  // A bar chart at 60 dpi fills hundreds of pixels; a page without the product's bars has next to none of that colour.
+  for (const sheet of Object.keys(TITLES)) expect([sheet, drawn.has(sheet), (pixels[sheet] ?? 0) > 200]).toEqual([sheet, drawn.has(sheet), drawn.has(sheet)]);
+  expect(userPages.length).toBeGreaterThan(0);
+  for (const n of userPages) expect(n).toBeLessThan(20);
+});
