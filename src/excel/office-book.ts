@@ -10,7 +10,7 @@ import {
   FINDINGS_HEADER, FINDINGS_ROLE, FINDINGS_SHEET, findingRow, HIGHLIGHT_RULES, isOwnedRuleFormula, isResultsMark, layoutFits, looksLikeFormula, MARK_SHEET, NO_ROOM, OWNED_COLUMNS, ownedLayout, ownedValues, resultsMarkName, resultTables,
   REVIEW_SHEET_PREFIX, type OwnedColumn, type OwnedLayout, type OwnedValue,
 } from "../workbook/owned";
-import { REVIEW_SHEET_NAMES, REVIEW_STAMP, reviewSheets, reviewStamp, type ReviewBlock, type ReviewSheet } from "../workbook/review-sheets";
+import { REVIEW_SHEET_NAMES, REVIEW_STAMP, reviewGrid, reviewSheets, reviewStamp, type GridChart, type GridColumnRange, type ReviewBlock, type ReviewSheet } from "../workbook/review-sheets";
 import { byteChunks, isPayloadError, PAYLOAD_BUDGET_BYTES, PRIOR_CELL_BYTES, rowBytes } from "./payload";
 import { ActionError, type Progress } from "./types";
 
@@ -948,18 +948,31 @@ export class OfficeBook {
     }
     ws.getRangeByIndexes(0, 0, 1, 1).format.columnWidth = 200;
     if (!this.o.pivots) return 0;
-    // Charts: the stage distribution (funnel sheet), tier counts, and the Gantt view of the plan.
+    // Charts: each block's, as the command line draws them (one description, review-sheets.ts), and the Gantt view.
+    for (const ch of reviewGrid(l, asOf).charts) charts += this.writeChart(ws, ch);
     const first = blocks[0];
-    if (first && first.b.rows.length > 0 && (l.role === "review.stages" || l.role === "review.tiers")) {
-      const src = ws.getRangeByIndexes(first.top + 1, 0, first.b.rows.length + 1, 2);
-      const chart = ws.charts.add((l.role === "review.stages" ? "BarClustered" : "ColumnClustered") as Excel.ChartType, src, "Columns" as Excel.ChartSeriesBy);
-      chart.title.text = first.b.title;
-      chart.legend.visible = false;
-      chart.setPosition(`F${first.top + 1}`, `M${first.top + 16}`);
-      charts++;
-    }
     if (l.gantt && first && first.b.rows.length > 0) charts += this.writeGanttChart(ws, first.b, first.top);
     return charts;
+  }
+
+  /**
+   * One block's chart over its cells: made from its first series' values, then every series given its values and
+   * the categories by range (ExcelApi 1.7), since a block's category and value columns need not be side by side.
+   */
+  private writeChart(ws: Excel.Worksheet, ch: GridChart): number {
+    const type = ({ bar: "BarClustered", column: "ColumnClustered", columnStacked: "ColumnStacked" } as const)[ch.kind];
+    const range = (r: GridColumnRange) => ws.getRangeByIndexes(r.top - 1, r.col - 1, r.bottom - r.top + 1, 1);
+    const chart = ws.charts.add(type as Excel.ChartType, range(ch.series[0]), "Columns" as Excel.ChartSeriesBy);
+    chart.title.text = ch.title;
+    chart.legend.visible = ch.series.length > 1;
+    ch.series.forEach((s, k) => {
+      const series = k === 0 ? chart.series.getItemAt(0) : chart.series.add(s.name);
+      series.setValues(range(s));
+      series.setXAxisValues(range(ch.categories));
+      series.name = s.name;
+    });
+    chart.setPosition(`${columnLetter(ch.from.col)}${ch.from.row}`, `${columnLetter(ch.to.col - 1)}${ch.to.row - 1}`);
+    return 1;
   }
 
   /**

@@ -235,6 +235,17 @@ describe("build review", () => {
     // The stage counts written on the funnel sheet add up to the customers.
     const stages = fake.book.values(`${REVIEW_SHEET_PREFIX}阶段与漏斗`, "A6:B12");
     expect(stages.reduce((s, r) => s + Number(r[1]), 0)).toBe(150);
+    // Its chart reads those cells, as the command line's chart does (issue 19: one description, two writers):
+    // categories A6:A12 (the six stages, then undetermined), values B6:B12, a clustered bar titled by its block.
+    const stageChart = fake.book.charts(`${REVIEW_SHEET_PREFIX}阶段与漏斗`).find((c) => c.title.startsWith("阶段分布"))!;
+    expect(stageChart.type).toBe("BarClustered");
+    expect(stageChart.series.map((x) => [x.name, x.xValues, x.values])).toEqual([["客户数 Customers", `'${REVIEW_SHEET_PREFIX}阶段与漏斗'!A6:A12`, `'${REVIEW_SHEET_PREFIX}阶段与漏斗'!B6:B12`]]);
+    expect(fake.book.values(`${REVIEW_SHEET_PREFIX}阶段与漏斗`, "A6:A12").map((r) => r[0])).toEqual(["潜在客户", "意向客户", "成交客户", "稳定客户", "流失风险客户", "流失客户", "undetermined"]);
+    // A chart with series in columns apart from its categories: industry × value tier, one series per tier column.
+    const industry = fake.book.charts(`${REVIEW_SHEET_PREFIX}行业与负责人`).find((c) => c.title.startsWith("行业 × 价值分级"))!;
+    expect(industry.type).toBe("ColumnClustered");
+    expect(industry.series.map((x) => x.values!.replace(/^.*!([A-Z]+)6:.*$/, "$1"))).toEqual(["B", "C", "D", "E"]);
+    expect(industry.series.map((x) => x.name)).toEqual(fake.book.values(`${REVIEW_SHEET_PREFIX}行业与负责人`, "B5:E5")[0]);
     const once = JSON.stringify(fake.book.snapshot());
     await buildReviewSheets({ asOf: AS_OF });
     expect(JSON.stringify(fake.book.snapshot())).toBe(once);

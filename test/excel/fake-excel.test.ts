@@ -767,6 +767,39 @@ describe("PivotTables and charts", () => {
     expect(named.code).toBe("ApiNotFound");
   });
 
+  test("series added and given their values and categories by range (ExcelApi 1.7); a block of cells, or an older host, refused", async () => {
+    await fx.Excel.run(async (ctx) => {
+      const sheet = ctx.workbook.worksheets.getItem("客户");
+      const ws = ctx.workbook.worksheets.add("CRM复盘-系列");
+      const chart = ws.charts.add(fx.Excel.ChartType.columnClustered, sheet.getRange("D2:D4"), fx.Excel.ChartSeriesBy.columns);
+      chart.series.getItemAt(0).setXAxisValues(sheet.getRange("B2:B4"));
+      const second = chart.series.add("第二");
+      second.setValues(sheet.getRange("D2:D4"));
+      second.setXAxisValues(sheet.getRange("B2:B4"));
+      await ctx.sync();
+    });
+    const [chart] = fx.book.charts("CRM复盘-系列");
+    expect(chart.series.map((x) => [x.name, x.xValues, x.values])).toEqual([[expect.any(String), "客户!B2:B4", undefined], ["第二", "客户!B2:B4", "客户!D2:D4"]]);
+    const block = await rejection(
+      fx.Excel.run(async (ctx) => {
+        const c = ctx.workbook.worksheets.getItem("CRM复盘-系列").charts.getItemAt(0);
+        c.series.getItemAt(0).setValues(ctx.workbook.worksheets.getItem("客户").getRange("B2:D4"));
+        await ctx.sync();
+      }),
+    );
+    expect(block.code).toBe("InvalidArgument");
+    const old = createFakeExcel(spec(), { apiSets: { ExcelApi: "1.6" } });
+    const tooOld = await rejection(
+      old.Excel.run(async (ctx) => {
+        const sheet = ctx.workbook.worksheets.getItem("客户");
+        const c = sheet.charts.add(old.Excel.ChartType.columnClustered, sheet.getRange("D2:D4"));
+        c.series.add("x");
+        await ctx.sync();
+      }),
+    );
+    expect(tooOld.code).toBe("ApiNotFound");
+  });
+
   test("charts are recorded with type, source, title, position, series colours and axis settings", async () => {
     await fx.Excel.run(async (ctx) => {
       const src = ctx.workbook.worksheets.getItem("客户").getRange("B1:B4").getBoundingRect("D1:D4");

@@ -587,6 +587,9 @@ interface SeriesModel {
   name: string;
   fill: string | null;
   props: Record<string, unknown>;
+  /** Ranges given by setValues / setXAxisValues (ExcelApi 1.7), as addresses; absent for a series from the chart's source. */
+  values?: string;
+  xValues?: string;
 }
 
 interface AxisModel {
@@ -4455,10 +4458,44 @@ export class FakeChartSeriesCollection extends FakeCollection<FakeChartSeries> {
   getCount(): FakeClientResult<number> {
     return this._result("getCount", [], (c: ChartModel) => c.series.length, "1.4");
   }
+  /** ExcelApi 1.7: a new series at the end (or at `index`), empty until setValues. */
+  add(name?: string, index?: number): FakeChartSeries {
+    let at = -1;
+    const series = new FakeChartSeries(this.context, this, `${this._path}.add(${JSON.stringify(name ?? null)})`, () => {
+      const c = this._resolve();
+      if (isNull(c)) return NULL_ENTITY;
+      if (at < 0) throw officeError("InvalidObjectPath", "the series from add() does not exist (its add failed or was not synced)");
+      return { chart: c, index: at };
+    });
+    this._queue("add", [name ?? null, index ?? null], (c: ChartModel) => {
+      const n = c.series.length;
+      const i = index === undefined ? n : num(index, "ChartSeriesCollection.add index", 0);
+      if (!Number.isInteger(i) || i > n) throw officeError("InvalidArgument", `ChartSeriesCollection.add: index ${index} is past the ${n} series`);
+      c.series.splice(i, 0, { name: name === undefined ? `Series${n + 1}` : str(name, "ChartSeriesCollection.add name"), fill: null, props: {} });
+      at = i;
+    }, { api: "1.7" });
+    return series;
+  }
+}
+
+/** A one-row or one-column range's address, for a series' values or categories (Excel refuses a block). */
+function seriesRange(r: FakeRange, what: string): string {
+  const e = r._resolve() as RangeE;
+  if (isNull(e)) throw officeError("InvalidArgument", `${what}: a null range`);
+  if (e.rect.r1 !== e.rect.r0 && e.rect.c1 !== e.rect.c0) throw officeError("InvalidArgument", `${what}: the range must be one row or one column`);
+  return addressOf(e.sheet.name, e.rect);
 }
 
 export class FakeChartSeries extends FakeClientObject {
   declare name: string;
+  setValues(sourceData: FakeRange): void {
+    this._checkSameContext(sourceData, "ChartSeries.setValues");
+    this._queue("setValues", [sourceData._path], (e: SeriesE) => void (liveSeries(e).values = seriesRange(sourceData, "ChartSeries.setValues")), { api: "1.7" });
+  }
+  setXAxisValues(sourceData: FakeRange): void {
+    this._checkSameContext(sourceData, "ChartSeries.setXAxisValues");
+    this._queue("setXAxisValues", [sourceData._path], (e: SeriesE) => void (liveSeries(e).xValues = seriesRange(sourceData, "ChartSeries.setXAxisValues")), { api: "1.7" });
+  }
   get format(): FakeChartSeriesFormat {
     return this._kid("format", () => new FakeChartSeriesFormat(this.context, this, `${this._path}.format`, () => this._resolve()));
   }
@@ -4892,7 +4929,7 @@ export interface FakeChartInfo {
   legendVisible: boolean;
   legendPosition: string;
   position: { start: string; end: string | null } | null;
-  series: { name: string; fill: string | null; props: Record<string, unknown> }[];
+  series: { name: string; fill: string | null; props: Record<string, unknown>; values?: string; xValues?: string }[];
   categoryAxis: { reversePlotOrder: boolean; visible: boolean; props: Record<string, unknown> };
   valueAxis: { reversePlotOrder: boolean; visible: boolean; props: Record<string, unknown> };
   dataLabels: Record<string, unknown>;
