@@ -29,8 +29,6 @@ export interface BookOptions {
 }
 
 export const DEFAULT_CHUNK_ROWS = 5_000;
-/** Tasks the Gantt chart shows at most. */
-const GANTT_CHART_TASKS = 500;
 
 const ERROR_TEXT = /^#(?:N\/A|VALUE!|REF!|DIV\/0!|NUM!|NAME\?|NULL!|SPILL!|CALC!|FIELD!|BLOCKED!|CONNECT!|BUSY!|UNKNOWN!|GETTING_DATA)$/;
 
@@ -948,10 +946,8 @@ export class OfficeBook {
     }
     ws.getRangeByIndexes(0, 0, 1, 1).format.columnWidth = 200;
     if (!this.o.pivots) return 0;
-    // Charts: each block's, as the command line draws them (one description, review-sheets.ts), and the Gantt view.
+    // Charts: each block's, the Gantt view among them, as the command line draws them (one description, review-sheets.ts).
     for (const ch of reviewGrid(l, asOf).charts) charts += this.writeChart(ws, ch);
-    const first = blocks[0];
-    if (l.gantt && first && first.b.rows.length > 0) charts += this.writeGanttChart(ws, first.b, first.top);
     return charts;
   }
 
@@ -960,42 +956,27 @@ export class OfficeBook {
    * the categories by range (ExcelApi 1.7), since a block's category and value columns need not be side by side.
    */
   private writeChart(ws: Excel.Worksheet, ch: GridChart): number {
-    const type = ({ bar: "BarClustered", column: "ColumnClustered", columnStacked: "ColumnStacked" } as const)[ch.kind];
+    const type = ({ bar: "BarClustered", column: "ColumnClustered", columnStacked: "ColumnStacked", gantt: "BarStacked" } as const)[ch.kind];
     const range = (r: GridColumnRange) => ws.getRangeByIndexes(r.top - 1, r.col - 1, r.bottom - r.top + 1, 1);
     const chart = ws.charts.add(type as Excel.ChartType, range(ch.series[0]), "Columns" as Excel.ChartSeriesBy);
     chart.title.text = ch.title;
-    chart.legend.visible = ch.series.length > 1;
+    chart.legend.visible = ch.series.length > 1 && ch.kind !== "gantt";
     ch.series.forEach((s, k) => {
       const series = k === 0 ? chart.series.getItemAt(0) : chart.series.add(s.name);
       series.setValues(range(s));
       series.setXAxisValues(range(ch.categories));
       series.name = s.name;
     });
+    if (ch.kind === "gantt") {
+      // The start dates carry each bar to its start and are not drawn; tasks read from the top; dates along the axis.
+      chart.series.getItemAt(0).format.fill.clear();
+      chart.axes.categoryAxis.reversePlotOrder = true;
+      let first = Infinity;
+      for (const d of ch.series[0].values) if (d !== null && d < first) first = d;
+      if (Number.isFinite(first)) chart.axes.valueAxis.minimum = serialFromDay(first);
+      chart.axes.valueAxis.numberFormat = "m/d";
+    }
     chart.setPosition(`${columnLetter(ch.from.col)}${ch.from.row}`, `${columnLetter(ch.to.col - 1)}${ch.to.row - 1}`);
-    return 1;
-  }
-
-  /**
-   * A Gantt view: a stacked bar chart whose first series (days from the earliest start) is invisible. Of the
-   * first GANTT_CHART_TASKS tasks: a chart of more bars cannot be read (the table above lists them all).
-   */
-  private writeGanttChart(ws: Excel.Worksheet, block: ReviewBlock, top: number): number {
-    const plan = { ...block, rows: block.rows.slice(0, GANTT_CHART_TASKS) };
-    const starts = plan.rows.map((r) => (typeof r[3] === "string" ? toDay(r[3]) : NaN));
-    const dues = plan.rows.map((r) => (typeof r[4] === "string" ? toDay(r[4]) : NaN));
-    // A loop, not Math.min(...): a plan of a hundred thousand tasks is more arguments than the call stack holds.
-    const min = starts.reduce((m, d) => (Number.isNaN(d) ? m : Math.min(m, d)), Infinity);
-    if (!Number.isFinite(min)) return 0;
-    const col = plan.header.length + 1;
-    const rows = plan.rows.map((r, i) => [cellInput(String(r[0] ?? "")), Number.isNaN(starts[i]) ? 0 : starts[i] - min, Number.isNaN(starts[i]) || Number.isNaN(dues[i]) ? 0 : Math.max(1, dues[i] - starts[i])]);
-    const data = ws.getRangeByIndexes(top + 1, col, rows.length + 1, 3);
-    data.values = [["任务 Task", "开始(天) Start", "工期(天) Days"], ...rows];
-    const chart = ws.charts.add("BarStacked" as Excel.ChartType, data, "Columns" as Excel.ChartSeriesBy);
-    chart.title.text = "甘特图 Gantt";
-    chart.legend.visible = false;
-    chart.series.getItemAt(0).format.fill.clear();
-    chart.axes.categoryAxis.reversePlotOrder = true;
-    chart.setPosition(`${columnLetter(col + 5)}${top + 1}`, `${columnLetter(col + 14)}${top + 22}`);
     return 1;
   }
 

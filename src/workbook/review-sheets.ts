@@ -14,7 +14,7 @@ export interface ReviewBlock {
   header: string[];
   formats: ReviewFormat[];
   rows: ReviewCell[][];
-  /** Column index that gets a data bar (counts). */
+  /** Column index whose cells get a data bar (counts): a conditional format, drawn in the cells by Excel. */
   bar?: number;
   /** A note under the table (how a figure is computed). */
   note?: string;
@@ -22,15 +22,24 @@ export interface ReviewBlock {
   chart?: BlockChart;
 }
 
-/** A block's chart: the kind, the column of its categories and the columns of its series (0-based in the block). */
+/**
+ * A block's chart: the kind, the column of its categories and the columns of its series (0-based in the block).
+ * A Gantt chart is a stacked bar whose first series (the start dates) is not drawn, so each bar begins at its start.
+ */
 export interface BlockChart {
-  kind: "bar" | "column" | "columnStacked";
+  kind: "bar" | "column" | "columnStacked" | "gantt";
   category: number;
   series: number[];
+  /** Under the block rather than right of it (the plan's week grid is to its right). */
+  below?: boolean;
+  /** Categories at most (default CHART_MAX_CATEGORIES). */
+  maxRows?: number;
 }
 
 /** Categories a chart shows at most: the block's first rows (its tables are sorted, largest first). */
 export const CHART_MAX_CATEGORIES = 30;
+/** Tasks a Gantt chart shows at most: more bars cannot be read (the table above lists them all). */
+export const GANTT_CHART_TASKS = 60;
 /** A chart's size in cells, and the column it starts at right of the widest block. */
 const CHART_ROWS = 16;
 const CHART_COLS = 8;
@@ -82,9 +91,11 @@ export function reviewSheets(r: ReviewData): ReviewSheet[] {
   const stages = sheet("stages", "阶段与漏斗", "客户阶段分布与转化漏斗", "Stage distribution and funnel", [
     { title: "阶段分布", titleEn: "Customers by stage", header: ["阶段 Stage", "客户数 Customers", "占比 Share"], formats: ["text", "int", "pct"], bar: 1, chart: { kind: "bar", category: 0, series: [1] },
       rows: r.stageCounts.map((s) => [s.stage, s.count, r.customers > 0 ? s.count / r.customers : null]), note: asOfNote },
-    { title: "转化漏斗", titleEn: "Funnel conversion", header: ["从 From", "到 To", "到达前一步 Reached from", "到达后一步 Reached to", "转化率 Rate"], formats: ["text", "text", "int", "int", "pct"], bar: 3, chart: { kind: "bar", category: 1, series: [3] },
-      rows: r.funnel.map((f) => [f.from, f.to, f.reachedFrom, f.reachedTo, f.rate]),
-      note: "流失风险与流失客户计为已到达成交 · at-risk and churned customers count as having reached 成交" },
+    // The funnel 潜在 → 意向 → 成交 → 稳定, a stage a row: how many reached it, and the share of the step before.
+    { title: "转化漏斗", titleEn: "Funnel conversion", header: ["阶段 Stage", "到达 Reached", "转化率 Rate"], formats: ["text", "int", "pct"], bar: 1,
+      chart: { kind: "bar", category: 0, series: [1] },
+      rows: r.funnel.length === 0 ? [] : [[r.funnel[0].from, r.funnel[0].reachedFrom, null], ...r.funnel.map((f) => [f.to, f.reachedTo, f.rate])],
+      note: "转化率为到达本阶段者占到达上一阶段者之比;流失风险与流失客户计为已到达成交 · rate: of those who reached the stage before; at-risk and churned customers count as having reached 成交" },
     { title: "留存与流失", titleEn: "Retention and churn", header: ["指标 Measure", "数值 Value"], formats: ["text", "pct"],
       rows: [["留存率（成交→稳定） Retention won→stable", r.retention], ["流失率 Churn rate", r.churnRate]] },
     { title: "流失原因 TOP 3", titleEn: "Top 3 churn reasons", header: ["原因 Reason", "客户数 Customers"], formats: ["text", "int"], bar: 1, chart: { kind: "bar", category: 0, series: [1] },
@@ -125,13 +136,21 @@ export function reviewSheets(r: ReviewData): ReviewSheet[] {
 
   const p = r.plan;
   const planBlock: ReviewBlock = {
-    title: "执行计划", titleEn: "Execution plan", header: ["任务 Task", "策略 Strategy", "负责人 Owner", "开始 Start", "截止 Due", "完成 Done on", "状态 Status", "延误 Late"],
-    formats: ["text", "text", "text", "date", "date", "date", "text", "text"],
-    rows: p.gantt.map((g) => [g.task, g.strategy, g.owner, g.start, g.due, g.completedOn, g.status ? (TASK_STATUS_LABEL[g.status as TaskStatus]?.zh ?? g.status) : null, g.late ? "是" : null]),
+    title: "执行计划", titleEn: "Execution plan", header: ["任务 Task", "策略 Strategy", "负责人 Owner", "开始 Start", "截止 Due", "完成 Done on", "状态 Status", "延误 Late", "工期(天) Days"],
+    formats: ["text", "text", "text", "date", "date", "date", "text", "text", "int"],
+    rows: p.gantt.map((g) => [g.task, g.strategy, g.owner, g.start, g.due, g.completedOn, g.status ? (TASK_STATUS_LABEL[g.status as TaskStatus]?.zh ?? g.status) : null, g.late ? "是" : null, spanDays(g.start, g.due)]),
+    // The Gantt chart: a bar from each task's start (an invisible first series of start dates) for its days.
+    chart: { kind: "gantt", category: 0, series: [3, 8], below: true, maxRows: GANTT_CHART_TASKS },
     note: `完成 ${p.done}/${p.tasks} · 完成率 ${p.completionRate === null ? "—" : (p.completionRate * 100).toFixed(1) + "%"} · 逾期未完成 ${p.overdue}`,
   };
   const plan: ReviewSheet = { ...sheet("plan", "执行计划", "执行计划完成情况与甘特图", "Execution plan progress and Gantt view", [planBlock]), gantt: ganttGrid(r) };
   return [stages, dist, highValue, followUp, tiers, plan];
+}
+
+/** Days from start to due, at least one (a task due the day it starts still shows); null without both dates. */
+function spanDays(start: string | null, due: string | null): number | null {
+  if (!start || !due) return null;
+  return Math.max(1, Math.round((Date.parse(due) - Date.parse(start)) / 86_400_000));
 }
 
 /** Week columns spanning every task's start to due (Mondays), capped so the sheet stays printable. */
@@ -156,7 +175,7 @@ function ganttGrid(r: ReviewData): GanttGrid | undefined {
 // ── the sheet as a grid of cells (the same layout for every file writer) ──
 
 /** How a grid cell looks; each writer maps these to its own styles. */
-export type GridStyle = "title" | "subtitle" | "blockTitle" | "header" | "cell" | "bar" | "note" | "plain" | "ganttTitle" | "week";
+export type GridStyle = "title" | "subtitle" | "blockTitle" | "header" | "cell" | "note" | "plain" | "ganttTitle" | "week";
 
 export interface GridCell {
   row: number;
@@ -181,6 +200,7 @@ export interface GridChart {
   kind: BlockChart["kind"];
   title: string;
   categories: GridColumnRange & { values: string[] };
+  /** Each series' values as numbers; a date column's as days since 1970-01-01 (each writer makes its own serials). */
   series: (GridColumnRange & { name: string; nameRow: number; format: ReviewFormat; values: (number | null)[] })[];
   /** Top-left cell of the chart and the cell just past its bottom-right corner (1-based). */
   from: { col: number; row: number };
@@ -191,17 +211,29 @@ export interface ReviewGrid {
   cells: GridCell[];
   /** The blocks' charts, right of the widest block, each level with its block or below the chart before. */
   charts: GridChart[];
+  /** Ranges whose counts get a data bar (from zero to the largest), e.g. `B6:B12`. */
+  dataBars: string[];
   /** Column widths in characters, by 1-based column. */
   widths: Map<number, number>;
   /** The Gantt grid's conditional format: the range, and the late and on-time rules (late first). */
   gantt?: { ref: string; late: string; span: string };
 }
 
+/** The data bars' colour. */
+export const DATA_BAR = "FF5B9BD5";
+
 /** The Gantt grid's fills: late tasks, and the others. */
 export const GANTT_LATE = "FFFF7C80";
 export const GANTT_ON_TIME = "FF5B9BD5";
 
 export const REVIEW_FORMATS: Record<ReviewFormat, string | undefined> = { int: "#,##0", pct: "0.0%", num1: "#,##0.0", date: "yyyy-mm-dd", text: undefined };
+
+/** A cell as a chart's number: numbers as they are, a date (`YYYY-MM-DD`) as days since 1970-01-01, else none. */
+function chartNumber(v: ReviewCell, format: ReviewFormat): number | null {
+  if (typeof v === "number") return Number.isFinite(v) ? v : null;
+  if (format === "date" && typeof v === "string" && /^\d{4}-\d{2}-\d{2}$/.test(v)) return Date.parse(v) / 86_400_000;
+  return null;
+}
 
 /** Lays out one review sheet: title, as-of line, each titled table with its bar column and note, the Gantt grid. */
 export function reviewGrid(s: ReviewSheet, asOf: string): ReviewGrid {
@@ -212,37 +244,38 @@ export function reviewGrid(s: ReviewSheet, asOf: string): ReviewGrid {
   let r = 4;
   let maxCols = 1;
   let planTop = 0;
-  const placed: { b: ReviewBlock; top: number }[] = [];
+  /** Each block's title row and its last row (data, "no data" or note). */
+  const placed: { b: ReviewBlock; top: number; end: number }[] = [];
+  const dataBars: string[] = [];
   for (const b of s.blocks) {
     if (b === s.blocks[s.blocks.length - 1] && s.gantt) planTop = r + 1;
-    placed.push({ b, top: r });
+    const at = { b, top: r, end: 0 };
+    placed.push(at);
     put(r, 1, `${b.title} ${b.titleEn}`, "blockTitle");
     b.header.forEach((h, i) => put(r + 1, i + 1, h, "header"));
-    if (b.bar !== undefined) put(r + 1, b.header.length + 1, null, "header"); // the bar column: styled, no text
-    const barMax = b.bar !== undefined ? Math.max(0, ...b.rows.map((row) => Number(row[b.bar as number]) || 0)) : 0;
     b.rows.forEach((row, i) => {
       row.forEach((v, c) => put(r + 2 + i, c + 1, v, "cell", { format: b.formats[c], date: b.formats[c] === "date" && typeof v === "string" }));
-      if (b.bar !== undefined) {
-        const n = Number(row[b.bar]) || 0;
-        put(r + 2 + i, row.length + 1, barMax > 0 && n > 0 ? "█".repeat(Math.max(1, Math.round((n / barMax) * 20))) : null, "bar");
-      }
     });
+    if (b.bar !== undefined && b.rows.length > 0) dataBars.push(`${columnLetter(b.bar + 1)}${r + 2}:${columnLetter(b.bar + 1)}${r + 1 + b.rows.length}`);
     let last = r + 1 + b.rows.length;
     if (b.rows.length === 0) put(++last, 1, "（无数据 no data）", "plain");
     if (b.note) put(++last, 1, b.note, "note");
-    maxCols = Math.max(maxCols, b.header.length + (b.bar !== undefined ? 1 : 0));
+    at.end = last;
+    maxCols = Math.max(maxCols, b.header.length);
     r = last + 2;
   }
   const widths = new Map<number, number>();
   for (let c = 1; c <= maxCols; c++) widths.set(c, c === 1 ? 30 : 14);
   const charts: GridChart[] = [];
   let chartRow = 0;
-  for (const { b, top } of placed) {
+  for (const { b, top, end } of placed) {
     const ch = b.chart;
     if (!ch || b.rows.length === 0) continue; // no range to read: a chart of nothing
-    const n = Math.min(b.rows.length, CHART_MAX_CATEGORIES);
+    const n = Math.min(b.rows.length, ch.maxRows ?? CHART_MAX_CATEGORIES);
     const first = top + 2;
-    const row = Math.max(top, chartRow);
+    const row = ch.below ? end + 2 : Math.max(top, chartRow);
+    const col = ch.below ? 1 : maxCols + 2;
+    const height = ch.below ? Math.max(CHART_ROWS, n + 6) : CHART_ROWS;
     const capped = n < b.rows.length ? ` (前 ${n} 项 first ${n})` : "";
     charts.push({
       kind: ch.kind,
@@ -250,12 +283,12 @@ export function reviewGrid(s: ReviewSheet, asOf: string): ReviewGrid {
       categories: { col: ch.category + 1, top: first, bottom: first + n - 1, values: b.rows.slice(0, n).map((x) => (x[ch.category] === null ? "" : String(x[ch.category]))) },
       series: ch.series.map((c) => ({
         col: c + 1, top: first, bottom: first + n - 1, name: b.header[c], nameRow: top + 1, format: b.formats[c],
-        values: b.rows.slice(0, n).map((x) => (typeof x[c] === "number" && Number.isFinite(x[c]) ? (x[c] as number) : null)),
+        values: b.rows.slice(0, n).map((x) => chartNumber(x[c], b.formats[c])),
       })),
-      from: { col: maxCols + 2, row },
-      to: { col: maxCols + 2 + CHART_COLS, row: row + CHART_ROWS },
+      from: { col, row },
+      to: { col: col + CHART_COLS + (ch.below ? 2 : 0), row: row + height },
     });
-    chartRow = row + CHART_ROWS + 1;
+    if (!ch.below) chartRow = row + CHART_ROWS + 1;
   }
   let gantt: ReviewGrid["gantt"];
   if (s.gantt && planTop > 0) {
@@ -278,5 +311,5 @@ export function reviewGrid(s: ReviewSheet, asOf: string): ReviewGrid {
       gantt = { ref: `${W}${top}:${columnLetter(first + g.weeks.length - 1)}${bottom}`, late: `AND(${span},$${late}${top}="是")`, span };
     }
   }
-  return { cells, charts, widths, gantt };
+  return { cells, charts, dataBars, widths, gantt };
 }

@@ -3,7 +3,7 @@
 // existing workbook, so these are written here, as strings, in the element order the schemas require
 // (/work/shared/ooxml-xsd dml-chart.xsd, dml-spreadsheetDrawing.xsd). Every series reads its sheet's cells
 // (c:f) and carries what they hold now (the cache), so Excel and LibreOffice redraw it when the numbers change.
-import { columnLetter } from "../core";
+import { columnLetter, serialFromDay } from "../core";
 import { REVIEW_FORMATS, type GridChart, type GridColumnRange } from "../workbook/review-sheets";
 import { xmlAttr, xmlText } from "./owned-sheets";
 import { quoteSheetName } from "./package";
@@ -47,34 +47,46 @@ function numRef(f: string, values: readonly (number | null)[], format: string): 
 const AX_CAT = 500100001;
 const AX_VAL = 500100002;
 
-/** One chart part: a bar (horizontal) or column chart, clustered or stacked, over the grid's ranges. */
+/**
+ * One chart part: a bar (horizontal) or column chart, clustered or stacked, over the grid's ranges; a Gantt chart is
+ * a stacked bar whose first series (the start dates) has neither fill nor line, on a date axis from the first start.
+ */
 export function chartXml(sheet: string, ch: GridChart, date1904: boolean): string {
-  const horizontal = ch.kind === "bar";
-  const stacked = ch.kind === "columnStacked";
+  const gantt = ch.kind === "gantt";
+  const horizontal = ch.kind === "bar" || gantt;
+  const stacked = ch.kind === "columnStacked" || gantt;
   const catRef = areaRef(sheet, ch.categories);
+  // A date column's days become serial numbers of the book's own date system, as its cells hold them.
+  const values = (s: GridChart["series"][number]) => (s.format === "date" ? s.values.map((v) => (v === null ? null : serialFromDay(v, date1904))) : s.values);
   const series = ch.series
     .map((s, i) => {
       const name = `${quoteSheetName(sheet)}!$${columnLetter(s.col)}$${s.nameRow}`;
+      const fill = gantt && i === 0 ? "<a:noFill/><a:ln><a:noFill/></a:ln>" : `<a:solidFill><a:srgbClr val="${PALETTE[(gantt ? i - 1 : i) % PALETTE.length]}"/></a:solidFill>`;
       // CT_BarSer: idx order tx? spPr? invertIfNegative? … dLbls? … cat? val?
       return (
         `<c:ser><c:idx val="${i}"/><c:order val="${i}"/><c:tx>${strRef(name, [s.name])}</c:tx>` +
-        `<c:spPr><a:solidFill><a:srgbClr val="${PALETTE[i % PALETTE.length]}"/></a:solidFill></c:spPr><c:invertIfNegative val="0"/>` +
+        `<c:spPr>${fill}</c:spPr><c:invertIfNegative val="0"/>` +
         (ch.series.length === 1 ? '<c:dLbls><c:showLegendKey val="0"/><c:showVal val="1"/><c:showCatName val="0"/><c:showSerName val="0"/><c:showPercent val="0"/><c:showBubbleSize val="0"/></c:dLbls>' : "") +
         `<c:cat>${strRef(catRef, ch.categories.values)}</c:cat>` +
-        `<c:val>${numRef(areaRef(sheet, s), s.values, REVIEW_FORMATS[s.format] ?? "General")}</c:val></c:ser>`
+        `<c:val>${numRef(areaRef(sheet, s), values(s), REVIEW_FORMATS[s.format] ?? "General")}</c:val></c:ser>`
       );
     })
     .join("");
+  const starts = gantt ? values(ch.series[0]).filter((v): v is number => v !== null) : [];
+  // The date axis begins at the first start (a loop: a Gantt of many tasks is more arguments than Math.min takes).
+  let first = Infinity;
+  for (const v of starts) if (v < first) first = v;
+  const scaling = `<c:scaling><c:orientation val="minMax"/>${Number.isFinite(first) ? `<c:min val="${first}"/>` : ""}</c:scaling>`;
   // Horizontal bars list the first category at the top (maxMin), with the value axis kept at the bottom (crosses max).
   const catAx =
     `<c:catAx><c:axId val="${AX_CAT}"/><c:scaling><c:orientation val="${horizontal ? "maxMin" : "minMax"}"/></c:scaling><c:delete val="0"/>` +
     `<c:axPos val="${horizontal ? "l" : "b"}"/><c:numFmt formatCode="General" sourceLinked="1"/><c:majorTickMark val="none"/><c:minorTickMark val="none"/>` +
     `<c:tickLblPos val="nextTo"/><c:crossAx val="${AX_VAL}"/><c:crosses val="autoZero"/><c:auto val="1"/><c:lblAlgn val="ctr"/><c:lblOffset val="100"/><c:noMultiLvlLbl val="0"/></c:catAx>`;
   const valAx =
-    `<c:valAx><c:axId val="${AX_VAL}"/><c:scaling><c:orientation val="minMax"/></c:scaling><c:delete val="0"/>` +
-    `<c:axPos val="${horizontal ? "b" : "l"}"/><c:majorGridlines/><c:numFmt formatCode="General" sourceLinked="1"/><c:majorTickMark val="none"/><c:minorTickMark val="none"/>` +
+    `<c:valAx><c:axId val="${AX_VAL}"/>${scaling}<c:delete val="0"/>` +
+    `<c:axPos val="${horizontal ? "b" : "l"}"/><c:majorGridlines/>${gantt ? '<c:numFmt formatCode="m/d" sourceLinked="0"/>' : '<c:numFmt formatCode="General" sourceLinked="1"/>'}<c:majorTickMark val="none"/><c:minorTickMark val="none"/>` +
     `<c:tickLblPos val="nextTo"/><c:crossAx val="${AX_CAT}"/><c:crosses val="${horizontal ? "max" : "autoZero"}"/><c:crossBetween val="between"/></c:valAx>`;
-  const legend = ch.series.length > 1 ? '<c:legend><c:legendPos val="b"/><c:overlay val="0"/></c:legend>' : "";
+  const legend = ch.series.length > 1 && !gantt ? '<c:legend><c:legendPos val="b"/><c:overlay val="0"/></c:legend>' : "";
   return (
     DECL +
     `<c:chartSpace xmlns:c="${NS_C}" xmlns:a="${NS_A}" xmlns:r="${NS_R}">` +

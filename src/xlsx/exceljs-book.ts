@@ -9,7 +9,7 @@ import {
   type OwnedLayout, type OwnedValue,
 } from "../workbook/owned";
 import type { MaskResult, WorkbookPort } from "../workbook/port";
-import { GANTT_LATE, GANTT_ON_TIME, REVIEW_FORMATS, reviewGrid, reviewSheets, type GridCell, type GridStyle, type ReviewSheet } from "../workbook/review-sheets";
+import { DATA_BAR, GANTT_LATE, GANTT_ON_TIME, REVIEW_FORMATS, reviewGrid, reviewSheets, type GridCell, type GridStyle, type ReviewSheet } from "../workbook/review-sheets";
 import { plainValue, toModel } from "./exceljs";
 
 const HEADER_FILL: ExcelJS.Fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFDDEBF7" } };
@@ -173,6 +173,11 @@ export class ExcelJsBook implements WorkbookPort {
         ],
       });
     }
+    grid.dataBars.forEach((ref, k) => {
+      // exceljs writes a data bar's colour though its typings leave it out.
+      const bar: ExcelJS.DataBarRuleType & { color: { argb: string } } = { type: "dataBar", priority: k + 3, minLength: 0, maxLength: 100, cfvo: [{ type: "num", value: 0 }, { type: "max" }], color: { argb: DATA_BAR } };
+      ws.addConditionalFormatting({ ref, rules: [bar] });
+    });
   }
 
   // ── mask ──
@@ -246,7 +251,6 @@ const GRID_STYLE: Record<GridStyle, (g: GridCell) => Partial<ExcelJS.Cell>> = {
   blockTitle: () => ({ font: { bold: true, size: 12, color: { argb: "FF2F5597" } } }),
   header: () => ({ font: { bold: true }, fill: HEADER_FILL, border: BOX, alignment: { vertical: "middle", wrapText: true } }),
   cell: (g) => ({ border: BOX, ...(g.format && REVIEW_FORMATS[g.format] ? { numFmt: REVIEW_FORMATS[g.format] } : {}) }),
-  bar: () => ({ font: { color: { argb: "FF5B9BD5" } } }),
   note: () => ({ font: { italic: true, color: { argb: "FF7F7F7F" } } }),
   plain: () => ({}),
   ganttTitle: () => ({ font: { bold: true } }),

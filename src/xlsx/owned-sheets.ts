@@ -2,7 +2,7 @@
 // styles-patch.ts): the same content the exceljs writer puts in them. Text is written as inline strings, so a
 // value that looks like a formula stays text, and the shared-strings part of the user's workbook is untouched.
 import { columnLetter as colName, dayFromYmd, serialFromDay, type Finding } from "../core";
-import { GANTT_LATE, GANTT_ON_TIME, REVIEW_FORMATS, reviewGrid, type GridCell, type GridStyle, type ReviewFormat, type ReviewGrid, type ReviewSheet } from "../workbook/review-sheets";
+import { DATA_BAR, GANTT_LATE, GANTT_ON_TIME, REVIEW_FORMATS, reviewGrid, type GridCell, type GridStyle, type ReviewFormat, type ReviewGrid, type ReviewSheet } from "../workbook/review-sheets";
 import { FINDINGS_HEADER, FINDINGS_WIDTHS, findingRow } from "../workbook/owned";
 import type { StylesPatch } from "./styles-patch";
 
@@ -93,7 +93,6 @@ function gridStyles(styles: StylesPatch): (g: GridCell) => number {
     subtitle: styles.cell({ color: "FF7F7F7F" }),
     blockTitle: styles.cell({ bold: true, size: 12, color: "FF2F5597" }),
     header: styles.cell({ bold: true, fill: "FFDDEBF7", border, wrap: true, vertical: "center" }),
-    bar: styles.cell({ color: "FF5B9BD5" }),
     note: styles.cell({ italic: true, color: "FF7F7F7F" }),
     plain: 0,
     ganttTitle: styles.cell({ bold: true }),
@@ -129,10 +128,15 @@ export function reviewSheetXml(sheet: ReviewSheet, asOf: string, styles: StylesP
     return `<row r="${r}">${cells.join("")}</row>`;
   });
   const cols = [...grid.widths].sort((a, b) => a[0] - b[0]).map(([c, w]) => `<col min="${c}" max="${c}" width="${w}" customWidth="1"/>`).join("");
-  const cf = grid.gantt
-    ? `<conditionalFormatting sqref="${grid.gantt.ref}"><cfRule type="expression" dxfId="${late}" priority="1"><formula>${xmlText(grid.gantt.late)}</formula></cfRule>` +
-      `<cfRule type="expression" dxfId="${onTime}" priority="2"><formula>${xmlText(grid.gantt.span)}</formula></cfRule></conditionalFormatting>`
-    : "";
+  const cf =
+    (grid.gantt
+      ? `<conditionalFormatting sqref="${grid.gantt.ref}"><cfRule type="expression" dxfId="${late}" priority="1"><formula>${xmlText(grid.gantt.late)}</formula></cfRule>` +
+        `<cfRule type="expression" dxfId="${onTime}" priority="2"><formula>${xmlText(grid.gantt.span)}</formula></cfRule></conditionalFormatting>`
+      : "") +
+    // Data bars from zero (not from the smallest count, Excel's default) to the largest, across the whole cell.
+    grid.dataBars
+      .map((ref, k) => `<conditionalFormatting sqref="${ref}"><cfRule type="dataBar" priority="${k + 3}"><dataBar minLength="0" maxLength="100"><cfvo type="num" val="0"/><cfvo type="max"/><color rgb="${DATA_BAR}"/></dataBar></cfRule></conditionalFormatting>`)
+      .join("");
   return (
     WORKSHEET_OPEN + '<sheetPr><tabColor rgb="FF2F5597"/><pageSetUpPr fitToPage="1"/></sheetPr>' +
     '<sheetViews><sheetView workbookViewId="0"/></sheetViews><sheetFormatPr defaultRowHeight="15"/>' +

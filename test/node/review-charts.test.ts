@@ -8,6 +8,8 @@ import { spawnSync } from "child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
+import { generateSample } from "../../scripts/sample";
+import { writeModelXlsx } from "../../src/xlsx/model-xlsx";
 import { readZipEntry, zipEntries } from "../../src/xlsx/zip";
 import { runCrm } from "./cli-io";
 import { ooxmlProblems } from "./foreign-books";
@@ -48,13 +50,15 @@ interface ChartRead {
   kind: string;
   title: string;
   /** Each series: its name cell's text, its category and value cells, its cached values. */
-  series: { name: string; cats: (string | null)[]; vals: (number | null)[]; cache: (number | null)[]; catF: string; valF: string }[];
+  series: { name: string; cats: (string | null)[]; vals: (number | null)[]; cache: (number | null)[]; catF: string; valF: string; noFill: boolean }[];
+  /** The value axis's minimum, when set. */
+  min: number | null;
 }
 
 /** Every chart of every sheet as openpyxl reads it, with the cells its ranges name. */
 function chartsOf(file: string): ChartRead[] {
   const script = [
-    "import json, sys, warnings, openpyxl",
+    "import datetime, json, sys, warnings, openpyxl, openpyxl.utils.datetime",
     "warnings.simplefilter('ignore')",
     "wb = openpyxl.load_workbook(sys.argv[1])",
     "def cells(f):",
@@ -62,7 +66,9 @@ function chartsOf(file: string): ChartRead[] {
     "    ws = wb[sheet.strip(\"'\").replace(\"''\", \"'\")]",
     "    rows = ws[ref.replace('$', '')]",
     "    rows = rows if isinstance(rows, tuple) else ((rows,),)",
-    "    return [c.value for row in rows for c in (row if isinstance(row, tuple) else (row,))]",
+    "    # A date cell as the serial number it holds (openpyxl hands out a datetime).",
+    "    conv = lambda v: openpyxl.utils.datetime.to_excel(v, wb.epoch) if isinstance(v, datetime.datetime) else v",
+    "    return [conv(c.value) for row in rows for c in (row if isinstance(row, tuple) else (row,))]",
     "def text(t):",
     "    return ''.join(r.t for p in t.rich.p for r in (p.r or []))",
     "out = []",
@@ -74,8 +80,10 @@ function chartsOf(file: string): ChartRead[] {
     "            cache = {p.idx: p.v for p in s.val.numRef.numCache.pt}",
     "            n = s.val.numRef.numCache.ptCount",
     "            ser.append({'name': cells(s.tx.strRef.f)[0] if s.tx.strRef else s.tx.v, 'cats': cells(cat.f), 'vals': cells(s.val.numRef.f),",
-    "                        'cache': [cache.get(i) for i in range(n)], 'catF': cat.f, 'valF': s.val.numRef.f})",
-    "        out.append({'sheet': ws.title, 'kind': ch.tagname + ':' + str(getattr(ch, 'type', '')) + ':' + str(getattr(ch, 'grouping', '')), 'title': text(ch.title.tx) if ch.title and ch.title.tx and ch.title.tx.rich else '', 'series': ser})",
+    "                        'cache': [cache.get(i) for i in range(n)], 'catF': cat.f, 'valF': s.val.numRef.f,",
+    "                        'noFill': bool(s.spPr is not None and s.spPr.noFill and s.spPr.solidFill is None)})",
+    "        out.append({'sheet': ws.title, 'kind': ch.tagname + ':' + str(getattr(ch, 'type', '')) + ':' + str(getattr(ch, 'grouping', '')), 'title': text(ch.title.tx) if ch.title and ch.title.tx and ch.title.tx.rich else '', 'series': ser,",
+    "                    'min': ch.y_axis.scaling.min if getattr(ch, 'y_axis', None) is not None else None})",
     "print(json.dumps(out, ensure_ascii=False))",
   ].join("\n");
   const r = spawnSync(PYTHON, ["-c", script, file], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
@@ -198,4 +206,25 @@ test("LibreOffice draws the charts: the review pages show the first series' colo
   for (const sheet of Object.keys(TITLES)) expect([sheet, drawn.has(sheet), (pixels[sheet] ?? 0) > 200]).toEqual([sheet, drawn.has(sheet), drawn.has(sheet)]);
   expect(userPages.length).toBeGreaterThan(0);
   for (const n of userPages) expect(n).toBeLessThan(20);
+});
+
+test("the execution plan's Gantt chart: a bar per task from its start for its days, the start series not drawn", async () => {
+  // The sample's plan (scripts/sample.ts planSheet): each task's days from start to due, as the fixture defines them.
+  const DAYS: Record<string, number> = {
+    制定客户分层标准: 20, 搭建RFM分析模型: 30, CRM数据清洗与手机号脱敏: 14, A类客户季度战略会: 7, 流失风险客户挽留专项: 45, 满意度调研问卷设计与发放: 30,
+    老客户转介绍激励方案: 30, 新客户欢迎礼包: 20, 销售团队跟进SOP培训: 10, 续约提醒机制上线: 40, 年度客户答谢会: 25, 竞品对比资料更新: 30,
+  };
+  await writeModelXlsx(generateSample({ customers: 60, asOf: AS_OF }).model, f("sample.xlsx"));
+  const r = await runCrm(["review", f("sample.xlsx"), "--out", f("sample-reviewed.xlsx"), "--as-of", AS_OF], "en");
+  expect(r.code).toBeLessThan(2);
+  expect(ooxmlProblems(f("sample-reviewed.xlsx"), f("sample.xlsx"))).toEqual([]);
+  expect(packageProblems(f("sample-reviewed.xlsx"), f("sample.xlsx"))).toEqual([]);
+  const gantt = chartsOf(f("sample-reviewed.xlsx")).find((c) => c.sheet === "CRM复盘-执行计划")!;
+  expect(gantt.kind).toBe("barChart:bar:stacked");
+  const [start, days] = gantt.series;
+  expect([start.name, days.name, start.noFill, days.noFill]).toEqual(["开始 Start", "工期(天) Days", true, false]);
+  expect(Object.fromEntries(days.cats.map((t, i) => [t, days.vals[i]]))).toEqual(DAYS);
+  // The bars begin at their start dates: the axis starts at the earliest of them (date serials, as the cells hold).
+  expect(gantt.min).toBe(Math.min(...start.vals.map(Number)));
+  expect(start.vals.every((v) => typeof v === "number" && v > 40_000)).toBe(true);
 });
