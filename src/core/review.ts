@@ -57,6 +57,8 @@ export interface ReviewData {
   };
   tierCounts: { tier: string; count: number }[];
   rfmSegmentCounts: { segment: string; segmentEn: string; count: number }[];
+  /** Customers by RFM recency score (rows R = 5 … 1) and frequency score (counts[f − 1], F = 1 … 5). */
+  rfmGrid: { r: number; counts: number[] }[];
   plan: { tasks: number; done: number; completionRate: number | null; overdue: number; gantt: GanttRow[] };
 }
 
@@ -72,12 +74,12 @@ const shown = (s: string | null): string | null => (s === null ? null : maskText
 
 /** What the review reads of a customer's results: a million customers' whole results would take gigabytes. */
 type ReviewCustomer = Pick<CustomerResult, "stage" | "stageKey" | "churnReason" | "industry" | "valueTier" | "owner" | "annualPurchase" | "size" | "tier" | "overdue"> & {
-  rfm: { segment: string } | null;
+  rfm: { segment: string; r: number; f: number } | null;
 };
 
 const reviewCustomer = (c: CustomerResult): ReviewCustomer => ({
   stage: c.stage, stageKey: c.stageKey, churnReason: c.churnReason, industry: c.industry, valueTier: c.valueTier, owner: c.owner,
-  annualPurchase: c.annualPurchase, size: c.size, tier: c.tier, overdue: c.overdue, rfm: c.rfm === null ? null : { segment: c.rfm.segment },
+  annualPurchase: c.annualPurchase, size: c.size, tier: c.tier, overdue: c.overdue, rfm: c.rfm === null ? null : { segment: c.rfm.segment, r: c.rfm.r, f: c.rfm.f },
 });
 
 /** The review of a pipeline's results, kept (`customers`) or made one customer at a time (`"onDemand"`). */
@@ -144,6 +146,8 @@ export function buildReview(res: PipelineResult): ReviewData {
   const tierNames = [...Object.values(TIER_LABEL).map((l) => l.zh)];
   const tierCounts = tierNames.map((tier) => ({ tier, count: cs.filter((c) => c.tier === tier).length }));
   const rfmSegmentCounts = [...RFM_SEGMENTS, RFM_OTHERS].map((s) => ({ segment: s.zh, segmentEn: s.en, count: cs.filter((c) => c.rfm?.segment === s.zh).length }));
+  const rfmGrid = [5, 4, 3, 2, 1].map((r) => ({ r, counts: [0, 0, 0, 0, 0] }));
+  for (const c of cs) if (c.rfm && c.rfm.r >= 1 && c.rfm.r <= 5 && c.rfm.f >= 1 && c.rfm.f <= 5) rfmGrid[5 - c.rfm.r].counts[c.rfm.f - 1]++;
 
   const plan = res.detail.plan;
   const planDone = plan.filter((p) => p.status === "done" || !Number.isNaN(p.completedOn)).length;
@@ -179,6 +183,7 @@ export function buildReview(res: PipelineResult): ReviewData {
     },
     tierCounts,
     rfmSegmentCounts,
+    rfmGrid,
     plan: { tasks: plan.length, done: planDone, completionRate: ratio(planDone, plan.length), overdue: gantt.filter((g) => g.late && g.completedOn === null).length, gantt },
   };
 }

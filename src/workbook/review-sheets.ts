@@ -18,6 +18,8 @@ export interface ReviewBlock {
   bar?: number;
   /** A note under the table (how a figure is computed). */
   note?: string;
+  /** Its numbers (every column but the first) shaded by a colour scale, lightest at the fewest. */
+  heat?: boolean;
   /** The block drawn as a chart beside it, from its own cells (so the chart follows when the numbers change). */
   chart?: BlockChart;
 }
@@ -132,6 +134,9 @@ export function reviewSheets(r: ReviewData): ReviewSheet[] {
   const tiers = sheet("tiers", "分级与RFM", "评分等级与 RFM 分群", "Score tiers and RFM segments", [
     { title: "评分等级", titleEn: "Score tiers", header: ["等级 Tier", "客户数 Customers"], formats: ["text", "int"], bar: 1, chart: { kind: "column", category: 0, series: [1] }, rows: r.tierCounts.map((t) => [t.tier, t.count]) },
     { title: "RFM 分群", titleEn: "RFM segments", header: ["分群 Segment", "Segment", "客户数 Customers"], formats: ["text", "text", "int"], bar: 2, chart: { kind: "bar", category: 0, series: [2] }, rows: r.rfmSegmentCounts.map((s) => [s.segment, s.segmentEn, s.count]) },
+    // Recency down, frequency across: where the customers sit, darker where more of them are.
+    { title: "R × F 分布", titleEn: "Recency × frequency", header: ["R \\ F", "F1", "F2", "F3", "F4", "F5"], formats: ["text", "int", "int", "int", "int", "int"], heat: true,
+      rows: r.rfmGrid.map((g) => [`R${g.r}`, ...g.counts]), note: "R、F 为 1–5 分,5 为最近 / 最频繁 · scores 1–5, 5 the most recent / most frequent" },
   ]);
 
   const p = r.plan;
@@ -213,14 +218,18 @@ export interface ReviewGrid {
   charts: GridChart[];
   /** Ranges whose counts get a data bar (from zero to the largest), e.g. `B6:B12`. */
   dataBars: string[];
+  /** Ranges shaded by a two-colour scale (HEAT_LOW at the smallest, HEAT_HIGH at the largest). */
+  colorScales: string[];
   /** Column widths in characters, by 1-based column. */
   widths: Map<number, number>;
   /** The Gantt grid's conditional format: the range, and the late and on-time rules (late first). */
   gantt?: { ref: string; late: string; span: string };
 }
 
-/** The data bars' colour. */
+/** The data bars' colour, and the colour scale's ends. */
 export const DATA_BAR = "FF5B9BD5";
+export const HEAT_LOW = "FFF2F7FC";
+export const HEAT_HIGH = "FF2F5597";
 
 /** The Gantt grid's fills: late tasks, and the others. */
 export const GANTT_LATE = "FFFF7C80";
@@ -247,6 +256,7 @@ export function reviewGrid(s: ReviewSheet, asOf: string): ReviewGrid {
   /** Each block's title row and its last row (data, "no data" or note). */
   const placed: { b: ReviewBlock; top: number; end: number }[] = [];
   const dataBars: string[] = [];
+  const colorScales: string[] = [];
   for (const b of s.blocks) {
     if (b === s.blocks[s.blocks.length - 1] && s.gantt) planTop = r + 1;
     const at = { b, top: r, end: 0 };
@@ -256,6 +266,7 @@ export function reviewGrid(s: ReviewSheet, asOf: string): ReviewGrid {
     b.rows.forEach((row, i) => {
       row.forEach((v, c) => put(r + 2 + i, c + 1, v, "cell", { format: b.formats[c], date: b.formats[c] === "date" && typeof v === "string" }));
     });
+    if (b.heat && b.rows.length > 0) colorScales.push(`B${r + 2}:${columnLetter(b.header.length)}${r + 1 + b.rows.length}`);
     if (b.bar !== undefined && b.rows.length > 0) dataBars.push(`${columnLetter(b.bar + 1)}${r + 2}:${columnLetter(b.bar + 1)}${r + 1 + b.rows.length}`);
     let last = r + 1 + b.rows.length;
     if (b.rows.length === 0) put(++last, 1, "（无数据 no data）", "plain");
@@ -311,5 +322,5 @@ export function reviewGrid(s: ReviewSheet, asOf: string): ReviewGrid {
       gantt = { ref: `${W}${top}:${columnLetter(first + g.weeks.length - 1)}${bottom}`, late: `AND(${span},$${late}${top}="是")`, span };
     }
   }
-  return { cells, charts, dataBars, widths, gantt };
+  return { cells, charts, dataBars, colorScales, widths, gantt };
 }

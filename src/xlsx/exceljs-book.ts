@@ -9,7 +9,7 @@ import {
   type OwnedLayout, type OwnedValue,
 } from "../workbook/owned";
 import type { MaskResult, WorkbookPort } from "../workbook/port";
-import { DATA_BAR, GANTT_LATE, GANTT_ON_TIME, REVIEW_FORMATS, reviewGrid, reviewSheets, type GridCell, type GridStyle, type ReviewSheet } from "../workbook/review-sheets";
+import { DATA_BAR, HEAT_HIGH, HEAT_LOW, GANTT_LATE, GANTT_ON_TIME, REVIEW_FORMATS, reviewGrid, reviewSheets, type GridCell, type GridStyle, type ReviewSheet } from "../workbook/review-sheets";
 import { plainValue, toModel } from "./exceljs";
 
 const HEADER_FILL: ExcelJS.Fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFDDEBF7" } };
@@ -177,6 +177,9 @@ export class ExcelJsBook implements WorkbookPort {
       // exceljs writes a data bar's colour though its typings leave it out.
       const bar: ExcelJS.DataBarRuleType & { color: { argb: string } } = { type: "dataBar", priority: k + 3, minLength: 0, maxLength: 100, cfvo: [{ type: "num", value: 0 }, { type: "max" }], color: { argb: DATA_BAR } };
       ws.addConditionalFormatting({ ref, rules: [bar] });
+    });
+    grid.colorScales.forEach((ref, k) => {
+      ws.addConditionalFormatting({ ref, rules: [{ type: "colorScale", priority: k + 3 + grid.dataBars.length, cfvo: [{ type: "min" }, { type: "max" }], color: [{ argb: HEAT_LOW }, { argb: HEAT_HIGH }] }] });
     });
   }
 

@@ -2,7 +2,7 @@
 // styles-patch.ts): the same content the exceljs writer puts in them. Text is written as inline strings, so a
 // value that looks like a formula stays text, and the shared-strings part of the user's workbook is untouched.
 import { columnLetter as colName, dayFromYmd, serialFromDay, type Finding } from "../core";
-import { DATA_BAR, GANTT_LATE, GANTT_ON_TIME, REVIEW_FORMATS, reviewGrid, type GridCell, type GridStyle, type ReviewFormat, type ReviewGrid, type ReviewSheet } from "../workbook/review-sheets";
+import { DATA_BAR, HEAT_HIGH, HEAT_LOW, GANTT_LATE, GANTT_ON_TIME, REVIEW_FORMATS, reviewGrid, type GridCell, type GridStyle, type ReviewFormat, type ReviewGrid, type ReviewSheet } from "../workbook/review-sheets";
 import { FINDINGS_HEADER, FINDINGS_WIDTHS, findingRow } from "../workbook/owned";
 import type { StylesPatch } from "./styles-patch";
 
@@ -136,6 +136,9 @@ export function reviewSheetXml(sheet: ReviewSheet, asOf: string, styles: StylesP
     // Data bars from zero (not from the smallest count, Excel's default) to the largest, across the whole cell.
     grid.dataBars
       .map((ref, k) => `<conditionalFormatting sqref="${ref}"><cfRule type="dataBar" priority="${k + 3}"><dataBar minLength="0" maxLength="100"><cfvo type="num" val="0"/><cfvo type="max"/><color rgb="${DATA_BAR}"/></dataBar></cfRule></conditionalFormatting>`)
+      .join("") +
+    grid.colorScales
+      .map((ref, k) => `<conditionalFormatting sqref="${ref}"><cfRule type="colorScale" priority="${k + 3 + grid.dataBars.length}"><colorScale><cfvo type="min"/><cfvo type="max"/><color rgb="${HEAT_LOW}"/><color rgb="${HEAT_HIGH}"/></colorScale></cfRule></conditionalFormatting>`)
       .join("");
   return (
     WORKSHEET_OPEN + '<sheetPr><tabColor rgb="FF2F5597"/><pageSetUpPr fitToPage="1"/></sheetPr>' +

@@ -113,3 +113,12 @@ test("the review made one customer at a time (customers: onDemand, as crm review
   expect(buildReview(onDemand)).toEqual(buildReview(res));
   expect(buildReview(onDemand).customers).toBe(10);
 });
+
+test("R × F grid: each customer with RFM scores counted once, in the row of its R score and the column of its F score", () => {
+  // Counted here from the customers' own RFM scores: rows R5 … R1, columns F1 … F5.
+  const expected = [5, 4, 3, 2, 1].map((r) => [1, 2, 3, 4, 5].map((f) => res.customers.filter((c) => c.rfm?.r === r && c.rfm?.f === f).length));
+  expect(review.rfmGrid.map((g) => g.r)).toEqual([5, 4, 3, 2, 1]);
+  expect(review.rfmGrid.map((g) => g.counts)).toEqual(expected);
+  // RFM is over customers with an order in the window: W1, W2, S1, S2 (the orders above), so the grid holds 4.
+  expect(review.rfmGrid.reduce((n, g) => n + g.counts.reduce((a, b) => a + b, 0), 0)).toBe(4);
+});

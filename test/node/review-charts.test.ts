@@ -228,3 +228,31 @@ test("the execution plan's Gantt chart: a bar per task from its start for its da
   expect(gantt.min).toBe(Math.min(...start.vals.map(Number)));
   expect(start.vals.every((v) => typeof v === "number" && v > 40_000)).toBe(true);
 });
+
+test("counts carry native data bars and the R × F counts a colour scale, as openpyxl reads the rules", () => {
+  const script = [
+    "import json, sys, warnings, openpyxl",
+    "warnings.simplefilter('ignore')",
+    "wb = openpyxl.load_workbook(sys.argv[1])",
+    "out = {}",
+    "for ws in wb.worksheets:",
+    "    for cf in ws.conditional_formatting:",
+    "        for r in cf.rules:",
+    "            cells = [[c.value for c in row] for row in ws[str(cf.sqref)]]",
+    "            out.setdefault(ws.title, []).append({'type': r.type, 'ref': str(cf.sqref), 'cells': cells})",
+    "print(json.dumps(out, ensure_ascii=False))",
+  ].join("\n");
+  const r = spawnSync(PYTHON, ["-c", script, f("sample-reviewed.xlsx")], { encoding: "utf8" });
+  expect(r.stderr).toBe("");
+  const rules = JSON.parse(r.stdout) as Record<string, { type: string; ref: string; cells: unknown[][] }[]>;
+  // The stage counts (B6:B12) have a data bar; no review cell holds the old █ text bars.
+  expect(rules["CRM复盘-阶段与漏斗"]).toContainEqual(expect.objectContaining({ type: "dataBar", ref: "B6:B12" }));
+  // R × F: a 5 × 5 block of counts under a colour scale; they add up to the customers with RFM scores (those with an
+  // order in the window: every sample customer's orders are, so it is the RFM segments' total on the same sheet).
+  const heat = rules["CRM复盘-分级与RFM"].find((x) => x.type === "colorScale")!;
+  expect([heat.cells.length, heat.cells[0].length]).toEqual([5, 5]);
+  const heatTotal = heat.cells.flat().reduce((n: number, v) => n + Number(v), 0);
+  const segments = rules["CRM复盘-分级与RFM"].find((x) => x.type === "dataBar" && x.cells.length > 4)!;
+  expect(heatTotal).toBe(segments.cells.flat().reduce((n: number, v) => n + Number(v), 0));
+  expect(heatTotal).toBeGreaterThan(0);
+});
