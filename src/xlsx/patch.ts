@@ -22,6 +22,7 @@ export { PatchUnsupported };
 
 const CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml";
 const CT_STYLES = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml";
+const CT_RELS = "application/vnd.openxmlformats-package.relationships+xml";
 /** A styles part for a workbook that has none (some generators leave it out): Excel's defaults. */
 const MINIMAL_STYLES =
   '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' +
@@ -133,7 +134,17 @@ export async function writePatched(parts: BookParts, edit: BookEdit, out: string
     drop.add(path);
     removeOverride(contentTypes, path);
     const own = relsPathOf(path);
-    if (names.has(own)) drop.add(own);
+    if (names.has(own)) dropRels(own);
+  };
+  // A relationships part goes with its Override when it has one (LibreOffice writes one for every .rels part).
+  const dropRels = (rels: string) => {
+    drop.add(rels);
+    removeOverride(contentTypes, rels);
+  };
+  // The .rels parts the product writes need a content type: the package's Default for the extension, else an Override.
+  const hasRelsDefault = contentTypes.root.elements("Default", NS.contentTypes).some((d) => (d.attr("Extension") ?? "").toLowerCase() === "rels");
+  const typeRels = (rels: string) => {
+    if (!hasRelsDefault) addOverride(contentTypes, rels, CT_RELS);
   };
   /**
    * Drops what a product's sheet linked to that goes with it — its drawings, their charts and what those link to
@@ -143,7 +154,7 @@ export async function writePatched(parts: BookParts, edit: BookEdit, out: string
   const dropLinked = (part: string) => {
     const own = relsPathOf(part);
     if (!names.has(own) || drop.has(own)) return;
-    drop.add(own);
+    dropRels(own);
     const doc = readXmlPart(parts.file, parts.entries, own);
     for (const r of doc ? relationships(doc, part) : []) {
       if (!r.part || !names.has(r.part) || drop.has(r.part) || !LINKED_WITH_SHEET.test(r.type)) continue;
@@ -235,6 +246,7 @@ export async function writePatched(parts: BookParts, edit: BookEdit, out: string
     const chartPaths = charts.map(() => freePart("charts/chart"));
     chartParts.push({ name: drawing, data: sheet.drawing! }, { name: relsPathOf(drawing), data: relsXml(`${NS.rel}/chart`, chartPaths.map((c) => relativeTo(drawing, c))) });
     addOverride(contentTypes, drawing, CT_DRAWING);
+    typeRels(relsPathOf(drawing));
     charts.forEach((xml, k) => {
       chartParts.push({ name: chartPaths[k], data: xml });
       addOverride(contentTypes, chartPaths[k], CT_CHART);
@@ -243,6 +255,7 @@ export async function writePatched(parts: BookParts, edit: BookEdit, out: string
     const data = relsXml(`${NS.rel}/drawing`, [relativeTo(path, drawing)]).replace('Id="rId1"', `Id="${SHEET_DRAWING_REL_ID}"`);
     // The sheet's old relationships part was dropped with what it linked to: the same name, new content.
     drop.delete(own);
+    typeRels(own);
     if (names.has(own)) replace.set(own, { name: own, data });
     else added.push({ name: own, data });
   }
