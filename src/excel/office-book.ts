@@ -971,9 +971,7 @@ export class OfficeBook {
       // The start dates carry each bar to its start and are not drawn; tasks read from the top; dates along the axis.
       chart.series.getItemAt(0).format.fill.clear();
       chart.axes.categoryAxis.reversePlotOrder = true;
-      let first = Infinity;
-      for (const d of ch.series[0].values) if (d !== null && d < first) first = d;
-      if (Number.isFinite(first)) chart.axes.valueAxis.minimum = serialFromDay(first);
+      if (ch.axisFrom !== null) chart.axes.valueAxis.minimum = serialFromDay(ch.axisFrom);
       chart.axes.valueAxis.numberFormat = "m/d";
     }
     chart.setPosition(`${columnLetter(ch.from.col)}${ch.from.row}`, `${columnLetter(ch.to.col - 1)}${ch.to.row - 1}`);

@@ -1,6 +1,6 @@
 // The review sheets 复盘 (DOMAIN.md section 8) as plain layouts: titled tables of labels and numbers that each
 // adapter renders its own way (formatted tables from the command line; PivotTables and charts in Excel).
-import { columnLetter, formatDay, STAGE_LABEL, STAGES, TASK_STATUS_LABEL, UNDETERMINED, VALUE_TIER_LABEL, type ReviewData, type TaskStatus } from "../core";
+import { columnLetter, formatDay, STAGE_LABEL, toDay, STAGES, TASK_STATUS_LABEL, UNDETERMINED, VALUE_TIER_LABEL, type ReviewData, type TaskStatus } from "../core";
 import { REVIEW_SHEET_PREFIX } from "./owned";
 
 export type ReviewCell = string | number | null;
@@ -155,7 +155,7 @@ export function reviewSheets(r: ReviewData): ReviewSheet[] {
 /** Days from start to due, at least one (a task due the day it starts still shows); null without both dates. */
 function spanDays(start: string | null, due: string | null): number | null {
   if (!start || !due) return null;
-  return Math.max(1, Math.round((Date.parse(due) - Date.parse(start)) / 86_400_000));
+  return Math.max(1, toDay(due) - toDay(start));
 }
 
 /** Week columns spanning every task's start to due (Mondays), capped so the sheet stays printable. */
@@ -207,6 +207,8 @@ export interface GridChart {
   categories: GridColumnRange & { values: string[] };
   /** Each series' values as numbers; a date column's as days since 1970-01-01 (each writer makes its own serials). */
   series: (GridColumnRange & { name: string; nameRow: number; format: ReviewFormat; values: (number | null)[] })[];
+  /** A Gantt chart's first start (days since 1970-01-01), where its date axis begins; null when no task has one. */
+  axisFrom: number | null;
   /** Top-left cell of the chart and the cell just past its bottom-right corner (1-based). */
   from: { col: number; row: number };
   to: { col: number; row: number };
@@ -240,7 +242,7 @@ export const REVIEW_FORMATS: Record<ReviewFormat, string | undefined> = { int: "
 /** A cell as a chart's number: numbers as they are, a date (`YYYY-MM-DD`) as days since 1970-01-01, else none. */
 function chartNumber(v: ReviewCell, format: ReviewFormat): number | null {
   if (typeof v === "number") return Number.isFinite(v) ? v : null;
-  if (format === "date" && typeof v === "string" && /^\d{4}-\d{2}-\d{2}$/.test(v)) return Date.parse(v) / 86_400_000;
+  if (format === "date" && typeof v === "string" && /^\d{4}-\d{2}-\d{2}$/.test(v)) return toDay(v);
   return null;
 }
 
@@ -288,14 +290,19 @@ export function reviewGrid(s: ReviewSheet, asOf: string): ReviewGrid {
     const col = ch.below ? 1 : maxCols + 2;
     const height = ch.below ? Math.max(CHART_ROWS, n + 6) : CHART_ROWS;
     const capped = n < b.rows.length ? ` (前 ${n} 项 first ${n})` : "";
+    const series = ch.series.map((c) => ({
+      col: c + 1, top: first, bottom: first + n - 1, name: b.header[c], nameRow: top + 1, format: b.formats[c],
+      values: b.rows.slice(0, n).map((x) => chartNumber(x[c], b.formats[c])),
+    }));
+    // A loop, not Math.min(...): a long plan is more arguments than a call takes.
+    let axisFrom = Infinity;
+    if (ch.kind === "gantt") for (const d of series[0].values) if (d !== null && d < axisFrom) axisFrom = d;
     charts.push({
       kind: ch.kind,
       title: `${b.title} ${b.titleEn}${capped}`,
       categories: { col: ch.category + 1, top: first, bottom: first + n - 1, values: b.rows.slice(0, n).map((x) => (x[ch.category] === null ? "" : String(x[ch.category]))) },
-      series: ch.series.map((c) => ({
-        col: c + 1, top: first, bottom: first + n - 1, name: b.header[c], nameRow: top + 1, format: b.formats[c],
-        values: b.rows.slice(0, n).map((x) => chartNumber(x[c], b.formats[c])),
-      })),
+      series,
+      axisFrom: Number.isFinite(axisFrom) ? axisFrom : null,
       from: { col, row },
       to: { col: col + CHART_COLS + (ch.below ? 2 : 0), row: row + height },
     });

@@ -72,11 +72,8 @@ export function chartXml(sheet: string, ch: GridChart, date1904: boolean): strin
       );
     })
     .join("");
-  const starts = gantt ? values(ch.series[0]).filter((v): v is number => v !== null) : [];
-  // The date axis begins at the first start (a loop: a Gantt of many tasks is more arguments than Math.min takes).
-  let first = Infinity;
-  for (const v of starts) if (v < first) first = v;
-  const scaling = `<c:scaling><c:orientation val="minMax"/>${Number.isFinite(first) ? `<c:min val="${first}"/>` : ""}</c:scaling>`;
+  // A Gantt's date axis begins at the first start.
+  const scaling = `<c:scaling><c:orientation val="minMax"/>${ch.axisFrom !== null ? `<c:min val="${serialFromDay(ch.axisFrom, date1904)}"/>` : ""}</c:scaling>`;
   // Horizontal bars list the first category at the top (maxMin), with the value axis kept at the bottom (crosses max).
   const catAx =
     `<c:catAx><c:axId val="${AX_CAT}"/><c:scaling><c:orientation val="${horizontal ? "maxMin" : "minMax"}"/></c:scaling><c:delete val="0"/>` +
