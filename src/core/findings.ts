@@ -135,19 +135,29 @@ export function deferredFindings(code: FindingCode, vars: (of: number) => Vars):
     }
     return texts;
   };
+  // The address less its row number ("客户信息表!D"), one string for all the findings of a column: kept whole, each
+  // finding's address was a string of its own (about 26 MB at a million rows).
+  const prefixes = new Map<string, string>();
   class DeferredFinding implements Finding {
     readonly code = code;
     readonly severity = SEVERITY[code];
     readonly sheet: string;
     readonly row: number;
     readonly column: string;
-    readonly address: string;
+    private readonly addressPrefix: string;
+    private readonly rowInAddress: boolean;
     constructor(place: FindingPlace, readonly of: number) {
       this.sheet = place.sheet;
       this.row = place.row;
       this.column = place.column;
-      this.address = place.address;
+      const digits = String(place.row);
+      const whole = place.address;
+      // An address that does not end in its row number (none the product makes) is kept as it is.
+      const prefix = whole.endsWith(digits) ? whole.slice(0, whole.length - digits.length) : null;
+      this.addressPrefix = prefix === null ? whole : (prefixes.get(prefix) ?? (prefixes.set(prefix, prefix), prefix));
+      this.rowInAddress = prefix !== null;
     }
+    get address() { return this.rowInAddress ? this.addressPrefix + this.row : this.addressPrefix; }
     get message() { return textsOf(this).message; }
     get messageEn() { return textsOf(this).messageEn; }
     get fix() { return textsOf(this).fix; }

@@ -44,6 +44,26 @@ describe("deferredFindings", () => {
   test("nothing of the texts is kept on the finding itself", () => {
     const Stale = deferredFindings("STAGE_STALE", varsOf);
     const f = new Stale(place(9), 0);
-    expect(Object.keys(f).sort()).toEqual(["address", "code", "column", "of", "row", "severity", "sheet"]);
+    // The address is its column's shared prefix and the row number, not a string of its own.
+    expect(Object.keys(f).sort()).toEqual(["addressPrefix", "code", "column", "of", "row", "rowInAddress", "severity", "sheet"]);
+    expect(f.address).toBe("客户!J9");
+  });
+
+  test("addresses read back whole: quoted sheet names, rows whose digits end the column part, and one not ending in its row", () => {
+    const Stale = deferredFindings("STAGE_STALE", varsOf);
+    const places = [
+      { sheet: "客户 表", row: 11, column: "阶段", address: "'客户 表'!J11" },
+      { sheet: "客户", row: 1, column: "阶段", address: "客户!AB1" },
+      // Row 23 in column … whose address ends "123": prefix "客户!J1", read back the same.
+      { sheet: "客户", row: 23, column: "阶段", address: "客户!J123" },
+      { sheet: "客户", row: 1048576, column: "阶段", address: "客户!XFD1048576" },
+      // Not one the product makes (the address of another row): kept as it is.
+      { sheet: "客户", row: 5, column: "阶段", address: "客户!J7" },
+    ];
+    for (const p of places) {
+      const f = new Stale(p, 0);
+      expect(f.address).toBe(p.address);
+      expect(JSON.parse(JSON.stringify(f)).address).toBe(p.address);
+    }
   });
 });
