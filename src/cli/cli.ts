@@ -9,6 +9,7 @@ import {
   buildReview, rulesOfBook, runPipeline, safeText, TABLES, toDay, type Rules, type CustomerResult, type Finding, type PipelineOptions, type PipelineResult, type Severity,
 } from "../core";
 import { layoutFits, NO_ROOM, NoRoomError } from "../workbook/owned";
+import { pivotDataRows } from "../workbook/review-pivots";
 import { BookError } from "../xlsx/book-error";
 import { Items, writeJsonFile } from "./json-pieces";
 import type { BookEdit, BookParts, LoadedBook } from "../xlsx";
@@ -868,7 +869,7 @@ async function reviewPatching(args: Args, input: string, out: string, asOf: stri
   }
   const review = buildReview(result);
   progress.step(say("生成复盘工作表", "building review sheets"));
-  const edit = xlsx().reviewEdit(parts, review, xlsx().stylesOf(parts).styles);
+  const edit = xlsx().reviewEdit(parts, review, xlsx().stylesOf(parts).styles, pivotDataRows(result));
   if (!(await writeWithBackup(args, parts, edit, out, say, io, progress))) return null;
   progress.done();
   const code = result.summary.errors > 0 ? 1 : 0;

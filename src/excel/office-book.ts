@@ -10,6 +10,7 @@ import {
   FINDINGS_HEADER, FINDINGS_ROLE, FINDINGS_SHEET, findingRow, HIGHLIGHT_RULES, isOwnedRuleFormula, isResultsMark, layoutFits, looksLikeFormula, MARK_SHEET, NO_ROOM, OWNED_COLUMNS, ownedLayout, ownedValues, resultsMarkName, resultTables,
   REVIEW_SHEET_PREFIX, type OwnedColumn, type OwnedLayout, type OwnedValue,
 } from "../workbook/owned";
+import { INDUSTRY_PIVOT, OWNER_PIVOT, PIVOT_COUNT_FIELD, PIVOT_COUNT_NAME, PIVOT_DATA_FORMATS, PIVOT_DATA_HEADER, PIVOT_DATA_TABLE, PIVOT_SHEETS, pivotDataRows, pivotTitle, type ReviewPivot } from "../workbook/review-pivots";
 import { REVIEW_SHEET_NAMES, REVIEW_STAMP, reviewGrid, reviewSheets, reviewStamp, type GridChart, type GridColumnRange, type ReviewBlock, type ReviewSheet } from "../workbook/review-sheets";
 import { byteChunks, isPayloadError, PAYLOAD_BUDGET_BYTES, PRIOR_CELL_BYTES, rowBytes } from "./payload";
 import { ActionError, type Progress } from "./types";
@@ -74,23 +75,6 @@ export function freeSheetName(base: string, taken: ReadonlySet<string>): string 
   }
 }
 
-/**
- * The sheets the pane writes besides the review sheets every face writes (src/workbook/review-sheets.ts): the
- * staging table and the two PivotTables over it (ExcelApi 1.8). Roles of their own, so they are found by their
- * marks like the others; the command line, which does not make them, takes them out when it rebuilds the review.
- */
-export const PIVOT_SHEETS = [
-  { role: "review.data", name: `${REVIEW_SHEET_PREFIX}数据` },
-  { role: "review.industryPivot", name: `${REVIEW_SHEET_PREFIX}行业透视` },
-  { role: "review.ownerPivot", name: `${REVIEW_SHEET_PREFIX}负责人透视` },
-] as const;
-
-/** The staging table's header (row 1 of `CRM复盘-数据`). */
-const PIVOT_DATA_HEADER = ["客户编号", "客户名称", "行业", "规模", "负责人", "周期阶段", "评分", "评分等级", "价值分级", "RFM分群", "年采购额"] as const;
-/** A1 of a PivotTable's sheet: what it counts. */
-const pivotTitle = (row: string, column: string) => `${row} × ${column}（客户数） · customers by ${row} and ${column}`;
-const INDUSTRY_PIVOT = { role: "review.industryPivot", name: "CRM行业价值透视", row: "行业", column: "价值分级" } as const;
-const OWNER_PIVOT = { role: "review.ownerPivot", name: "CRM负责人阶段透视", row: "负责人", column: "周期阶段" } as const;
 
 /**
  * How a sheet an earlier version wrote, without marks, is known (as src/xlsx/read.ts adoptUnmarked knows it):
@@ -101,7 +85,7 @@ const OWNER_PIVOT = { role: "review.ownerPivot", name: "CRM负责人阶段透视
  */
 const UNMARKED: ReadonlyMap<string, { role: string; ref: string; is: (values: unknown[][]) => boolean }> = (() => {
   const row = (want: readonly string[]) => (v: unknown[][]) => want.every((h, c) => v[0]?.[c] === h);
-  const pivot = (p: typeof INDUSTRY_PIVOT | typeof OWNER_PIVOT) => ({ role: p.role, ref: "A1", is: (v: unknown[][]) => v[0]?.[0] === pivotTitle(p.row, p.column) });
+  const pivot = (p: ReviewPivot) => ({ role: p.role, ref: "A1", is: (v: unknown[][]) => v[0]?.[0] === pivotTitle(p) });
   const sheetName = (role: string) => PIVOT_SHEETS.find((x) => x.role === role)!.name;
   return new Map([
     [FINDINGS_SHEET, { role: FINDINGS_ROLE, ref: `A1:${columnLetter(FINDINGS_HEADER.length)}1`, is: row(FINDINGS_HEADER) }],
@@ -982,17 +966,10 @@ export class OfficeBook {
   private async writePivots(made: Map<string, { ws: Excel.Worksheet }>, result: PipelineResult): Promise<number> {
     const data = made.get("review.data")!.ws;
     const header = [...PIVOT_DATA_HEADER];
-    // A report like the review sheets beside it: full phone numbers and USCCs masked (as buildReview masks them,
-    // so the pivots' industries and owners are the review tables' own).
-    const shown = (s: string | null) => (s === null ? "(未填写)" : maskText(s));
-    const rows = result.customers.map((c) => [
-      maskText(c.id), maskText(c.name), shown(c.industry), shown(c.size), shown(c.owner), c.stage,
-      c.score ?? "", c.tier ?? "", c.valueTier ?? "(未填写)", c.rfm?.segment ?? "", c.annualPurchase ?? "",
-    ]);
+    const rows = pivotDataRows(result);
     const queueHeader = () => void (data.getRangeByIndexes(0, 0, 1, header.length).values = [header]);
     queueHeader();
-    // IDs, names and labels stay text even when they look like numbers (客户编号 00123).
-    const fmt = ["@", "@", "@", "@", "@", "@", "0.0", "@", "@", "@", "#,##0"];
+    const fmt = [...PIVOT_DATA_FORMATS];
     await this.writeChunks(rows.length, (i) => rowBytes(rows[i]) + rowBytes(fmt), (r0, n) => {
       const rg = data.getRangeByIndexes(1 + r0, 0, n, header.length);
       rg.numberFormat = Array.from({ length: n }, () => fmt);
@@ -1000,16 +977,16 @@ export class OfficeBook {
     }, queueHeader);
     if (rows.length === 0) return 0;
     const table = data.tables.add(data.getRangeByIndexes(0, 0, rows.length + 1, header.length), true);
-    table.name = "CRM复盘数据";
-    const pivot = ({ role, name, row, column }: typeof INDUSTRY_PIVOT | typeof OWNER_PIVOT) => {
-      const ws = made.get(role)!.ws;
-      ws.getRange("A1").values = [[pivotTitle(row, column)]];
-      const pt = ws.pivotTables.add(name, table, ws.getRange("A3"));
-      pt.rowHierarchies.add(pt.hierarchies.getItem(row));
-      pt.columnHierarchies.add(pt.hierarchies.getItem(column));
-      const count = pt.dataHierarchies.add(pt.hierarchies.getItem("客户编号"));
+    table.name = PIVOT_DATA_TABLE;
+    const pivot = (p: ReviewPivot) => {
+      const ws = made.get(p.role)!.ws;
+      ws.getRange("A1").values = [[pivotTitle(p)]];
+      const pt = ws.pivotTables.add(p.name, table, ws.getRange("A3"));
+      pt.rowHierarchies.add(pt.hierarchies.getItem(p.row));
+      pt.columnHierarchies.add(pt.hierarchies.getItem(p.column));
+      const count = pt.dataHierarchies.add(pt.hierarchies.getItem(PIVOT_COUNT_FIELD));
       count.summarizeBy = "Count" as Excel.AggregationFunction;
-      count.name = "客户数";
+      count.name = PIVOT_COUNT_NAME;
     };
     pivot(INDUSTRY_PIVOT);
     pivot(OWNER_PIVOT);

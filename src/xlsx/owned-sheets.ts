@@ -38,7 +38,7 @@ export function rowXml(r: number, cells: readonly XmlCell[], styles: readonly nu
   return `<row r="${r}">${cells.map((v, i) => cellXml(`${colName(i + 1)}${r}`, v, styles[i] ?? 0)).join("")}</row>`;
 }
 
-const WORKSHEET_OPEN =
+export const WORKSHEET_OPEN =
   '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
   '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">';
 /** The product's sheets carry a blue tab, as the exceljs and Office.js writers give them. */

@@ -180,8 +180,46 @@ export class WorkbookPart {
     this.newNames.push(this.doc.root.tag(this.mainNs, "definedName", [["", "name", name], ["", "hidden", "1"]], escapeXmlText(text)));
   }
 
+  /** The workbook's PivotTable caches still in it: id and relationship to the cache definition. */
+  pivotCaches(): { el: XmlElement; cacheId: number; relId: string }[] {
+    const block = this.doc.root.element("pivotCaches");
+    if (!block || block.removed) return [];
+    return block.elements("pivotCache").filter((e) => !e.removed).map((el) => ({ el, cacheId: Number(el.attr("cacheId") ?? 0), relId: el.attr("id", this.relNs) ?? "" }));
+  }
+
+  /** Takes a cache's entry out; a `<pivotCaches>` left empty goes too (the schema wants one or more). */
+  removePivotCache(relId: string): void {
+    const block = this.doc.root.element("pivotCaches");
+    if (!block || block.removed) return;
+    for (const c of this.pivotCaches()) if (c.relId === relId) c.el.remove();
+    if (block.elements().every((e) => e.removed) && block.appended.length === 0) block.remove();
+  }
+
+  /** A cache to list, written by finish() (after any new `<definedNames>`, which the schema puts first). */
+  addPivotCache(cacheId: number, relId: string): void {
+    this.newCaches.push(this.doc.root.tag(this.mainNs, "pivotCache", [["", "cacheId", String(cacheId)], [this.relNs, "id", relId]]));
+  }
+
+  private readonly newCaches: string[] = [];
+
   /** Writes the marks set since parsing; a `<definedNames>` left empty is taken out (the schema wants one or more). */
   finish(): void {
+    this.finishNames();
+    if (this.newCaches.length === 0) return;
+    const block = this.doc.root.element("pivotCaches");
+    if (block && !block.removed) block.append(this.newCaches.join(""));
+    else {
+      // pivotCaches follows definedNames, calcPr, oleSize and customWorkbookViews in CT_Workbook.
+      const after = ["smartTagPr", "smartTagTypes", "webPublishing", "fileRecoveryPr", "webPublishObjects", "extLst"];
+      const next = this.doc.root.children.find((c) => after.includes(c.local) && c.uri === this.mainNs && !c.removed);
+      const xml = this.doc.root.tag(this.mainNs, "pivotCaches", [], this.newCaches.join(""));
+      if (next) next.insertBefore(xml);
+      else this.doc.root.append(xml);
+    }
+    this.newCaches.length = 0;
+  }
+
+  private finishNames(): void {
     const block = this.doc.root.element("definedNames");
     const live = block && !block.removed;
     if (this.newNames.length > 0 && live) block.append(this.newNames.join(""));

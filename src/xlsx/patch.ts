@@ -7,7 +7,9 @@ import { columnLetter, columnNumber, dayFromYmd, maskPhones, parseRange, serialF
 import { FINDINGS_ROLE, FINDINGS_SHEET, HIGHLIGHT_RULES, isOwnedRuleFormula, OWNED_COLUMNS, ownedLayout, resultsMarkName, resultTables, type OwnedLayout } from "../workbook/owned";
 import { cellXml, findingsSheetChunks, reviewSheetXml, SHEET_DRAWING_REL_ID, xmlAttr, xmlText } from "./owned-sheets";
 import { reviewGrid, reviewSheets } from "../workbook/review-sheets";
+import { PIVOT_SHEETS, pivotLayout, REVIEW_PIVOTS, type PivotDataCell } from "../workbook/review-pivots";
 import { chartXml, CT_CHART, CT_DRAWING, drawingXml, relsXml } from "./charts";
+import { CT_PIVOT_CACHE, CT_PIVOT_TABLE, pivotCacheXml, pivotDataSheetChunks, pivotSheetXml, pivotTableXml } from "./pivots";
 import { patchSheet, PatchUnsupported, SheetSyntax, type PatchCell, type SheetPatch } from "./sheet-patch";
 import { escapeText, NS, XmlDoc, type XmlElement } from "./xml";
 import { StylesPatch } from "./styles-patch";
@@ -63,6 +65,11 @@ export interface BookEdit {
   results?: { sheet: string; ref: string }[] | null;
   /** Other parts written anew (a sheet's relationships, when mask changes its `tel:` links). */
   extra?: { name: string; data: string }[];
+  /**
+   * The review's PivotTables: one cache over the staging sheet (the owned sheet of role `dataRole`, named once its
+   * name in this workbook is known) and a PivotTable part for each owned sheet of `tables`, given the cache's id.
+   */
+  pivots?: { dataRole: string; cache: (dataSheet: string) => string; tables: { role: string; xml: (cacheId: number) => string }[] };
 }
 
 /**
@@ -102,10 +109,12 @@ export function freeSheetName(base: string, taken: Iterable<string>): string {
 
 /**
  * What goes with a product sheet when it is replaced or removed: its drawings, their charts and what only a chart
- * uses (user shapes, theme overrides, Office 2011's chart style and colours). Not followed: images and embedded
- * files, which Excel shares between drawings (a user's sheet may show the same picture), comments, tables, pivots.
+ * uses (user shapes, theme overrides, Office 2011's chart style and colours), its PivotTables and tables (the pane
+ * makes the staging sheet a table: left behind, its name would be taken). Not followed: images
+ * and embedded files, which Excel shares between drawings (a user's sheet may show the same picture), and pivot
+ * caches, which PivotTables on other sheets may share (one goes once no PivotTable is left on it).
  */
-const LINKED_WITH_SHEET = /\/(drawing|chart|chartUserShapes|themeOverride|chartStyle|chartColorStyle)$/;
+const LINKED_WITH_SHEET = /\/(drawing|chart|chartUserShapes|themeOverride|chartStyle|chartColorStyle|pivotTable|table)$/;
 
 /**
  * Writes `out` from the parts of the input with the edits applied, through a temporary file renamed into place:
@@ -157,11 +166,15 @@ export async function writePatched(parts: BookParts, edit: BookEdit, out: string
     dropRels(own);
     const doc = readXmlPart(parts.file, parts.entries, own);
     for (const r of doc ? relationships(doc, part) : []) {
+      if (r.part && isRelType(r.type, "pivotCacheDefinition")) cachesLeft.add(r.part);
       if (!r.part || !names.has(r.part) || drop.has(r.part) || !LINKED_WITH_SHEET.test(r.type)) continue;
       dropLinked(r.part);
       dropPart(r.part);
     }
   };
+
+  /** Pivot caches whose PivotTables this write drops: each goes too once no other PivotTable uses it. */
+  const cachesLeft = new Set<string>();
 
   // The calculation chain lists formula cells by address; Excel rebuilds it, and a stale one makes it repair the file.
   for (const r of relList()) {
@@ -192,6 +205,8 @@ export async function writePatched(parts: BookParts, edit: BookEdit, out: string
   let nextSheetId = Math.max(0, ...wb.sheets().map((s) => s.sheetId)) + 1;
   let nextPart = 1;
   const newNames: string[] = [];
+  /** Each owned sheet's part and name in this workbook, by role. */
+  const placed = new Map<string, { path: string; name: string }>();
   for (const sheet of edit.owned) {
     const stream = toAsync(sheet.chunks);
     const current = marks.sheets.get(sheet.role);
@@ -204,6 +219,7 @@ export async function writePatched(parts: BookParts, edit: BookEdit, out: string
       if (!written.sheets.has(sheet.role)) wb.setMark(MARK_SHEET + sheet.role, existing.name);
       dropLinked(existing.path);
       addCharts(sheet, existing.path, existing.name);
+      placed.set(sheet.role, { path: existing.path, name: existing.name });
       continue;
     }
     // Named like the workbook's own sheets: some readers (exceljs among them) find worksheets by this pattern.
@@ -219,6 +235,7 @@ export async function writePatched(parts: BookParts, edit: BookEdit, out: string
     wb.setMark(MARK_SHEET + sheet.role, name);
     added.push({ name: path, stream });
     addCharts(sheet, path, name);
+    placed.set(sheet.role, { path, name });
   }
 
   for (const role of edit.removeRoles ?? []) {
@@ -242,6 +259,77 @@ export async function writePatched(parts: BookParts, edit: BookEdit, out: string
     taken.add(`${folder}${base}${n}.xml`.toLowerCase());
     return `${folder}${base}${n}.xml`;
   };
+  /** A pivot cache's records (the product's cache keeps none; Excel reads the staging sheet when the book opens). */
+  const dropRecords = (cache: string) => {
+    const own = relsPathOf(cache);
+    if (!names.has(own) || drop.has(own)) return;
+    const doc = readXmlPart(parts.file, parts.entries, own);
+    dropRels(own);
+    for (const r of doc ? relationships(doc, cache) : []) if (r.part && names.has(r.part) && isRelType(r.type, "pivotCacheRecords")) dropPart(r.part);
+  };
+  /**
+   * The review's pivot cache and PivotTables. A cache none of whose PivotTables is left goes (its records, its
+   * relationship, its entry in the workbook), except one the new PivotTables take over: the same part,
+   * relationship and cache id, so a second review writes what the first did. The cache and the sheets'
+   * relationships are written here, before the charts (in place, on a second run); the PivotTable parts, made anew
+   * on every run, are returned to go last, after the charts, as on every later run.
+   */
+  const writePivots = (): ZipItem[] => {
+    const pivotTableNames = new Set(
+      contentTypes.root.elements("Override", NS.contentTypes).filter((o) => !o.removed && o.attr("ContentType") === CT_PIVOT_TABLE).map((o) => (o.attr("PartName") ?? "").replace(/^\//, "").toLowerCase()),
+    );
+    const used = new Set<string>();
+    for (const e of parts.entries) {
+      if (drop.has(e.name) || !pivotTableNames.has(e.name.toLowerCase())) continue;
+      const doc = readXmlPart(parts.file, parts.entries, relsPathOf(e.name));
+      for (const r of doc ? relationships(doc, e.name) : []) if (r.part && isRelType(r.type, "pivotCacheDefinition")) used.add(r.part);
+    }
+    const p = edit.pivots;
+    const data = p ? placed.get(p.dataRole) : undefined;
+    let reuse: { path: string; relId: string; cacheId: number } | null = null;
+    for (const cache of [...cachesLeft].sort()) {
+      if (used.has(cache) || drop.has(cache) || !names.has(cache)) continue;
+      const rel = relList().find((r) => r.part === cache && isRelType(r.type, "pivotCacheDefinition"));
+      const entry = rel ? wb.pivotCaches().find((c) => c.relId === rel.id) : undefined;
+      dropRecords(cache);
+      if (data && !reuse && rel && entry) {
+        reuse = { path: cache, relId: rel.id, cacheId: entry.cacheId };
+        continue;
+      }
+      dropPart(cache);
+      if (rel) {
+        rel.el.remove();
+        wb.removePivotCache(rel.id);
+      }
+    }
+    if (!p || !data) return [];
+    const cachePath = reuse?.path ?? freePart("pivotCache/pivotCacheDefinition");
+    const cacheId = reuse?.cacheId ?? Math.max(0, ...wb.pivotCaches().map((c) => c.cacheId)) + 1;
+    const cacheXml = p.cache(data.name);
+    if (reuse) replace.set(cachePath, { name: cachePath, data: cacheXml });
+    else {
+      added.push({ name: cachePath, data: cacheXml });
+      wb.addPivotCache(cacheId, addRelationship(rels, `${NS.rel}/pivotCacheDefinition`, relativeTo(wb.path, cachePath)));
+    }
+    addOverride(contentTypes, cachePath, CT_PIVOT_CACHE);
+    const out: ZipItem[] = [];
+    for (const t of p.tables) {
+      const sheet = placed.get(t.role);
+      if (!sheet) continue;
+      const table = freePart("pivotTables/pivotTable");
+      out.push({ name: table, data: t.xml(cacheId) }, { name: relsPathOf(table), data: relsXml(`${NS.rel}/pivotCacheDefinition`, [relativeTo(table, cachePath)]) });
+      addOverride(contentTypes, table, CT_PIVOT_TABLE);
+      typeRels(relsPathOf(table));
+      // The sheet's old relationships part went with its old PivotTable: the same name, new content.
+      const own = relsPathOf(sheet.path);
+      const xml = relsXml(`${NS.rel}/pivotTable`, [relativeTo(sheet.path, table)]);
+      drop.delete(own);
+      typeRels(own);
+      if (names.has(own)) replace.set(own, { name: own, data: xml });
+      else added.push({ name: own, data: xml });
+    }
+    return out;
+  };
   const chartParts: ZipItem[] = [];
   for (const { sheet, path, name } of withCharts) {
     const charts = sheet.charts!(name);
@@ -262,7 +350,8 @@ export async function writePatched(parts: BookParts, edit: BookEdit, out: string
     if (names.has(own)) replace.set(own, { name: own, data });
     else added.push({ name: own, data });
   }
-  added.push(...chartParts);
+  const pivotParts = writePivots();
+  added.push(...chartParts, ...pivotParts);
 
   if (edit.results !== undefined) {
     wb.clearResultsMarks();
@@ -433,21 +522,39 @@ function customersPatch(layout: OwnedLayout, header: readonly unknown[], result:
 
 // ── review ──
 
-/** The edits of `review`: the review sheets written whole (replacing an earlier run's in place); no other part changes. */
-export function reviewEdit(parts: BookParts, review: ReviewData, styles: StylesPatch): BookEdit {
+/**
+ * The edits of `review`: the review sheets written whole (replacing an earlier run's in place), and, given the
+ * staging rows (one per customer, review-pivots.ts), the staging sheet and the two PivotTables over it, as the pane
+ * makes them; no other part changes.
+ */
+export function reviewEdit(parts: BookParts, review: ReviewData, styles: StylesPatch, pivotRows: readonly PivotDataCell[][] = []): BookEdit {
   const sheets = reviewSheets(review);
-  const keep = new Set(sheets.map((x) => x.role));
+  const owned: OwnedSheetPart[] = sheets.map((x) => {
+    const grid = reviewGrid(x, review.asOf);
+    const charts = grid.charts;
+    return {
+      role: x.role, name: x.name, chunks: [reviewSheetXml(x, review.asOf, styles, parts.date1904, grid)],
+      ...(charts.length > 0 ? { drawing: drawingXml(charts), charts: (name: string) => charts.map((c) => chartXml(name, c, parts.date1904)) } : {}),
+    };
+  });
+  let pivots: BookEdit["pivots"];
+  if (pivotRows.length > 0) {
+    const layouts = REVIEW_PIVOTS.map((p) => pivotLayout(p, pivotRows));
+    const [data] = PIVOT_SHEETS;
+    owned.push({ role: data.role, name: data.name, chunks: pivotDataSheetChunks(pivotRows, styles) });
+    for (const l of layouts) owned.push({ role: l.pivot.role, name: PIVOT_SHEETS.find((x) => x.role === l.pivot.role)!.name, chunks: [pivotSheetXml(l, styles)] });
+    pivots = {
+      dataRole: data.role,
+      cache: (dataSheet) => pivotCacheXml(dataSheet, pivotRows.length, layouts),
+      tables: layouts.map((l) => ({ role: l.pivot.role, xml: (cacheId: number) => pivotTableXml(l, cacheId) })),
+    };
+  }
+  const keep = new Set(owned.map((x) => x.role));
   return {
     sheets: new Map(),
     styles,
-    owned: sheets.map((x) => {
-      const grid = reviewGrid(x, review.asOf);
-      const charts = grid.charts;
-      return {
-        role: x.role, name: x.name, chunks: [reviewSheetXml(x, review.asOf, styles, parts.date1904, grid)],
-        ...(charts.length > 0 ? { drawing: drawingXml(charts), charts: (name: string) => charts.map((c) => chartXml(name, c, parts.date1904)) } : {}),
-      };
-    }),
+    owned,
+    pivots,
     // Review sheets of an earlier version that this one no longer makes are taken out: only the product's own,
     // known by their marks; a copy the user made of one (Excel's "Move or Copy") is theirs.
     removeRoles: [...parts.marks.sheets.keys()].filter((role) => role.startsWith("review.") && !keep.has(role)),

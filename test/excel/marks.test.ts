@@ -24,7 +24,7 @@ import { readBookStreaming } from "../../src/xlsx/read";
 import { writeModelXlsx } from "../../src/xlsx/model-xlsx";
 import { FINDINGS_HEADER, FINDINGS_SHEET, MARK_RESULTS, MARK_SHEET, OWNED_COLUMNS, REVIEW_SHEET_PREFIX } from "../../src/workbook/owned";
 import { REVIEW_SHEET_NAMES, reviewStamp } from "../../src/workbook/review-sheets";
-import { PIVOT_SHEETS } from "../../src/excel/office-book";
+import { PIVOT_SHEETS } from "../../src/workbook/review-pivots";
 import { ActionError } from "../../src/excel/types";
 import { generateSample } from "../../scripts/sample";
 import ExcelJS from "exceljs";
