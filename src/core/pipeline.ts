@@ -6,10 +6,10 @@
 //   facts.ts    each customer's facts, and the cell that decided each
 //   results.ts  stage, score and tier, classification, follow-up, warnings: the report per customer
 import { formatDay, toDay } from "./dates";
-import { indexDetails } from "./detail";
-import { gatherFacts } from "./facts";
+import { indexDetails, type Csr, type DetailIndex } from "./detail";
+import { gatherFacts, type CustomerFacts } from "./facts";
 import { deferredFindings, makeFinding, sortFindings } from "./findings";
-import { STAGE_LABEL, type TaskStatus } from "./labels";
+import { STAGE_LABEL, type Stage, type TaskStatus } from "./labels";
 import { maskText } from "./privacy";
 import { decideCustomers, type CustomerResult } from "./results";
 import type { Rules } from "./rules";
@@ -17,7 +17,7 @@ import { pickRulesTable, rulesFromBook } from "./rules-sheet";
 import { a1, customersEvidence, TABLES, type FoundTable, type TableKind } from "./schema";
 import type { IndicatorStats, TierCuts } from "./scoring";
 import { findBookTables, mergeCustomers, type Customers } from "./tables";
-import type { CellValue, Finding, WorkbookModel } from "./types";
+import type { CellValue, Day, Finding, WorkbookModel } from "./types";
 import { readTable, type ReadTable } from "./validate";
 
 export type { CustomerResult, RfmResult } from "./results";
@@ -62,6 +62,14 @@ export interface DetailRows {
   plan: { task: string; strategy: string | null; owner: string | null; start: number; due: number; status: TaskStatus | null; completedOn: number; sheet: string; row: number }[];
   interactionCount: number;
   interactionsPerCustomer: Int32Array;
+  /** Each customer's day of first contact, of becoming a customer (成交) and of churning (NaN: the book does not say), for the review's monthly moves. */
+  moves: CustomerMoves;
+}
+
+export interface CustomerMoves {
+  firstContact: Float64Array;
+  won: Float64Array;
+  churned: Float64Array;
 }
 
 export interface PipelineOptions {
@@ -173,6 +181,7 @@ export function runPipeline(model: WorkbookModel, asOfInput: string | number | D
     }),
     interactionCount,
     interactionsPerCustomer,
+    moves: customerMoves(cust, x, facts, decided.stages, D, rules),
   };
 
   sortFindings(findings);
@@ -195,6 +204,58 @@ export function runPipeline(model: WorkbookModel, asOfInput: string | number | D
   Object.defineProperty(result, "customerRow", { value: (i: number) => cust!.homeRow(i).row, enumerable: false });
   Object.defineProperty(result, "customerSheet", { value: (i: number) => cust!.homeRow(i).sheet, enumerable: false });
   return result;
+}
+
+/**
+ * The days the review's monthly moves count (DOMAIN.md section 8a: monthly new / won / churned), from what the book
+ * records, never guessed:
+ * - first contact: 首次接触时间, else the customer's earliest interaction or order;
+ * - 成交, for a customer whose stage has reached it (成交, 稳定, at risk, churned): 合作起始时间, else the first order,
+ *   else, for a customer now 成交, 进入阶段时间 when the recorded stage is the computed one;
+ * - churned, for a churned customer: 终止合作日期 when termination decided it, the first day of silence past
+ *   `stage.churnDays` when silence did, else 进入阶段时间 when the recorded stage is 流失客户 too.
+ * Days after the as-of date are not counted (FUTURE_DATE).
+ */
+function customerMoves(cust: Customers | null, x: DetailIndex, facts: CustomerFacts, stages: readonly (Stage | null)[], D: Day, rules: Rules): CustomerMoves {
+  const n = cust?.length ?? 0;
+  const num = (k: string) => cust?.columns.get(k)?.num ?? null;
+  const firstContactCol = num("firstContact");
+  const coopStart = num("coopStart");
+  const terminatedOn = num("terminatedOn");
+  const stageEntered = num("stageEntered");
+  const recorded = cust?.columns.get("recordedStage")?.str ?? null;
+  const churnDays = rules.num("stage.churnDays");
+  const known = (v: number | undefined): v is number => v !== undefined && !Number.isNaN(v) && v <= D;
+  const earliest = (dates: Float64Array, csr: Csr, c: number) => {
+    let min = NaN;
+    for (let k = csr.start[c]; k < csr.start[c + 1]; k++) {
+      const d = Math.floor(dates[csr.order[k]]);
+      if (known(d) && !(d >= min)) min = d;
+    }
+    return min;
+  };
+  const moves: CustomerMoves = { firstContact: new Float64Array(n).fill(NaN), won: new Float64Array(n).fill(NaN), churned: new Float64Array(n).fill(NaN) };
+  for (let c = 0; c < n; c++) {
+    const firstOrder = earliest(x.oDate, x.oCsr, c);
+    const firstInteraction = earliest(x.iTime, x.iCsr, c);
+    const fc = firstContactCol?.[c];
+    const firstBusiness = Number.isNaN(firstOrder) ? firstInteraction : Number.isNaN(firstInteraction) ? firstOrder : Math.min(firstOrder, firstInteraction);
+    moves.firstContact[c] = known(fc) ? fc : firstBusiness;
+    const stage = stages[c];
+    const entered = stage !== null && recorded?.[c] === stage ? stageEntered?.[c] : undefined;
+    if (stage === "won" || stage === "stable" || stage === "atRisk" || stage === "churned") {
+      const cs = coopStart?.[c];
+      moves.won[c] = known(cs) ? cs : !Number.isNaN(firstOrder) ? firstOrder : stage === "won" && known(entered) ? entered : NaN;
+    }
+    if (stage === "churned") {
+      const f = facts.stage.at(c);
+      const t = terminatedOn?.[c];
+      if (f.terminated === true) moves.churned[c] = known(t) ? t : known(entered) ? entered : NaN;
+      else if (f.lastContact !== null && D - f.lastContact > churnDays) moves.churned[c] = f.lastContact + churnDays + 1;
+      else if (known(entered)) moves.churned[c] = entered;
+    }
+  }
+  return moves;
 }
 
 const STAGE_EN: Record<string, string> = Object.fromEntries(Object.entries(STAGE_LABEL).map(([k, l]) => [k, l.en]));

@@ -1,6 +1,6 @@
 // The review aggregates 复盘 (DOMAIN.md section 8) as plain data: every face renders them its own way
 // (PivotTables in Excel, formatted tables from the command line, numbers in --json).
-import { formatDay } from "./dates";
+import { formatDay, ymdFromDay } from "./dates";
 import { cmp } from "./findings";
 import { STAGE_LABEL, STAGES, TIER_LABEL, UNDETERMINED, VALUE_TIER_LABEL, type Stage } from "./labels";
 import type { CustomerResult, PipelineResult } from "./pipeline";
@@ -60,7 +60,17 @@ export interface ReviewData {
   /** Customers by RFM recency score (rows R = 5 … 1) and frequency score (counts[f − 1], F = 1 … 5). */
   rfmGrid: { r: number; counts: number[] }[];
   plan: { tasks: number; done: number; completionRate: number | null; overdue: number; gantt: GanttRow[] };
+  /**
+   * The twelve months up to the as-of date's (YYYY-MM, oldest first): customers first contacted (new), become
+   * customers (won) and churned in each, by the days pipeline.ts customerMoves reads from the book.
+   */
+  monthly: { month: string; new: number; won: number; churned: number }[];
+  /** Customers whose day of a move the book does not give (counted in no month): never contacted on record, won or churned without a date. */
+  monthlyUndated: { new: number; won: number; churned: number };
 }
+
+/** How many months the monthly moves cover, ending with the as-of date's. */
+export const MONTHLY_MONTHS = 12;
 
 /** Funnel step index reached: at risk and churned customers had reached 成交 (index 2). */
 const REACHED: Record<Stage, number> = { prospect: 0, interested: 1, won: 2, stable: 3, atRisk: 2, churned: 2 };
@@ -160,6 +170,27 @@ export function buildReview(res: PipelineResult): ReviewData {
     };
   });
 
+  // Monthly moves: each customer's day of first contact, of becoming a customer and of churning, by month.
+  const { year, month } = ymdFromDay(D);
+  const months = Array.from({ length: MONTHLY_MONTHS }, (_, k) => {
+    const m = year * 12 + (month - 1) - (MONTHLY_MONTHS - 1 - k);
+    return `${Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, "0")}`;
+  });
+  const monthIndex = new Map(months.map((m, k) => [m, k]));
+  const monthly = months.map((m) => ({ month: m, new: 0, won: 0, churned: 0 }));
+  const monthlyUndated = { new: 0, won: 0, churned: 0 };
+  const moves = res.detail.moves;
+  const count = (d: number, key: "new" | "won" | "churned") => {
+    if (Number.isNaN(d)) return void monthlyUndated[key]++;
+    const k = monthIndex.get(formatDay(d).slice(0, 7));
+    if (k !== undefined) monthly[k][key]++;
+  };
+  cs.forEach((c, i) => {
+    count(moves.firstContact[i], "new");
+    if (c.stageKey !== null && REACHED[c.stageKey] >= 2) count(moves.won[i], "won");
+    if (c.stageKey === "churned") count(moves.churned[i], "churned");
+  });
+
   return {
     asOf: res.asOf,
     customers: cs.length,
@@ -185,6 +216,8 @@ export function buildReview(res: PipelineResult): ReviewData {
     rfmSegmentCounts,
     rfmGrid,
     plan: { tasks: plan.length, done: planDone, completionRate: ratio(planDone, plan.length), overdue: gantt.filter((g) => g.late && g.completedOn === null).length, gantt },
+    monthly,
+    monthlyUndated,
   };
 }
 

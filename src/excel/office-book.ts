@@ -940,7 +940,7 @@ export class OfficeBook {
    * the categories by range (ExcelApi 1.7), since a block's category and value columns need not be side by side.
    */
   private writeChart(ws: Excel.Worksheet, ch: GridChart): number {
-    const type = ({ bar: "BarClustered", column: "ColumnClustered", columnStacked: "ColumnStacked", gantt: "BarStacked" } as const)[ch.kind];
+    const type = ({ bar: "BarClustered", column: "ColumnClustered", columnStacked: "ColumnStacked", line: "LineMarkers", gantt: "BarStacked" } as const)[ch.kind];
     const range = (r: GridColumnRange) => ws.getRangeByIndexes(r.top - 1, r.col - 1, r.bottom - r.top + 1, 1);
     const chart = ws.charts.add(type as Excel.ChartType, range(ch.series[0]), "Columns" as Excel.ChartSeriesBy);
     chart.title.text = ch.title;

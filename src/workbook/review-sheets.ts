@@ -29,7 +29,7 @@ export interface ReviewBlock {
  * A Gantt chart is a stacked bar whose first series (the start dates) is not drawn, so each bar begins at its start.
  */
 export interface BlockChart {
-  kind: "bar" | "column" | "columnStacked" | "gantt";
+  kind: "bar" | "column" | "columnStacked" | "line" | "gantt";
   category: number;
   series: number[];
   /** Under the block rather than right of it (the plan's week grid is to its right). */
@@ -102,6 +102,14 @@ export function reviewSheets(r: ReviewData): ReviewSheet[] {
       rows: [["留存率（成交→稳定） Retention won→stable", r.retention], ["流失率 Churn rate", r.churnRate]] },
     { title: "流失原因 TOP 3", titleEn: "Top 3 churn reasons", header: ["原因 Reason", "客户数 Customers"], formats: ["text", "int"], bar: 1, chart: { kind: "bar", category: 0, series: [1] },
       rows: r.churnReasonsTop3.map((c) => [c.reason, c.count]), note: "每个原因按客户计一次 · each reason counted once per customer" },
+    // Stage moves over time (DOMAIN.md section 8a), the as-of month last.
+    { title: "月度新增、成交与流失", titleEn: "New, won and churned by month", header: ["月份 Month", "新增 New", "成交 Won", "流失 Churned"], formats: ["text", "int", "int", "int"],
+      chart: { kind: "line", category: 0, series: [1, 2, 3] },
+      rows: r.monthly.map((m) => [m.month, m.new, m.won, m.churned]),
+      note: "新增按首次接触时间(无则最早的往来),成交按合作起始时间或首单,流失按终止合作日期或超过流失天数无往来之日 · new by first contact, won by cooperation start or first order, churned by termination date or the day silence passed the churn days" +
+        (r.monthlyUndated.new + r.monthlyUndated.won + r.monthlyUndated.churned > 0
+          ? `;未注明日期未计入:新增 ${r.monthlyUndated.new}、成交 ${r.monthlyUndated.won}、流失 ${r.monthlyUndated.churned} · without a date, not counted: new ${r.monthlyUndated.new}, won ${r.monthlyUndated.won}, churned ${r.monthlyUndated.churned}`
+          : "") },
   ]);
 
   const dist = sheet("industry", "行业与负责人", "行业 × 价值分级、负责人 × 阶段", "Industry × value tier, owner × stage", [

@@ -48,11 +48,12 @@ const AX_CAT = 500100001;
 const AX_VAL = 500100002;
 
 /**
- * One chart part: a bar (horizontal) or column chart, clustered or stacked, over the grid's ranges; a Gantt chart is
+ * One chart part: a bar (horizontal) or column chart, clustered or stacked, or a line chart with markers, over the grid's ranges; a Gantt chart is
  * a stacked bar whose first series (the start dates) has neither fill nor line, on a date axis from the first start.
  */
 export function chartXml(sheet: string, ch: GridChart, date1904: boolean): string {
   const gantt = ch.kind === "gantt";
+  const line = ch.kind === "line";
   const horizontal = ch.kind === "bar" || gantt;
   const stacked = ch.kind === "columnStacked" || gantt;
   const catRef = areaRef(sheet, ch.categories);
@@ -61,15 +62,15 @@ export function chartXml(sheet: string, ch: GridChart, date1904: boolean): strin
   const series = ch.series
     .map((s, i) => {
       const name = `${quoteSheetName(sheet)}!$${columnLetter(s.col)}$${s.nameRow}`;
-      const fill = gantt && i === 0 ? "<a:noFill/><a:ln><a:noFill/></a:ln>" : `<a:solidFill><a:srgbClr val="${PALETTE[(gantt ? i - 1 : i) % PALETTE.length]}"/></a:solidFill>`;
+      const colour = `<a:solidFill><a:srgbClr val="${PALETTE[(gantt ? i - 1 : i) % PALETTE.length]}"/></a:solidFill>`;
+      const fill = gantt && i === 0 ? "<a:noFill/><a:ln><a:noFill/></a:ln>" : colour;
+      const labels = ch.series.length === 1 ? '<c:dLbls><c:showLegendKey val="0"/><c:showVal val="1"/><c:showCatName val="0"/><c:showSerName val="0"/><c:showPercent val="0"/><c:showBubbleSize val="0"/></c:dLbls>' : "";
+      const data = `<c:cat>${strRef(catRef, ch.categories.values)}</c:cat><c:val>${numRef(areaRef(sheet, s), values(s), REVIEW_FORMATS[s.format] ?? "General")}</c:val>`;
+      const head = `<c:ser><c:idx val="${i}"/><c:order val="${i}"/><c:tx>${strRef(name, [s.name])}</c:tx>`;
+      // CT_LineSer: idx order tx? spPr? marker? dPt* dLbls? trendline* errBars? cat? val? smooth?
+      if (line) return `${head}<c:spPr><a:ln w="28575" cap="rnd">${colour}<a:round/></a:ln></c:spPr><c:marker><c:symbol val="circle"/><c:size val="5"/><c:spPr>${colour}<a:ln>${colour}</a:ln></c:spPr></c:marker>${labels}${data}<c:smooth val="0"/></c:ser>`;
       // CT_BarSer: idx order tx? spPr? invertIfNegative? … dLbls? … cat? val?
-      return (
-        `<c:ser><c:idx val="${i}"/><c:order val="${i}"/><c:tx>${strRef(name, [s.name])}</c:tx>` +
-        `<c:spPr>${fill}</c:spPr><c:invertIfNegative val="0"/>` +
-        (ch.series.length === 1 ? '<c:dLbls><c:showLegendKey val="0"/><c:showVal val="1"/><c:showCatName val="0"/><c:showSerName val="0"/><c:showPercent val="0"/><c:showBubbleSize val="0"/></c:dLbls>' : "") +
-        `<c:cat>${strRef(catRef, ch.categories.values)}</c:cat>` +
-        `<c:val>${numRef(areaRef(sheet, s), values(s), REVIEW_FORMATS[s.format] ?? "General")}</c:val></c:ser>`
-      );
+      return `${head}<c:spPr>${fill}</c:spPr><c:invertIfNegative val="0"/>${labels}${data}</c:ser>`;
     })
     .join("");
   // A Gantt's date axis begins at the first start.
@@ -90,9 +91,13 @@ export function chartXml(sheet: string, ch: GridChart, date1904: boolean): strin
     // roundedCorners: Excel rounds a chart's corners when it is left out.
     `<c:date1904 val="${date1904 ? 1 : 0}"/><c:lang val="zh-CN"/><c:roundedCorners val="0"/>` +
     `<c:chart><c:title><c:tx>${rich(ch.title, 1200, true)}</c:tx><c:overlay val="0"/></c:title><c:autoTitleDeleted val="0"/>` +
-    `<c:plotArea><c:layout/><c:barChart><c:barDir val="${horizontal ? "bar" : "col"}"/><c:grouping val="${stacked ? "stacked" : "clustered"}"/><c:varyColors val="0"/>` +
-    series +
-    `<c:gapWidth val="60"/>${stacked ? '<c:overlap val="100"/>' : ""}<c:axId val="${AX_CAT}"/><c:axId val="${AX_VAL}"/></c:barChart>` +
+    "<c:plotArea><c:layout/>" +
+    (line
+      ? // CT_LineChart: grouping varyColors? ser* dLbls? dropLines? hiLowLines? upDownBars? marker? smooth? axId axId
+        `<c:lineChart><c:grouping val="standard"/><c:varyColors val="0"/>${series}<c:marker val="1"/><c:axId val="${AX_CAT}"/><c:axId val="${AX_VAL}"/></c:lineChart>`
+      : `<c:barChart><c:barDir val="${horizontal ? "bar" : "col"}"/><c:grouping val="${stacked ? "stacked" : "clustered"}"/><c:varyColors val="0"/>` +
+        series +
+        `<c:gapWidth val="60"/>${stacked ? '<c:overlap val="100"/>' : ""}<c:axId val="${AX_CAT}"/><c:axId val="${AX_VAL}"/></c:barChart>`) +
     catAx + valAx +
     `</c:plotArea>${legend}<c:plotVisOnly val="1"/><c:dispBlanksAs val="gap"/></c:chart>` +
     '<c:txPr><a:bodyPr/><a:lstStyle/><a:p><a:pPr><a:defRPr sz="900"/></a:pPr><a:endParaRPr lang="zh-CN"/></a:p></c:txPr>' +

@@ -251,8 +251,8 @@ describe("the marks are the command line's", () => {
     expect(marks().results).toBe(cliResults);
     expect(applied.range.replace(/\$/g, "")).toBe(`${cli.results.sheet}!${cli.results.ref.replace(/\$/g, "")}`);
 
-    // review: the CLI's review sheets replaced in place under their names, the pivot sheets added, the earlier
-    // version's marked sheet removed, the user's unmarked one left.
+    // review: the CLI's review sheets, its staging sheet and its two PivotTable sheets among them, replaced in place
+    // under their names, the earlier version's marked sheet removed, the user's unmarked one left.
     const cliReview = [...cli.roles].filter(([role]) => role.startsWith("review.")).map(([, name]) => name);
     const positions = cliReview.map((n) => fake.book.sheet(n).position);
     const out = await buildReviewSheets({ asOf: AS_OF });
@@ -261,7 +261,8 @@ describe("the marks are the command line's", () => {
     expect(fake.book.hasSheet(`${REVIEW_SHEET_PREFIX}旧版`)).toBe(false);
     expect(marks().sheets.has("review.legacy")).toBe(false);
     expect(sheetView(`${REVIEW_SHEET_PREFIX}我的分析`)).toBe(mine);
-    expect([...marks().sheets.keys()].sort()).toEqual(["findings", ...[...cli.roles.keys()].filter((r) => r !== "findings").map((r) => r.toLowerCase()), "review.data", "review.industrypivot", "review.ownerpivot"].sort());
+    expect(cliReview).toEqual(expect.arrayContaining(PIVOT_SHEETS.map((p) => p.name)));
+    expect([...marks().sheets.keys()].sort()).toEqual(["findings", ...[...cli.roles.keys()].filter((r) => r !== "findings").map((r) => r.toLowerCase())].sort());
 
     // remove: every marked sheet and every mark; the ◆ columns emptied; the user's sheet stays.
     await removeOutput({ asOf: AS_OF });
@@ -294,9 +295,10 @@ describe("the marks are the command line's", () => {
     fake.resetStats();
     const out = await buildReviewSheets({ asOf: LATER });
     const reviewSyncs = fake.stats.syncs;
-    const pivots = PIVOT_SHEETS.map((p) => p.name);
-    expect(fake.book.sheetNames()).toEqual([...sheets, ...pivots]);
-    expect(out.sheets).toEqual([...cliSheets.filter((n) => n !== FINDINGS_SHEET), ...pivots]);
+    // The command line made the staging and PivotTable sheets too: all replaced in place, none added.
+    expect(cliSheets).toEqual(expect.arrayContaining(PIVOT_SHEETS.map((p) => p.name)));
+    expect(fake.book.sheetNames()).toEqual(sheets);
+    expect(out.sheets).toEqual(cliSheets.filter((n) => n !== FINDINGS_SHEET));
     expect(cliSheets.map((n) => fake.book.sheet(n).position)).toEqual(positions);
     for (const [role, name] of cli.roles) expect({ role, sheet: marks().sheets.get(role.toLowerCase()) }).toEqual({ role, sheet: name });
     for (const [, name] of REVIEW_SHEET_NAMES) expect(fake.book.values(name, "A2:A2")[0][0]).toBe(reviewStamp(LATER));
@@ -305,7 +307,7 @@ describe("the marks are the command line's", () => {
     const removed = await removeOutput({ asOf: LATER });
     // eslint-disable-next-line no-console
     console.log(`the command line's unmarked book: apply ${applySyncs}, review ${reviewSyncs}, remove ${fake.stats.syncs} syncs`);
-    expect(removed.sheets.sort()).toEqual([...cliSheets, ...pivots].sort());
+    expect(removed.sheets.sort()).toEqual([...cliSheets].sort());
     expect(markNames()).toEqual([]);
     expect(fake.book.sheetNames()).toEqual(sheets.filter((n) => !cliSheets.includes(n)));
     const header = fake.book.values("客户", `A${TABLE.headerRow}:AZ${TABLE.headerRow}`)[0];

@@ -96,9 +96,9 @@ test("the output opens without repair: ooxml-check, and every part reached, type
   expect(packageProblems(f("once.xlsx"), f("in.xlsx"))).toEqual([]);
   const names = zipEntries(f("once.xlsx"))!.map((e) => e.name);
   // The user's chart, and one per review block that has rows: the book has no churn reasons, so 流失原因 TOP 3 has none.
-  expect(names.filter((n) => /^xl\/charts\/chart\d+\.xml$/.test(n)).length).toBe(1 + 9);
+  expect(names.filter((n) => /^xl\/charts\/chart\d+\.xml$/.test(n)).length).toBe(1 + 10);
   expect(chartsOf(f("once.xlsx")).filter((c) => c.sheet.startsWith("CRM复盘-")).map((c) => c.title)).toEqual([
-    "阶段分布 Customers by stage", "转化漏斗 Funnel conversion", "行业 × 价值分级 Industry by value tier", "负责人 × 阶段 Owner by stage",
+    "阶段分布 Customers by stage", "转化漏斗 Funnel conversion", "月度新增、成交与流失 New, won and churned by month", "行业 × 价值分级 Industry by value tier", "负责人 × 阶段 Owner by stage",
     "按行业 By industry", "按规模 By size", "按负责人 By owner", "评分等级 Score tiers", "RFM 分群 RFM segments",
   ]);
 });
@@ -131,6 +131,19 @@ test("openpyxl finds each block's chart, and its ranges are the block's cells: l
   for (const s of owners.series) for (const v of s.vals) ownerTotal += v ?? 0;
   expect(ownerTotal).toBe(8);
 
+  // Monthly moves, a line per move over the twelve months to 2024-06. New customers by 首次触达时间 in
+  // add_customers.py: C007 2023-09, C002 2023-11, C006 2024-01, C001 2024-03, C003 2024-06 (C005's 2022-05 is before
+  // the window; C004's and C008's dates lie after the as-of date: undated). The book records no cooperation start,
+  // order or termination date, so no win or churn has a month, and the note says how many are undated.
+  const monthly = byTitle.get("月度新增、成交与流失 New, won and churned by month")!;
+  expect(monthly.kind).toBe("lineChart::standard");
+  expect(monthly.series.map((s) => s.name)).toEqual(["新增 New", "成交 Won", "流失 Churned"]);
+  expect(monthly.series[0].cats).toEqual(["2023-07", "2023-08", "2023-09", "2023-10", "2023-11", "2023-12", "2024-01", "2024-02", "2024-03", "2024-04", "2024-05", "2024-06"]);
+  expect(monthly.series[0].vals).toEqual([0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 0, 1]);
+  expect(monthly.series[1].vals.every((v) => v === 0) && monthly.series[2].vals.every((v) => v === 0)).toBe(true);
+  const stagesSheet = sheetText(f("once.xlsx"), "CRM复盘-阶段与漏斗");
+  expect(stagesSheet).toContain("without a date, not counted: new 2, won 7, churned 0");
+
   // Each chart's cache holds what its cells hold (previews and some readers draw from it).
   for (const c of charts) for (const s of c.series) expect([c.title, s.cache]).toEqual([c.title, s.vals.map((v) => (typeof v === "number" ? v : null))]);
   // Every range names the chart's own sheet.
@@ -154,6 +167,14 @@ test("the user's chart is untouched, review twice = once byte for byte, and undo
   expect(undone).toEqual(inNames);
   for (const n of inNames.filter((x) => /chart|drawing/.test(x))) expect(read("undone.xlsx", n).equals(read("in.xlsx", n))).toBe(true);
 });
+
+/** Every cell value of one sheet as text, joined (openpyxl's reading). */
+function sheetText(file: string, sheet: string): string {
+  const script = "import sys, warnings, openpyxl\nwarnings.simplefilter('ignore')\nws = openpyxl.load_workbook(sys.argv[1])[sys.argv[2]]\nprint('\\n'.join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None))";
+  const r = spawnSync(PYTHON, ["-c", script, file, sheet], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`openpyxl: ${r.stderr}`);
+  return r.stdout;
+}
 
 /** Pixels of a page (a binary PPM, as pdftoppm writes by default: `P6 W H 255` then RGB) within `tol` of a colour. */
 function countColour(ppm: Buffer, rgb: number, tol = 8): number {
