@@ -11,7 +11,7 @@ import {
   REVIEW_SHEET_PREFIX, type OwnedColumn, type OwnedLayout, type OwnedValue,
 } from "../workbook/owned";
 import { INDUSTRY_PIVOT, OWNER_PIVOT, PIVOT_COUNT_FIELD, PIVOT_COUNT_NAME, PIVOT_DATA_FORMATS, PIVOT_DATA_HEADER, PIVOT_DATA_TABLE, PIVOT_SHEETS, pivotDataRows, pivotTitle, type ReviewPivot } from "../workbook/review-pivots";
-import { REVIEW_SHEET_NAMES, REVIEW_STAMP, reviewGrid, reviewSheets, reviewStamp, type GridChart, type GridColumnRange, type ReviewBlock, type ReviewSheet } from "../workbook/review-sheets";
+import { DATA_BAR, HEAT_HIGH, HEAT_LOW, REVIEW_SHEET_NAMES, REVIEW_STAMP, reviewGrid, reviewSheets, reviewStamp, type GridChart, type GridColumnRange, type ReviewBlock, type ReviewSheet } from "../workbook/review-sheets";
 import { byteChunks, isPayloadError, PAYLOAD_BUDGET_BYTES, PRIOR_CELL_BYTES, rowBytes } from "./payload";
 import { ActionError, type Progress } from "./types";
 
@@ -929,9 +929,25 @@ export class OfficeBook {
       r += 1;
     }
     ws.getRangeByIndexes(0, 0, 1, 1).format.columnWidth = 200;
+    const grid = reviewGrid(l, asOf);
+    // Data bars on the counts, from zero to the largest, and the R × F grid's colour scale, as the command line
+    // writes them (one description, review-sheets.ts; conditional formats are ExcelApi 1.6).
+    const html = (argb: string) => `#${argb.slice(2)}`;
+    for (const ref of grid.dataBars) {
+      const bar = ws.getRange(ref).conditionalFormats.add("DataBar" as Excel.ConditionalFormatType).dataBar;
+      bar.lowerBoundRule = { type: "Number" as Excel.ConditionalFormatRuleType, formula: "0" };
+      bar.upperBoundRule = { type: "HighestValue" as Excel.ConditionalFormatRuleType };
+      bar.positiveFormat.fillColor = html(DATA_BAR);
+    }
+    for (const ref of grid.colorScales) {
+      ws.getRange(ref).conditionalFormats.add("ColorScale" as Excel.ConditionalFormatType).colorScale.criteria = {
+        minimum: { type: "LowestValue" as Excel.ConditionalFormatColorCriterionType, color: html(HEAT_LOW) },
+        maximum: { type: "HighestValue" as Excel.ConditionalFormatColorCriterionType, color: html(HEAT_HIGH) },
+      };
+    }
     if (!this.o.pivots) return 0;
     // Charts: each block's, the Gantt view among them, as the command line draws them (one description, review-sheets.ts).
-    for (const ch of reviewGrid(l, asOf).charts) charts += this.writeChart(ws, ch);
+    for (const ch of grid.charts) charts += this.writeChart(ws, ch);
     return charts;
   }
 

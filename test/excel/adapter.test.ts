@@ -246,6 +246,19 @@ describe("build review", () => {
     expect(industry.type).toBe("ColumnClustered");
     expect(industry.series.map((x) => x.values!.replace(/^.*!([A-Z]+)6:.*$/, "$1"))).toEqual(["B", "C", "D", "E"]);
     expect(industry.series.map((x) => x.name)).toEqual(fake.book.values(`${REVIEW_SHEET_PREFIX}行业与负责人`, "B5:E5")[0]);
+    // Native data bars on the counts, as the command line writes them: the stage counts B6:B12 from zero to the
+    // largest; and the R × F grid (5 × 5 counts) shaded by a two-colour scale.
+    const stageCfs = fake.book.conditionalFormats(`${REVIEW_SHEET_PREFIX}阶段与漏斗`);
+    expect(stageCfs.find((c) => c.ref === "B6:B12")).toEqual(expect.objectContaining({
+      type: "DataBar", dataBar: expect.objectContaining({ lowerBoundRule: { type: "Number", formula: "0" }, upperBoundRule: { type: "HighestValue" }, fillColor: "#5B9BD5" }),
+    }));
+    expect(stageCfs.every((c) => c.type === "DataBar")).toBe(true);
+    const heat = fake.book.conditionalFormats(`${REVIEW_SHEET_PREFIX}分级与RFM`).filter((c) => c.type === "ColorScale");
+    expect(heat).toHaveLength(1);
+    const [, top, bottom] = /^B(\d+):F(\d+)$/.exec(heat[0].ref)!.map(Number);
+    expect(bottom - top).toBe(4);
+    expect(fake.book.values(`${REVIEW_SHEET_PREFIX}分级与RFM`, `A${top}:A${bottom}`).map((r) => r[0])).toEqual(["R5", "R4", "R3", "R2", "R1"]);
+    expect(heat[0].colorScale).toEqual({ minimum: { type: "LowestValue", color: "#F2F7FC" }, maximum: { type: "HighestValue", color: "#2F5597" } });
     const once = JSON.stringify(fake.book.snapshot());
     await buildReviewSheets({ asOf: AS_OF });
     expect(JSON.stringify(fake.book.snapshot())).toBe(once);

@@ -651,6 +651,38 @@ describe("conditional formats", () => {
     expect(fx.book.conditionalFormats("客户").map((c) => c.ref)).toEqual(["A2:D2,A4:D4", "A2:D2,A4:D4"]);
   });
 
+  test("data bars and colour scales: bounds and criteria set whole and checked as Excel checks them", async () => {
+    await fx.Excel.run(async (ctx) => {
+      const r = ctx.workbook.worksheets.getItem("客户").getRange("B2:B4");
+      const bar = r.conditionalFormats.add(fx.Excel.ConditionalFormatType.dataBar).dataBar;
+      bar.lowerBoundRule = { type: "Number", formula: "0" };
+      bar.upperBoundRule = { type: "HighestValue" };
+      bar.positiveFormat.fillColor = "#5B9BD5";
+      r.conditionalFormats.add(fx.Excel.ConditionalFormatType.colorScale).colorScale.criteria = {
+        minimum: { type: "LowestValue", color: "#F2F7FC" },
+        maximum: { type: "HighestValue", color: "#2F5597" },
+      };
+      await ctx.sync();
+    });
+    const [scale, bar] = fx.book.conditionalFormats("客户");
+    expect(bar.dataBar).toEqual({ lowerBoundRule: { type: "Number", formula: "0" }, upperBoundRule: { type: "HighestValue" }, fillColor: "#5B9BD5", gradientFill: true, borderColor: "" });
+    expect(scale.colorScale).toEqual({ minimum: { type: "LowestValue", color: "#F2F7FC" }, maximum: { type: "HighestValue", color: "#2F5597" } });
+    // A number bound with no number, a colour scale with no maximum, a colour that is not one, .dataBar on a colour scale.
+    const bad: ((ctx: FakeRequestContext) => void)[] = [
+      (ctx) => void (ctx.workbook.worksheets.getItem("客户").getRange("C2:C4").conditionalFormats.add("DataBar").dataBar.lowerBoundRule = { type: "Number" }),
+      (ctx) => void (ctx.workbook.worksheets.getItem("客户").getRange("C2:C4").conditionalFormats.add("ColorScale").colorScale.criteria = { minimum: { type: "LowestValue", color: "#FFFFFF" } }),
+      (ctx) => void (ctx.workbook.worksheets.getItem("客户").getRange("C2:C4").conditionalFormats.add("DataBar").dataBar.positiveFormat.fillColor = "5B9BD5"),
+      (ctx) => void (ctx.workbook.worksheets.getItem("客户").getRange("C2:C4").conditionalFormats.add("ColorScale").dataBar.upperBoundRule = { type: "HighestValue" }),
+    ];
+    for (const f of bad) {
+      const err = await rejection(fx.Excel.run(async (ctx) => {
+        f(ctx as unknown as FakeRequestContext);
+        await ctx.sync();
+      }));
+      expect(["InvalidArgument", "InvalidOperation"]).toContain(err.code);
+    }
+  });
+
   test(".custom on a non-custom conditional format fails like Excel; customOrNullObject is a null object", async () => {
     const err = await rejection(
       fx.Excel.run(async (ctx) => {

@@ -205,6 +205,7 @@ const ENUMS: Record<string, Record<string, string>> = {
   FillPattern: {none:"None",solid:"Solid",gray50:"Gray50",gray75:"Gray75",gray25:"Gray25",horizontal:"Horizontal",vertical:"Vertical",down:"Down",up:"Up",checker:"Checker",semiGray75:"SemiGray75",lightHorizontal:"LightHorizontal",lightVertical:"LightVertical",lightDown:"LightDown",lightUp:"LightUp",grid:"Grid",crissCross:"CrissCross",gray16:"Gray16",gray8:"Gray8",linearGradient:"LinearGradient",rectangularGradient:"RectangularGradient"},
   DeleteShiftDirection: {up:"Up",left:"Left"},
   InsertShiftDirection: {down:"Down",right:"Right"},
+  ConditionalFormatColorCriterionType: {invalid:"Invalid",lowestValue:"LowestValue",highestValue:"HighestValue",number:"Number",percent:"Percent",formula:"Formula",percentile:"Percentile"},
   ConditionalFormatRuleType: {invalid:"Invalid",automatic:"Automatic",lowestValue:"LowestValue",highestValue:"HighestValue",number:"Number",percent:"Percent",formula:"Formula",percentile:"Percentile"},
   ShowAsCalculation: {unknown:"Unknown",none:"None",percentOfGrandTotal:"PercentOfGrandTotal",percentOfRowTotal:"PercentOfRowTotal",percentOfColumnTotal:"PercentOfColumnTotal",percentOfParentRowTotal:"PercentOfParentRowTotal",percentOfParentColumnTotal:"PercentOfParentColumnTotal",percentOfParentTotal:"PercentOfParentTotal",percentOf:"PercentOf",runningTotal:"RunningTotal",percentRunningTotal:"PercentRunningTotal",differenceFrom:"DifferenceFrom",percentDifferenceFrom:"PercentDifferenceFrom",rankAscending:"RankAscending",rankDecending:"RankDecending",index:"Index"},
   ChartPlotBy: {rows:"Rows",columns:"Columns"},
@@ -572,6 +573,9 @@ interface CFModel {
   formula: string | null;
   format: { fill: string | null; font: Record<string, unknown>; numberFormat: string | null };
   rule: Record<string, unknown> | null;
+  /** A data bar's bounds and bar (ExcelApi 1.6 DataBarConditionalFormat), a colour scale's criteria. */
+  dataBar?: { lowerBoundRule: Record<string, unknown>; upperBoundRule: Record<string, unknown>; fillColor: string; gradientFill: boolean; borderColor: string };
+  colorScale?: Record<string, unknown>;
   deleted?: boolean;
 }
 
@@ -3133,6 +3137,12 @@ export class FakeConditionalFormat extends FakeClientObject {
       }),
     );
   }
+  get dataBar(): FakeDataBarConditionalFormat {
+    return this._typed("dataBar", "DataBar", false, (p, r) => new FakeDataBarConditionalFormat(this.context, this, p, r));
+  }
+  get colorScale(): FakeColorScaleConditionalFormat {
+    return this._typed("colorScale", "ColorScale", false, (p, r) => new FakeColorScaleConditionalFormat(this.context, this, p, r));
+  }
   get custom(): FakeCustomConditionalFormat {
     return this._typed("custom", "Custom", false, (p, r) => new FakeCustomConditionalFormat(this.context, this, p, r));
   }
@@ -3220,6 +3230,8 @@ defineProps(
     },
   },
   {
+    dataBar: () => FakeDataBarConditionalFormat.meta,
+    colorScale: () => FakeColorScaleConditionalFormat.meta,
     custom: () => FakeCustomConditionalFormat.meta,
     customOrNullObject: () => FakeCustomConditionalFormat.meta,
     cellValue: () => FakeTypedConditionalFormat.meta,
@@ -3233,6 +3245,85 @@ defineProps(
   },
 );
 defineProps(FakeConditionalFormatCollection, "ConditionalFormatCollection", {}, {}, () => FakeConditionalFormat.meta);
+
+/** A data bar's state: Excel's defaults until set (automatic bounds, a blue gradient bar). */
+function dataBarOf(cf: CFModel): NonNullable<CFModel["dataBar"]> {
+  return (cf.dataBar ??= { lowerBoundRule: { type: "Automatic" }, upperBoundRule: { type: "Automatic" }, fillColor: "#638EC6", gradientFill: true, borderColor: "" });
+}
+
+/** A ConditionalDataBarRule, set whole (`x.lowerBoundRule = {...}`, as the API requires); a number or formula needs its formula. */
+function dataBarRule(v: unknown, what: string): Record<string, unknown> {
+  if (!v || typeof v !== "object") throw officeError("InvalidArgument", `${what} must be an object {type, formula}`);
+  const r = clonePlain(v as Record<string, unknown>);
+  r.type = enumValue(ENUMS.ConditionalFormatRuleType, r.type, `${what}.type`);
+  if (["Number", "Percent", "Formula", "Percentile"].includes(r.type as string) && (typeof r.formula !== "string" || r.formula === "")) {
+    throw officeError("InvalidArgument", `${what}: a '${String(r.type)}' bound needs its formula`);
+  }
+  return r;
+}
+
+/** HTML colour codes as the API takes them (#RRGGBB, or a named colour). */
+function htmlColor(v: unknown, what: string): string {
+  if (typeof v !== "string" || !/^(#[0-9A-Fa-f]{6}|[A-Za-z]+)$/.test(v)) throw officeError("InvalidArgument", `${what} must be an HTML colour like #RRGGBB (got ${JSON.stringify(v)})`);
+  return v;
+}
+
+export class FakeDataBarConditionalFormat extends FakeClientObject {
+  declare lowerBoundRule: Record<string, unknown>;
+  declare upperBoundRule: Record<string, unknown>;
+  get positiveFormat(): FakeDataBarPositiveFormat {
+    return this._kid("positiveFormat", () => new FakeDataBarPositiveFormat(this.context, this, `${this._path}.positiveFormat`, () => this._resolve()));
+  }
+}
+defineProps(
+  FakeDataBarConditionalFormat,
+  "DataBarConditionalFormat",
+  {
+    lowerBoundRule: { get: (_s, cf: CFModel) => clonePlain(dataBarOf(cf).lowerBoundRule), set: (_s, cf: CFModel, v) => void (dataBarOf(cf).lowerBoundRule = dataBarRule(v, "DataBarConditionalFormat.lowerBoundRule")) },
+    upperBoundRule: { get: (_s, cf: CFModel) => clonePlain(dataBarOf(cf).upperBoundRule), set: (_s, cf: CFModel, v) => void (dataBarOf(cf).upperBoundRule = dataBarRule(v, "DataBarConditionalFormat.upperBoundRule")) },
+  },
+  { positiveFormat: () => FakeDataBarPositiveFormat.meta },
+);
+
+export class FakeDataBarPositiveFormat extends FakeClientObject {
+  declare fillColor: string;
+  declare gradientFill: boolean;
+  declare borderColor: string;
+}
+defineProps(FakeDataBarPositiveFormat, "ConditionalDataBarPositiveFormat", {
+  fillColor: { get: (_s, cf: CFModel) => dataBarOf(cf).fillColor, set: (_s, cf: CFModel, v) => void (dataBarOf(cf).fillColor = htmlColor(v, "positiveFormat.fillColor")) },
+  gradientFill: { get: (_s, cf: CFModel) => dataBarOf(cf).gradientFill, set: (_s, cf: CFModel, v) => void (dataBarOf(cf).gradientFill = bool(v, "positiveFormat.gradientFill")) },
+  borderColor: { get: (_s, cf: CFModel) => dataBarOf(cf).borderColor, set: (_s, cf: CFModel, v) => void (dataBarOf(cf).borderColor = v === "" ? "" : htmlColor(v, "positiveFormat.borderColor")) },
+});
+
+export class FakeColorScaleConditionalFormat extends FakeClientObject {
+  declare criteria: Record<string, unknown>;
+  declare readonly threeColorScale: boolean;
+}
+defineProps(FakeColorScaleConditionalFormat, "ColorScaleConditionalFormat", {
+  criteria: {
+    get: (_s, cf: CFModel) => clonePlain(cf.colorScale ?? {}),
+    set: (_s, cf: CFModel, v) => {
+      // Set whole: a minimum and a maximum (a midpoint for three colours), each a type, a colour and, for a number, percent, percentile or formula, its formula.
+      if (!v || typeof v !== "object") throw officeError("InvalidArgument", "ColorScaleConditionalFormat.criteria must be an object {minimum, maximum}");
+      const c = clonePlain(v as Record<string, unknown>);
+      for (const k of Object.keys(c)) {
+        if (!["minimum", "midpoint", "maximum"].includes(k)) throw officeError("InvalidArgument", `criteria.${k} is not a colour scale criterion`);
+      }
+      for (const k of ["minimum", "maximum", ...(c.midpoint ? ["midpoint"] : [])]) {
+        const x = c[k] as Record<string, unknown> | undefined;
+        if (!x || typeof x !== "object") throw officeError("InvalidArgument", `criteria.${k} is required`);
+        x.type = enumValue(ENUMS.ConditionalFormatColorCriterionType, x.type, `criteria.${k}.type`);
+        x.color = htmlColor(x.color, `criteria.${k}.color`);
+        if (["Number", "Percent", "Formula", "Percentile"].includes(x.type as string) && (typeof x.formula !== "string" || x.formula === "")) {
+          throw officeError("InvalidArgument", `criteria.${k}: a '${String(x.type)}' criterion needs its formula`);
+        }
+      }
+      cf.colorScale = c;
+    },
+  },
+  threeColorScale: { get: (_s, cf: CFModel) => Boolean(cf.colorScale && (cf.colorScale as Record<string, unknown>).midpoint) },
+});
 
 export class FakeCustomConditionalFormat extends FakeClientObject {
   get rule(): FakeConditionalFormatRule {
@@ -4904,6 +4995,8 @@ export interface FakeConditionalFormatInfo {
   rule: Record<string, unknown> | null;
   priority: number;
   stopIfTrue: boolean;
+  dataBar?: CFModel["dataBar"];
+  colorScale?: Record<string, unknown>;
 }
 
 export interface FakePivotInfo {
@@ -5054,6 +5147,8 @@ export class FakeBookInspector {
         rule: clonePlain(cf.rule),
         priority,
         stopIfTrue: cf.stopIfTrue,
+        ...(cf.type === "DataBar" ? { dataBar: clonePlain(dataBarOf(cf)) } : {}),
+        ...(cf.type === "ColorScale" ? { colorScale: clonePlain(cf.colorScale ?? {}) } : {}),
       })),
     );
   }
@@ -5203,6 +5298,7 @@ export interface FakeExcelNamespace {
   run<T>(objectOrOptions: unknown, batch: (context: FakeRequestContext) => Promise<T>): Promise<T>;
   RequestContext: new () => FakeRequestContext;
   ConditionalFormatType: Record<string, string>;
+  ConditionalFormatColorCriterionType: Record<string, string>;
   AggregationFunction: Record<string, string>;
   ChartType: Record<string, string>;
   ChartSeriesBy: Record<string, string>;
