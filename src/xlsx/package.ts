@@ -347,15 +347,47 @@ export interface LostPart {
   count: number;
 }
 
-/** Parts by kind: what users call them (PART_LABELS), else their content type; relationships, the calculation chain and pivot caches (rebuilt with their tables) left out. */
-function partsByKind(file: string): Map<string, number> {
+/**
+ * The parts that go with the product's own sheets (known by their marks): the review sheets' drawings and charts,
+ * the PivotTables and tables of its staging and pivot sheets, and whatever those link to but pictures (which a
+ * user may have put there) and pivot caches (shared, and never counted). A writer that rebuilds the book makes
+ * those sheets again: they are not the user's to lose.
+ */
+function productParts(file: string, entries: readonly ZipEntry[]): Set<string> {
+  const out = new Set<string>();
+  let pkg: PackageInfo;
+  try {
+    pkg = openPackage(file, entries);
+  } catch {
+    return out;
+  }
+  const names = new Set(entries.map((e) => e.name));
+  const follow = (part: string) => {
+    const doc = readXmlPart(file, entries, relsPathOf(part));
+    for (const r of doc ? relationships(doc, part) : []) {
+      if (!r.part || !names.has(r.part) || out.has(r.part) || isRelType(r.type, "image") || isRelType(r.type, "pivotCacheDefinition")) continue;
+      out.add(r.part);
+      follow(r.part);
+    }
+  };
+  const owned = new Set(pkg.workbook.marks().sheets.values());
+  const rels = relationships(pkg.rels, pkg.workbook.path);
+  for (const s of pkg.workbook.sheets()) {
+    const part = owned.has(s.name) ? rels.find((r) => r.id === s.relId)?.part : undefined;
+    if (part) follow(part);
+  }
+  return out;
+}
+
+/** Parts by kind: what users call them (PART_LABELS), else their content type; relationships, the calculation chain and pivot caches (rebuilt with their tables) left out, and any part in `skip`. */
+function partsByKind(file: string, skip: ReadonlySet<string> = new Set()): Map<string, number> {
   const entries = zipEntries(file) ?? [];
   const ct = readXmlPart(file, entries, "[Content_Types].xml");
   const overrides = new Map((ct?.root.elements("Override", NS.contentTypes) ?? []).map((o) => [(o.attr("PartName") ?? "").toLowerCase(), o.attr("ContentType") ?? ""]));
   const defaults = new Map((ct?.root.elements("Default", NS.contentTypes) ?? []).map((d) => [(d.attr("Extension") ?? "").toLowerCase(), d.attr("ContentType") ?? ""]));
   const out = new Map<string, number>();
   for (const e of entries) {
-    if (e.name.endsWith("/") || e.name === "[Content_Types].xml") continue;
+    if (e.name.endsWith("/") || e.name === "[Content_Types].xml" || skip.has(e.name)) continue;
     const type = overrides.get(`/${e.name}`.toLowerCase()) ?? defaults.get(e.name.slice(e.name.lastIndexOf(".") + 1).toLowerCase()) ?? "";
     if (/relationships\+xml$|calcChain\+xml$|pivotCache(Definition|Records)\+xml$/.test(type) || /pivotCache\//.test(e.name) || type === "") continue;
     const generic = /^application\/xml$|^text\/xml$/.test(type);
@@ -371,7 +403,8 @@ function partsByKind(file: string): Map<string, number> {
  * more of than the output, named as users call it. Measured on the written file, not guessed from a list.
  */
 export function partsLost(input: string, output: string): LostPart[] {
-  const before = partsByKind(input);
+  // The product's own charts, PivotTables and tables are not the user's to lose: its sheets are made again.
+  const before = partsByKind(input, productParts(input, zipEntries(input) ?? []));
   const after = partsByKind(output);
   const lost: LostPart[] = [];
   for (const [key, n] of before) {

@@ -270,6 +270,25 @@ describe("the exceljs fallback (XML the patching writer does not edit)", () => {
     expect(openpyxlCells(f("fallback-out.xlsx"))["客户"].I1).toBe("◆周期阶段 Stage");
   });
 
+  test("the product's own charts and PivotTables are not the user's to lose: a reviewed book's --in-place apply goes ahead", async () => {
+    // Reviewed through the patching writer (its charts, its pivot cache and PivotTables), then a comment put inside
+    // a customers row, which the patcher refuses: apply falls back to the exceljs writer, which draws no charts.
+    const input = await write("fallback-reviewed.xlsx", { sheets: [{ name: "客户", xml: sheetXml(CUSTOMERS) }] });
+    await crmWrites(["review"], input, f("fallback-reviewed-out.xlsx"));
+    const JSZip = (await import("jszip")).default;
+    const zip = await JSZip.loadAsync(readFileSync(f("fallback-reviewed-out.xlsx")));
+    expect(Object.keys(zip.files).filter((n) => /^xl\/(charts\/chart|pivotTables\/pivotTable)\d+\.xml$/.test(n)).length).toBeGreaterThan(2);
+    const sheet = await zip.file("xl/worksheets/sheet1.xml")!.async("string");
+    zip.file("xl/worksheets/sheet1.xml", sheet.replace('<row r="2">', '<row r="2"><!-- 待核实 -->'));
+    const book = f("fallback-reviewed-broken.xlsx");
+    writeFileSync(book, await zip.generateAsync({ type: "nodebuffer", compression: "DEFLATE" }));
+    const r = await runCrm(["apply", book, "--in-place", "--as-of", AS_OF], "en");
+    expect(r.code).toBeLessThan(2);
+    expect(r.stderr).not.toContain("would be lost");
+    expect(r.stderr).not.toContain("does not include");
+    expect(openpyxlCells(book)["客户"].I1).toBe("◆周期阶段 Stage");
+  });
+
   test("--in-place: refused before anything is replaced; the input unchanged, no backup left", async () => {
     const input = await fallbackBook("fallback-inplace.xlsx");
     const before = readFileSync(input);
