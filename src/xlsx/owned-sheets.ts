@@ -43,6 +43,9 @@ export const WORKSHEET_OPEN =
   '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">';
 /** The product's sheets carry a blue tab, as the exceljs and Office.js writers give them. */
 export const OWNED_TAB = '<sheetPr><tabColor rgb="FF2F5597"/></sheetPr>';
+/** A report sheet's tab, printed landscape and as wide as one page (fitToHeight 0: as many pages down as it takes). */
+export const REPORT_TAB = '<sheetPr><tabColor rgb="FF2F5597"/><pageSetUpPr fitToPage="1"/></sheetPr>';
+export const REPORT_PRINT = '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/><pageSetup paperSize="9" orientation="landscape" fitToHeight="0"/>';
 
 /**
  * Rows of the findings sheet per piece handed to the zip writer. Small: a piece of 1,000 rows was a string of about
@@ -141,11 +144,10 @@ export function reviewSheetXml(sheet: ReviewSheet, asOf: string, styles: StylesP
       .map((ref, k) => `<conditionalFormatting sqref="${ref}"><cfRule type="colorScale" priority="${k + 3 + grid.dataBars.length}"><colorScale><cfvo type="min"/><cfvo type="max"/><color rgb="${HEAT_LOW}"/><color rgb="${HEAT_HIGH}"/></colorScale></cfRule></conditionalFormatting>`)
       .join("");
   return (
-    WORKSHEET_OPEN + '<sheetPr><tabColor rgb="FF2F5597"/><pageSetUpPr fitToPage="1"/></sheetPr>' +
+    WORKSHEET_OPEN + REPORT_TAB +
     '<sheetViews><sheetView workbookViewId="0"/></sheetViews><sheetFormatPr defaultRowHeight="15"/>' +
     (cols ? `<cols>${cols}</cols>` : "") + `<sheetData>${rows.join("")}</sheetData>` + cf +
-    '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>' +
-    '<pageSetup paperSize="9" orientation="landscape" fitToHeight="0"/>' +
+    REPORT_PRINT +
     // CT_Worksheet: … pageSetup headerFooter rowBreaks colBreaks customProperties cellWatches ignoredErrors smartTags drawing …
     (grid.charts.length > 0 ? `<drawing r:id="${SHEET_DRAWING_REL_ID}"/>` : "") +
     "</worksheet>"

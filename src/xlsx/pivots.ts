@@ -7,7 +7,7 @@ import { columnLetter } from "../core";
 import {
   PIVOT_COUNT_FIELD, PIVOT_COUNT_NAME, PIVOT_DATA_FORMATS, PIVOT_DATA_HEADER, PIVOT_TOP_ROW, pivotTitle, type PivotDataCell, type PivotLayout,
 } from "../workbook/review-pivots";
-import { cellXml, OWNED_TAB, rowXml, WORKSHEET_OPEN, xmlAttr } from "./owned-sheets";
+import { cellXml, REPORT_PRINT, REPORT_TAB, rowXml, WORKSHEET_OPEN, xmlAttr } from "./owned-sheets";
 import type { StylesPatch } from "./styles-patch";
 
 export const CT_PIVOT_TABLE = "application/vnd.openxmlformats-officedocument.spreadsheetml.pivotTable+xml";
@@ -33,7 +33,7 @@ export function pivotDataSheetChunks(rows: readonly PivotDataCell[][], styles: S
   const cols = widths.map((w, i) => `<col min="${i + 1}" max="${i + 1}" width="${w}" customWidth="1"/>`).join("");
   const ref = pivotDataRef(rows.length);
   return (function* () {
-    yield WORKSHEET_OPEN + OWNED_TAB + `<dimension ref="${ref}"/>` +
+    yield WORKSHEET_OPEN + REPORT_TAB + `<dimension ref="${ref}"/>` +
       '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>' +
       `<sheetFormatPr defaultRowHeight="15"/><cols>${cols}</cols><sheetData>` +
       rowXml(1, [...PIVOT_DATA_HEADER], PIVOT_DATA_HEADER.map(() => head));
@@ -42,7 +42,7 @@ export function pivotDataSheetChunks(rows: readonly PivotDataCell[][], styles: S
       for (let k = i; k < Math.min(rows.length, i + DATA_CHUNK); k++) part.push(rowXml(k + 2, rows[k], formats));
       yield part.join("");
     }
-    yield `</sheetData><autoFilter ref="${ref}"/>` + '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>';
+    yield `</sheetData><autoFilter ref="${ref}"/>${REPORT_PRINT}</worksheet>`;
   })();
 }
 
@@ -73,10 +73,9 @@ export function pivotSheetXml(l: PivotLayout, styles: StylesPatch): string {
   ];
   const cols = `<col min="1" max="1" width="22" customWidth="1"/><col min="2" max="${width}" width="12" customWidth="1"/>`;
   return (
-    WORKSHEET_OPEN + OWNED_TAB + `<dimension ref="A1:${columnLetter(width)}${top + 2 + l.rowItems.length}"/>` +
+    WORKSHEET_OPEN + REPORT_TAB + `<dimension ref="A1:${columnLetter(width)}${top + 2 + l.rowItems.length}"/>` +
     '<sheetViews><sheetView workbookViewId="0"/></sheetViews><sheetFormatPr defaultRowHeight="15"/>' +
-    `<cols>${cols}</cols><sheetData>${rows.join("")}</sheetData>` +
-    '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
+    `<cols>${cols}</cols><sheetData>${rows.join("")}</sheetData>${REPORT_PRINT}</worksheet>`
   );
 }
 
