@@ -5,7 +5,7 @@
 // and per industry to the fixture's 3/3/2); every cached value is what its cell holds; the user's chart is
 // untouched; review twice = once, byte for byte; undo takes every chart part out; and LibreOffice draws the bars.
 import { spawnSync } from "child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from "fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { generateSample } from "../../scripts/sample";
@@ -227,6 +227,57 @@ test("LibreOffice draws the charts: the review pages show the first series' colo
   for (const sheet of Object.keys(TITLES)) expect([sheet, drawn.has(sheet), (pixels[sheet] ?? 0) > 200]).toEqual([sheet, drawn.has(sheet), drawn.has(sheet)]);
   expect(userPages.length).toBeGreaterThan(0);
   for (const n of userPages) expect(n).toBeLessThan(20);
+});
+
+test("LibreOffice draws every chart that has something to draw: each alone in a copy of the book, its series' colours on the page", async () => {
+  // One copy of the output per product chart, every other product chart taken out of its drawing (the user's chart,
+  // drawn in other colours, stays), all converted by one LibreOffice run; on each copy's pages, the pixels of the
+  // colours of that chart's series with a value above zero. Series colours are read from the chart parts.
+  const soffice = ["/usr/bin/soffice", "/usr/lib/libreoffice/program/soffice"].find(existsSync)!;
+  const JSZip = (await import("jszip")).default;
+  const source = await JSZip.loadAsync(readFileSync(f("once.xlsx")));
+  const drawings = Object.keys(source.files).filter((n) => /^xl\/drawings\/drawing\d+\.xml$/.test(n));
+  const anchorsOf = async (n: string) => (await source.file(n)!.async("string")).match(/<xdr:twoCellAnchor\b[\s\S]*?<\/xdr:twoCellAnchor>/g) ?? [];
+  const charts = chartsOf(f("once.xlsx")).filter((c) => c.sheet.startsWith("CRM复盘-"));
+  const colours = new Map<string, number[]>();
+  for (const n of Object.keys(source.files).filter((x) => /^xl\/charts\/chart\d+\.xml$/.test(x))) {
+    const xml = await source.file(n)!.async("string");
+    const title = /<a:t>([^<]*)<\/a:t>/.exec(xml)?.[1] ?? "";
+    // Each series' own colour: its fill (bars) or its line (the line chart); a series with no fill (the Gantt's start dates) has none.
+    const series = xml.match(/<c:ser>[\s\S]*?<\/c:ser>/g) ?? [];
+    const colourOf = (ser: string) => /<c:spPr>(?:<a:ln[^>]*>)?<a:solidFill><a:srgbClr val="([0-9A-F]{6})"/.exec(ser)?.[1];
+    colours.set(title, series.map((ser) => (colourOf(ser) ? parseInt(colourOf(ser)!, 16) : -1)));
+  }
+  const variants: { title: string; file: string; want: number[] }[] = [];
+  for (const [k, c] of charts.entries()) {
+    const want = c.series.flatMap((s, i) => ((colours.get(c.title) ?? [])[i] ?? -1) >= 0 && s.vals.some((v) => (v ?? 0) > 0) ? [colours.get(c.title)![i]] : []);
+    // Nothing to draw (every count zero) or only grey (A5A5A5, too close to the axes' and text's greys to count).
+    const colourful = want.filter((rgb) => !(((rgb >> 16) & 255) === ((rgb >> 8) & 255) && ((rgb >> 8) & 255) === (rgb & 255)));
+    if (colourful.length === 0) continue;
+    const zip = await JSZip.loadAsync(readFileSync(f("once.xlsx")));
+    for (const n of drawings) {
+      const xml = await source.file(n)!.async("string");
+      let kept = xml;
+      for (const a of await anchorsOf(n)) if (/name="CRM /.test(a) && !a.includes(`name="CRM ${c.title}"`)) kept = kept.replace(a, "");
+      zip.file(n, kept);
+    }
+    const file = f(`chart-${k}.xlsx`);
+    writeFileSync(file, await zip.generateAsync({ type: "nodebuffer", compression: "DEFLATE" }));
+    variants.push({ title: c.title, file, want: colourful });
+  }
+  expect(variants.map((v) => v.title)).toEqual(expect.arrayContaining(["阶段分布 Customers by stage", "月度新增、成交与流失 New, won and churned by month", "行业 × 价值分级 Industry by value tier"]));
+  const out = f("alone");
+  mkdirSync(out, { recursive: true });
+  const lo = spawnSync(soffice, [`-env:UserInstallation=file://${join(dir, "profile")}`, "--headless", "--convert-to", "pdf", "--outdir", out, ...variants.map((v) => v.file)], { encoding: "utf8", timeout: 280_000 });
+  expect(lo.status).toBe(0);
+  for (const v of variants) {
+    const stem = join(out, v.file.replace(/^.*\//, "").replace(/\.xlsx$/, ""));
+    expect(spawnSync("pdftoppm", ["-r", "40", `${stem}.pdf`, stem]).status).toBe(0);
+    const pages = readdirSync(out).filter((p) => p.startsWith(`${stem.replace(/^.*\//, "")}-`) && p.endsWith(".ppm"));
+    const pixels = v.want.map((rgb) => pages.reduce((n, p) => n + countColour(readFileSync(join(out, p)), rgb), 0));
+    // A chart's bars or line at 40 dpi are tens to hundreds of pixels of each drawn series' colour.
+    expect([v.title, pixels.every((n) => n > 20)]).toEqual([v.title, true]);
+  }
 });
 
 test("the execution plan's Gantt chart: a bar per task from its start for its days, the start series not drawn", async () => {
