@@ -108,6 +108,8 @@ function gridStyles(styles: StylesPatch): (g: GridCell) => number {
 
 /** The relationship id by which a review sheet names its drawing (the product writes the sheet's relationships whole). */
 export const SHEET_DRAWING_REL_ID = "rIdCrm1";
+/** The relationship id by which the staging sheet names its table part (the product writes the sheet's relationships whole). */
+export const SHEET_TABLE_REL_ID = "rIdCrm2";
 
 /**
  * One review sheet as worksheet XML: the same grid the exceljs writer renders, printable landscape. With charts,

@@ -5,11 +5,11 @@
 // engine needs, not to the file's object model, so a sheet at Excel's row limit can be written.
 import { columnLetter, columnNumber, dayFromYmd, maskPhones, parseRange, serialFromDay, type CustomerResult, type PipelineResult, type ReviewData, type WorkbookModel } from "../core";
 import { FINDINGS_ROLE, FINDINGS_SHEET, HIGHLIGHT_RULES, isOwnedRuleFormula, OWNED_COLUMNS, ownedLayout, resultsMarkName, resultTables, type OwnedLayout } from "../workbook/owned";
-import { cellXml, findingsSheetChunks, reviewSheetXml, SHEET_DRAWING_REL_ID, xmlAttr, xmlText } from "./owned-sheets";
+import { cellXml, findingsSheetChunks, reviewSheetXml, SHEET_DRAWING_REL_ID, SHEET_TABLE_REL_ID, xmlAttr, xmlText } from "./owned-sheets";
 import { reviewGrid, reviewSheets } from "../workbook/review-sheets";
-import { PIVOT_SHEETS, pivotLayout, REVIEW_PIVOTS, type PivotDataCell } from "../workbook/review-pivots";
+import { PIVOT_DATA_TABLE, PIVOT_SHEETS, pivotLayout, REVIEW_PIVOTS, type PivotDataCell } from "../workbook/review-pivots";
 import { chartXml, CT_CHART, CT_DRAWING, drawingXml, relsXml } from "./charts";
-import { CT_PIVOT_CACHE, CT_PIVOT_TABLE, pivotCacheXml, pivotDataSheetChunks, pivotSheetXml, pivotTableXml } from "./pivots";
+import { CT_PIVOT_CACHE, CT_PIVOT_TABLE, pivotCacheXml, pivotDataSheetChunks, pivotDataTableXml, pivotSheetXml, pivotTableXml } from "./pivots";
 import { patchSheet, PatchUnsupported, SheetSyntax, type PatchCell, type SheetPatch } from "./sheet-patch";
 import { escapeText, NS, XmlDoc, type XmlElement } from "./xml";
 import { StylesPatch } from "./styles-patch";
@@ -25,6 +25,7 @@ export { PatchUnsupported };
 const CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml";
 const CT_STYLES = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml";
 const CT_RELS = "application/vnd.openxmlformats-package.relationships+xml";
+const CT_TABLE = "application/vnd.openxmlformats-officedocument.spreadsheetml.table+xml";
 /** A styles part for a workbook that has none (some generators leave it out): Excel's defaults. */
 const MINIMAL_STYLES =
   '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' +
@@ -52,6 +53,11 @@ export interface OwnedSheetPart {
   charts?: (sheetName: string) => string[];
   /** The drawing part anchoring `charts` (drawing.xml's relationships are rId1 … in chart order). */
   drawing?: string;
+  /**
+   * An Excel table over the sheet's cells (the staging sheet's), linked by relationship SHEET_TABLE_REL_ID (which its
+   * XML names): its part, given an id and a name no other table or defined name of the workbook has.
+   */
+  table?: { name: string; xml: (id: number, name: string) => string };
 }
 
 /** The edits of one write: patched sheets (by part path), the product's own sheets, the styles they use. */
@@ -330,6 +336,44 @@ export async function writePatched(parts: BookParts, edit: BookEdit, out: string
     }
     return out;
   };
+  /**
+   * The owned sheets' tables: each an id and a name no table or defined name left in the workbook has (the
+   * product's earlier one went with its sheet, so a second run gives the same). The sheet's relationships part is
+   * written here, in place on a second run; the table parts, made anew every run, are returned to go last.
+   */
+  const writeTables = (): ZipItem[] => {
+    const owners = edit.owned.filter((o) => o.table && placed.has(o.role));
+    if (owners.length === 0) return [];
+    const tableNames = new Set(
+      contentTypes.root.elements("Override", NS.contentTypes).filter((o) => !o.removed && o.attr("ContentType") === CT_TABLE).map((o) => (o.attr("PartName") ?? "").replace(/^\//, "").toLowerCase()),
+    );
+    const ids: number[] = [];
+    const taken = new Set(wb.definedNames().map((d) => (d.attr("name") ?? "").toLowerCase()));
+    for (const e of parts.entries) {
+      if (drop.has(e.name) || !tableNames.has(e.name.toLowerCase())) continue;
+      const root = readXmlPart(parts.file, parts.entries, e.name)?.root;
+      ids.push(Number(root?.attr("id") ?? 0));
+      for (const a of ["name", "displayName"]) taken.add((root?.attr(a) ?? "").toLowerCase());
+    }
+    let nextId = Math.max(0, ...ids.filter(Number.isFinite)) + 1;
+    const out: ZipItem[] = [];
+    for (const o of owners) {
+      const sheet = placed.get(o.role)!;
+      let name = o.table!.name;
+      for (let k = 2; taken.has(name.toLowerCase()); k++) name = `${o.table!.name}${k}`;
+      taken.add(name.toLowerCase());
+      const path = freePart("tables/table");
+      out.push({ name: path, data: o.table!.xml(nextId++, name) });
+      addOverride(contentTypes, path, CT_TABLE);
+      const own = relsPathOf(sheet.path);
+      const xml = relsXml(`${NS.rel}/table`, [relativeTo(sheet.path, path)]).replace('Id="rId1"', `Id="${SHEET_TABLE_REL_ID}"`);
+      drop.delete(own);
+      typeRels(own);
+      if (names.has(own)) replace.set(own, { name: own, data: xml });
+      else added.push({ name: own, data: xml });
+    }
+    return out;
+  };
   const chartParts: ZipItem[] = [];
   for (const { sheet, path, name } of withCharts) {
     const charts = sheet.charts!(name);
@@ -351,7 +395,8 @@ export async function writePatched(parts: BookParts, edit: BookEdit, out: string
     else added.push({ name: own, data });
   }
   const pivotParts = writePivots();
-  added.push(...chartParts, ...pivotParts);
+  const tableParts = writeTables();
+  added.push(...chartParts, ...pivotParts, ...tableParts);
 
   if (edit.results !== undefined) {
     wb.clearResultsMarks();
@@ -541,7 +586,7 @@ export function reviewEdit(parts: BookParts, review: ReviewData, styles: StylesP
   if (pivotRows.length > 0) {
     const layouts = REVIEW_PIVOTS.map((p) => pivotLayout(p, pivotRows));
     const [data] = PIVOT_SHEETS;
-    owned.push({ role: data.role, name: data.name, chunks: pivotDataSheetChunks(pivotRows, styles) });
+    owned.push({ role: data.role, name: data.name, chunks: pivotDataSheetChunks(pivotRows, styles), table: { name: PIVOT_DATA_TABLE, xml: (id, name) => pivotDataTableXml(id, name, pivotRows.length) } });
     for (const l of layouts) owned.push({ role: l.pivot.role, name: PIVOT_SHEETS.find((x) => x.role === l.pivot.role)!.name, chunks: [pivotSheetXml(l, styles)] });
     pivots = {
       dataRole: data.role,

@@ -7,7 +7,7 @@ import { columnLetter } from "../core";
 import {
   PIVOT_COUNT_FIELD, PIVOT_COUNT_NAME, PIVOT_DATA_FORMATS, PIVOT_DATA_HEADER, PIVOT_TOP_ROW, pivotTitle, type PivotDataCell, type PivotLayout,
 } from "../workbook/review-pivots";
-import { cellXml, REPORT_PRINT, REPORT_TAB, rowXml, WORKSHEET_OPEN, xmlAttr } from "./owned-sheets";
+import { cellXml, REPORT_PRINT, REPORT_TAB, rowXml, SHEET_TABLE_REL_ID, WORKSHEET_OPEN, xmlAttr } from "./owned-sheets";
 import type { StylesPatch } from "./styles-patch";
 
 export const CT_PIVOT_TABLE = "application/vnd.openxmlformats-officedocument.spreadsheetml.pivotTable+xml";
@@ -25,7 +25,22 @@ export function pivotDataRef(rows: number): string {
   return `A1:${columnLetter(PIVOT_DATA_HEADER.length)}${rows + 1}`;
 }
 
-/** The staging sheet: the header, frozen and filtered, and one row per customer, in pieces. */
+/**
+ * The staging table's part (ECMA-376 §18.5): an Excel table over the header and every row, named as the pane names
+ * its table (or as free), its columns named by the header cells, with filter buttons and banded rows.
+ */
+export function pivotDataTableXml(id: number, name: string, rows: number): string {
+  const ref = pivotDataRef(Math.max(rows, 1));
+  const columns = PIVOT_DATA_HEADER.map((h, k) => `<tableColumn id="${k + 1}" name="${xmlAttr(h)}"/>`).join("");
+  return (
+    DECL +
+    `<table xmlns="${NS_MAIN}" id="${id}" name="${xmlAttr(name)}" displayName="${xmlAttr(name)}" ref="${ref}" totalsRowShown="0">` +
+    `<autoFilter ref="${ref}"/><tableColumns count="${PIVOT_DATA_HEADER.length}">${columns}</tableColumns>` +
+    '<tableStyleInfo name="TableStyleLight9" showFirstColumn="0" showLastColumn="0" showRowStripes="1" showColumnStripes="0"/></table>'
+  );
+}
+
+/** The staging sheet: the header, frozen, and one row per customer, in pieces; a table over them (pivotDataTableXml). */
 export function pivotDataSheetChunks(rows: readonly PivotDataCell[][], styles: StylesPatch): Iterable<string> {
   const head = styles.cell({ bold: true, fill: "FFDDEBF7" });
   const formats = PIVOT_DATA_FORMATS.map((f) => styles.cell({ numFmt: f }));
@@ -42,7 +57,8 @@ export function pivotDataSheetChunks(rows: readonly PivotDataCell[][], styles: S
       for (let k = i; k < Math.min(rows.length, i + DATA_CHUNK); k++) part.push(rowXml(k + 2, rows[k], formats));
       yield part.join("");
     }
-    yield `</sheetData><autoFilter ref="${ref}"/>${REPORT_PRINT}</worksheet>`;
+    // The filter buttons are the table's (its own autoFilter): a sheet filter over a table makes Excel repair the file.
+    yield `</sheetData>${REPORT_PRINT}<tableParts count="1"><tablePart r:id="${SHEET_TABLE_REL_ID}"/></tableParts></worksheet>`;
   })();
 }
 

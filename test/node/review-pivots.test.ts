@@ -7,7 +7,7 @@
 // opening, comes to the same counts; the user's PivotTable and cache are untouched; review twice = once, byte for
 // byte; undo gives back every part of the input.
 import { spawnSync } from "child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { readZipEntry, zipEntries } from "../../src/xlsx/zip";
@@ -74,7 +74,7 @@ interface PivotRead {
 }
 
 /** Every PivotTable of every sheet as openpyxl reads it, with its range's cells; and the staging sheet's rows. */
-function pivotsOf(file: string): { pivots: PivotRead[]; staging: (string | number | null)[][] } {
+function pivotsOf(file: string): { pivots: PivotRead[]; staging: (string | number | null)[][]; tables: { name: string; ref: string; columns: string[] }[] } {
   const script = [
     "import json, sys, warnings, openpyxl",
     "warnings.simplefilter('ignore')",
@@ -92,7 +92,8 @@ function pivotsOf(file: string): { pivots: PivotRead[]; staging: (string | numbe
     "                    'refreshOnLoad': bool(c.refreshOnLoad),",
     "                    'cells': [[cell.value for cell in row] for row in ws[p.location.ref]]})",
     "staging = [list(r) for r in wb['CRM复盘-数据'].iter_rows(values_only=True)] if 'CRM复盘-数据' in wb.sheetnames else []",
-    "print(json.dumps({'pivots': out, 'staging': staging}, ensure_ascii=False))",
+    "tables = [{'name': t.name, 'ref': t.ref, 'columns': [c.name for c in t.tableColumns]} for t in wb['CRM复盘-数据'].tables.values()] if 'CRM复盘-数据' in wb.sheetnames else []",
+    "print(json.dumps({'pivots': out, 'staging': staging, 'tables': tables}, ensure_ascii=False))",
   ].join("\n");
   const r = spawnSync(PYTHON, ["-c", script, file], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`openpyxl: ${r.stderr}`);
@@ -105,13 +106,16 @@ test("the output opens without repair: ooxml-check, and every part reached, type
   expect(ooxmlProblems(f("once.xlsx"), f("in.xlsx"))).toEqual([]);
   expect(packageProblems(f("once.xlsx"), f("in.xlsx"))).toEqual([]);
   const names = zipEntries(f("once.xlsx"))!.map((e) => e.name);
-  // The user's cache and PivotTable, then the product's one cache under its two PivotTables.
+  // The user's cache and PivotTable, then the product's one cache under its two PivotTables, and its staging table.
   expect(names.filter((n) => /^xl\/pivotCache\/pivotCacheDefinition\d+\.xml$/.test(n)).length).toBe(2);
+  expect(names.filter((n) => /^xl\/tables\/table\d+\.xml$/.test(n)).length).toBe(1);
   expect(names.filter((n) => /^xl\/pivotTables\/pivotTable\d+\.xml$/.test(n)).length).toBe(3);
 });
 
 test("openpyxl reads the two PivotTables: their fields, their source, and counts that are the staging rows' own", () => {
-  const { pivots, staging } = pivotsOf(f("once.xlsx"));
+  const { pivots, staging, tables } = pivotsOf(f("once.xlsx"));
+  // The staging rows are an Excel table, named as the pane names its own.
+  expect(tables).toEqual([{ name: "CRM复盘数据", ref: "A1:K9", columns: staging[0] }]);
   const ours = pivots.filter((p) => p.sheet.startsWith("CRM复盘-"));
   expect(ours.map((p) => [p.sheet, p.name, p.rows, p.cols, p.data])).toEqual([
     ["CRM复盘-行业透视", "CRM行业价值透视", ["行业"], ["价值分级"], [{ name: "客户数", subtotal: "count", field: "客户编号" }]],
@@ -194,4 +198,33 @@ test("LibreOffice, rebuilding both PivotTables from the staging sheet when it op
     expect(p.cells.flat()).toContain("Total Result");
     expect(labelled(p.cells)).toEqual(ours[k].cells);
   });
+});
+
+test("a user's own table already named CRM复盘数据: it keeps its name and id, the staging table takes a free one", async () => {
+  const script = [
+    "import sys, xlsxwriter",
+    "wb = xlsxwriter.Workbook(sys.argv[1])",
+    "ws = wb.add_worksheet('我的表')",
+    "ws.add_table('A1:B3', {'name': 'CRM复盘数据', 'columns': [{'header': '项目'}, {'header': '数量'}], 'data': [['甲', 1], ['乙', 2]]})",
+    "wb.close()",
+  ].join("\n");
+  const w = spawnSync(PYTHON, ["-c", script, f("table-user.xlsx")], { encoding: "utf8" });
+  expect(w.stderr).toBe("");
+  const add = spawnSync(PYTHON, [join(__dirname, "..", "fixtures", "real-world", "add_customers.py"), f("table-user.xlsx"), f("table-in.xlsx")], { encoding: "utf8" });
+  expect(add.status).toBe(0);
+  for (const [from, out] of [["table-in", "table-once"], ["table-once", "table-twice"]]) {
+    const r = await runCrm(["review", f(`${from}.xlsx`), "--out", f(`${out}.xlsx`), "--as-of", AS_OF], "en");
+    expect(r.code).toBeLessThan(2);
+  }
+  expect(ooxmlProblems(f("table-once.xlsx"), f("table-in.xlsx"))).toEqual([]);
+  expect(readFileSync(f("table-twice.xlsx")).equals(readFileSync(f("table-once.xlsx")))).toBe(true);
+  const script2 = [
+    "import json, sys, warnings, openpyxl",
+    "warnings.simplefilter('ignore')",
+    "wb = openpyxl.load_workbook(sys.argv[1])",
+    "print(json.dumps([[ws.title, t.name, t.id, t.ref] for ws in wb.worksheets for t in ws.tables.values()], ensure_ascii=False))",
+  ].join("\n");
+  const r = spawnSync(PYTHON, ["-c", script2, f("table-once.xlsx")], { encoding: "utf8" });
+  expect(JSON.parse(r.stdout)).toEqual([["我的表", "CRM复盘数据", 1, "A1:B3"], ["CRM复盘-数据", "CRM复盘数据2", 2, "A1:K9"]]);
+  expect(read("table-once.xlsx", "xl/tables/table1.xml").equals(read("table-in.xlsx", "xl/tables/table1.xml"))).toBe(true);
 });
