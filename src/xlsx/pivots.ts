@@ -17,7 +17,7 @@ const NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationship
 const DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 /** Rows of the staging sheet per piece handed to the zip writer (small pieces die young; see FINDINGS_CHUNK). */
 const DATA_CHUNK = 200;
-/** What Excel calls the grand totals in a Chinese workbook. */
+/** The grand totals' label, given to Excel too (grandTotalCaption), so it reads the same in any interface language. */
 const GRAND_TOTAL = "总计";
 
 /** The staging range, header included: `A1:K{n+1}`. */
@@ -135,7 +135,7 @@ export function pivotTableXml(l: PivotLayout, cacheId: number): string {
     DECL +
     `<pivotTableDefinition xmlns="${NS_MAIN}" name="${xmlAttr(l.pivot.name)}" cacheId="${cacheId}" applyNumberFormats="0" applyBorderFormats="0" applyFontFormats="0" ` +
     'applyPatternFormats="0" applyAlignmentFormats="0" applyWidthHeightFormats="1" dataCaption="值" updatedVersion="3" minRefreshableVersion="3" ' +
-    `useAutoFormatting="1" itemPrintTitles="1" createdVersion="3" indent="0" outline="1" outlineData="1" multipleFieldFilters="0" rowHeaderCaption="${xmlAttr(l.pivot.row)}" colHeaderCaption="${xmlAttr(l.pivot.column)}">` +
+    `useAutoFormatting="1" itemPrintTitles="1" createdVersion="3" indent="0" outline="1" outlineData="1" multipleFieldFilters="0" rowHeaderCaption="${xmlAttr(l.pivot.row)}" colHeaderCaption="${xmlAttr(l.pivot.column)}" grandTotalCaption="${GRAND_TOTAL}">` +
     `<location ref="${pivotRef(l)}" firstHeaderRow="1" firstDataRow="2" firstDataCol="1"/>` +
     `<pivotFields count="${fields.length}">${fields.join("")}</pivotFields>` +
     `<rowFields count="1"><field x="${rowField}"/></rowFields><rowItems count="${l.rowItems.length + 1}">${lineItems(l.rowItems.length)}</rowItems>` +

@@ -9,6 +9,7 @@ import { StringDecoder } from "string_decoder";
 import { crc32, createInflateRaw } from "zlib";
 import { isOwnedHeader, parseRange, type CellValue, type SheetModel, type WorkbookModel } from "../core";
 import { FINDINGS_HEADER, FINDINGS_ROLE, FINDINGS_SHEET } from "../workbook/owned";
+import { PIVOT_DATA_HEADER, PIVOT_SHEETS, pivotTitle, REVIEW_PIVOTS } from "../workbook/review-pivots";
 import { REVIEW_SHEET_NAMES, REVIEW_STAMP } from "../workbook/review-sheets";
 import { isRelType, openPackage, relationships, resolvePart, type Marks } from "./package";
 import { scanStream, ScanFallback, SheetScanner } from "./sheet-scan";
@@ -600,7 +601,8 @@ export async function sharedStringsOf(parts: BookParts): Promise<string[]> {
 
 /**
  * A book an earlier version wrote has no marks: its sheets are known by their exact names together with what the
- * product writes in them (the findings sheet's header row, the review sheets' stamp under the title), and from
+ * product writes in them (the findings sheet's header row, the review sheets' stamp under the title, the staging
+ * sheet's header row, a PivotTable sheet's title), and from
  * now on treated as marked (the next write marks them). A copy the user made (`… (2)`) never matches.
  */
 function adoptUnmarked(sheets: SheetModel[], parts: SheetPart[], marks: Marks): void {
@@ -610,6 +612,12 @@ function adoptUnmarked(sheets: SheetModel[], parts: SheetPart[], marks: Marks): 
     let role: string | undefined;
     if (sheet.name === FINDINGS_SHEET && FINDINGS_HEADER.every((h, c) => first[c] === h)) role = FINDINGS_ROLE;
     else if (reviewRoles.has(sheet.name) && typeof sheet.cells[1]?.[0] === "string" && REVIEW_STAMP.test(sheet.cells[1][0] as string)) role = reviewRoles.get(sheet.name);
+    // The staging sheet by its header row, a PivotTable's sheet by its title in A1 (as the pane knows them).
+    else if (sheet.name === PIVOT_SHEETS[0].name && PIVOT_DATA_HEADER.every((h, c) => first[c] === h)) role = PIVOT_SHEETS[0].role;
+    else {
+      const pivot = REVIEW_PIVOTS.find((p) => PIVOT_SHEETS.find((x) => x.role === p.role)!.name === sheet.name && first[0] === pivotTitle(p));
+      if (pivot) role = pivot.role;
+    }
     if (role === undefined || marks.sheets.has(role)) return;
     marks.sheets.set(role, sheet.name);
     parts[i].role = role;

@@ -58,7 +58,7 @@ describe("package parts as other programs write them", () => {
     await crmWrites(["apply"], input, f("openpyxl-applied.xlsx"));
     await crmWrites(["review"], f("openpyxl-applied.xlsx"), f("openpyxl-reviewed.xlsx"));
     const names = Object.keys(openpyxlCells(f("openpyxl-reviewed.xlsx")));
-    expect(names).toEqual(["客户", "CRM问题清单", "CRM复盘-阶段与漏斗", "CRM复盘-行业与负责人", "CRM复盘-高价值客户", "CRM复盘-跟进效率", "CRM复盘-分级与RFM", "CRM复盘-执行计划"]);
+    expect(names).toEqual(["客户", "CRM问题清单", "CRM复盘-阶段与漏斗", "CRM复盘-行业与负责人", "CRM复盘-高价值客户", "CRM复盘-跟进效率", "CRM复盘-分级与RFM", "CRM复盘-执行计划", "CRM复盘-数据", "CRM复盘-行业透视", "CRM复盘-负责人透视"]);
     await crmWrites(["undo"], f("openpyxl-reviewed.xlsx"), f("openpyxl-undone.xlsx"));
     expect(Object.keys(openpyxlCells(f("openpyxl-undone.xlsx")))).toEqual(["客户"]);
   });
@@ -78,7 +78,8 @@ describe("package parts as other programs write them", () => {
     expect(part(f("ncr-reviewed.xlsx"), "xl/workbook.xml")).toContain(`name='${ncr("复盘笔记")}'`);
     const r = await runCrm(["undo", f("ncr-reviewed.xlsx"), "--out", f("ncr-undone.xlsx")], "en");
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("removed 10 result columns and 7 sheets");
+    // The findings sheet, six review sheets, the staging sheet and two PivotTable sheets.
+    expect(r.stdout).toContain("removed 10 result columns and 10 sheets");
     expect(ooxmlProblems(f("ncr-undone.xlsx"), input)).toEqual([]);
     expect(Object.keys(openpyxlCells(f("ncr-undone.xlsx")))).toEqual(["客户", "复盘笔记"]);
     // Undo gives back the input's parts byte for byte, but for styles.xml: the styles apply appended stay
@@ -357,7 +358,7 @@ describe("the product's output re-saved by another program, then run again", () 
     resave(f(`resave-${who}-reviewed.xlsx`), f(`resave-${who}-saved.xlsx`));
     // The marks survive the other program (found by them, not by the fallback for books without marks).
     const marks = part(f(`resave-${who}-saved.xlsx`), "xl/workbook.xml").match(/name="_CRM_[^"]+"/g) ?? [];
-    expect(marks.sort()).toEqual(['name="_CRM_RESULTS"', 'name="_CRM_SHEET_findings"', ...["followUp", "highValue", "industry", "plan", "stages", "tiers"].map((r) => `name="_CRM_SHEET_review.${r}"`)].sort());
+    expect(marks.sort()).toEqual(['name="_CRM_RESULTS"', 'name="_CRM_SHEET_findings"', ...["followUp", "highValue", "industry", "plan", "stages", "tiers", "data", "industryPivot", "ownerPivot"].map((r) => `name="_CRM_SHEET_review.${r}"`)].sort());
     await crmWrites(["apply"], f(`resave-${who}-saved.xlsx`), f(`resave-${who}-again.xlsx`));
     await crmWrites(["review"], f(`resave-${who}-again.xlsx`), f(`resave-${who}-again-reviewed.xlsx`));
     expect(Object.keys(openpyxlCells(f(`resave-${who}-again-reviewed.xlsx`)))).toEqual(names);

@@ -209,7 +209,8 @@ describe("review replaces only its own sheets", () => {
     expect(userAndApplied(once)).toEqual(userAndApplied(applied));
     expect(snapshot(twice, { includeOwned: true })).toEqual(snapshot(once, { includeOwned: true }));
     const names = once.worksheets.map((w) => w.name);
-    expect(names.filter((n) => n.startsWith(REVIEW_SHEET_PREFIX))).toHaveLength(6);
+    // Six review sheets, the staging sheet and two PivotTable sheets.
+    expect(names.filter((n) => n.startsWith(REVIEW_SHEET_PREFIX))).toHaveLength(9);
     // apply after review keeps the sheet order (the findings sheet is replaced where it was).
     await crm("apply", f("messy-review.xlsx"), "--out", f("messy-review-apply.xlsx"), "--as-of", AS_OF);
     expect((await readXlsx(f("messy-review-apply.xlsx"))).worksheets.map((w) => w.name)).toEqual(names);
@@ -277,7 +278,7 @@ describe("parts exceljs cannot carry over (charts, PivotTables, macros)", () => 
     for (const part of ["xl/charts/chart1.xml", "xl/charts/chart2.xml", "xl/pivotTables/pivotTable1.xml"]) {
       expect(readZipEntry(f("charts.xlsx"), part)!.equals(readZipEntry(f("charts.bak.xlsx"), part)!)).toBe(true);
     }
-    expect((await readXlsx(f("charts.xlsx"))).worksheets.filter((w) => w.name.startsWith(REVIEW_SHEET_PREFIX))).toHaveLength(6);
+    expect((await readXlsx(f("charts.xlsx"))).worksheets.filter((w) => w.name.startsWith(REVIEW_SHEET_PREFIX))).toHaveLength(9);
   });
 
   test("mask keeps them too; where the XML cannot be patched, the exceljs fallback refuses --in-place and says what --out leaves out", async () => {
