@@ -124,7 +124,8 @@ export function runPipeline(model: WorkbookModel, asOfInput: string | number | D
   const rules = options.rules ?? rulesFromBook(ruleTable, D, date1904, findings);
 
   // ── 3. read the tables; merge the customers tables ──
-  const read = (t: FoundTable) => readTable(t, D, date1904, findings);
+  // Released as read: each raw row goes as soon as its table has read it, not once every table is read.
+  const read = (t: FoundTable) => readTable(t, D, date1904, findings, options.release ? rowReleaser(model, t, customerTables) : undefined);
   const cust: Customers | null = customerTables.length > 0 ? mergeCustomers(customerTables.map(read), findings) : null;
   const details = new Map<TableKind, ReadTable[]>();
   for (const kind of ["interactions", "orders", "tasks", "keyDates", "plan"] as TableKind[]) details.set(kind, (byKind.get(kind) ?? []).map(read));
@@ -280,6 +281,25 @@ function release(model: WorkbookModel, found: FoundTable[], customerTables: Foun
 }
 
 const EMPTY_ROW: CellValue[] = [];
+
+/**
+ * Lets table t's raw row i go once it is read (release, row by row): the table's own array, and the sheet's when the
+ * table shares it (a table at the sheet's first column reads the sheet's rows in place), unless a writer still needs
+ * it — a row of a customers table's sheet with cells right of that table, as release keeps.
+ */
+function rowReleaser(model: WorkbookModel, t: FoundTable, customerTables: FoundTable[]): (i: number) => void {
+  const sheet = model.sheets.find((s) => s.name === t.sheet);
+  const mine = customerTables.filter((c) => c.sheet === t.sheet);
+  const originCol = sheet?.originCol ?? 1;
+  const r0 = sheet?.originRow ?? 1;
+  const keep = (row: CellValue[]) => mine.some((c) => row.length > c.firstCol + c.header.length - originCol);
+  return (i) => {
+    const row = t.rows[i];
+    t.rows[i] = EMPTY_ROW;
+    const at = t.rowNumbers[i] - r0;
+    if (sheet && sheet.cells[at] === row && !keep(row)) sheet.cells[at] = EMPTY_ROW;
+  };
+}
 
 /** Masks full phone numbers and USCCs in any text a report or log prints (privacy.ts maskText). */
 export function safeText(s: string): string {

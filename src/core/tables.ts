@@ -223,8 +223,8 @@ function requiredChecks(tables: ReadTable[], custOf: Int32Array[], rowIn: Int32A
     }
     const filled = new Uint8Array(n);
     for (const h of holders) {
-      const offset = h.col!.col - h.t.found.firstCol;
-      for (let i = 0; i < h.t.length; i++) if (!isBlank(h.t.found.rows[i][offset])) filled[custOf[h.ti][i]] = 1;
+      const blank = h.t.blank.get(key)!;
+      for (let i = 0; i < h.t.length; i++) if (!blank[i]) filled[custOf[h.ti][i]] = 1;
     }
     const lacking = new Set<number>();
     for (let c = 0; c < n; c++) {

@@ -23,6 +23,11 @@ export interface ReadTable {
   found: FoundTable;
   columns: Map<string, ReadColumn>;
   length: number;
+  /**
+   * A customers table's required columns and its ids: 1 where the raw cell was blank (not merely unreadable), for
+   * the required checks over the merged customers (tables.ts), made once the raw cells may be gone.
+   */
+  blank: Map<string, Uint8Array>;
 }
 
 /**
@@ -34,7 +39,11 @@ const PAST_ONLY_OF: Partial<Record<TableKind, ReadonlySet<string>>> = { orders: 
 const pastOnly = (kind: TableKind, key: string) => PAST_ONLY.has(key) || PAST_ONLY_OF[kind]?.has(key) === true;
 const CONTACT_KEYS = new Set(["contact", "channel"]);
 
-export function readTable(t: FoundTable, asOf: Day, date1904: boolean, findings: Finding[]): ReadTable {
+/**
+ * Reads a table's cells into columns, with their findings. `done(i)`, when given, is told as soon as row i has been
+ * read: the caller may let its raw cells go then (a million rows' cell arrays need not wait for the columns).
+ */
+export function readTable(t: FoundTable, asOf: Day, date1904: boolean, findings: Finding[], done?: (i: number) => void): ReadTable {
   const def = TABLES[t.kind];
   const columns = new Map<string, ReadColumn>();
   const n = t.rows.length;
@@ -51,11 +60,22 @@ export function readTable(t: FoundTable, asOf: Day, date1904: boolean, findings:
   // Row by row, every column of a row in turn: each row is an array of its own in memory, and going down one
   // column at a time fetched every one of a million rows again for each column.
   const m = readers.length;
+  // A required cell left blank (an unreadable one has its own finding), checked on the raw cells while they are here.
+  const required = TABLES[t.kind].columns.filter((c) => c.required && t.kind !== "customers" && columns.has(c.key)).map((c) => columns.get(c.key)!);
+  // A customers table's: which cells were blank, kept for the checks over all customers tables merged.
+  const blank = new Map<string, Uint8Array>();
+  if (t.kind === "customers") for (const c of def.columns) if ((c.required || c.key === "id") && columns.has(c.key)) blank.set(c.key, new Uint8Array(n));
+  const blanks = [...blank].map(([key, marks]) => ({ offset: columns.get(key)!.col - t.firstCol, marks }));
   for (let i = 0; i < n; i++) {
     const row = t.rows[i];
     for (let k = 0; k < m; k++) readers[k](i, row[offsets[k]]);
+    for (const rc of required) {
+      if (isBlank(row[rc.col - t.firstCol])) findings.push(makeFinding("REQUIRED_MISSING", { sheet: t.sheet, row: t.rowNumbers[i], column: rc.header, address: a1(t.sheet, t.rowNumbers[i], rc.col) }, {}));
+    }
+    for (const b of blanks) if (isBlank(row[b.offset])) b.marks[i] = 1;
+    done?.(i);
   }
-  const rt: ReadTable = { found: t, columns, length: n };
+  const rt: ReadTable = { found: t, columns, length: n, blank };
   tableChecks(rt, findings);
   return rt;
 }
@@ -169,15 +189,8 @@ function tableChecks(rt: ReadTable, findings: Finding[]): void {
     // the 周期表 need not repeat 联系人.
     if (!c.required || t.kind === "customers") continue;
     const rc = rt.columns.get(c.key);
-    if (!rc) {
-      findings.push(makeFinding("COLUMN_MISSING", headerPlace(c.aliases[0]), { ...tableVars, colEn: c.labelEn }));
-      continue;
-    }
-    // A required cell that holds something unreadable already has its own finding.
-    const offset = rc.col - t.firstCol;
-    for (let i = 0; i < rt.length; i++) {
-      if (isBlank(t.rows[i][offset])) findings.push(makeFinding("REQUIRED_MISSING", { sheet: t.sheet, row: t.rowNumbers[i], column: rc.header, address: a1(t.sheet, t.rowNumbers[i], rc.col) }, {}));
-    }
+    // Its blank cells were found as the rows were read (readTable).
+    if (!rc) findings.push(makeFinding("COLUMN_MISSING", headerPlace(c.aliases[0]), { ...tableVars, colEn: c.labelEn }));
   }
   if (t.kind !== "customers" && t.kind !== "plan" && t.kind !== "rules" && !rt.columns.has("customerId") && !rt.columns.has("customerName")) {
     findings.push(makeFinding("COLUMN_MISSING", headerPlace("客户编号"), { ...tableVars, colEn: "Customer ID" }));
