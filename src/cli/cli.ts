@@ -3,6 +3,8 @@
 // book, no customers table, bad arguments), with one line on stderr saying why.
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
+import { setFlagsFromString } from "v8";
+import { runInNewContext } from "vm";
 import { parseArgs as nodeParseArgs } from "util";
 import { basename, dirname, extname, join, resolve } from "path";
 import {
@@ -805,8 +807,26 @@ async function run(args: Args, asOf: string, lang: Lang, io: CliIO): Promise<num
 async function readAndRun(input: string, asOf: string, options: PipelineOptions, say: (zh: string, en: string) => string, progress: Progress, keepStrings = false) {
   const { model, parts } = await readWithProgress(input, say, progress, keepStrings);
   progress.step(say("计算中", "computing"));
-  const result = runPipeline(model, asOf, options);
+  const result = runPipeline(model, asOf, { ...options, collect: options.release ? fullCollection() : undefined });
   return { model, parts, result, found: result.tables.some((t) => t.kind === "customers" && t.used) };
+}
+
+/**
+ * V8's full garbage collection, for the pipeline to run as it lets a big sheet's raw rows go (PipelineOptions.collect):
+ * `gc` as a new context sees it once the flag is set (as jest's leak detection does), without flags on the command
+ * line. Undefined where the runtime refuses.
+ */
+let collector: (() => void) | null | undefined;
+function fullCollection(): (() => void) | undefined {
+  if (collector === undefined) {
+    try {
+      setFlagsFromString("--expose-gc");
+      collector = runInNewContext("gc") as () => void;
+    } catch {
+      collector = null;
+    }
+  }
+  return collector ?? undefined;
 }
 
 /** Reads a book streaming; a big one shows a bar moving with the sheets' bytes read (the customers sheet's rows). */
