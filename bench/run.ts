@@ -197,7 +197,16 @@ function main(): void {
     const applySmall = crmRun(TIMING_FLAGS, bookSmall, "apply");
     const book = join(tmp, "book.xlsx");
     const made = scenario<{ rows: number; bytes: number; ms: number }>("makeBook", size2, book);
-    const stream = scenario<{ ms: number; peakMB: number }>("exceljsStreamRoundTrip", 0, book);
+    // exceljs's streaming reader meets this book's worksheets before its workbook part and now and then fails on
+    // that ("Cannot read properties of undefined (reading 'sheets')", a race in its reader): one more try.
+    const streamOnce = () => scenario<{ ms: number; peakMB: number }>("exceljsStreamRoundTrip", 0, book);
+    let stream: { ms: number; peakMB: number };
+    try {
+      stream = streamOnce();
+    } catch (e) {
+      process.stderr.write(`  exceljs streaming round trip failed once, tried again: ${String(e).split("\n")[0]}\n`);
+      stream = streamOnce();
+    }
     const apply = crmRun(TIMING_FLAGS, book, "apply");
     const ratioSmall = applySmall.ms / plainSmall.ms;
     const ratio2 = apply.ms / stream.ms;
