@@ -8,7 +8,7 @@ import { runInNewContext } from "vm";
 import { parseArgs as nodeParseArgs } from "util";
 import { basename, dirname, extname, join, resolve } from "path";
 import {
-  buildReview, rulesOfBook, runPipeline, safeText, TABLES, toDay, type Rules, type CustomerResult, type Finding, type PipelineOptions, type PipelineResult, type Severity,
+  buildReview, HISTORY_SHEET, rulesOfBook, runPipeline, safeText, SHEET_LAST_ROW, TABLES, toDay, type Rules, type CustomerResult, type Finding, type PipelineOptions, type PipelineResult, type Severity,
 } from "../core";
 import { layoutFits, NO_ROOM, NoRoomError } from "../workbook/owned";
 import { pivotDataRows } from "../workbook/review-pivots";
@@ -118,6 +118,8 @@ interface Args {
   stdin?: boolean;
   progress: boolean;
   lang?: string;
+  /** undo: the history sheet CRM变更历史 stays. */
+  keepHistory: boolean;
 }
 
 
@@ -161,7 +163,7 @@ class UsageError extends Error {
 /** The options, for node:util.parseArgs (strict; `--` ends the options, so a book may be named `--x.xlsx`). */
 const OPTIONS = {
   "as-of": { type: "string" }, out: { type: "string" }, "out-dir": { type: "string" }, report: { type: "string" }, lang: { type: "string" }, rules: { type: "string" },
-  json: { type: "boolean" }, "in-place": { type: "boolean" }, all: { type: "boolean" }, "no-progress": { type: "boolean" },
+  json: { type: "boolean" }, "in-place": { type: "boolean" }, all: { type: "boolean" }, "no-progress": { type: "boolean" }, "keep-history": { type: "boolean" },
   help: { type: "boolean", short: "h" }, version: { type: "boolean", short: "V" },
 } as const;
 
@@ -190,6 +192,7 @@ function parseArgs(argv: string[]): Args {
     files: positional.slice(1),
     asOf: v["as-of"], out: v.out, outDir: v["out-dir"], report: v.report, lang: v.lang, rulesFile: v.rules,
     json: v.json === true, inPlace: v["in-place"] === true, all: v.all === true, help: v.help === true, version: v.version === true, progress: v["no-progress"] !== true,
+    keepHistory: v["keep-history"] === true,
   };
 }
 
@@ -737,6 +740,7 @@ async function run(args: Args, asOf: string, lang: Lang, io: CliIO): Promise<num
     if (args.command === "validate") throw new UsageError("validate 不写文件，不需要 --out/--in-place", "validate writes no file; drop --out/--in-place");
   }
   if (args.report && args.command !== "apply") throw new UsageError("--report 只用于 apply", "--report is for apply only");
+  if (args.keepHistory && args.command !== "undo") throw new UsageError("--keep-history 只用于 undo", "--keep-history is for undo only");
 
   const progress = new Progress(io, args.progress && io.stderrTTY && !args.json);
   if (!writes) return readOnly(args, input, asOf, lang, io, progress);
@@ -850,14 +854,31 @@ async function applyPatching(args: Args, input: string, out: string, asOf: strin
     return noCustomers(args, input, lang, io, result);
   }
   progress.step(say("写入结果列", "writing result columns"));
-  const { edit, layouts } = xlsx().applyEdit(parts, model, result, xlsx().stylesOf(parts).styles);
+  const { edit, layouts, history } = xlsx().applyEdit(parts, model, result, xlsx().stylesOf(parts).styles);
   if (layouts.some((l) => !layoutFits(l))) throw new BookError(input, NO_ROOM.zh, NO_ROOM.en);
   if (!(await writeWithBackup(args, parts, edit, out, say, io, progress))) return null;
   if (args.report) await writeJsonAtomic(args.report, reportOf(result));
   progress.done();
+  const skipped = historySkipped(history.skipped, result);
+  if (skipped) io.stderr(`${say("变更历史未追加", "history not appended")}: ${say(skipped.zh, skipped.en)}\n`);
   const code = result.summary.errors > 0 ? 1 : 0;
-  finish(args, io, { exitCode: code, out, report: args.report, summary: result.summary }, () => appliedLine(lang, c, out, result, args.report));
+  finish(args, io, { exitCode: code, out, report: args.report, summary: result.summary, history }, () => appliedLine(lang, c, out, result, args.report));
   return code;
+}
+
+/** Why apply appended nothing to the history sheet, for stderr (null when it did, or had nothing to add). */
+function historySkipped(why: "later" | "unreadable" | "full" | null, result: PipelineResult): { zh: string; en: string } | null {
+  const sheet = result.history?.sheet ?? HISTORY_SHEET;
+  switch (why) {
+    case "later":
+      return { zh: `「${sheet}」已有晚于统计日 ${result.asOf} 的记录(历史只能向后追加);请用更晚的 --as-of`, en: `"${sheet}" has rows after the as-of date ${result.asOf} (the history only runs forward); use a later --as-of` };
+    case "unreadable":
+      return { zh: `「${sheet}」的表头已被修改,无法读取;请恢复表头或删除该工作表`, en: `the header of "${sheet}" was changed, so it cannot be read; restore the header or delete the sheet` };
+    case "full":
+      return { zh: `「${sheet}」将超过 Excel 的最大行数 ${SHEET_LAST_ROW.toLocaleString("en")};请将其另存归档后删除该工作表,下次运行会重新开始记录`, en: `"${sheet}" would pass Excel's last row (${SHEET_LAST_ROW.toLocaleString("en")}); archive it elsewhere and delete the sheet, and the next run starts the history again` };
+    default:
+      return null;
+  }
 }
 
 /** validate, and review --json without an output: values only, read streaming (any size that fits a sheet). */
@@ -941,7 +962,7 @@ async function undo(args: Args, input: string, out: string, lang: Lang, io: CliI
   const say = (zh: string, en: string) => (lang === "zh" ? zh : en);
   const c = paint(colourOn(io));
   const { model, parts } = await readWithProgress(input, say, progress);
-  const { edit, columns, sheets } = xlsx().undoEdit(parts, model, xlsx().stylesOf(parts).styles);
+  const { edit, columns, sheets } = xlsx().undoEdit(parts, model, xlsx().stylesOf(parts).styles, { keepHistory: args.keepHistory });
   if (columns === 0 && sheets.length === 0 && args.inPlace) {
     finish(args, io, { exitCode: 0, out: null, removed: { columns: 0, sheets: [] } }, () => `${say("工作簿中没有 CRM 工作台写入的内容，未做修改", "the book holds nothing CRM Workbench wrote; nothing changed")}\n`);
     return 0;

@@ -6,6 +6,7 @@ export const FINDING_CODES: readonly FindingCode[] = [
   "REQUIRED_MISSING", "DUPLICATE_ID", "BAD_DATE", "FUTURE_DATE", "DATE_ORDER", "BAD_AMOUNT", "NEGATIVE_AMOUNT",
   "BAD_ENUM", "BAD_USCC", "OUT_OF_RANGE", "UNMASKED_PHONE", "CELL_ERROR", "MERGED_CELL", "STAGE_STALE",
   "DETAIL_MISMATCH", "UNKNOWN_CUSTOMER", "BLANK_ROWS", "BAD_RULE", "COLUMN_MISSING", "TABLE_MISSING",
+  "BAD_HISTORY",
 ];
 
 export const SEVERITY: Record<FindingCode, Severity> = {
@@ -13,7 +14,7 @@ export const SEVERITY: Record<FindingCode, Severity> = {
   BAD_AMOUNT: "error", NEGATIVE_AMOUNT: "error", BAD_ENUM: "error", BAD_USCC: "error", OUT_OF_RANGE: "error",
   UNMASKED_PHONE: "error", CELL_ERROR: "error", MERGED_CELL: "error",
   STAGE_STALE: "warning", DETAIL_MISMATCH: "warning", UNKNOWN_CUSTOMER: "warning", BAD_RULE: "warning",
-  COLUMN_MISSING: "warning", TABLE_MISSING: "warning", BLANK_ROWS: "info",
+  COLUMN_MISSING: "warning", TABLE_MISSING: "warning", BAD_HISTORY: "warning", BLANK_ROWS: "info",
 };
 
 type Vars = Record<string, string | number>;
@@ -75,7 +76,8 @@ const TEXT: Record<FindingCode, { zh: Text; en: Text; fixZh: Text; fixEn: Text }
   },
   STAGE_STALE: {
     zh: (v) => `记录阶段“${v.val}”与计算阶段“${v.computed}”不符(${v.reason})`, en: (v) => `Recorded stage "${v.val}" differs from the computed stage "${v.computedEn}" (${v.reasonEn})`,
-    fixZh: (v) => `将当前周期阶段更新为“${v.computed}”(阶段变更需24小时内同步)`, fixEn: (v) => `Update the stage to "${v.computed}" (changes must be recorded within 24 h)`,
+    fixZh: (v) => `将当前周期阶段更新为“${v.computed}”${v.entered ? `,进入阶段时间改为 ${v.entered}(据变更历史)` : ""}(阶段变更需24小时内同步)`,
+    fixEn: (v) => `Update the stage to "${v.computed}"${v.entered ? ` and the day it was entered to ${v.entered} (from the history)` : ""} (changes must be recorded within 24 h)`,
   },
   DETAIL_MISMATCH: {
     // Two places disagree about one fact: this cell and `where` (another table's cell, or a detail table).
@@ -101,6 +103,11 @@ const TEXT: Record<FindingCode, { zh: Text; en: Text; fixZh: Text; fixEn: Text }
   TABLE_MISSING: {
     zh: (v) => `${v.detail ?? `工作簿中未找到${v.table}表`}`, en: (v) => `${v.detailEn ?? `No ${v.tableEn} table was found in the workbook`}`,
     fixZh: (v) => `${v.fix ?? `添加带表头(如“客户名称”“联系人”)的${v.table}表`}`, fixEn: (v) => `${v.fixEn ?? `Add a ${v.tableEn} table with a header row (e.g. 客户名称, 联系人)`}`,
+  },
+  BAD_HISTORY: {
+    // A row of the history sheet 「CRM变更历史」 (DOMAIN.md section 8a) that cannot be used: skipped, never fatal.
+    zh: (v) => `变更历史记录无法使用,已跳过:${v.reason}`, en: (v) => `A history row cannot be used and is skipped: ${v.reasonEn}`,
+    fixZh: (v) => `${v.fix ?? "恢复此行原来的内容或删除此行;变更历史由“应用”自动追加,请勿手工修改"}`, fixEn: (v) => `${v.fixEn ?? "Restore the row as it was or delete it; apply appends the history itself, so leave it unedited"}`,
   },
 };
 

@@ -31,6 +31,8 @@ export interface WarningInput {
   recordedStage: Stage | null;
   /** 进入阶段时间 as recorded. */
   stageEntered: Day | null;
+  /** The day the customer entered its current stage as the history sheet recorded the move (section 8a); null when it cannot say. */
+  historyStageEntered?: Day | null;
   lastOrder: Day | null;
   careResponse: Tri;
   interactionDrop: Tri;
@@ -51,10 +53,11 @@ export function warningsOf(x: WarningInput, asOf: Day, rules: Rules): string[] {
   const noOrder = x.lastOrder !== null && asOf - x.lastOrder > noOrderDays;
   // W1: recorded as stable, yet no order for 30 days and no response to care → should be marked at risk.
   if (x.recordedStage === "stable" && noOrder && x.careResponse === false) w.push("W1");
-  // W2: at risk and no retention action within 7 days of entering the stage. The entry day is the recorded
-  // one when the recorded stage agrees; else, for the no-order rule, the day the 30-day limit passed.
+  // W2: at risk and no retention action within 7 days of entering the stage. The entry day is the one the history
+  // sheet recorded; else the recorded one when the recorded stage agrees; else, for the no-order rule, the day the
+  // 30-day limit passed.
   if (x.stage === "atRisk") {
-    const entry = x.recordedStage === "atRisk" && x.stageEntered !== null ? x.stageEntered : noOrder && x.careResponse === false ? (x.lastOrder as number) + noOrderDays + 1 : null;
+    const entry = x.historyStageEntered ?? (x.recordedStage === "atRisk" && x.stageEntered !== null ? x.stageEntered : noOrder && x.careResponse === false ? (x.lastOrder as number) + noOrderDays + 1 : null);
     const limit = rules.num("warn.retentionDays");
     if (entry !== null && asOf > entry + limit && !x.actionDays.some((d) => d >= entry && d <= entry + limit)) w.push("W2");
   }

@@ -1,6 +1,6 @@
 // The public API of the engine: what the task pane, the custom functions and the command line call.
 export type { CellValue, CellErrorValue, SheetModel, WorkbookModel, Finding, FindingCode, Severity, Day } from "./types";
-export { runPipeline, safeText, type PipelineResult, type CustomerResult, type RfmResult, type TableSummary, type PipelineOptions } from "./pipeline";
+export { runPipeline, safeText, type PipelineResult, type CustomerResult, type RfmResult, type TableSummary, type PipelineOptions, type HistoryAppend } from "./pipeline";
 export { buildReview, type ReviewData, type FunnelStep, type GanttRow } from "./review";
 export { FINDING_CODES, SEVERITY, makeFinding, sortFindings } from "./findings";
 export { TABLES, TABLE_KINDS, OWNED_MARK, isOwnedHeader, isOwnedSheet, REVIEW_SHEET_PREFIX, FINDINGS_SHEET, findTables, classifyHeader, matchHeader, headerInfo, a1, columnLetter, columnNumber, parseRange, quoteSheet, type TableKind, type FoundTable, type ColumnDef } from "./schema";
@@ -16,3 +16,4 @@ export { valueTierOf, closenessOf, gradeFromTier, riskLevelOf, coreTagsOf, quadr
 export { scoreRfm, rfmBreaks, binOf, segmentOf, RFM_SEGMENTS, RFM_OTHERS, type RfmScore } from "./rfm";
 export { cadenceDays, nextFollowUpOf, warningsOf, remindersOf, nextAnniversary, type Reminder } from "./followup";
 export * from "./labels";
+export { HISTORY_SHEET, HISTORY_ROLE, HISTORY_HEADER, HISTORY_WIDTHS, HISTORY_FIELDS, SHEET_LAST_ROW, isHistoryHeader, historySheet, type History, type HistoryEntry, type HistoryRow, type HistoryFieldKey } from "./history";

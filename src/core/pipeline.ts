@@ -9,6 +9,7 @@ import { formatDay, toDay } from "./dates";
 import { indexDetails, type Csr, type DetailIndex } from "./detail";
 import { gatherFacts, type CustomerFacts } from "./facts";
 import { deferredFindings, makeFinding, sortFindings } from "./findings";
+import { changedFields, historyReason, historySheet, readHistory, type History, type HistoryRow } from "./history";
 import { STAGE_LABEL, type Stage, type TaskStatus } from "./labels";
 import { maskText } from "./privacy";
 import { decideCustomers, type CustomerResult } from "./results";
@@ -55,6 +56,22 @@ export interface PipelineResult {
   /** Per-detail-row facts the review needs (tasks, plan). */
   detail: DetailRows;
   summary: { rows: number; errors: number; warnings: number; infos: number };
+  /** The history sheet as read (DOMAIN.md section 8a), null when the book has none. Not enumerable: not part of the report. */
+  readonly history: History | null;
+  /** The rows apply appends to the history sheet (worked out once, on first ask). Not enumerable. */
+  historyAppend(): HistoryAppend;
+}
+
+/**
+ * What apply appends to the history sheet: one row per customer and field whose value differs from the history's
+ * latest, in customer order. Nothing when the history has rows dated after the as-of date (it runs forward only) or
+ * its header was changed (`skipped` says which).
+ */
+export interface HistoryAppend {
+  length: number;
+  /** Row k's cells (computed when asked: a first run on a big book appends a row per customer and field). */
+  row(k: number): HistoryRow;
+  skipped: "later" | "unreadable" | null;
 }
 
 export interface DetailRows {
@@ -69,6 +86,8 @@ export interface DetailRows {
 export interface CustomerMoves {
   firstContact: Float64Array;
   won: Float64Array;
+  /** The day of the customer's latest move into 流失风险客户 the history sheet recorded (NaN: none known). */
+  atRisk: Float64Array;
   churned: Float64Array;
 }
 
@@ -137,6 +156,9 @@ export function runPipeline(model: WorkbookModel, asOfInput: string | number | D
   // Released as read: each raw row goes as soon as its table has read it, not once every table is read.
   const read = (t: FoundTable) => readTable(t, D, date1904, findings, options.release ? rowReleaser(model, t, customerTables, options.collect) : undefined);
   const cust: Customers | null = customerTables.length > 0 ? mergeCustomers(customerTables.map(read), findings) : null;
+  // The history sheet (section 8a): the engine's own earlier results, read back (before release empties its sheet).
+  const hSheet = cust ? historySheet(model.sheets) : undefined;
+  const history = hSheet ? readHistory(hSheet, cust, D, date1904, findings, options.release === true) : null;
   const details = new Map<TableKind, ReadTable[]>();
   for (const kind of ["interactions", "orders", "tasks", "keyDates", "plan"] as TableKind[]) details.set(kind, (byKind.get(kind) ?? []).map(read));
   if (options.release) release(model, found, customerTables);
@@ -145,7 +167,7 @@ export function runPipeline(model: WorkbookModel, asOfInput: string | number | D
   // ── 4. detail rows joined to customers; 5. facts; 6. decisions ──
   const x = indexDetails(details, cust, D, findings);
   const facts = gatherFacts(cust, x, D, rules, findings);
-  const decided = decideCustomers(cust, facts, x, D, rules);
+  const decided = decideCustomers(cust, facts, x, D, rules, history);
 
   const customers: CustomerResult[] = [];
   const keepCustomers = options.customers === true || options.customers === undefined;
@@ -154,7 +176,12 @@ export function runPipeline(model: WorkbookModel, asOfInput: string | number | D
   // decision when read (a million customers' reasons are not kept twice).
   const Stale = deferredFindings("STAGE_STALE", (c) => {
     const r = keepCustomers ? customers[c] : decided.stageAt(c);
-    return { val: r.recordedStage!, computed: r.stage, computedEn: r.stageKey ? STAGE_EN[r.stageKey] : r.stage, reason: r.stageReason, reasonEn: r.stageReasonEn };
+    // The day the history recorded the move into the computed stage, suggested for 进入阶段时间.
+    const entered = history?.entered(c, "stage", r.stage, D);
+    return {
+      val: r.recordedStage!, computed: r.stage, computedEn: r.stageKey ? STAGE_EN[r.stageKey] : r.stage, reason: r.stageReason, reasonEn: r.stageReasonEn,
+      entered: entered?.exact ? formatDay(entered.day) : "",
+    };
   });
   for (let c = 0; c < n; c++) {
     // A recorded stage that differs from the computed one (W5 in followup.ts, the same condition). Without kept
@@ -192,7 +219,7 @@ export function runPipeline(model: WorkbookModel, asOfInput: string | number | D
     }),
     interactionCount,
     interactionsPerCustomer,
-    moves: customerMoves(cust, x, facts, decided.stages, D, rules),
+    moves: customerMoves(cust, x, facts, decided.stages, D, rules, history),
   };
 
   sortFindings(findings);
@@ -214,7 +241,45 @@ export function runPipeline(model: WorkbookModel, asOfInput: string | number | D
   Object.defineProperty(result, "customerAt", { value: keepCustomers ? (i: number) => customers[i] : decided.customerAt, enumerable: false });
   Object.defineProperty(result, "customerRow", { value: (i: number) => cust!.homeRow(i).row, enumerable: false });
   Object.defineProperty(result, "customerSheet", { value: (i: number) => cust!.homeRow(i).sheet, enumerable: false });
+  Object.defineProperty(result, "history", { value: history, enumerable: false });
+  let appended: HistoryAppend | undefined;
+  Object.defineProperty(result, "historyAppend", { value: () => (appended ??= historyAppend(result, history, D)), enumerable: false });
   return result;
+}
+
+/**
+ * The history rows apply appends: every customer's fields compared with the history's latest, in one pass (each
+ * customer's results computed once more, then let go); the cells of a row are made when the writer asks for them.
+ */
+function historyAppend(result: PipelineResult, history: History | null, D: Day): HistoryAppend {
+  const skipped = history?.unreadable ? "unreadable" : history && history.laterRows > 0 ? "later" : null;
+  const who: number[] = [];
+  const fields: number[] = [];
+  if (skipped === null) {
+    for (let c = 0; c < result.summary.rows; c++) {
+      const r = result.customerAt(c);
+      for (const ch of changedFields(history, c, { stage: r.stage, tier: r.tier, valueTier: r.valueTier, riskLevel: r.riskLevel })) {
+        who.push(c);
+        fields.push(ch.field);
+      }
+    }
+  }
+  let last = -1;
+  let lastResult: CustomerResult | null = null;
+  return {
+    length: who.length,
+    skipped,
+    row(k) {
+      const c = who[k];
+      if (c !== last) {
+        lastResult = result.customerAt(c);
+        last = c;
+      }
+      const r = lastResult!;
+      const ch = changedFields(history, c, { stage: r.stage, tier: r.tier, valueTier: r.valueTier, riskLevel: r.riskLevel }).find((x) => x.field === fields[k])!;
+      return { day: D, id: r.id, name: r.name, field: ch.fieldZh, from: ch.from ?? "", to: ch.to ?? "", reason: historyReason(ch.field, r) };
+    },
+  };
 }
 
 /**
@@ -225,16 +290,18 @@ export function runPipeline(model: WorkbookModel, asOfInput: string | number | D
  *   else, for a customer now 成交, 进入阶段时间 when the recorded stage is the computed one;
  * - churned, for a churned customer: 终止合作日期 when termination decided it, the first day of silence past
  *   `stage.churnDays` when silence did, else 进入阶段时间 when the recorded stage is 流失客户 too.
+ * Where the book gives no day, the history sheet's recorded moves do (section 8a): into a 成交-or-later stage, into
+ * 流失客户; moves into 流失风险客户 come from the history alone (the book has no date for them).
  * Days after the as-of date are not counted (FUTURE_DATE).
  */
-function customerMoves(cust: Customers | null, x: DetailIndex, facts: CustomerFacts, stages: readonly (Stage | null)[], D: Day, rules: Rules): CustomerMoves {
+function customerMoves(cust: Customers | null, x: DetailIndex, facts: CustomerFacts, stages: readonly (Stage | null)[], D: Day, rules: Rules, history: History | null): CustomerMoves {
   const n = cust?.length ?? 0;
   const num = (k: string) => cust?.columns.get(k)?.num ?? null;
   const firstContactCol = num("firstContact");
   const coopStart = num("coopStart");
   const terminatedOn = num("terminatedOn");
   const stageEntered = num("stageEntered");
-  const recorded = cust?.columns.get("recordedStage")?.str ?? null;
+  const recordedStage = cust?.columns.get("recordedStage")?.str ?? null;
   const churnDays = rules.num("stage.churnDays");
   const known = (v: number | undefined): v is number => v !== undefined && !Number.isNaN(v) && v <= D;
   const earliest = (dates: Float64Array, csr: Csr, c: number) => {
@@ -245,7 +312,25 @@ function customerMoves(cust: Customers | null, x: DetailIndex, facts: CustomerFa
     }
     return min;
   };
-  const moves: CustomerMoves = { firstContact: new Float64Array(n).fill(NaN), won: new Float64Array(n).fill(NaN), churned: new Float64Array(n).fill(NaN) };
+  const moves: CustomerMoves = { firstContact: new Float64Array(n).fill(NaN), won: new Float64Array(n).fill(NaN), atRisk: new Float64Array(n).fill(NaN), churned: new Float64Array(n).fill(NaN) };
+  /** The day the history recorded the customer's move into `stage`: this run's day when the move is new since the last run. */
+  const recorded = (c: number, stage: Stage) => {
+    if (!history) return NaN;
+    if (stages[c] === stage) {
+      const e = history.entered(c, "stage", STAGE_LABEL[stage].zh, D);
+      return e?.exact ? e.day : NaN;
+    }
+    return history.movedInto(c, stage);
+  };
+  /** The day the history recorded the customer's move from before 成交 into 成交 or later (this run's, when new since the last). */
+  const wonRecorded = (c: number) => {
+    if (!history) return NaN;
+    const reached = history.reachedWon(c);
+    if (!Number.isNaN(reached)) return reached;
+    const before = history.latest(c, "stage");
+    const pre = before !== undefined && before !== null && !WON_OR_LATER.has(before);
+    return pre && history.entered(c, "stage", STAGE_LABEL[stages[c]!].zh, D)?.exact ? D : NaN;
+  };
   for (let c = 0; c < n; c++) {
     const firstOrder = earliest(x.oDate, x.oCsr, c);
     const firstInteraction = earliest(x.iTime, x.iCsr, c);
@@ -253,10 +338,10 @@ function customerMoves(cust: Customers | null, x: DetailIndex, facts: CustomerFa
     const firstBusiness = Number.isNaN(firstOrder) ? firstInteraction : Number.isNaN(firstInteraction) ? firstOrder : Math.min(firstOrder, firstInteraction);
     moves.firstContact[c] = known(fc) ? fc : firstBusiness;
     const stage = stages[c];
-    const entered = stage !== null && recorded?.[c] === stage ? stageEntered?.[c] : undefined;
+    const entered = stage !== null && recordedStage?.[c] === stage ? stageEntered?.[c] : undefined;
     if (stage === "won" || stage === "stable" || stage === "atRisk" || stage === "churned") {
       const cs = coopStart?.[c];
-      moves.won[c] = known(cs) ? cs : !Number.isNaN(firstOrder) ? firstOrder : stage === "won" && known(entered) ? entered : NaN;
+      moves.won[c] = known(cs) ? cs : !Number.isNaN(firstOrder) ? firstOrder : stage === "won" && known(entered) ? entered : wonRecorded(c);
     }
     if (stage === "churned") {
       const f = facts.stage.at(c);
@@ -264,10 +349,14 @@ function customerMoves(cust: Customers | null, x: DetailIndex, facts: CustomerFa
       if (f.terminated === true) moves.churned[c] = known(t) ? t : known(entered) ? entered : NaN;
       else if (f.lastContact !== null && D - f.lastContact > churnDays) moves.churned[c] = f.lastContact + churnDays + 1;
       else if (known(entered)) moves.churned[c] = entered;
+      if (Number.isNaN(moves.churned[c])) moves.churned[c] = recorded(c, "churned");
     }
+    moves.atRisk[c] = recorded(c, "atRisk");
   }
   return moves;
 }
+
+const WON_OR_LATER = new Set((["won", "stable", "atRisk", "churned"] as Stage[]).map((s) => STAGE_LABEL[s].zh));
 
 const STAGE_EN: Record<string, string> = Object.fromEntries(Object.entries(STAGE_LABEL).map(([k, l]) => [k, l.en]));
 

@@ -13,6 +13,7 @@ import { decideCoopStage, decideStage, sharedList, type StageDecision, type Stag
 import { scoreRfm } from "./rfm";
 import type { Rules } from "./rules";
 import { INDICATORS, scorePopulation, tierCuts, tierOf, type IndicatorStats, type ScoreResult, type TierCuts } from "./scoring";
+import type { History } from "./history";
 import type { Customers } from "./tables";
 import type { Day } from "./types";
 
@@ -109,7 +110,7 @@ function valueAndPotential(scored: ScoreResult, n: number, rules: Rules): { pote
   };
 }
 
-export function decideCustomers(cust: Customers | null, facts: CustomerFacts, x: DetailIndex, D: Day, rules: Rules): Decided {
+export function decideCustomers(cust: Customers | null, facts: CustomerFacts, x: DetailIndex, D: Day, rules: Rules, history: History | null = null): Decided {
   const n = cust?.length ?? 0;
   const num = (k: string) => cust?.columns.get(k)?.num ?? null;
   const str = (k: string) => cust?.columns.get(k)?.str ?? null;
@@ -228,11 +229,15 @@ export function decideCustomers(cust: Customers | null, facts: CustomerFacts, x:
       if ((tStatus[j] !== "done" && tStatus[j] !== null) || tCreated[j] >= recoveryFrom) hasPlan = true;
     }
     const recordedStage = recorded?.[c] ?? null;
-    // The day a customer entered its score tier comes from the history sheet (section 8a), which this book's
-    // faces do not keep yet: W7 is then not evaluated and the missing fact is listed, never guessed.
-    const tierEntered: Day | null = null;
+    // The day a customer entered its score tier comes from the history sheet (section 8a). Its first rows say only
+    // that the customer already had the tier that day (entered then or before): enough once warn.recoveryDays have
+    // passed since, else W7 is not evaluated and the missing fact is listed, never guessed.
+    const tierIn = history && tier ? history.entered(c, "tier", TIER_LABEL[tier].zh, D) : null;
+    const tierEntered: Day | null = tierIn && (tierIn.exact || D - tierIn.day > rules.num("warn.recoveryDays")) ? tierIn.day : null;
+    // The stage's entry day, only where the history recorded the move itself (W2 counts actions from that day).
+    const stageIn = history && stage ? history.entered(c, "stage", STAGE_LABEL[stage].zh, D) : null;
     const warnings = warningsOf({
-      stage, recordedStage, stageEntered: nanToNull(val(stageEntered, c)), lastOrder: f.lastOrder, careResponse: f.careResponse,
+      stage, recordedStage, stageEntered: nanToNull(val(stageEntered, c)), historyStageEntered: stageIn?.exact ? stageIn.day : null, lastOrder: f.lastOrder, careResponse: f.careResponse,
       interactionDrop: f.interactionDrop, overdue: fu.overdue, tier, tierEntered, actionDays, hasRecoveryPlan: hasPlan,
     }, D, rules);
     const missingFacts = tier === "watch" && tierEntered === null ? sharedList([...dec.missingFacts, "tierEntered"]) : dec.missingFacts;

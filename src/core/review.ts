@@ -64,9 +64,12 @@ export interface ReviewData {
    * The twelve months up to the as-of date's (YYYY-MM, oldest first): customers first contacted (new), become
    * customers (won) and churned in each, by the days pipeline.ts customerMoves reads from the book.
    */
-  monthly: { month: string; new: number; won: number; churned: number }[];
-  /** Customers whose day of a move the book does not give (counted in no month): never contacted on record, won or churned without a date. */
-  monthlyUndated: { new: number; won: number; churned: number };
+  monthly: { month: string; new: number; won: number; atRisk: number; churned: number }[];
+  /**
+   * Customers whose day of a move the book does not give (counted in no month): never contacted on record, won or
+   * churned without a date, at risk now without a move the history sheet recorded.
+   */
+  monthlyUndated: { new: number; won: number; atRisk: number; churned: number };
 }
 
 /** How many months the monthly moves cover, ending with the as-of date's. */
@@ -177,10 +180,10 @@ export function buildReview(res: PipelineResult): ReviewData {
     return `${Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, "0")}`;
   });
   const monthIndex = new Map(months.map((m, k) => [m, k]));
-  const monthly = months.map((m) => ({ month: m, new: 0, won: 0, churned: 0 }));
-  const monthlyUndated = { new: 0, won: 0, churned: 0 };
+  const monthly = months.map((m) => ({ month: m, new: 0, won: 0, atRisk: 0, churned: 0 }));
+  const monthlyUndated = { new: 0, won: 0, atRisk: 0, churned: 0 };
   const moves = res.detail.moves;
-  const count = (d: number, key: "new" | "won" | "churned") => {
+  const count = (d: number, key: "new" | "won" | "atRisk" | "churned") => {
     if (Number.isNaN(d)) return void monthlyUndated[key]++;
     const k = monthIndex.get(formatDay(d).slice(0, 7));
     if (k !== undefined) monthly[k][key]++;
@@ -188,6 +191,8 @@ export function buildReview(res: PipelineResult): ReviewData {
   cs.forEach((c, i) => {
     count(moves.firstContact[i], "new");
     if (c.stageKey !== null && REACHED[c.stageKey] >= 2) count(moves.won[i], "won");
+    // At risk: each customer's latest recorded move into it, whatever its stage now; one at risk now without one is undated.
+    if (c.stageKey === "atRisk" || !Number.isNaN(moves.atRisk[i])) count(moves.atRisk[i], "atRisk");
     if (c.stageKey === "churned") count(moves.churned[i], "churned");
   });
 

@@ -225,8 +225,11 @@ export const OWNED_MARK = "◆";
 export const REVIEW_SHEET_PREFIX = "CRM复盘-";
 export const FINDINGS_SHEET = "CRM问题清单";
 
+/** The history sheet (history.ts, which owns its layout). */
+const HISTORY_SHEET_NAME = "CRM变更历史";
+
 export function isOwnedSheet(name: string): boolean {
-  return name.startsWith(REVIEW_SHEET_PREFIX) || name === FINDINGS_SHEET;
+  return name.startsWith(REVIEW_SHEET_PREFIX) || name === FINDINGS_SHEET || name === HISTORY_SHEET_NAME;
 }
 
 /** A header cell of one of the product's own columns. */

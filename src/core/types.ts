@@ -23,6 +23,11 @@ export interface SheetModel {
    * the product's marks say so for every sheet; left out, the sheet's name decides (a face that reads no marks).
    */
   owned?: boolean;
+  /**
+   * The product's own sheet that the engine reads back, by its role: `history`, the history sheet 「CRM变更历史」
+   * (DOMAIN.md section 8a). Its cells are read; it is never a user table.
+   */
+  role?: string;
 }
 
 /** What every adapter (exceljs, the Office JavaScript API, custom-function arguments) produces. */
@@ -54,7 +59,8 @@ export type FindingCode =
   | "BLANK_ROWS"
   | "BAD_RULE"
   | "COLUMN_MISSING"
-  | "TABLE_MISSING";
+  | "TABLE_MISSING"
+  | "BAD_HISTORY";
 
 export interface Finding {
   code: FindingCode;

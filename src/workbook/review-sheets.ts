@@ -103,12 +103,12 @@ export function reviewSheets(r: ReviewData): ReviewSheet[] {
     { title: "流失原因 TOP 3", titleEn: "Top 3 churn reasons", header: ["原因 Reason", "客户数 Customers"], formats: ["text", "int"], bar: 1, chart: { kind: "bar", category: 0, series: [1] },
       rows: r.churnReasonsTop3.map((c) => [c.reason, c.count]), note: "每个原因按客户计一次 · each reason counted once per customer" },
     // Stage moves over time (DOMAIN.md section 8a), the as-of month last.
-    { title: "月度新增、成交与流失", titleEn: "New, won and churned by month", header: ["月份 Month", "新增 New", "成交 Won", "流失 Churned"], formats: ["text", "int", "int", "int"],
-      chart: { kind: "line", category: 0, series: [1, 2, 3] },
-      rows: r.monthly.map((m) => [m.month, m.new, m.won, m.churned]),
-      note: "新增按首次接触时间(无则最早的往来),成交按合作起始时间或首单,流失按终止合作日期或超过流失天数无往来之日 · new by first contact, won by cooperation start or first order, churned by termination date or the day silence passed the churn days" +
-        (r.monthlyUndated.new + r.monthlyUndated.won + r.monthlyUndated.churned > 0
-          ? `;未注明日期未计入:新增 ${r.monthlyUndated.new}、成交 ${r.monthlyUndated.won}、流失 ${r.monthlyUndated.churned} · without a date, not counted: new ${r.monthlyUndated.new}, won ${r.monthlyUndated.won}, churned ${r.monthlyUndated.churned}`
+    { title: "月度新增、成交、流失风险与流失", titleEn: "New, won, at risk and churned by month", header: ["月份 Month", "新增 New", "成交 Won", "流失风险 At risk", "流失 Churned"], formats: ["text", "int", "int", "int", "int"],
+      chart: { kind: "line", category: 0, series: [1, 2, 3, 4] },
+      rows: r.monthly.map((m) => [m.month, m.new, m.won, m.atRisk, m.churned]),
+      note: "新增按首次接触时间(无则最早的往来),成交按合作起始时间或首单,流失按终止合作日期或超过流失天数无往来之日;工作簿未写日期时,以及流失风险,按变更历史(CRM变更历史)记录的变动之日 · new by first contact, won by cooperation start or first order, churned by termination date or the day silence passed the churn days; where the book has no date, and for at risk, the day the history sheet recorded the move" +
+        (r.monthlyUndated.new + r.monthlyUndated.won + r.monthlyUndated.atRisk + r.monthlyUndated.churned > 0
+          ? `;未注明日期未计入:新增 ${r.monthlyUndated.new}、成交 ${r.monthlyUndated.won}、流失风险 ${r.monthlyUndated.atRisk}、流失 ${r.monthlyUndated.churned} · without a date, not counted: new ${r.monthlyUndated.new}, won ${r.monthlyUndated.won}, at risk ${r.monthlyUndated.atRisk}, churned ${r.monthlyUndated.churned}`
           : "") },
   ]);
 

@@ -3,7 +3,7 @@
 // conditional-format rules, its findings sheet and review sheets. Every other cell, style, name and table is
 // left as exceljs read it.
 import ExcelJS from "exceljs";
-import { columnLetter, columnNumber, maskPhones, type Finding, type PipelineResult, type ReviewData, type WorkbookModel } from "../core";
+import { columnLetter, columnNumber, formatDay, HISTORY_HEADER, HISTORY_SHEET, HISTORY_WIDTHS, maskPhones, SHEET_LAST_ROW, type Finding, type PipelineResult, type ReviewData, type WorkbookModel } from "../core";
 import {
   FINDINGS_HEADER, FINDINGS_SHEET, FINDINGS_WIDTHS, findingRow, HIGHLIGHT_RULES, isOwnedRuleFormula, isOwnedSheet, layoutFits, NoRoomError, OWNED_COLUMNS, ownedLayout, ownedValues, resultTables, REVIEW_SHEET_PREFIX,
   type OwnedLayout, type OwnedValue,
@@ -55,6 +55,33 @@ export class ExcelJsBook implements WorkbookPort {
       this.writeHighlights(ws, layout, result.asOf);
     }
     this.writeFindingsSheet(result.findings);
+    this.appendHistory(result);
+  }
+
+  /**
+   * The history rows of this run (DOMAIN.md section 8a) after the history sheet's last row, or a new history sheet
+   * on the first run. A sheet of that name the engine could not read as the history (not its header) is left alone.
+   */
+  private appendHistory(result: PipelineResult): void {
+    const append = result.historyAppend();
+    if (append.skipped !== null || append.length === 0) return;
+    const lastRow = result.history?.lastRow ?? 1;
+    if (lastRow + append.length > SHEET_LAST_ROW) return;
+    let ws = result.history ? this.workbook.getWorksheet(result.history.sheet) : undefined;
+    if (!ws) {
+      if (this.workbook.getWorksheet(HISTORY_SHEET)) return;
+      ws = this.replaceSheet(HISTORY_SHEET);
+      styleHeader(ws.addRow([...HISTORY_HEADER]));
+      HISTORY_WIDTHS.forEach((w, i) => (ws!.getColumn(i + 1).width = w));
+      ws.views = [{ state: "frozen", ySplit: 1 }];
+    }
+    for (let k = 0; k < append.length; k++) {
+      const h = append.row(k);
+      const row = ws.getRow(lastRow + 1 + k);
+      row.values = [dateCell(formatDay(h.day)), h.id, h.name, h.field, h.from, h.to, h.reason];
+      row.getCell(1).numFmt = "yyyy-mm-dd";
+    }
+    ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: lastRow + append.length, column: HISTORY_HEADER.length } };
   }
 
   private writeOwnedColumns(ws: ExcelJS.Worksheet, layout: OwnedLayout, values: Record<string, OwnedValue[]>): void {

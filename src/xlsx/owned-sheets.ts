@@ -1,7 +1,7 @@
 // The product's own sheets as worksheet XML, for the patching writer (src/xlsx/zip.ts, sheet-patch.ts,
 // styles-patch.ts): the same content the exceljs writer puts in them. Text is written as inline strings, so a
 // value that looks like a formula stays text, and the shared-strings part of the user's workbook is untouched.
-import { columnLetter as colName, dayFromYmd, serialFromDay, type Finding } from "../core";
+import { columnLetter as colName, dayFromYmd, HISTORY_HEADER, HISTORY_WIDTHS, serialFromDay, type Finding, type HistoryAppend } from "../core";
 import { DATA_BAR, HEAT_HIGH, HEAT_LOW, GANTT_LATE, GANTT_ON_TIME, REVIEW_FORMATS, reviewGrid, type GridCell, type GridStyle, type ReviewFormat, type ReviewGrid, type ReviewSheet } from "../workbook/review-sheets";
 import { FINDINGS_HEADER, FINDINGS_WIDTHS, findingRow } from "../workbook/owned";
 import type { StylesPatch } from "./styles-patch";
@@ -154,4 +154,51 @@ export function reviewSheetXml(sheet: ReviewSheet, asOf: string, styles: StylesP
     (grid.charts.length > 0 ? `<drawing r:id="${SHEET_DRAWING_REL_ID}"/>` : "") +
     "</worksheet>"
   );
+}
+
+/** Rows of the history sheet per piece handed to the zip writer (small pieces die young, as the findings sheet's). */
+const HISTORY_CHUNK = 64;
+
+/** The history sheet's last column letter and its rows' cells: the date as a real date, the rest as text. */
+const HISTORY_LAST = colName(HISTORY_HEADER.length);
+
+/**
+ * The rows `append` adds to the history sheet, from sheet row `first` on, in pieces (a first run on a big book adds a
+ * row per customer and field). The date cell's style is asked for up front.
+ */
+export function historyRowChunks(append: HistoryAppend, first: number, styles: StylesPatch, date1904: boolean): Iterable<string> {
+  const dateStyle = styles.cell({ numFmt: "yyyy-mm-dd" });
+  return (function* () {
+    for (let k = 0; k < append.length; k += HISTORY_CHUNK) {
+      const part: string[] = [];
+      for (let j = k; j < Math.min(append.length, k + HISTORY_CHUNK); j++) {
+        const h = append.row(j);
+        part.push(rowXml(first + j, [serialFromDay(h.day, date1904), h.id, h.name, h.field, h.from, h.to, h.reason], [dateStyle]));
+      }
+      yield part.join("");
+    }
+  })();
+}
+
+/** The history sheet's range, header to last row, for its dimension and filter. */
+export function historyRef(lastRow: number): string {
+  return `A1:${HISTORY_LAST}${Math.max(1, lastRow)}`;
+}
+
+/** The history sheet 「CRM变更历史」 written new: a frozen, filterable header and the first run's rows. */
+export function historySheetChunks(append: HistoryAppend, styles: StylesPatch, date1904: boolean): Iterable<string> {
+  const head = styles.cell({ bold: true, fill: "FFDDEBF7" });
+  const cols = HISTORY_WIDTHS.map((w, i) => `<col min="${i + 1}" max="${i + 1}" width="${w}" customWidth="1"/>`).join("");
+  const ref = historyRef(append.length + 1);
+  const rows = historyRowChunks(append, 2, styles, date1904);
+  return (function* () {
+    yield WORKSHEET_OPEN + OWNED_TAB +
+      `<dimension ref="${ref}"/>` +
+      '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>' +
+      `<sheetFormatPr defaultRowHeight="15"/><cols>${cols}</cols><sheetData>` +
+      rowXml(1, [...HISTORY_HEADER], HISTORY_HEADER.map(() => head));
+    yield* rows;
+    yield `</sheetData><autoFilter ref="${ref}"/>` +
+      '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>';
+  })();
 }

@@ -3,9 +3,9 @@
 // owns (src/workbook/owned.ts): its cells streamed into the customers sheet's rows, its rules and lists in that
 // sheet, a few styles appended to styles.xml, and its own sheets. Memory stays proportional to the values the
 // engine needs, not to the file's object model, so a sheet at Excel's row limit can be written.
-import { columnLetter, columnNumber, dayFromYmd, maskPhones, parseRange, serialFromDay, type CustomerResult, type PipelineResult, type ReviewData, type WorkbookModel } from "../core";
+import { columnLetter, columnNumber, dayFromYmd, HISTORY_ROLE, HISTORY_SHEET, maskPhones, parseRange, serialFromDay, SHEET_LAST_ROW, type CustomerResult, type PipelineResult, type ReviewData, type WorkbookModel } from "../core";
 import { FINDINGS_ROLE, FINDINGS_SHEET, HIGHLIGHT_RULES, isOwnedRuleFormula, OWNED_COLUMNS, ownedLayout, resultsMarkName, resultTables, type OwnedLayout } from "../workbook/owned";
-import { cellXml, findingsSheetChunks, reviewSheetXml, SHEET_DRAWING_REL_ID, SHEET_TABLE_REL_ID, xmlAttr, xmlText } from "./owned-sheets";
+import { cellXml, findingsSheetChunks, historyRef, historyRowChunks, historySheetChunks, reviewSheetXml, SHEET_DRAWING_REL_ID, SHEET_TABLE_REL_ID, xmlAttr, xmlText } from "./owned-sheets";
 import { reviewGrid, reviewSheets } from "../workbook/review-sheets";
 import { PIVOT_DATA_TABLE, PIVOT_SHEETS, pivotLayout, REVIEW_PIVOTS, type PivotDataCell } from "../workbook/review-pivots";
 import { chartXml, CT_CHART, CT_DRAWING, drawingXml, relsXml } from "./charts";
@@ -192,6 +192,9 @@ export async function writePatched(parts: BookParts, edit: BookEdit, out: string
   for (const [path, patch] of edit.sheets) {
     const entry = parts.entries.find((e) => e.name === path);
     if (!entry) throw new PatchUnsupported(`${path} is missing`);
+    // A product sheet patched in place (the history sheet, appended to) that an earlier version left unmarked gets its mark.
+    const own = parts.sheets.find((x) => x.path === path);
+    if (own?.role && !wb.marks().sheets.has(own.role)) wb.setMark(MARK_SHEET + own.role, own.name);
     // 16 KiB pieces, not the reader's 256 KiB: a 256 KiB piece decodes to a string V8 puts in its old generation
     // (over its 128 KiB large-object line), so every piece of the sheet stayed until a full collection; at 262,144 rows
     // that garbage set apply's peak (530 MB, against 400 MB with small pieces, which die young). Same bytes out.
@@ -464,6 +467,7 @@ async function* toAsync(chunks: Iterable<string> | AsyncIterable<string>): Async
 export interface ApplyPlan {
   edit: BookEdit;
   layouts: OwnedLayout[];
+  history: HistoryOutcome;
 }
 
 /**
@@ -502,7 +506,43 @@ export function applyEdit(parts: BookParts, model: WorkbookModel, result: Pipeli
     edit.results!.push({ sheet: table.sheet, ref: `$${columnLetter(Math.min(...cols))}$${layout.table.headerRow}:$${columnLetter(Math.max(...cols))}$${Math.max(layout.lastDataRow, layout.table.headerRow)}` });
   }
   edit.owned.push({ role: FINDINGS_ROLE, name: FINDINGS_SHEET, chunks: findingsSheetChunks(result.findings, styles) });
-  return { edit, layouts };
+  const history = historyEdit(parts, result, styles, edit);
+  return { edit, layouts, history };
+}
+
+/** What apply did with the history sheet (DOMAIN.md section 8a): rows appended, or why none were. */
+export interface HistoryOutcome {
+  appended: number;
+  /** later: the history has rows dated after the as-of date; unreadable: its header was changed; full: Excel's last row would be passed. */
+  skipped: "later" | "unreadable" | "full" | null;
+}
+
+/**
+ * The history rows of this run: a new history sheet on the first run, else the rows streamed in after the sheet's
+ * last row, every earlier row passing through byte for byte; its dimension and filter then reach the new last row.
+ */
+function historyEdit(parts: BookParts, result: PipelineResult, styles: StylesPatch, edit: BookEdit): HistoryOutcome {
+  const append = result.historyAppend();
+  if (append.skipped !== null) return { appended: 0, skipped: append.skipped };
+  if (append.length === 0) return { appended: 0, skipped: null };
+  const part = parts.sheets.find((s) => s.role === HISTORY_ROLE);
+  const lastRow = part ? result.history?.lastRow ?? 1 : 1;
+  if (lastRow + append.length > SHEET_LAST_ROW) return { appended: 0, skipped: "full" };
+  if (!part) {
+    edit.owned.push({ role: HISTORY_ROLE, name: HISTORY_SHEET, chunks: historySheetChunks(append, styles, parts.date1904) });
+    return { appended: append.length, skipped: null };
+  }
+  const ref = historyRef(lastRow + append.length);
+  edit.sheets.set(part.path, {
+    rows: new Map(),
+    ownedCols: new Set(),
+    clearFrom: 1,
+    clearTo: 0,
+    append: historyRowChunks(append, lastRow + 1, styles, parts.date1904),
+    head: (xml) => editHead(xml, (root) => root.element("dimension")?.setAttr("ref", ref)),
+    tail: (xml, head) => editTail(xml, head, (root) => root.element("autoFilter")?.setAttr("ref", ref)),
+  });
+  return { appended: append.length, skipped: null };
 }
 
 const HEADER_BORDER = "FFBFBFBF";
@@ -690,8 +730,9 @@ function maskCellXml(cell: string, strings: readonly string[], count: MaskCount)
  * The edits that take the product's output out again: every ◆ column (from its header down, with its width,
  * lists and rules) and the product's sheets. Found by their marks, so it works on any earlier run's output.
  */
-export function undoEdit(parts: BookParts, model: WorkbookModel, styles: StylesPatch): { edit: BookEdit; columns: number; sheets: string[] } {
-  const roles = [...parts.marks.sheets.keys()];
+export function undoEdit(parts: BookParts, model: WorkbookModel, styles: StylesPatch, opts: { keepHistory?: boolean } = {}): { edit: BookEdit; columns: number; sheets: string[] } {
+  // The history sheet goes with the rest unless it is to be kept (--keep-history).
+  const roles = [...parts.marks.sheets.keys()].filter((r) => !(opts.keepHistory && r === HISTORY_ROLE));
   const edit: BookEdit = { sheets: new Map(), owned: [], styles, removeRoles: roles, results: null };
   const headers = new Set(OWNED_COLUMNS.map((d) => d.header));
   const widths = new Map(OWNED_COLUMNS.map((d) => [d.header, d.width]));

@@ -7,7 +7,7 @@ import { Readable } from "stream";
 import { SaxesParser, type SaxesTagPlain } from "saxes";
 import { StringDecoder } from "string_decoder";
 import { crc32, createInflateRaw } from "zlib";
-import { isOwnedHeader, parseRange, type CellValue, type SheetModel, type WorkbookModel } from "../core";
+import { HISTORY_ROLE, HISTORY_SHEET, isHistoryHeader, isOwnedHeader, parseRange, type CellValue, type SheetModel, type WorkbookModel } from "../core";
 import { FINDINGS_HEADER, FINDINGS_ROLE, FINDINGS_SHEET } from "../workbook/owned";
 import { PIVOT_DATA_HEADER, PIVOT_SHEETS, pivotTitle, REVIEW_PIVOTS } from "../workbook/review-pivots";
 import { REVIEW_SHEET_NAMES, REVIEW_STAMP } from "../workbook/review-sheets";
@@ -614,6 +614,8 @@ function adoptUnmarked(sheets: SheetModel[], parts: SheetPart[], marks: Marks): 
     else if (reviewRoles.has(sheet.name) && typeof sheet.cells[1]?.[0] === "string" && REVIEW_STAMP.test(sheet.cells[1][0] as string)) role = reviewRoles.get(sheet.name);
     // The staging sheet by its header row, a PivotTable's sheet by its title in A1 (as the pane knows them).
     else if (sheet.name === PIVOT_SHEETS[0].name && PIVOT_DATA_HEADER.every((h, c) => first[c] === h)) role = PIVOT_SHEETS[0].role;
+    // The history sheet by its name and header row; its rows are the engine's input, so its cells are kept.
+    else if (sheet.name === HISTORY_SHEET && isHistoryHeader(first)) role = HISTORY_ROLE;
     else {
       const pivot = REVIEW_PIVOTS.find((p) => PIVOT_SHEETS.find((x) => x.role === p.role)!.name === sheet.name && first[0] === pivotTitle(p));
       if (pivot) role = pivot.role;
@@ -621,7 +623,7 @@ function adoptUnmarked(sheets: SheetModel[], parts: SheetPart[], marks: Marks): 
     if (role === undefined || marks.sheets.has(role)) return;
     marks.sheets.set(role, sheet.name);
     parts[i].role = role;
-    sheets[i] = { name: sheet.name, cells: [], owned: true };
+    sheets[i] = role === HISTORY_ROLE ? { ...sheet, owned: true, role } : { name: sheet.name, cells: [], owned: true };
   });
 }
 
@@ -658,7 +660,9 @@ export async function readBookStreaming(file: string, onProgress?: (name: string
     const path = rels.get(d.relId)?.part;
     return path ? entries.get(path) : undefined;
   };
-  const total = declared.reduce((sum, d) => sum + (roleOf.has(d.name) ? 0 : partOf(d)?.size ?? 0), 0);
+  // The product's own sheets are not read, but for the history sheet, whose rows the engine reads back.
+  const skipped = (name: string) => roleOf.has(name) && roleOf.get(name) !== HISTORY_ROLE;
+  const total = declared.reduce((sum, d) => sum + (skipped(d.name) ? 0 : partOf(d)?.size ?? 0), 0);
   let done = 0;
   for (const d of declared) {
     const path = rels.get(d.relId)?.part ?? undefined;
@@ -669,7 +673,7 @@ export async function readBookStreaming(file: string, onProgress?: (name: string
     // customers table was missing (while exceljs, reading the local headers, found it).
     if (!path || !e) throw new Error(`${path ?? d.relId}: the part of sheet "${d.name}" is missing from the zip`);
     const role = roleOf.get(d.name);
-    if (role !== undefined) {
+    if (role !== undefined && role !== HISTORY_ROLE) {
       // The product's own sheets (findings, review), known by their marks, are never read by the engine: a
       // million-row book's findings sheet would otherwise cost as much as its customers.
       sheets.push({ name: d.name, cells: [], owned: true });
@@ -691,6 +695,11 @@ export async function readBookStreaming(file: string, onProgress?: (name: string
         if (Number(t.attributes.totalsRowCount ?? 0) > 0) ref = ref.replace(/(\d+)$/, (n) => String(Number(n) - 1));
         tables.push({ name: String(t.attributes.name ?? t.attributes.displayName ?? ""), range: ref });
       }));
+    }
+    if (role === HISTORY_ROLE) {
+      sheets.push({ name: d.name, cells, originRow: 1, originCol: 1, owned: true, role });
+      parts.push({ name: d.name, path, relId: d.relId, state: d.state, role });
+      continue;
     }
     sheets.push({ name: d.name, cells, originRow: 1, originCol: 1, merged, tables, owned: false });
     parts.push({ name: d.name, path, relId: d.relId, state: d.state, occupied: (col, from, to) => occupancy.has(col, from, to) });

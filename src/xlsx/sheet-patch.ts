@@ -27,6 +27,8 @@ export interface SheetPatch {
   clearTo: number;
   /** Existing cells to rewrite (masking): sheet row → column → the new element from the old one. */
   edits?: ReadonlyMap<number, ReadonlyMap<number, (cell: string) => string>>;
+  /** Rows added after the sheet's last row, as XML in pieces (the history sheet's appended rows). */
+  append?: Iterable<string>;
   /** Rewrites the part before the rows, `<sheetData>` included (dimension, column widths …); default unchanged. */
   head?: (xml: string) => string;
   /** Rewrites the part after `</sheetData>` (conditional formats, validations …), given the head as read; default unchanged. */
@@ -147,6 +149,11 @@ function newRow(r: number, cells: readonly PatchCell[], syntax: SheetSyntax): st
   return `<${syntax.tag("row")} r="${r}">${[...cells].sort((a, b) => a.col - b.col).map((c) => syntax.own(c.xml)).join("")}${syntax.rowClose}`;
 }
 
+/** Appended rows (written unprefixed), made to mean the same in a part whose default namespace is not the worksheet's. */
+function* appended(rows: Iterable<string>, syntax: SheetSyntax): Generator<string> {
+  for (const xml of rows) yield syntax.defaultIsMain ? xml : xml.replace(/<row\b/g, `<row xmlns="${MAIN_NS}"`);
+}
+
 /** Streams a worksheet part through the patch. Chunks may split the XML anywhere. */
 export async function* patchSheet(chunks: AsyncIterable<string | Buffer>, patch: SheetPatch): AsyncGenerator<string> {
   const pending = [...patch.rows.keys()].sort((a, b) => a - b);
@@ -179,7 +186,9 @@ export async function* patchSheet(chunks: AsyncIterable<string | Buffer>, patch:
       if (tag.endsWith("/>")) {
         // An empty sheet: all rows are new.
         head = buf.slice(0, i) + tag.replace(/\s*\/>$/, ">");
-        yield (patch.head ? patch.head(head) : head) + `${emitPendingBefore(Infinity)}</${sheetData}>`;
+        yield (patch.head ? patch.head(head) : head) + emitPendingBefore(Infinity);
+        if (patch.append) yield* appended(patch.append, syntax);
+        yield `</${sheetData}>`;
         buf = buf.slice(close + 1);
         state = "tail";
       } else {
@@ -200,7 +209,13 @@ export async function* patchSheet(chunks: AsyncIterable<string | Buffer>, patch:
         if (!m) break;
         const start = m.index;
         if (m[0].startsWith("</")) {
-          out.push(buf.slice(pos, start), emitPendingBefore(Infinity), m[0]);
+          out.push(buf.slice(pos, start), emitPendingBefore(Infinity));
+          if (patch.append) {
+            yield out.join("");
+            out.length = 0;
+            yield* appended(patch.append, syntax);
+          }
+          out.push(m[0]);
           pos = start + m[0].length;
           state = "tail";
           break;

@@ -64,5 +64,5 @@ test("twelve months up to the as-of month, each move counted in the month its da
     "2024-06": [1, 0, 0],
   });
   // Won without a day: U and X (annual spend only). Every customer has a first-contact day; C's is before the window.
-  expect(review.monthlyUndated).toEqual({ new: 0, won: 2, churned: 0 });
+  expect(review.monthlyUndated).toEqual({ new: 0, won: 2, atRisk: 0, churned: 0 });
 });

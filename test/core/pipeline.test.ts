@@ -1,7 +1,7 @@
 // The whole pass: tables found by their header row, every finding code of DOMAIN.md section 10 produced by a
 // workbook model, the finding shape, and properties (no throw, deterministic, row order does not matter).
 import fc from "fast-check";
-import { FINDING_CODES, findTables, runPipeline, type CellValue, type FindingCode } from "../../src/core";
+import { FINDING_CODES, findTables, HISTORY_HEADER, HISTORY_SHEET, runPipeline, type CellValue, type FindingCode } from "../../src/core";
 import { ago, book, CUSTOMER_HEADER, customer, D, run } from "./book";
 
 describe("finding tables", () => {
@@ -76,6 +76,8 @@ describe("every finding code comes from some workbook", () => {
         { name: "其他客户", cells: [["客户名称", "联系人"], ["戊", "孙"]] },
         { name: "维护记录", cells: [["客户名称", "维护时间"], ["甲", "2024-06-01"]] },
         { name: "CRM规则", cells: [["参数", "值"], ["stage.churnDays", "九十"]] },
+        // The history sheet (section 8a) with a row whose date is not a date.
+        { name: HISTORY_SHEET, cells: [[...HISTORY_HEADER], ["昨天", "C1", "甲", "周期阶段", null, "潜在客户", ""]] },
       ],
     },
     D,
@@ -137,7 +139,7 @@ describe("every finding code comes from some workbook", () => {
 
   test("severities follow the contract", () => {
     for (const f of res.findings) {
-      const expected = ["STAGE_STALE", "DETAIL_MISMATCH", "UNKNOWN_CUSTOMER", "BAD_RULE", "COLUMN_MISSING", "TABLE_MISSING"].includes(f.code) ? "warning" : f.code === "BLANK_ROWS" ? "info" : "error";
+      const expected = ["STAGE_STALE", "DETAIL_MISMATCH", "UNKNOWN_CUSTOMER", "BAD_RULE", "COLUMN_MISSING", "TABLE_MISSING", "BAD_HISTORY"].includes(f.code) ? "warning" : f.code === "BLANK_ROWS" ? "info" : "error";
       expect(f.severity).toBe(expected);
     }
   });

@@ -98,7 +98,7 @@ test("the output opens without repair: ooxml-check, and every part reached, type
   // The user's chart, and one per review block that has rows: the book has no churn reasons, so 流失原因 TOP 3 has none.
   expect(names.filter((n) => /^xl\/charts\/chart\d+\.xml$/.test(n)).length).toBe(1 + 10);
   expect(chartsOf(f("once.xlsx")).filter((c) => c.sheet.startsWith("CRM复盘-")).map((c) => c.title)).toEqual([
-    "阶段分布 Customers by stage", "转化漏斗 Funnel conversion", "月度新增、成交与流失 New, won and churned by month", "行业 × 价值分级 Industry by value tier", "负责人 × 阶段 Owner by stage",
+    "阶段分布 Customers by stage", "转化漏斗 Funnel conversion", "月度新增、成交、流失风险与流失 New, won, at risk and churned by month", "行业 × 价值分级 Industry by value tier", "负责人 × 阶段 Owner by stage",
     "按行业 By industry", "按规模 By size", "按负责人 By owner", "评分等级 Score tiers", "RFM 分群 RFM segments",
   ]);
 });
@@ -135,14 +135,15 @@ test("openpyxl finds each block's chart, and its ranges are the block's cells: l
   // add_customers.py: C007 2023-09, C002 2023-11, C006 2024-01, C001 2024-03, C003 2024-06 (C005's 2022-05 is before
   // the window; C004's and C008's dates lie after the as-of date: undated). The book records no cooperation start,
   // order or termination date, so no win or churn has a month, and the note says how many are undated.
-  const monthly = byTitle.get("月度新增、成交与流失 New, won and churned by month")!;
+  const monthly = byTitle.get("月度新增、成交、流失风险与流失 New, won, at risk and churned by month")!;
   expect(monthly.kind).toBe("lineChart::standard");
-  expect(monthly.series.map((s) => s.name)).toEqual(["新增 New", "成交 Won", "流失 Churned"]);
+  expect(monthly.series.map((s) => s.name)).toEqual(["新增 New", "成交 Won", "流失风险 At risk", "流失 Churned"]);
   expect(monthly.series[0].cats).toEqual(["2023-07", "2023-08", "2023-09", "2023-10", "2023-11", "2023-12", "2024-01", "2024-02", "2024-03", "2024-04", "2024-05", "2024-06"]);
   expect(monthly.series[0].vals).toEqual([0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 0, 1]);
-  expect(monthly.series[1].vals.every((v) => v === 0) && monthly.series[2].vals.every((v) => v === 0)).toBe(true);
+  // The book has no history sheet (CRM变更历史), so no move into 流失风险客户 has a day either.
+  expect([1, 2, 3].every((k) => monthly.series[k].vals.every((v) => v === 0))).toBe(true);
   const stagesSheet = sheetText(f("once.xlsx"), "CRM复盘-阶段与漏斗");
-  expect(stagesSheet).toContain("without a date, not counted: new 2, won 7, churned 0");
+  expect(stagesSheet).toContain("without a date, not counted: new 2, won 7, at risk 0, churned 0");
 
   // Each chart's cache holds what its cells hold (previews and some readers draw from it).
   for (const c of charts) for (const s of c.series) expect([c.title, s.cache]).toEqual([c.title, s.vals.map((v) => (typeof v === "number" ? v : null))]);
@@ -265,7 +266,7 @@ test("LibreOffice draws every chart that has something to draw: each alone in a 
     writeFileSync(file, await zip.generateAsync({ type: "nodebuffer", compression: "DEFLATE" }));
     variants.push({ title: c.title, file, want: colourful });
   }
-  expect(variants.map((v) => v.title)).toEqual(expect.arrayContaining(["阶段分布 Customers by stage", "月度新增、成交与流失 New, won and churned by month", "行业 × 价值分级 Industry by value tier"]));
+  expect(variants.map((v) => v.title)).toEqual(expect.arrayContaining(["阶段分布 Customers by stage", "月度新增、成交、流失风险与流失 New, won, at risk and churned by month", "行业 × 价值分级 Industry by value tier"]));
   const out = f("alone");
   mkdirSync(out, { recursive: true });
   const lo = spawnSync(soffice, [`-env:UserInstallation=file://${join(dir, "profile")}`, "--headless", "--convert-to", "pdf", "--outdir", out, ...variants.map((v) => v.file)], { encoding: "utf8", timeout: 280_000 });
