@@ -6,7 +6,7 @@ import {
 } from "../core";
 import { looksLikeFormula } from "../workbook/owned";
 import type { OwnedLayout } from "../workbook/owned";
-import { dashboardOf } from "./dashboard";
+import { dashboardOf, findingTimelines } from "./dashboard";
 import { ALL_OUTPUT, DEFAULT_CHUNK_ROWS, OfficeBook, splitAddress, type OutputKinds } from "./office-book";
 import {
   ActionError, type ActionErrorKind, type ApplyOutcome, type CrmActions, type HighlightOutcome, type MaskOutcome, type RemoveOutcome, type ReviewOutcome, type RuleRow, type RulesView, type RunOptions, type ValidateOutcome,
@@ -161,6 +161,7 @@ export function validate(o: RunOptions = {}): Promise<ValidateOutcome> {
       // The preview shows only the masked text: a full number never reaches the pane.
       phones: phones.map((address) => ({ address, masked: maskPhones(cellText(cellAt(model, address))).text })),
       dashboard: dashboardOf(result),
+      timelines: findingTimelines(result),
     };
   });
 }
@@ -182,16 +183,19 @@ export function applyTags(o: RunOptions = {}): Promise<ApplyOutcome> {
     const { result, asOf } = await readAndCompute(book, o);
     requireCustomers(result);
     const layouts = book.layouts(result);
-    await writePhase(book, { ...COLUMNS_OUTPUT, findings: true }, layouts, async () => {
+    // The history last (it takes back its own rows should Excel fail while appending them; a failure before it
+    // leaves the history as it was).
+    const history = await writePhase(book, { ...COLUMNS_OUTPUT, findings: true }, layouts, async () => {
       for (const [k, layout] of layouts.entries()) await book.writeOwnedColumns(result, layout, k);
       await book.writeFindingsSheet(result.findings);
+      return book.appendHistory(result);
     });
     // Where the columns went: beside each customers table written to (merged tables: the 周期表's, then others).
     const range = layouts.map((layout) => {
       const cols = Object.values(layout.columns);
       return `${quoteSheet(layout.table.sheet)}!${columnLetter(Math.min(...cols))}${layout.table.headerRow}:${columnLetter(Math.max(...cols))}${layout.lastDataRow}`;
     }).join(", ");
-    return { asOf, customers: result.customers.length, range, findings: result.findings.length, dashboard: dashboardOf(result) };
+    return { asOf, customers: result.customers.length, range, findings: result.findings.length, dashboard: dashboardOf(result), history };
   });
 }
 
@@ -236,16 +240,18 @@ export function maskPhoneNumbers(o: RunOptions = {}): Promise<MaskOutcome> {
 
 /**
  * 移除 CRM 结果: takes everything the product wrote out of the book — the ◆ columns (headers, cells, formats,
- * lists, widths), its conditional-format rules, the findings and review sheets — and nothing else, so the user
- * has the workbook they had. Found by their marks, so it removes any earlier run's output; on a book without
- * any it changes nothing. Should Excel fail part-way, the removal is tried once more (it is idempotent).
+ * lists, widths), its conditional-format rules, the findings and review sheets, and the history sheet unless the
+ * user asked to keep it (`keepHistory`: the pane asks) — and nothing else, so the user has the workbook they had.
+ * Found by their marks, so it removes any earlier run's output; on a book without any it changes nothing. Should
+ * Excel fail part-way, the removal is tried once more (it is idempotent).
  */
-export function removeOutput(o: RunOptions = {}): Promise<RemoveOutcome> {
+export function removeOutput(o: RunOptions & { keepHistory?: boolean } = {}): Promise<RemoveOutcome> {
   return withBook(o, async (book) => {
     await book.read();
     if (o.signal?.aborted) throw new ActionError("cancelled", "已取消，工作簿未做任何修改", "Cancelled; nothing in the workbook was changed");
     o.onProgress?.({ phase: "write", done: 0, total: 1 });
-    const out = await writePhase(book, ALL_OUTPUT, [], () => book.removeOutput(ALL_OUTPUT));
+    const kinds = { ...ALL_OUTPUT, history: o.keepHistory !== true };
+    const out = await writePhase(book, kinds, [], () => book.removeOutput(kinds));
     o.onProgress?.({ phase: "write", done: 1, total: 1 });
     return out;
   });

@@ -2,10 +2,41 @@
 // churning with the reason that put them there, overdue follow-ups and findings by severity. Computed from the
 // engine's results in memory (no extra round trip to Excel); the pane only draws it.
 import { maskText, quoteSheet, STAGE_LABEL, STAGES, TIER_LABEL, UNDETERMINED, type CustomerResult, type PipelineResult } from "../core";
-import type { Dashboard, DashboardCustomer } from "./types";
+import type { Dashboard, DashboardCustomer, TimelineEntry } from "./types";
 
 /** Customers listed by name at most (the counts cover everyone): a pane list longer than this helps no one. */
 export const DASHBOARD_LIST_LIMIT = 50;
+/** A listed customer's moves shown at most, the latest ones. */
+export const DASHBOARD_TIMELINE_LIMIT = 20;
+/** Customers whose timelines the validate outcome carries for their findings, at most. */
+export const TIMELINE_CUSTOMERS = 500;
+
+/** Customer i's moves from the history sheet, the latest `limit`, oldest first; masked as everything the pane shows. */
+export function timelineOf(result: PipelineResult, i: number, limit = DASHBOARD_TIMELINE_LIMIT): TimelineEntry[] {
+  const all = result.history?.timeline(i) ?? [];
+  return all.slice(Math.max(0, all.length - limit)).map((e) => ({ date: e.date, fieldZh: e.fieldZh, fieldEn: e.fieldEn, from: e.from, to: e.to, reason: maskText(e.reason) }));
+}
+
+/**
+ * The timelines of customers that have a finding on their own row (the row of their home table), by the address of
+ * the row's first cell as a finding names its row: `客户!A7`.
+ */
+export function findingTimelines(result: PipelineResult): Record<string, { id: string; name: string; entries: TimelineEntry[] }> {
+  const out: Record<string, { id: string; name: string; entries: TimelineEntry[] }> = {};
+  if (!result.history || result.history.rows === 0) return out;
+  const rowsWithFindings = new Set(result.findings.map((f) => `${f.sheet}\u0000${f.row}`));
+  let n = 0;
+  for (let i = 0; i < result.summary.rows && n < TIMELINE_CUSTOMERS; i++) {
+    const key = `${result.customerSheet(i)}\u0000${result.customerRow(i)}`;
+    if (!rowsWithFindings.has(key)) continue;
+    const entries = timelineOf(result, i);
+    if (entries.length === 0) continue;
+    const c = result.customers[i] ?? result.customerAt(i);
+    out[`${quoteSheet(c.sheet)}!A${c.row}`] = { id: maskText(c.id), name: maskText(c.name), entries };
+    n++;
+  }
+  return out;
+}
 
 const TIERS = ["strategic", "key", "regular", "watch"] as const;
 
@@ -13,8 +44,8 @@ const TIERS = ["strategic", "key", "regular", "watch"] as const;
  * A customer as the pane lists it. Masked like the findings and the review (a full phone number or USCC inside a
  * name or an id never reaches the pane); the address still selects the row.
  */
-function listed(c: CustomerResult): DashboardCustomer {
-  return { id: maskText(c.id), name: maskText(c.name), address: `${quoteSheet(c.sheet)}!A${c.row}`, stage: c.stage, reasonZh: maskText(c.stageReason), reasonEn: maskText(c.stageReasonEn), warnings: c.warnings, nextFollowUp: c.nextFollowUp };
+function listed(c: CustomerResult, timeline: TimelineEntry[]): DashboardCustomer {
+  return { id: maskText(c.id), name: maskText(c.name), address: `${quoteSheet(c.sheet)}!A${c.row}`, stage: c.stage, reasonZh: maskText(c.stageReason), reasonEn: maskText(c.stageReasonEn), warnings: c.warnings, nextFollowUp: c.nextFollowUp, timeline };
 }
 
 export function dashboardOf(result: PipelineResult): Dashboard {
@@ -32,13 +63,13 @@ export function dashboardOf(result: PipelineResult): Dashboard {
     // At risk: the engine's risk level 高 (stage 流失风险客户, W1 or W2), with the stage rule and warnings as the reason.
     if (c.riskLevel === "高") {
       atRiskTotal++;
-      if (atRisk.length < DASHBOARD_LIST_LIMIT) atRisk.push(listed(c));
+      if (atRisk.length < DASHBOARD_LIST_LIMIT) atRisk.push(listed(c, timelineOf(result, i)));
     }
     if (c.overdue) overdueAll.push({ i, next: c.nextFollowUp ?? "" });
   }
   // Overdue longest first: the next follow-up date furthest in the past heads the list.
   overdueAll.sort((a, b) => a.next.localeCompare(b.next) || a.i - b.i);
-  const overdue = overdueAll.slice(0, DASHBOARD_LIST_LIMIT).map(({ i }) => listed(result.customers[i] ?? result.customerAt(i)));
+  const overdue = overdueAll.slice(0, DASHBOARD_LIST_LIMIT).map(({ i }) => listed(result.customers[i] ?? result.customerAt(i), timelineOf(result, i)));
   const overdueTotal = overdueAll.length;
   return {
     customers: n,

@@ -4,7 +4,8 @@
 // src/workbook/owned.ts says the product owns. It gets its RequestContext from src/excel/actions.ts, the
 // only place Excel.run appears.
 import {
-  columnLetter, maskPhones, maskText, serialFromDay, toDay, type CellValue, type Finding, type PipelineResult, type ReviewData, type SheetModel, type WorkbookModel,
+  columnLetter, HISTORY_HEADER, HISTORY_ROLE, HISTORY_SHEET, HISTORY_WIDTHS, maskPhones, maskText, serialFromDay, SHEET_LAST_ROW, toDay, type CellValue, type Finding, type PipelineResult, type ReviewData,
+  type SheetModel, type WorkbookModel,
 } from "../core";
 import {
   FINDINGS_HEADER, FINDINGS_ROLE, FINDINGS_SHEET, findingRow, HIGHLIGHT_RULES, isOwnedRuleFormula, isResultsMark, layoutFits, looksLikeFormula, MARK_SHEET, NO_ROOM, OWNED_COLUMNS, ownedLayout, ownedValues, resultsMarkName, resultTables,
@@ -93,6 +94,7 @@ const UNMARKED: ReadonlyMap<string, { role: string; ref: string; is: (values: un
     [sheetName("review.data"), { role: "review.data", ref: `A1:${columnLetter(PIVOT_DATA_HEADER.length)}1`, is: row(PIVOT_DATA_HEADER) }],
     [sheetName(INDUSTRY_PIVOT.role), pivot(INDUSTRY_PIVOT)],
     [sheetName(OWNER_PIVOT.role), pivot(OWNER_PIVOT)],
+    [HISTORY_SHEET, { role: HISTORY_ROLE, ref: `A1:${columnLetter(HISTORY_HEADER.length)}1`, is: row(HISTORY_HEADER) }],
   ]);
 })();
 
@@ -126,14 +128,14 @@ const resultsOn = (marks: Marks | null, sheet: string) => [...(marks?.results.va
 const sheetMark = (role: string) => lower(MARK_SHEET + role);
 
 /** Which kind of output a sheet of this role is (roles of a later version: removed with everything). */
-function kindOf(role: string): "findings" | "review" | null {
+function kindOf(role: string): "findings" | "review" | "history" | null {
   const r = lower(role);
-  return r === lower(FINDINGS_ROLE) ? "findings" : r.startsWith("review.") ? "review" : null;
+  return r === lower(FINDINGS_ROLE) ? "findings" : r === HISTORY_ROLE ? "history" : r.startsWith("review.") ? "review" : null;
 }
 
 function ofKinds(role: string, kinds: OutputKinds): boolean {
   const k = kindOf(role);
-  return k === null ? kinds.findings && kinds.review : kinds[k];
+  return k === null ? kinds.findings && kinds.review : k === "history" ? kinds.history === true : kinds[k];
 }
 
 /** The kinds of output the product writes; removeOutput takes out those asked for (all of them: the undo). */
@@ -146,9 +148,17 @@ export interface OutputKinds {
   findings: boolean;
   /** The review sheets (their marks `_CRM_SHEET_review.…`), with their staging table, PivotTables and charts. */
   review: boolean;
+  /** The history sheet 「CRM变更历史」 (its mark `_CRM_SHEET_history`): only the undo takes it, and only when asked. */
+  history?: boolean;
 }
 
-export const ALL_OUTPUT: OutputKinds = { columns: true, rules: true, findings: true, review: true };
+export const ALL_OUTPUT: OutputKinds = { columns: true, rules: true, findings: true, review: true, history: true };
+
+/** What apply did with the history sheet: rows appended, or why none were (as the command line says it). */
+export interface HistoryOutcome {
+  appended: number;
+  skipped: "later" | "unreadable" | "full" | null;
+}
 
 /** What removeOutput took out. */
 export interface RemovedOutput {
@@ -214,6 +224,8 @@ export class OfficeBook {
     await this.ctx.sync();
     this.marks = marks();
     const owned = this.ownedSheetNames(this.marks);
+    // The history sheet is the product's, yet read: its rows are the engine's input (DOMAIN.md section 8a).
+    const historyName = this.marks.sheets.get(HISTORY_ROLE);
 
     type Plan = { i: number; top: number; left: number; rows: number; cols: number; merges: Excel.RangeAreas | null; cells: CellValue[][] };
     const plans: Plan[] = [];
@@ -223,7 +235,7 @@ export class OfficeBook {
       // takes them for user tables, and a findings sheet of tens of thousands of long messages made the next
       // action's read exceed the response limit. A sheet merely named like one of them is the user's (unless an
       // earlier version wrote it, unmarked: known by its name and content, UNMARKED).
-      if (u.isNullObject || owned.has(ws.name)) {
+      if (u.isNullObject || (owned.has(ws.name) && ws.name !== historyName)) {
         plans.push({ i, top: 0, left: 0, rows: 0, cols: 0, merges: null, cells: [] });
         return;
       }
@@ -290,7 +302,7 @@ export class OfficeBook {
       const sheetTables = tableInfo.filter((x) => x.ws.name === name).map((x) => ({ name: x.t.name, range: splitAddress(x.rg.address)[1].replace(/\$/g, "") }));
       return {
         ws,
-        model: { name, cells: p.cells, originRow: p.top + 1, originCol: p.left + 1, merged, tables: sheetTables, owned: owned.has(name) },
+        model: { name, cells: p.cells, originRow: p.top + 1, originCol: p.left + 1, merged, tables: sheetTables, owned: owned.has(name), ...(name === historyName ? { role: HISTORY_ROLE } : {}) },
         lastRow: p.top + p.rows,
         lastCol: p.left + p.cols,
       };
@@ -552,6 +564,61 @@ export class OfficeBook {
   }
 
   /**
+   * Appends this run's history rows (DOMAIN.md section 8a) below the history sheet's last row, or makes the sheet
+   * on the first run, in row chunks; the rows already there are never written. Should Excel fail part-way, what
+   * this run appended is taken out again (a sheet it made, deleted with its mark), so the history is never left
+   * with half a run.
+   */
+  async appendHistory(result: PipelineResult): Promise<HistoryOutcome> {
+    const append = result.historyAppend();
+    if (append.skipped !== null) return { appended: 0, skipped: append.skipped };
+    if (append.length === 0) return { appended: 0, skipped: null };
+    const lastRow = result.history?.lastRow ?? 1;
+    if (lastRow + append.length > SHEET_LAST_ROW) return { appended: 0, skipped: "full" };
+    const header = [...HISTORY_HEADER];
+    let ws: Excel.Worksheet;
+    let made = false;
+    if (result.history) ws = this.ctx.workbook.worksheets.getItem(result.history.sheet);
+    else {
+      ws = (await this.replaceSheets([{ role: HISTORY_ROLE, name: HISTORY_SHEET }])).get(HISTORY_ROLE)!.ws;
+      made = true;
+      const head = ws.getRangeByIndexes(0, 0, 1, header.length);
+      head.values = [header];
+      head.format.font.bold = true;
+      head.format.fill.color = HEADER_FILL;
+      HISTORY_WIDTHS.forEach((w, c) => (ws.getRangeByIndexes(0, c, 1, 1).format.columnWidth = w * POINTS_PER_CHAR));
+      ws.freezePanes.freezeRows(1);
+    }
+    // The date as a date; every other column as text, so an id or a name that looks like a number stays as typed.
+    const fmt = ["yyyy-mm-dd", "@", "@", "@", "@", "@", "@"];
+    const rowOf = (k: number) => {
+      const h = append.row(k);
+      return [serialFromDay(h.day), h.id, h.name, h.field, h.from, h.to, h.reason];
+    };
+    let written = 0;
+    try {
+      await this.writeChunks(append.length, (k) => rowBytes(rowOf(k)) + rowBytes(fmt), (r0, n) => {
+        const rg = ws.getRangeByIndexes(lastRow + r0, 0, n, header.length);
+        rg.numberFormat = Array.from({ length: n }, () => fmt);
+        rg.values = Array.from({ length: n }, (_, j) => rowOf(r0 + j));
+        written = r0 + n;
+      });
+    } catch (e) {
+      try {
+        if (made) await this.removeOutput({ columns: false, rules: false, findings: false, review: false, history: true });
+        else if (written > 0) {
+          ws.getRangeByIndexes(lastRow, 0, written, header.length).clear("All");
+          await this.ctx.sync();
+        }
+      } catch {
+        // The error that stopped the write is the one to report.
+      }
+      throw e;
+    }
+    return { appended: append.length, skipped: null };
+  }
+
+  /**
    * The product's sheets of these roles, afresh: a sheet its role's mark refers to is deleted and added again
    * under its current name at the same tab position; a role without one gets a new sheet at the end, under the
    * first name free without regard to case (`CRM问题清单`, else `CRM问题清单 (2)` …: a user's sheet of that
@@ -626,7 +693,7 @@ export class OfficeBook {
 
   /** Removes the product's conditional-format rules from every sheet; four syncs. Returns how many. */
   async clearHighlights(): Promise<number> {
-    return (await this.removeOutput({ columns: false, rules: true, findings: false, review: false })).rules;
+    return (await this.removeOutput({ columns: false, rules: true, findings: false, review: false, history: false })).rules;
   }
 
   /**
@@ -645,7 +712,7 @@ export class OfficeBook {
     const sheets = ctx.workbook.worksheets;
     sheets.load("items/name,items/visibility");
     const active = sheets.getActiveWorksheet().load("name");
-    const needMarks = kinds.columns || kinds.findings || kinds.review;
+    const needMarks = kinds.columns || kinds.findings || kinds.review || kinds.history === true;
     const names = needMarks && !this.marks ? this.queueNames() : null;
     await ctx.sync();
     if (names) {

@@ -27,6 +27,11 @@ export interface ValidateOutcome {
   /** Cells with a full phone number and what they become when masked (the preview of "mask"). */
   phones: { address: string; masked: string }[];
   dashboard: Dashboard;
+  /**
+   * The timelines of customers with a finding on their row, by that row's address (`客户!A7`, as a finding's
+   * address row): what the pane shows when such a finding is selected. At most TIMELINE_CUSTOMERS customers.
+   */
+  timelines: Record<string, { id: string; name: string; entries: TimelineEntry[] }>;
 }
 
 export interface ApplyOutcome {
@@ -36,6 +41,18 @@ export interface ApplyOutcome {
   range: string;
   findings: number;
   dashboard: Dashboard;
+  /** The history sheet 「CRM变更历史」: rows this run appended, or why none were (DOMAIN.md section 8a). */
+  history: { appended: number; skipped: "later" | "unreadable" | "full" | null };
+}
+
+/** One move of a customer's timeline, as the history sheet records it (DOMAIN.md section 8a). */
+export interface TimelineEntry {
+  date: string;
+  fieldZh: string;
+  fieldEn: string;
+  from: string | null;
+  to: string | null;
+  reason: string;
 }
 
 /** One customer the dashboard lists, with where its row is (click → select it) and why it is listed. */
@@ -51,6 +68,8 @@ export interface DashboardCustomer {
   warnings: string[];
   /** `YYYY-MM-DD` or null. */
   nextFollowUp: string | null;
+  /** Its moves as the history sheet records them, the latest DASHBOARD_TIMELINE_LIMIT, oldest first (empty: no history yet). */
+  timeline: TimelineEntry[];
 }
 
 /** A count with its labels; `key` is the engine's (stage, tier) or "undetermined". */
@@ -157,8 +176,11 @@ export interface CrmActions {
   clearHighlights(): Promise<{ removed: number }>;
   buildReview(o?: RunOptions): Promise<ReviewOutcome>;
   maskPhones(o?: RunOptions): Promise<MaskOutcome>;
-  /** Removes everything the product wrote (◆ columns, its rules, its sheets) and nothing else: the book the user had. */
-  removeOutput(o?: RunOptions): Promise<RemoveOutcome>;
+  /**
+   * Removes everything the product wrote (◆ columns, its rules, its sheets) and nothing else: the book the user had;
+   * the history sheet too unless `keepHistory`.
+   */
+  removeOutput(o?: RunOptions & { keepHistory?: boolean }): Promise<RemoveOutcome>;
   /** Activates the sheet and selects the cell of a finding (`Sheet!B7`). */
   selectCell(address: string): Promise<void>;
   readRules(): Promise<RulesView>;

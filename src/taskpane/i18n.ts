@@ -46,6 +46,12 @@ export const LABELS = {
   "dash.warnings": { zh: "预警 {codes}", en: "Warnings {codes}" },
   "dash.stageOf": { zh: "阶段:{stage}", en: "Stage: {stage}" },
 
+  // A customer's timeline (the history sheet CRM变更历史)
+  "timeline.title": { zh: "{name} 的变更历史", en: "History of {name}" },
+  "timeline.none": { zh: "暂无变更历史:每次“应用标签”都会把阶段、评分等级、价值分级和风险等级的变化记入“CRM变更历史”工作表。", en: "No history yet: each Apply tags records changes of stage, tier, value tier and risk in the CRM变更历史 sheet." },
+  "timeline.first": { zh: "(开始记录)", en: "(first recorded)" },
+  "timeline.blank": { zh: "(空)", en: "(blank)" },
+
   // As-of date
   "asOf.label": { zh: "统计日", en: "As-of date" },
   "asOf.hint": { zh: "YYYY-MM-DD,所有操作按此日期计算", en: "YYYY-MM-DD; every action computes as of this date" },
@@ -128,6 +134,10 @@ export const LABELS = {
   "apply.range": { zh: "区域:{range}", en: "Range: {range}" },
   "apply.findings": { zh: "校验问题 {n} 条", en: "{n} finding(s)" },
   "apply.asOf": { zh: "统计日 {asOf}", en: "As of {asOf}" },
+  "apply.history": { zh: "变更历史:新增 {n} 行(CRM变更历史)", en: "History: {n} row(s) added (CRM变更历史)" },
+  "apply.history.later": { zh: "变更历史未追加:其中已有晚于统计日的记录,历史只能向后追加;请使用更晚的统计日。", en: "History not appended: it has rows after the as-of date and only runs forward; use a later as-of date." },
+  "apply.history.unreadable": { zh: "变更历史未追加:“CRM变更历史”的表头已被修改,请恢复表头或删除该工作表。", en: "History not appended: the header of CRM变更历史 was changed; restore it or delete the sheet." },
+  "apply.history.full": { zh: "变更历史未追加:将超过 Excel 的最大行数;请将“CRM变更历史”另存归档后删除该工作表。", en: "History not appended: it would pass Excel's last row; archive the CRM变更历史 sheet elsewhere and delete it." },
   "highlight.intro": { zh: "用条件格式标记流失风险、已流失与跟进逾期的客户。", en: "Marks at-risk, churned and overdue customers with conditional formatting." },
   "highlight.atRisk": { zh: "流失风险", en: "At risk" },
   "highlight.churned": { zh: "已流失", en: "Churned" },
@@ -144,6 +154,7 @@ export const LABELS = {
     zh: "在 ◆ 结果列中手动修改的内容也会一并移除。需要时重新运行“应用标签”“标记流失风险”或“生成复盘”即可再次生成。",
     en: "Anything typed into the ◆ result columns goes too. Run Apply tags, Highlight churn risk or Build review again to bring the output back.",
   },
+  "remove.keepHistory": { zh: "保留变更历史(CRM变更历史工作表)", en: "Keep the history (the CRM变更历史 sheet)" },
   "remove.confirm": { zh: "确认移除", en: "Remove" },
   "remove.back": { zh: "暂不移除", en: "Not now" },
   "remove.done": {

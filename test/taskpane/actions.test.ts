@@ -5,7 +5,7 @@
 // the language switch and the "open this in Excel" state — with a mock CrmActions.
 import { act, fireEvent, screen, waitFor } from "@testing-library/react";
 import { ActionError, COMMAND_ERROR_EVENT, type Progress, type RunOptions, type ValidateOutcome } from "../../src/excel/types";
-import { AS_OF, VALIDATE_OUTCOME, deferred, mockActions, renderApp } from "./fixtures";
+import { AS_OF, DASHBOARD, VALIDATE_OUTCOME, deferred, mockActions, renderApp } from "./fixtures";
 
 // The pane renders the dashboard and Fluent lists in jsdom: a few seconds a test on a loaded 2-core machine.
 jest.setTimeout(30_000);
@@ -116,6 +116,32 @@ describe("移除 CRM 结果 Remove CRM output", () => {
     expect(screen.queryByTestId("remove-confirm")).toBeNull();
     expect(button(/^移除 CRM 结果/)).toBeTruthy();
     expect(actions.removeOutput).not.toHaveBeenCalled();
+  });
+
+  test("the confirmation asks whether to keep the history sheet: removeOutput gets the answer", async () => {
+    const actions = mockActions();
+    renderApp({ actions });
+    tab("标签与风险");
+    fireEvent.click(button(/^移除 CRM 结果/));
+    fireEvent.click(button("确认移除"));
+    await screen.findByTestId("remove-outcome");
+    expect(actions.removeOutput.mock.calls[0][0].keepHistory).toBe(false);
+    fireEvent.click(button(/^移除 CRM 结果/));
+    fireEvent.click(screen.getByRole("checkbox", { name: "保留变更历史(CRM变更历史工作表)" }));
+    fireEvent.click(button("确认移除"));
+    await waitFor(() => expect(actions.removeOutput).toHaveBeenCalledTimes(2));
+    expect(actions.removeOutput.mock.calls[1][0].keepHistory).toBe(true);
+  });
+
+  test("apply says how many history rows it added, or why it added none", async () => {
+    const actions = mockActions();
+    renderApp({ actions });
+    tab("标签与风险");
+    fireEvent.click(button(/^应用标签/));
+    expect((await screen.findByTestId("apply-history")).textContent).toBe("变更历史:新增 12 行(CRM变更历史)");
+    actions.applyTags.mockResolvedValueOnce({ asOf: AS_OF, customers: 100, range: "客户表!Q1:Z101", findings: 7, dashboard: DASHBOARD, history: { appended: 0, skipped: "later" } });
+    fireEvent.click(button(/^应用标签/));
+    await waitFor(() => expect(screen.getByTestId("apply-history").textContent).toContain("已有晚于统计日的记录"));
   });
 
   test("确认移除 calls removeOutput with the as-of date, reports what it took out and drops the outcomes it made stale", async () => {

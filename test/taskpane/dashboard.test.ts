@@ -74,6 +74,23 @@ describe("dashboard", () => {
     expect(actions.selectCell).toHaveBeenCalledTimes(1);
   });
 
+  test("clicking a churn-risk customer shows its timeline from the history sheet, oldest first; one without history says so", async () => {
+    await validated();
+    const risk = screen.getByTestId("dashboard-at-risk");
+    expect(screen.queryByTestId("dashboard-at-risk-timeline")).toBeNull();
+    const items = within(risk).getAllByRole("listitem");
+    fireEvent.click(items[0]);
+    const timeline = screen.getByTestId("dashboard-at-risk-timeline");
+    expect(within(timeline).getAllByTestId("timeline-entry").map((e) => e.textContent)).toEqual([
+      "2024-03-01 · 周期阶段: (开始记录) → 成交客户已有成交",
+      "2024-06-10 · 周期阶段: 成交客户 → 流失风险客户超过30天未下单且未回应关怀",
+      "2024-06-10 · 风险等级: 低 → 高流失风险客户",
+    ]);
+    expect(timeline.getAttribute("aria-label")).toBe("杭州青禾贸易 的变更历史");
+    fireEvent.click(items[1]);
+    expect(screen.getByTestId("dashboard-at-risk-timeline").textContent).toContain("暂无变更历史");
+  });
+
   test("overdue follow-ups with the next date; Enter on one selects its row", async () => {
     const actions = await validated();
     const overdue = screen.getByTestId("dashboard-overdue");

@@ -29,6 +29,13 @@ export const FINDINGS: Finding[] = [
   finding("BLANK_ROWS", "info", "订单", "", "订单中有 2 个空行(14, 15),已跳过", "Orders has 2 blank row(s) (14, 15); skipped"),
 ];
 
+/** CRM0007's moves as the history sheet recorded them. */
+export const TIMELINE_0007 = [
+  { date: "2024-03-01", fieldZh: "周期阶段", fieldEn: "Stage", from: null, to: "成交客户", reason: "已有成交" },
+  { date: "2024-06-10", fieldZh: "周期阶段", fieldEn: "Stage", from: "成交客户", to: "流失风险客户", reason: "超过30天未下单且未回应关怀" },
+  { date: "2024-06-10", fieldZh: "风险等级", fieldEn: "Risk", from: "低", to: "高", reason: "流失风险客户" },
+];
+
 /** A hand-made dashboard: 100 customers, 3 listed at risk of 12, 2 overdue of 8. */
 export const DASHBOARD: Dashboard = {
   customers: 100,
@@ -51,16 +58,16 @@ export const DASHBOARD: Dashboard = {
   atRisk: {
     total: 12,
     customers: [
-      { id: "CRM0007", name: "杭州青禾贸易", address: "客户表!A9", stage: "流失风险客户", reasonZh: "最近订单距今 45 天(订单!D30)", reasonEn: "Last order 45 days ago (订单!D30)", warnings: ["W2"], nextFollowUp: "2024-06-20" },
-      { id: "CRM0012", name: "苏州远帆科技", address: "客户表!A14", stage: "稳定客户", reasonZh: "稳定客户30天无订单且未回应关怀", reasonEn: "Stable customer: no order for 30 days", warnings: ["W1"], nextFollowUp: null },
-      { id: "CRM0031", name: "宁波海曙电子", address: "客户表!A33", stage: "流失风险客户", reasonZh: "满意度 2.5 低于 3", reasonEn: "Satisfaction 2.5 below 3", warnings: [], nextFollowUp: "2024-07-02" },
+      { id: "CRM0007", name: "杭州青禾贸易", address: "客户表!A9", stage: "流失风险客户", reasonZh: "最近订单距今 45 天(订单!D30)", reasonEn: "Last order 45 days ago (订单!D30)", warnings: ["W2"], nextFollowUp: "2024-06-20", timeline: TIMELINE_0007 },
+      { id: "CRM0012", name: "苏州远帆科技", address: "客户表!A14", stage: "稳定客户", reasonZh: "稳定客户30天无订单且未回应关怀", reasonEn: "Stable customer: no order for 30 days", warnings: ["W1"], nextFollowUp: null, timeline: [] },
+      { id: "CRM0031", name: "宁波海曙电子", address: "客户表!A33", stage: "流失风险客户", reasonZh: "满意度 2.5 低于 3", reasonEn: "Satisfaction 2.5 below 3", warnings: [], nextFollowUp: "2024-07-02", timeline: [] },
     ],
   },
   overdue: {
     total: 8,
     customers: [
-      { id: "CRM0007", name: "杭州青禾贸易", address: "客户表!A9", stage: "流失风险客户", reasonZh: "最近订单距今 45 天(订单!D30)", reasonEn: "Last order 45 days ago (订单!D30)", warnings: ["W2"], nextFollowUp: "2024-06-20" },
-      { id: "CRM0044", name: "无锡锦程物流", address: "客户表!A46", stage: "意向客户", reasonZh: "有意向记录", reasonEn: "Interest recorded", warnings: [], nextFollowUp: "2024-06-25" },
+      { id: "CRM0007", name: "杭州青禾贸易", address: "客户表!A9", stage: "流失风险客户", reasonZh: "最近订单距今 45 天(订单!D30)", reasonEn: "Last order 45 days ago (订单!D30)", warnings: ["W2"], nextFollowUp: "2024-06-20", timeline: [] },
+      { id: "CRM0044", name: "无锡锦程物流", address: "客户表!A46", stage: "意向客户", reasonZh: "有意向记录", reasonEn: "Interest recorded", warnings: [], nextFollowUp: "2024-06-25", timeline: [] },
     ],
   },
   findings: { errors: 4, warnings: 3, infos: 1 },
@@ -76,6 +83,8 @@ export const VALIDATE_OUTCOME: ValidateOutcome = {
     { address: "客户表!E9", masked: "尾号4321" },
   ],
   dashboard: DASHBOARD,
+  // The customer on row 4 (its stage finding at J4) has a history.
+  timelines: { "客户表!A4": { id: "CRM0002", name: "上海启明软件", entries: [{ date: "2024-05-02", fieldZh: "周期阶段", fieldEn: "Stage", from: "意向客户", to: "成交客户", reason: "首笔订单" }] } },
 };
 
 export const RULES_VIEW: RulesView = {
@@ -93,7 +102,7 @@ export type MockActions = { [K in keyof CrmActions]: jest.Mock };
 export function mockActions(): MockActions {
   return {
     validate: jest.fn(async () => VALIDATE_OUTCOME),
-    applyTags: jest.fn(async () => ({ asOf: AS_OF, customers: 100, range: "客户表!Q1:Z101", findings: 7, dashboard: DASHBOARD })),
+    applyTags: jest.fn(async () => ({ asOf: AS_OF, customers: 100, range: "客户表!Q1:Z101", findings: 7, dashboard: DASHBOARD, history: { appended: 12, skipped: null } })),
     highlightRisk: jest.fn(async () => ({ asOf: AS_OF, rules: 3, atRisk: 12, churned: 5, overdue: 8 })),
     clearHighlights: jest.fn(async () => ({ removed: 3 })),
     buildReview: jest.fn(async () => ({ asOf: AS_OF, sheets: ["CRM复盘-漏斗", "CRM复盘-分布"], pivotTables: 2, charts: 3, fallback: false })),

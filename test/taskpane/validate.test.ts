@@ -107,6 +107,18 @@ describe("validate", () => {
     expect(actions.selectCell).toHaveBeenCalledTimes(2);
   });
 
+  test("a finding on a customer's row shows that customer's timeline; one elsewhere shows none", async () => {
+    await validated();
+    expect(screen.queryByTestId("finding-timeline")).toBeNull();
+    // The stale stage at 客户表!J4 is on row 4, whose customer the outcome has a history for.
+    fireEvent.click(screen.getByRole("listitem", { name: /^定位到 客户表!J4/ }));
+    const timeline = screen.getByTestId("finding-timeline");
+    expect(timeline.getAttribute("aria-label")).toBe("上海启明软件 的变更历史");
+    expect(within(timeline).getAllByTestId("timeline-entry").map((e) => e.textContent)).toEqual(["2024-05-02 · 周期阶段: 意向客户 → 成交客户首笔订单"]);
+    fireEvent.click(screen.getByRole("listitem", { name: /^定位到 订单!C9/ }));
+    expect(screen.queryByTestId("finding-timeline")).toBeNull();
+  });
+
   test("the findings List is one tab stop; arrow keys, Home and End move between findings; Enter selects", async () => {
     const { actions } = await validated();
     const items = findingItems();

@@ -1,7 +1,7 @@
 // 应用标签 Apply tags and 标记流失风险 Highlight churn risk (with 清除标记 Clear highlights), and 移除 CRM 结果
 // Remove CRM output after a confirmation. Every number shown is the action's outcome.
 import { useId, useState } from "react";
-import { Badge, Body1, Body1Strong, Button, Caption1, MessageBar, MessageBarBody, Subtitle2, mergeClasses } from "@fluentui/react-components";
+import { Badge, Body1, Body1Strong, Button, Caption1, Checkbox, MessageBar, MessageBarBody, Subtitle2, mergeClasses } from "@fluentui/react-components";
 import type { ApplyOutcome, HighlightOutcome, RemoveOutcome } from "../../excel/types";
 import { usePane, type Outcomes } from "../context";
 import { ActionButton, useShared } from "../ui";
@@ -20,6 +20,8 @@ export function ApplyPanel({ apply, highlight, cleared, removed, onOutcome }: Ap
   const s = useShared();
   const baseId = useId();
   const [confirming, setConfirming] = useState(false);
+  // Asked with the confirmation: the history sheet goes with the rest unless the user keeps it.
+  const [keepHistory, setKeepHistory] = useState(false);
   const disabled = !actions || busy || !asOfValid;
 
   const applyTags = async (): Promise<void> => {
@@ -36,7 +38,7 @@ export function ApplyPanel({ apply, highlight, cleared, removed, onOutcome }: Ap
   };
   const removeOutput = async (): Promise<void> => {
     setConfirming(false);
-    const o = await run({ name: "removeOutput", cancellable: true }, (a, opts) => a.removeOutput(opts));
+    const o = await run({ name: "removeOutput", cancellable: true }, (a, opts) => a.removeOutput({ ...opts, keepHistory }));
     // The other outcomes described output that is gone now.
     if (o) onOutcome({ removed: o, apply: undefined, highlight: undefined, cleared: undefined, review: undefined });
   };
@@ -59,6 +61,11 @@ export function ApplyPanel({ apply, highlight, cleared, removed, onOutcome }: Ap
                 <Caption1>
                   {t("apply.asOf", { asOf: apply.asOf })} · {t("apply.findings", { n: apply.findings })}
                 </Caption1>
+                {apply.history && (
+                  <Caption1 className={s.wrap} data-testid="apply-history">
+                    {apply.history.skipped === null ? t("apply.history", { n: apply.history.appended }) : t(`apply.history.${apply.history.skipped}`)}
+                  </Caption1>
+                )}
               </div>
             </MessageBarBody>
           </MessageBar>
@@ -111,6 +118,7 @@ export function ApplyPanel({ apply, highlight, cleared, removed, onOutcome }: Ap
             <MessageBarBody>
               <div className={s.section}>
                 <Body1 className={s.wrap}>{t("remove.warning")}</Body1>
+                <Checkbox checked={keepHistory} onChange={(_e, d) => setKeepHistory(d.checked === true)} label={t("remove.keepHistory")} data-testid="remove-keep-history" />
                 <div className={s.row}>
                   <Button appearance="primary" onClick={() => void removeOutput()} disabled={!actions || busy}>
                     {t("remove.confirm")}

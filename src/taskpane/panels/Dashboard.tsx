@@ -17,6 +17,7 @@ import {
 } from "@fluentui/react-components";
 import { DataVizPalette, DonutChart, FunnelChart, HorizontalBarChart, HorizontalBarChartVariant, getColorFromToken } from "@fluentui/react-charts";
 import type { Dashboard as DashboardData, DashboardCount, DashboardCustomer } from "../../excel/types";
+import { Timeline } from "./Timeline";
 import { usePane } from "../context";
 import { pick } from "../i18n";
 import { useRovingFocus, useShared } from "../ui";
@@ -215,6 +216,9 @@ function CustomerList({ title, none, total, customers, testId, stageLabel, showN
   const styles = useStyles();
   const id = useId();
   const roving = useRovingFocus(customers.length);
+  // The customer last selected: its timeline (the history sheet's record of its moves) shows under the list.
+  const [chosen, setChosen] = useState<number | null>(null);
+  const picked = chosen !== null ? customers[chosen] : undefined;
   return (
     <section className={s.section} aria-labelledby={`${id}-title`} data-testid={testId}>
       <Body1Strong as="h3" id={`${id}-title`} className={s.subheading}>
@@ -237,7 +241,10 @@ function CustomerList({ title, none, total, customers, testId, stageLabel, showN
                   aria-label={t("dash.goto", { name: c.name || c.id, address: c.address })}
                   aria-describedby={descId}
                   data-address={c.address}
-                  onAction={() => select(c.address)}
+                  onAction={() => {
+                    setChosen(i);
+                    select(c.address);
+                  }}
                 >
                   <div className={s.row}>
                     <Body1Strong className={s.wrap}>{c.name || c.id}</Body1Strong>
@@ -259,6 +266,7 @@ function CustomerList({ title, none, total, customers, testId, stageLabel, showN
               );
             })}
           </List>
+          {picked && <Timeline who={picked.name || picked.id} entries={picked.timeline} testId={`${testId}-timeline`} />}
         </>
       )}
     </section>

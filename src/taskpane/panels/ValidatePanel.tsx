@@ -27,6 +27,7 @@ import { usePane, type Outcomes } from "../context";
 import { pick, type LabelKey, type Lang } from "../i18n";
 import { ActionButton, useRovingFocus, useShared } from "../ui";
 import { LazyDashboard as Dashboard } from "./LazyDashboard";
+import { Timeline } from "./Timeline";
 
 /** Findings rendered at first (and added per "show more"); the counts always cover all of them. */
 const PAGE = 200;
@@ -100,6 +101,9 @@ export function ValidatePanel({ outcome, mask, onOutcome }: ValidatePanelProps):
   const [query, setQuery] = useState("");
   const [limit, setLimit] = useState(PAGE);
   const [previewing, setPreviewing] = useState(false);
+  // The finding last selected: when its row is a customer's with a history, that customer's timeline shows.
+  const [chosen, setChosen] = useState<Finding | null>(null);
+  const timeline = chosen && chosen.row > 0 ? outcome?.timelines?.[`${chosen.address.slice(0, chosen.address.lastIndexOf("!"))}!A${chosen.row}`] : undefined;
 
   const disabled = !actions || busy || !asOfValid;
   const findings = useMemo(() => outcome?.findings ?? [], [outcome]);
@@ -108,6 +112,7 @@ export function ValidatePanel({ outcome, mask, onOutcome }: ValidatePanelProps):
     const o = await run({ name: "validate", cancellable: true }, (a, opts) => a.validate(opts));
     if (o) {
       onOutcome({ validate: o, mask: undefined });
+      setChosen(null);
       setLimit(PAGE);
       setPreviewing(false);
     }
@@ -174,7 +179,10 @@ export function ValidatePanel({ outcome, mask, onOutcome }: ValidatePanelProps):
         aria-describedby={fixId}
         data-address={f.address === "" ? undefined : f.address}
         data-severity={f.severity}
-        onAction={f.address === "" ? undefined : () => select(f.address)}
+        onAction={f.address === "" ? undefined : () => {
+          setChosen(f);
+          select(f.address);
+        }}
       >
         {group && (
           <Caption1 block className={mergeClasses(styles.group, s.wrap)} data-group="">
@@ -321,6 +329,7 @@ export function ValidatePanel({ outcome, mask, onOutcome }: ValidatePanelProps):
           {filtered.length > limit && (
             <Button onClick={() => setLimit((l) => l + PAGE)}>{t("validate.more", { n: filtered.length - limit })}</Button>
           )}
+          {timeline && <Timeline who={timeline.name || timeline.id} entries={timeline.entries} testId="finding-timeline" />}
         </section>
       )}
     </div>
