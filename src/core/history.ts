@@ -33,6 +33,9 @@ export interface HistoryField {
 
 const zhOf = (t: Record<string, { zh: string }>) => Object.values(t).map((l) => l.zh);
 
+/** Rows a customer not yet in the history gets at least: its stage and its risk level always have a value. */
+export const FIRST_ROWS_AT_LEAST = 2;
+
 /** The fields history keeps, in the order their rows are written for one customer. */
 export const HISTORY_FIELDS: readonly HistoryField[] = [
   { key: "stage", zh: "周期阶段", en: "Stage", values: [...STAGES.map((s) => STAGE_LABEL[s].zh), UNDETERMINED] },
@@ -94,6 +97,8 @@ export interface History {
   rows: number;
   /** Rows dated after the as-of date (a later run's): apply appends nothing then, since the history runs forward only. */
   laterRows: number;
+  /** Customers of the book with at least one row. */
+  customersRecorded: number;
   /** The header is not the product's: nothing is read, and nothing is appended. */
   unreadable: boolean;
   /** The day customer c took on `value` of field f: null when the history cannot say. */
@@ -240,8 +245,10 @@ function makeHistory(sheet: string, lastRow: number, n: number, day: number[], w
     }
   }
   const fieldIndex = (f: HistoryFieldKey) => HISTORY_FIELDS.findIndex((x) => x.key === f);
+  let recorded = 0;
+  for (let c = 0; c < n; c++) if (start[c + 1] > start[c]) recorded++;
   return {
-    sheet, lastRow, rows: m, laterRows: later, unreadable: false,
+    sheet, lastRow, rows: m, laterRows: later, customersRecorded: recorded, unreadable: false,
     entered(c, f, value, asOf) {
       const k = fieldIndex(f);
       const at = c * FIELD_COUNT + k;

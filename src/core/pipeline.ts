@@ -9,7 +9,7 @@ import { formatDay, toDay } from "./dates";
 import { indexDetails, type Csr, type DetailIndex } from "./detail";
 import { gatherFacts, type CustomerFacts } from "./facts";
 import { deferredFindings, makeFinding, sortFindings } from "./findings";
-import { changedFields, historyReason, historySheet, readHistory, type History, type HistoryRow } from "./history";
+import { changedFields, FIRST_ROWS_AT_LEAST, historyReason, historySheet, readHistory, SHEET_LAST_ROW, type History, type HistoryRow } from "./history";
 import { STAGE_LABEL, type Stage, type TaskStatus } from "./labels";
 import { maskText } from "./privacy";
 import { decideCustomers, type CustomerResult } from "./results";
@@ -71,7 +71,7 @@ export interface HistoryAppend {
   length: number;
   /** Row k's cells (computed when asked: a first run on a big book appends a row per customer and field). */
   row(k: number): HistoryRow;
-  skipped: "later" | "unreadable" | null;
+  skipped: "later" | "unreadable" | "full" | null;
 }
 
 export interface DetailRows {
@@ -252,17 +252,25 @@ export function runPipeline(model: WorkbookModel, asOfInput: string | number | D
  * customer's results computed once more, then let go); the cells of a row are made when the writer asks for them.
  */
 function historyAppend(result: PipelineResult, history: History | null, D: Day): HistoryAppend {
-  const skipped = history?.unreadable ? "unreadable" : history && history.laterRows > 0 ? "later" : null;
+  let skipped: HistoryAppend["skipped"] = history?.unreadable ? "unreadable" : history && history.laterRows > 0 ? "later" : null;
+  // Room below the history's last row on one sheet: a run that would pass Excel's last row appends nothing. Known
+  // before any customer is looked at when the customers the history has not met yet need more rows than that.
+  const room = SHEET_LAST_ROW - (history?.lastRow ?? 1);
+  const n = result.summary.rows;
+  if (skipped === null && FIRST_ROWS_AT_LEAST * (n - (history?.customersRecorded ?? 0)) > room) skipped = "full";
   const who: number[] = [];
   const fields: number[] = [];
-  if (skipped === null) {
-    for (let c = 0; c < result.summary.rows; c++) {
-      const r = result.customerAt(c);
-      for (const ch of changedFields(history, c, { stage: r.stage, tier: r.tier, valueTier: r.valueTier, riskLevel: r.riskLevel })) {
-        who.push(c);
-        fields.push(ch.field);
-      }
+  for (let c = 0; skipped === null && c < n; c++) {
+    const r = result.customerAt(c);
+    for (const ch of changedFields(history, c, { stage: r.stage, tier: r.tier, valueTier: r.valueTier, riskLevel: r.riskLevel })) {
+      who.push(c);
+      fields.push(ch.field);
     }
+    if (who.length > room) skipped = "full";
+  }
+  if (skipped !== null) {
+    who.length = 0;
+    fields.length = 0;
   }
   let last = -1;
   let lastResult: CustomerResult | null = null;

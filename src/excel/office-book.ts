@@ -4,7 +4,7 @@
 // src/workbook/owned.ts says the product owns. It gets its RequestContext from src/excel/actions.ts, the
 // only place Excel.run appears.
 import {
-  columnLetter, HISTORY_HEADER, HISTORY_ROLE, HISTORY_SHEET, HISTORY_WIDTHS, maskPhones, maskText, serialFromDay, SHEET_LAST_ROW, toDay, type CellValue, type Finding, type PipelineResult, type ReviewData,
+  columnLetter, HISTORY_HEADER, HISTORY_ROLE, HISTORY_SHEET, HISTORY_WIDTHS, maskPhones, maskText, serialFromDay, toDay, type CellValue, type Finding, type PipelineResult, type ReviewData,
   type SheetModel, type WorkbookModel,
 } from "../core";
 import {
@@ -574,7 +574,6 @@ export class OfficeBook {
     if (append.skipped !== null) return { appended: 0, skipped: append.skipped };
     if (append.length === 0) return { appended: 0, skipped: null };
     const lastRow = result.history?.lastRow ?? 1;
-    if (lastRow + append.length > SHEET_LAST_ROW) return { appended: 0, skipped: "full" };
     const header = [...HISTORY_HEADER];
     let ws: Excel.Worksheet;
     let made = false;

@@ -3,7 +3,7 @@
 // conditional-format rules, its findings sheet and review sheets. Every other cell, style, name and table is
 // left as exceljs read it.
 import ExcelJS from "exceljs";
-import { columnLetter, columnNumber, formatDay, HISTORY_HEADER, HISTORY_SHEET, HISTORY_WIDTHS, maskPhones, SHEET_LAST_ROW, type Finding, type PipelineResult, type ReviewData, type WorkbookModel } from "../core";
+import { columnLetter, columnNumber, formatDay, HISTORY_HEADER, HISTORY_SHEET, HISTORY_WIDTHS, maskPhones, type Finding, type PipelineResult, type ReviewData, type WorkbookModel } from "../core";
 import {
   FINDINGS_HEADER, FINDINGS_SHEET, FINDINGS_WIDTHS, findingRow, HIGHLIGHT_RULES, isOwnedRuleFormula, isOwnedSheet, layoutFits, NoRoomError, OWNED_COLUMNS, ownedLayout, ownedValues, resultTables, REVIEW_SHEET_PREFIX,
   type OwnedLayout, type OwnedValue,
@@ -66,7 +66,6 @@ export class ExcelJsBook implements WorkbookPort {
     const append = result.historyAppend();
     if (append.skipped !== null || append.length === 0) return;
     const lastRow = result.history?.lastRow ?? 1;
-    if (lastRow + append.length > SHEET_LAST_ROW) return;
     let ws = result.history ? this.workbook.getWorksheet(result.history.sheet) : undefined;
     if (!ws) {
       if (this.workbook.getWorksheet(HISTORY_SHEET)) return;

@@ -3,7 +3,7 @@
 // owns (src/workbook/owned.ts): its cells streamed into the customers sheet's rows, its rules and lists in that
 // sheet, a few styles appended to styles.xml, and its own sheets. Memory stays proportional to the values the
 // engine needs, not to the file's object model, so a sheet at Excel's row limit can be written.
-import { columnLetter, columnNumber, dayFromYmd, HISTORY_ROLE, HISTORY_SHEET, maskPhones, parseRange, serialFromDay, SHEET_LAST_ROW, type CustomerResult, type PipelineResult, type ReviewData, type WorkbookModel } from "../core";
+import { columnLetter, columnNumber, dayFromYmd, HISTORY_ROLE, HISTORY_SHEET, maskPhones, parseRange, serialFromDay, type CustomerResult, type PipelineResult, type ReviewData, type WorkbookModel } from "../core";
 import { FINDINGS_ROLE, FINDINGS_SHEET, HIGHLIGHT_RULES, isOwnedRuleFormula, OWNED_COLUMNS, ownedLayout, resultsMarkName, resultTables, type OwnedLayout } from "../workbook/owned";
 import { cellXml, findingsSheetChunks, historyRef, historyRowChunks, historySheetChunks, reviewSheetXml, SHEET_DRAWING_REL_ID, SHEET_TABLE_REL_ID, xmlAttr, xmlText } from "./owned-sheets";
 import { reviewGrid, reviewSheets } from "../workbook/review-sheets";
@@ -527,7 +527,6 @@ function historyEdit(parts: BookParts, result: PipelineResult, styles: StylesPat
   if (append.length === 0) return { appended: 0, skipped: null };
   const part = parts.sheets.find((s) => s.role === HISTORY_ROLE);
   const lastRow = part ? result.history?.lastRow ?? 1 : 1;
-  if (lastRow + append.length > SHEET_LAST_ROW) return { appended: 0, skipped: "full" };
   if (!part) {
     edit.owned.push({ role: HISTORY_ROLE, name: HISTORY_SHEET, chunks: historySheetChunks(append, styles, parts.date1904) });
     return { appended: append.length, skipped: null };

@@ -180,3 +180,21 @@ test("the review's monthly at-risk moves come from the history's recorded moves 
   // C1's timeline, oldest first.
   expect(res.history!.timeline(0).map((e) => [e.date, e.from, e.to, e.row])).toEqual([["2024-01-05", null, "成交客户", 2], ["2024-04-10", "成交客户", "流失风险客户", 3]]);
 });
+
+test("a run whose rows would pass Excel's last row appends nothing and says so", () => {
+  // The history's last row is 1,048,570: six rows of room. A customer not yet recorded adds at least 2 rows (stage
+  // and risk always have a value); here each adds 3 (stage, score tier, risk; no annual purchase, no value tier).
+  const h: Grid = Array.from({ length: 1_048_570 }, () => []);
+  h[0] = [...HISTORY_HEADER];
+  h[1_048_569] = row(10, "C0", "周期阶段", null, "潜在客户");
+  const sheets = (n: number) => ({
+    客户: [[...CUSTOMER_HEADER, "近6个月消费金额(元)"], ...Array.from({ length: n }, (_, k) => customer(`C${k + 1}`, [k * 100]))],
+    [HISTORY_SHEET]: h,
+  });
+  // Four customers need at least 8 rows: refused before any is looked at.
+  expect(runWith(sheets(4)).historyAppend()).toMatchObject({ length: 0, skipped: "full" });
+  // Three need at least 6, which fits, but they make 9: refused as the rows pass the room.
+  expect(runWith(sheets(3)).historyAppend()).toMatchObject({ length: 0, skipped: "full" });
+  // Two make 6: they fit exactly.
+  expect(runWith(sheets(2)).historyAppend()).toMatchObject({ length: 6, skipped: null });
+});

@@ -6,7 +6,7 @@
 import { formatDay, HISTORY_HEADER, HISTORY_SHEET, toDay } from "../../src/core";
 import { applyTags, removeOutput, useHost, validate } from "../../src/excel/actions";
 import { createFakeExcel, type FakeBookSpec, type FakeExcel } from "./fake-excel";
-import { marksOf } from "./spec";
+import { marksOf, type NameSnap } from "./spec";
 
 jest.setTimeout(120_000);
 
@@ -55,9 +55,12 @@ function ownedCells(f: FakeExcel): Map<string, Record<string, string | null>> {
 
 /** The history sheet's rows (the header first), the date as the day its serial number is. */
 function historyRows(f: FakeExcel): (string | number | boolean | null)[][] {
-  if (!f.book.snapshot().sheets.some((s: { name: string }) => s.name === HISTORY_SHEET)) return [];
+  if (!snap(f).sheets.some((s) => s.name === HISTORY_SHEET)) return [];
   return f.book.values(HISTORY_SHEET, "A1:G200").filter((r) => r.some((v) => v !== "" && v !== null));
 }
+
+/** The parts of the fake book's snapshot these tests look at. */
+const snap = (f: FakeExcel) => f.book.snapshot() as { sheets: { name: string }[]; names: NameSnap[] };
 
 const serialDay = (serial: number) => formatDay(Math.round(serial) - 25569);
 
@@ -84,7 +87,7 @@ test("the first apply records every customer; the same day again appends nothing
   expect(shape(rows1.slice(1))).toEqual(expected(owned1, null, D1));
   expect(first.history).toEqual({ appended: rows1.length - 1, skipped: null });
   // The sheet is the product's: marked, its dates formatted as dates, the other columns as text.
-  expect(marksOf(fake.book.snapshot().names).sheets.get("history")).toBe(HISTORY_SHEET);
+  expect(marksOf(snap(fake).names).sheets.get("history")).toBe(HISTORY_SHEET);
   expect(fake.book.cell(HISTORY_SHEET, "A2").numberFormat).toBe("yyyy-mm-dd");
   expect(fake.book.cell(HISTORY_SHEET, "B2").numberFormat).toBe("@");
 
@@ -174,7 +177,7 @@ test("移除 CRM 结果 takes the history with the rest, or keeps it (and its ma
   const kept = await removeOutput({ keepHistory: true });
   expect(kept.sheets).not.toContain(HISTORY_SHEET);
   expect(historyRows(fake)).toEqual(rows);
-  expect(marksOf(fake.book.snapshot().names).sheets.get("history")).toBe(HISTORY_SHEET);
+  expect(marksOf(snap(fake).names).sheets.get("history")).toBe(HISTORY_SHEET);
   const all = await removeOutput();
   expect(all.sheets).toEqual([HISTORY_SHEET]);
   expect(historyRows(fake)).toEqual([]);
