@@ -8,7 +8,8 @@ import { CORE_TAG_LABEL, RISK_LABEL, STAGE_LABEL, STAGES, TIER_LABEL, UNDETERMIN
 import { cellText, isBlank, isCellError, normalizeText, parseDate } from "./parse";
 import { a1, columnLetter } from "./schema";
 import type { CustomerResult } from "./results";
-import type { Customers } from "./tables";
+import { maskText } from "./privacy";
+import { nameKey, type Customers } from "./tables";
 import type { CellValue, Day, Finding, SheetModel } from "./types";
 
 /** Its name: schema.ts keeps the same one in isOwnedSheet (the engine never reads it as a user table). */
@@ -191,7 +192,7 @@ export function readHistory(sheet: SheetModel, cust: Customers | null, D: Day, d
       later++;
       continue;
     }
-    const c = cust?.find(id, name);
+    const c = cust?.find(id, name) ?? (cust ? masked(cust).find(id, name) : undefined);
     if (c === undefined) continue;
     const oldText = text(4);
     const old = oldText === null ? BLANK : HISTORY_FIELDS[f].values.indexOf(oldText);
@@ -204,6 +205,29 @@ export function readHistory(sheet: SheetModel, cust: Customers | null, D: Day, d
     rowOf.push(r);
   }
   return makeHistory(sheet.name, lastRow, n, day, who, field, from, to, reason, rowOf, later);
+}
+
+/**
+ * The customers whose id or name the history wrote masked (a full phone number or USCC in it: maskText), by the
+ * masked form, made once and only when a row names no customer as written.
+ */
+const maskedIndexes = new WeakMap<Customers, { find(id: string | null, name: string | null): number | undefined }>();
+function masked(cust: Customers): { find(id: string | null, name: string | null): number | undefined } {
+  let index = maskedIndexes.get(cust);
+  if (index) return index;
+  const ids = new Map<string, number>();
+  const names = new Map<string, number>();
+  const idCol = cust.columns.get("id")?.str;
+  const nameCol = cust.columns.get("name")?.str;
+  for (let c = 0; c < cust.length; c++) {
+    const id = idCol?.[c];
+    const name = nameCol?.[c];
+    if (id && maskText(id) !== id && !ids.has(maskText(id).toUpperCase())) ids.set(maskText(id).toUpperCase(), c);
+    if (name && maskText(name) !== name && !names.has(nameKey(maskText(name)))) names.set(nameKey(maskText(name)), c);
+  }
+  index = { find: (id, name) => (id ? ids.get(id.toUpperCase()) : undefined) ?? (name ? names.get(nameKey(name)) : undefined) };
+  maskedIndexes.set(cust, index);
+  return index;
 }
 
 function makeHistory(sheet: string, lastRow: number, n: number, day: number[], who: number[], field: number[], from: number[], to: number[], reason: string[], rowOf: number[], later: number): History {

@@ -285,7 +285,9 @@ function historyAppend(result: PipelineResult, history: History | null, D: Day):
       }
       const r = lastResult!;
       const ch = changedFields(history, c, { stage: r.stage, tier: r.tier, valueTier: r.valueTier, riskLevel: r.riskLevel }).find((x) => x.field === fields[k])!;
-      return { day: D, id: r.id, name: r.name, field: ch.fieldZh, from: ch.from ?? "", to: ch.to ?? "", reason: historyReason(ch.field, r) };
+      // Masked as every output of the product is (a full phone number or USCC never lands in a sheet it writes);
+      // readHistory finds such a customer again by the masked form.
+      return { day: D, id: maskText(r.id), name: maskText(r.name), field: ch.fieldZh, from: ch.from ?? "", to: ch.to ?? "", reason: maskText(historyReason(ch.field, r)) };
     },
   };
 }

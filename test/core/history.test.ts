@@ -198,3 +198,15 @@ test("a run whose rows would pass Excel's last row appends nothing and says so",
   // Two make 6: they fit exactly.
   expect(runWith(sheets(2)).historyAppend()).toMatchObject({ length: 6, skipped: null });
 });
+
+test("an id or name holding a full phone number is written masked, and the customer is still found by it", () => {
+  const customers: Grid = [CUSTOMER_HEADER, ["13812345678", "王老板 13900001111", "王", ago(30)], ["C2", "乙公司", "李", ago(30)]];
+  const first = runWith({ 客户: customers }).historyAppend();
+  const rows = Array.from({ length: first.length }, (_, k) => first.row(k));
+  expect(rows[0]).toMatchObject({ id: "138****5678", name: "王老板 139****1111" });
+  expect(rows.some((r) => /13812345678|13900001111/.test(`${r.id}${r.name}${r.reason}`))).toBe(false);
+  const written = history(...rows.map((r) => [ago(5), r.id, r.name, r.field, r.from, r.to, r.reason]));
+  const again = runWith({ 客户: customers, [HISTORY_SHEET]: written });
+  expect(again.historyAppend().length).toBe(0);
+  expect(again.history!.timeline(0).length).toBe(rows.filter((r) => r.id === "138****5678").length);
+});
