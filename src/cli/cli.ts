@@ -313,7 +313,8 @@ Examples:
 
 在客户表右侧写入本产品自己的列（表头以 ◆ 开头）：周期阶段、判定依据、评分、评分等级、价值分级、
 亲密度、标签、风险等级、下次跟进、预警；为可选值的列加下拉列表；用条件格式标出流失风险、流失和
-跟进逾期的行；新增“CRM问题清单”工作表（每个问题可点击跳转到单元格）。
+跟进逾期的行；新增“CRM问题清单”工作表（每个问题可点击跳转到单元格）；在“CRM变更历史”工作表
+末尾追加阶段、评分等级、价值分级和风险等级有变化的客户（第一次运行记录每位客户，已有的行不会改动）。
 其他单元格保持原样。再次运行只会更新这些列。
 
   --out       结果写入的新文件（不会修改原文件）
@@ -328,9 +329,10 @@ Examples:
 
 Writes the product's own columns (headers start with ◆) right of the customers table: stage, rule, score,
 tier, value tier, closeness, tags, risk level, next follow-up, warnings; list validation on the columns
-with fixed choices; conditional formatting for at-risk, churned and overdue rows; and a "CRM问题清单"
-findings sheet whose addresses link to the cells. Every other cell stays as it was; re-running updates
-only these.
+with fixed choices; conditional formatting for at-risk, churned and overdue rows; a "CRM问题清单"
+findings sheet whose addresses link to the cells; and, at the end of the "CRM变更历史" history sheet, a row
+for each customer whose stage, score tier, value tier or risk changed (every customer on the first run;
+rows already there are never changed). Every other cell stays as it was; re-running updates only these.
 
   --out       the new file to write (the input is never changed)
   --in-place  update the input itself, after saving a backup (<name>.bak.xlsx; <name>.bak.xlsm for an .xlsm)
@@ -387,20 +389,21 @@ Example:
 `,
   },
   undo: {
-    zh: `crm undo <工作簿.xlsx> --out <结果.xlsx> [--in-place]
+    zh: `crm undo <工作簿.xlsx> --out <结果.xlsx> [--in-place] [--keep-history]
 
 移除 CRM 工作台写入的一切：客户表右侧带 ◆ 的结果列（含其下拉列表、列宽和标记的条件格式）、
-「CRM问题清单」和「CRM复盘-*」工作表。您自己的单元格、格式、表格、规则和名称保持原样。
+「CRM问题清单」和「CRM复盘-*」工作表，以及变更历史「CRM变更历史」（加 --keep-history 则保留）。
+您自己的单元格、格式、表格、规则和名称保持原样。
 
 示例：
   npx crm undo 客户管理-结果.xlsx --out 客户管理-原样.xlsx
   npx crm undo 客户管理.xlsx --in-place      （先备份为 客户管理.bak.xlsx）
 `,
-    en: `crm undo <book.xlsx> --out <out.xlsx> [--in-place]
+    en: `crm undo <book.xlsx> --out <out.xlsx> [--in-place] [--keep-history]
 
 Removes everything CRM Workbench wrote: the ◆ result columns right of the customers table (with their lists,
-widths and marked conditional formats) and the sheets 「CRM问题清单」 and 「CRM复盘-*」. Your own cells,
-formats, tables, rules and names stay as they are.
+widths and marked conditional formats), the sheets 「CRM问题清单」 and 「CRM复盘-*」, and the history
+「CRM变更历史」 (kept with --keep-history). Your own cells, formats, tables, rules and names stay as they are.
 
 Examples:
   npx crm undo customers-result.xlsx --out customers-original.xlsx

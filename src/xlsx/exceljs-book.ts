@@ -77,7 +77,7 @@ export class ExcelJsBook implements WorkbookPort {
     for (let k = 0; k < append.length; k++) {
       const h = append.row(k);
       const row = ws.getRow(lastRow + 1 + k);
-      row.values = [dateCell(formatDay(h.day)), h.id, h.name, h.field, h.from, h.to, h.reason];
+      row.values = [dateCell(formatDay(h.day)), h.id, h.name, h.field, h.from || null, h.to || null, h.reason];
       row.getCell(1).numFmt = "yyyy-mm-dd";
     }
     ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: lastRow + append.length, column: HISTORY_HEADER.length } };

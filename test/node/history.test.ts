@@ -5,13 +5,13 @@
 // earlier rows' XML unchanged byte for byte; the third appends nothing. Every output passes ooxml-check; undo takes
 // the history out with the rest, or keeps it with --keep-history.
 import { spawnSync } from "child_process";
-import { existsSync, mkdtempSync } from "fs";
+import { existsSync, mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { HISTORY_HEADER, HISTORY_SHEET } from "../../src/core";
 import { readZipEntry, zipEntries } from "../../src/xlsx/zip";
 import { runCrm } from "./cli-io";
-import { ooxmlProblems } from "./foreign-books";
+import { buildBook, CUSTOMERS, ooxmlProblems, sheetXml } from "./foreign-books";
 import { packageProblems } from "./package-graph";
 
 jest.setTimeout(300_000);
@@ -152,4 +152,21 @@ test("undo takes the history out with the rest; --keep-history keeps it, rows un
   expect(kept.history).toEqual(read(f("run3.xlsx")).history);
   // Everything else went: no ◆ columns left.
   expect(Object.keys(kept.owned)).toEqual([]);
+});
+
+test("the exceljs fallback (a customers row the patcher will not edit) writes the history too, and the patcher reads it back", async () => {
+  // A comment inside a row: the patching writer refuses the sheet and exceljs writes the copy, history included.
+  const xml = sheetXml(CUSTOMERS).replace('<row r="2">', '<row r="2"><!-- 待核实 -->');
+  writeFileSync(f("fb-in.xlsx"), await buildBook({ sheets: [{ name: "客户", xml }] }));
+  const one = await runCrm(["apply", f("fb-in.xlsx"), "--out", f("fb-1.xlsx"), "--as-of", D1], "en");
+  expect(one.code).toBeLessThan(2);
+  const first = read(f("fb-1.xlsx"));
+  expect(first.history![0]).toEqual([...HISTORY_HEADER]);
+  expect(first.history!.slice(1).map((r) => [r[0], r[1], r[3], r[4], r[5]])).toEqual(expectedRows(first, null, D1));
+  // exceljs rewrote the row without the comment: the next run goes through the patcher, which reads exceljs's
+  // dates and rows back and, on the same day, has nothing to add.
+  const two = await runCrm(["apply", f("fb-1.xlsx"), "--out", f("fb-2.xlsx"), "--as-of", D1, "--json"], "en");
+  expect(JSON.parse(two.stdout).history).toEqual({ appended: 0, skipped: null });
+  expect(read(f("fb-2.xlsx")).history).toEqual(first.history);
+  expect(ooxmlProblems(f("fb-2.xlsx"), f("fb-1.xlsx"))).toEqual([]);
 });
