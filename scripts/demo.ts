@@ -86,12 +86,13 @@ async function runDemo() {
   const t3 = performance.now();
   // The patching writer, as `crm apply` then `crm review` use it: the result columns first, then the review sheets.
   const applied = join(assets, ".sample-applied.tmp.xlsx");
-  await writePatched(parts, applyEdit(parts, model, result, stylesOf(parts).styles).edit, applied);
+  const plan = applyEdit(parts, model, result, stylesOf(parts).styles);
+  await writePatched(parts, plan.edit, applied);
   const appliedParts = (await readModelParts(applied)).parts;
   await writePatched(appliedParts, reviewEdit(appliedParts, review, stylesOf(appliedParts).styles), outputPath);
   unlinkSync(applied);
   const t4 = performance.now();
-  return { sample, result, review, times: { generate: t1 - t0, read: t2 - t1, engine: t3 - t2, write: t4 - t3 } };
+  return { sample, result, review, history: plan.history, times: { generate: t1 - t0, read: t2 - t1, engine: t3 - t2, write: t4 - t3 } };
 }
 
 runDemo().then(report, (e) => {
@@ -99,7 +100,7 @@ runDemo().then(report, (e) => {
   process.exit(2);
 });
 
-function report({ sample, result, review, times }: Awaited<ReturnType<typeof runDemo>>): void {
+function report({ sample, result, review, history, times }: Awaited<ReturnType<typeof runDemo>>): void {
 const rowsOf = (name: string) => Math.max(0, (sample.model.sheets.find((s) => s.name === name)?.cells.length ?? 1) - 1);
 console.log(bold(`CRM Workbench 示例演示`) + dim(" · sample demo"));
 console.log(
@@ -158,6 +159,14 @@ console.log(
     `逾期任务 ${dim("overdue tasks")} ${bold(fu.overdueTasks)} · 跟进逾期客户 ${dim("overdue follow-ups")} ${bold(fu.overdueFollowUps)}`,
 );
 console.log(`  执行计划 ${dim("execution plan")} ${review.plan.done}/${review.plan.tasks} 完成 ${dim("done")} (${pct(review.plan.completionRate)}) · 逾期 ${dim("overdue")} ${review.plan.overdue}`);
+
+// The first apply of a book records every customer in the history sheet (DOMAIN.md section 8a).
+heading("变更历史", "History (CRM变更历史)");
+console.log(
+  history.skipped === null
+    ? `  已记录 ${dim("recorded")} ${bold(int(history.appended))} 行 ${dim("rows")} · 阶段、评分等级、价值分级、风险等级 ${dim("stage, score tier, value tier, risk")} · 下次“应用”只追加变化 ${dim("the next apply appends only what changed")}`
+    : `  未追加 ${dim("not appended")}: ${history.skipped}`,
+);
 
 // ── report ──
 const reportPath = join(assets, "sample-report.json");

@@ -58,7 +58,7 @@ describe("package parts as other programs write them", () => {
     await crmWrites(["apply"], input, f("openpyxl-applied.xlsx"));
     await crmWrites(["review"], f("openpyxl-applied.xlsx"), f("openpyxl-reviewed.xlsx"));
     const names = Object.keys(openpyxlCells(f("openpyxl-reviewed.xlsx")));
-    expect(names).toEqual(["客户", "CRM问题清单", "CRM复盘-阶段与漏斗", "CRM复盘-行业与负责人", "CRM复盘-高价值客户", "CRM复盘-跟进效率", "CRM复盘-分级与RFM", "CRM复盘-执行计划", "CRM复盘-数据", "CRM复盘-行业透视", "CRM复盘-负责人透视"]);
+    expect(names).toEqual(["客户", "CRM问题清单", "CRM变更历史", "CRM复盘-阶段与漏斗", "CRM复盘-行业与负责人", "CRM复盘-高价值客户", "CRM复盘-跟进效率", "CRM复盘-分级与RFM", "CRM复盘-执行计划", "CRM复盘-数据", "CRM复盘-行业透视", "CRM复盘-负责人透视"]);
     await crmWrites(["undo"], f("openpyxl-reviewed.xlsx"), f("openpyxl-undone.xlsx"));
     expect(Object.keys(openpyxlCells(f("openpyxl-undone.xlsx")))).toEqual(["客户"]);
   });
@@ -78,8 +78,8 @@ describe("package parts as other programs write them", () => {
     expect(part(f("ncr-reviewed.xlsx"), "xl/workbook.xml")).toContain(`name='${ncr("复盘笔记")}'`);
     const r = await runCrm(["undo", f("ncr-reviewed.xlsx"), "--out", f("ncr-undone.xlsx")], "en");
     expect(r.code).toBe(0);
-    // The findings sheet, six review sheets, the staging sheet and two PivotTable sheets.
-    expect(r.stdout).toContain("removed 10 result columns and 10 sheets");
+    // The findings sheet, the history sheet, six review sheets, the staging sheet and two PivotTable sheets.
+    expect(r.stdout).toContain("removed 10 result columns and 11 sheets");
     expect(ooxmlProblems(f("ncr-undone.xlsx"), input)).toEqual([]);
     expect(Object.keys(openpyxlCells(f("ncr-undone.xlsx")))).toEqual(["客户", "复盘笔记"]);
     // Undo gives back the input's parts byte for byte, but for styles.xml: the styles apply appended stay
@@ -214,7 +214,7 @@ describe("nothing of the user's is lost", () => {
     });
     await crmWrites(["apply"], input, f("copies-applied.xlsx"));
     let names = Object.keys(openpyxlCells(f("copies-applied.xlsx")));
-    expect(names).toEqual(["客户", "crm问题清单", "CRM问题清单 (2)"]);
+    expect(names).toEqual(["客户", "crm问题清单", "CRM问题清单 (2)", "CRM变更历史"]);
     expect(openpyxlCells(f("copies-applied.xlsx"))["crm问题清单"]).toEqual({ A1: "我自己的问题清单" });
     await crmWrites(["review"], f("copies-applied.xlsx"), f("copies-reviewed.xlsx"));
     // The user copies a review sheet (Excel's Move or Copy) and writes on the copy: an unmarked sheet of theirs.
@@ -328,10 +328,10 @@ test("a user's own sheet named exactly CRM问题清单 is never overwritten: the
   const input = await write("own-findings.xlsx", { sheets: [{ name: "客户", xml: sheetXml(CUSTOMERS) }, { name: "CRM问题清单", xml: sheetXml([["我记下的问题"], ["C002 电话不对"]]) }] });
   await crmWrites(["apply"], input, f("own-findings-applied.xlsx"));
   const cells = openpyxlCells(f("own-findings-applied.xlsx"));
-  expect(Object.keys(cells)).toEqual(["客户", "CRM问题清单", "CRM问题清单 (2)"]);
+  expect(Object.keys(cells)).toEqual(["客户", "CRM问题清单", "CRM问题清单 (2)", "CRM变更历史"]);
   expect(cells["CRM问题清单"]).toEqual({ A1: "我记下的问题", A2: "C002 电话不对" });
   await crmWrites(["apply"], f("own-findings-applied.xlsx"), f("own-findings-again.xlsx"));
-  expect(Object.keys(openpyxlCells(f("own-findings-again.xlsx")))).toEqual(["客户", "CRM问题清单", "CRM问题清单 (2)"]);
+  expect(Object.keys(openpyxlCells(f("own-findings-again.xlsx")))).toEqual(["客户", "CRM问题清单", "CRM问题清单 (2)", "CRM变更历史"]);
   await crmWrites(["undo"], f("own-findings-again.xlsx"), f("own-findings-undone.xlsx"));
   expect(openpyxlCells(f("own-findings-undone.xlsx"))).toEqual(openpyxlCells(input));
 });
@@ -358,7 +358,7 @@ describe("the product's output re-saved by another program, then run again", () 
     resave(f(`resave-${who}-reviewed.xlsx`), f(`resave-${who}-saved.xlsx`));
     // The marks survive the other program (found by them, not by the fallback for books without marks).
     const marks = part(f(`resave-${who}-saved.xlsx`), "xl/workbook.xml").match(/name="_CRM_[^"]+"/g) ?? [];
-    expect(marks.sort()).toEqual(['name="_CRM_RESULTS"', 'name="_CRM_SHEET_findings"', ...["followUp", "highValue", "industry", "plan", "stages", "tiers", "data", "industryPivot", "ownerPivot"].map((r) => `name="_CRM_SHEET_review.${r}"`)].sort());
+    expect(marks.sort()).toEqual(['name="_CRM_RESULTS"', 'name="_CRM_SHEET_findings"', 'name="_CRM_SHEET_history"', ...["followUp", "highValue", "industry", "plan", "stages", "tiers", "data", "industryPivot", "ownerPivot"].map((r) => `name="_CRM_SHEET_review.${r}"`)].sort());
     await crmWrites(["apply"], f(`resave-${who}-saved.xlsx`), f(`resave-${who}-again.xlsx`));
     await crmWrites(["review"], f(`resave-${who}-again.xlsx`), f(`resave-${who}-again-reviewed.xlsx`));
     expect(Object.keys(openpyxlCells(f(`resave-${who}-again-reviewed.xlsx`)))).toEqual(names);
