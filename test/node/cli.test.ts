@@ -379,11 +379,16 @@ describe("--json on every command: one shape, checked against schema/crm-output.
     const applied = join(dir, "applied.xlsx");
     const runs: [string[], (j: Record<string, unknown>) => void][] = [
       [["validate", book, "--json"], (j) => expect(j).toMatchObject({ command: "validate", file: book, exitCode: 1, summary: { rows: nCustomers } })],
-      [["apply", book, "--out", applied, "--json"], (j) => expect(j).toMatchObject({ command: "apply", exitCode: 1, out: applied, summary: { rows: nCustomers } })],
+      [["apply", book, "--out", applied, "--json"], (j) => {
+        expect(j).toMatchObject({ command: "apply", exitCode: 1, out: applied, summary: { rows: nCustomers }, history: { skipped: null } });
+        // The first run records every customer: its stage and risk at least.
+        expect((j.history as { appended: number }).appended).toBeGreaterThanOrEqual(2 * nCustomers);
+      }],
       [["review", book, "--json"], (j) => expect(j).toMatchObject({ command: "review", exitCode: 1, review: { customers: nCustomers } })],
       [["review", book, "--out", join(dir, "review.xlsx"), "--json"], (j) => expect(j).toMatchObject({ command: "review", out: join(dir, "review.xlsx") })],
       [["mask", book, "--out", join(dir, "masked.xlsx"), "--json"], (j) => expect(j).toMatchObject({ command: "mask", exitCode: 0, masked: { numbers: 1, cells: 1 } })],
-      [["undo", applied, "--out", join(dir, "undone.xlsx"), "--json"], (j) => expect(j).toMatchObject({ command: "undo", exitCode: 0, removed: { columns: 10, sheets: ["CRM问题清单"] } })],
+      [["undo", applied, "--out", join(dir, "undone.xlsx"), "--json"], (j) => expect(j).toMatchObject({ command: "undo", exitCode: 0, removed: { columns: 10, sheets: ["CRM问题清单", "CRM变更历史"] } })],
+      [["undo", applied, "--out", join(dir, "undone-kept.xlsx"), "--keep-history", "--json"], (j) => expect(j).toMatchObject({ command: "undo", exitCode: 0, removed: { columns: 10, sheets: ["CRM问题清单"] } })],
       [["validate", broken, "--json"], (j) => expect(j).toMatchObject({ exitCode: 2, file: broken, error: expect.stringMatching(/not an \.xlsx workbook/) })],
       [["validate", book, cleanBook, broken, "--json"], (j) => expect((j.books as { exitCode: number }[]).map((b) => b.exitCode)).toEqual([1, 0, 2])],
       [["apply", book, cleanBook, "--out-dir", join(dir, "out"), "--json"], (j) => expect(j).toMatchObject({ exitCode: 1, books: [{ exitCode: 1 }, { exitCode: 0 }] })],
