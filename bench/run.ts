@@ -157,7 +157,7 @@ function main(): void {
   out.push(
     "## 4. Excel adapter on the strict fake Excel: round trips and payloads",
     "",
-    "Budget: 10 round trips plus one per 5,000-row chunk (reading the customers sheet; writing the owned columns, the findings sheet or the staging table) and one per 2 MB read or written: requests are also cut at 2 MB (src/excel/payload.ts), so heavy rows take more of them.",
+    "Budget: 10 round trips plus one per 5,000-row chunk (reading the customers sheet; writing the owned columns, the findings sheet, apply's history rows or the staging table) and one per 2 MB read or written: requests are also cut at 2 MB (src/excel/payload.ts), so heavy rows take more of them.",
     "",
     "| operation | customers | sync() round trips | 5,000-row chunks | MB moved | budget | largest request MB | largest response MB | time ms |",
     "|---|---:|---:|---:|---:|---:|---:|---:|---:|",

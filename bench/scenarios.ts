@@ -120,12 +120,15 @@ async function adapter(customers: number) {
     cells.push(r);
   }
   const model: WorkbookModel = { sheets: [{ name: "客户", cells }] };
-  const findings = runPipeline(model, AS_OF).findings.length;
+  const computed = runPipeline(model, AS_OF);
+  const findings = computed.findings.length;
+  // The history rows the first apply records (every customer's stage, tiers and risk), written in chunks too.
+  const historyRows = computed.historyAppend().length;
   const chunk = (n: number) => Math.ceil(n / 5_000);
   const out: Record<string, unknown>[] = [];
   for (const [op, run, chunks] of [
     ["validate", () => validate({ asOf: AS_OF }), chunk(customers + 1)],
-    ["apply", () => applyTags({ asOf: AS_OF }), chunk(customers + 1) + chunk(customers) + chunk(findings)],
+    ["apply", () => applyTags({ asOf: AS_OF }), chunk(customers + 1) + chunk(customers) + chunk(findings) + chunk(historyRows)],
     ["review", () => buildReviewSheets({ asOf: AS_OF }), chunk(customers + 1) + chunk(customers)],
   ] as const) {
     const fake = createFakeExcel(specOf(model));

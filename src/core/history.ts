@@ -192,7 +192,7 @@ export function readHistory(sheet: SheetModel, cust: Customers | null, D: Day, d
       later++;
       continue;
     }
-    const c = cust?.find(id, name) ?? (cust ? masked(cust).find(id, name) : undefined);
+    const c = cust ? customerOf(cust, id, name) : undefined;
     if (c === undefined) continue;
     const oldText = text(4);
     const old = oldText === null ? BLANK : HISTORY_FIELDS[f].values.indexOf(oldText);
@@ -205,6 +205,21 @@ export function readHistory(sheet: SheetModel, cust: Customers | null, D: Day, d
     rowOf.push(r);
   }
   return makeHistory(sheet.name, lastRow, n, day, who, field, from, to, reason, rowOf, later);
+}
+
+/**
+ * The customer a row names: by 客户编号, else by 客户名称, as detail rows are found; when two customers share the id
+ * (a DUPLICATE_ID, each its own customer), the one the row's name names. Else by the masked forms the history writes.
+ */
+function customerOf(cust: Customers, id: string | null, name: string | null): number | undefined {
+  const c = cust.find(id, name);
+  if (c !== undefined && id !== null && name !== null) {
+    const names = cust.columns.get("name")?.str;
+    const byName = cust.find(null, name);
+    const ids = cust.columns.get("id")?.str;
+    if (byName !== undefined && byName !== c && names && nameKey(names[c] ?? "") !== nameKey(name) && (ids?.[byName] ?? "").toUpperCase() === id.toUpperCase()) return byName;
+  }
+  return c ?? masked(cust).find(id, name);
 }
 
 /**

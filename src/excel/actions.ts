@@ -247,7 +247,7 @@ export function maskPhoneNumbers(o: RunOptions = {}): Promise<MaskOutcome> {
  */
 export function removeOutput(o: RunOptions & { keepHistory?: boolean } = {}): Promise<RemoveOutcome> {
   return withBook(o, async (book) => {
-    await book.read();
+    await book.read({ history: false });
     if (o.signal?.aborted) throw new ActionError("cancelled", "已取消，工作簿未做任何修改", "Cancelled; nothing in the workbook was changed");
     o.onProgress?.({ phase: "write", done: 0, total: 1 });
     const kinds = { ...ALL_OUTPUT, history: o.keepHistory !== true };

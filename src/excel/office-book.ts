@@ -209,7 +209,7 @@ export class OfficeBook {
   // ── read ──
 
   /** Every sheet's values (formulas as their results) in row chunks: 2 syncs + one per chunk. */
-  async read(): Promise<WorkbookModel> {
+  async read(opts: { history?: boolean } = {}): Promise<WorkbookModel> {
     const wb = this.ctx.workbook;
     const sheets = wb.worksheets;
     sheets.load("items/name");
@@ -224,8 +224,9 @@ export class OfficeBook {
     await this.ctx.sync();
     this.marks = marks();
     const owned = this.ownedSheetNames(this.marks);
-    // The history sheet is the product's, yet read: its rows are the engine's input (DOMAIN.md section 8a).
-    const historyName = this.marks.sheets.get(HISTORY_ROLE);
+    // The history sheet is the product's, yet read: its rows are the engine's input (DOMAIN.md section 8a); not
+    // for an action that computes nothing (remove), which would only pay for its rows.
+    const historyName = opts.history === false ? undefined : this.marks.sheets.get(HISTORY_ROLE);
 
     type Plan = { i: number; top: number; left: number; rows: number; cols: number; merges: Excel.RangeAreas | null; cells: CellValue[][] };
     const plans: Plan[] = [];
@@ -570,9 +571,30 @@ export class OfficeBook {
    * with half a run.
    */
   async appendHistory(result: PipelineResult): Promise<HistoryOutcome> {
+    // A history an earlier version left unmarked (known by its name and header) gets its mark, as replaced sheets
+    // do: queued with the first rows (or sent alone when there are none).
+    const marks = result.history ? await this.currentMarks() : null;
+    const unmarked = marks !== null && !marks.items.has(sheetMark(HISTORY_ROLE));
+    const queueMark = () => {
+      if (!unmarked) return;
+      this.marks = null;
+      this.queueMark(marks, MARK_SHEET + HISTORY_ROLE, this.ctx.workbook.worksheets.getItem(result.history!.sheet).getRange("A1"));
+    };
+    const markAlone = async () => {
+      queueMark();
+      if (!unmarked) return;
+      await this.ctx.sync();
+      this.marks = marks;
+    };
     const append = result.historyAppend();
-    if (append.skipped !== null) return { appended: 0, skipped: append.skipped };
-    if (append.length === 0) return { appended: 0, skipped: null };
+    if (append.skipped !== null) {
+      await markAlone();
+      return { appended: 0, skipped: append.skipped };
+    }
+    if (append.length === 0) {
+      await markAlone();
+      return { appended: 0, skipped: null };
+    }
     const lastRow = result.history?.lastRow ?? 1;
     const header = [...HISTORY_HEADER];
     let ws: Excel.Worksheet;
@@ -595,13 +617,15 @@ export class OfficeBook {
       return [serialFromDay(h.day), h.id, h.name, h.field, h.from, h.to, h.reason];
     };
     let written = 0;
+    queueMark();
     try {
       await this.writeChunks(append.length, (k) => rowBytes(rowOf(k)) + rowBytes(fmt), (r0, n) => {
         const rg = ws.getRangeByIndexes(lastRow + r0, 0, n, header.length);
         rg.numberFormat = Array.from({ length: n }, () => fmt);
         rg.values = Array.from({ length: n }, (_, j) => rowOf(r0 + j));
         written = r0 + n;
-      });
+      }, queueMark);
+      if (marks && unmarked) this.marks = marks;
     } catch (e) {
       try {
         if (made) await this.removeOutput({ columns: false, rules: false, findings: false, review: false, history: true });

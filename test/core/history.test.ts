@@ -210,3 +210,12 @@ test("an id or name holding a full phone number is written masked, and the custo
   expect(again.historyAppend().length).toBe(0);
   expect(again.history!.timeline(0).length).toBe(rows.filter((r) => r.id === "138****5678").length);
 });
+
+test("two customers sharing an id (DUPLICATE_ID, each its own customer) are told apart by name: a second run adds nothing", () => {
+  const customers: Grid = [CUSTOMER_HEADER, ["C1", "甲公司", "王", ago(30)], ["C1", "乙公司", "李", ago(30)]];
+  const first = runWith({ 客户: customers }).historyAppend();
+  const rows = Array.from({ length: first.length }, (_, k) => first.row(k));
+  const again = runWith({ 客户: customers, [HISTORY_SHEET]: history(...rows.map((r) => [ago(5), r.id, r.name, r.field, r.from, r.to, r.reason])) });
+  expect(again.historyAppend().length).toBe(0);
+  expect(again.history!.timeline(1).length).toBe(rows.filter((r) => r.name === "乙公司").length);
+});

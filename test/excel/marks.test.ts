@@ -13,6 +13,7 @@
 //   names together with what the product writes in them (as the command line knows them, src/xlsx/read.ts),
 //   replaced in place and marked by the next write, removed by remove; a user's copy (`… (2)`) or a user's sheet
 //   of that name holding anything else never is.
+import { HISTORY_SHEET } from "../../src/core";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -152,9 +153,10 @@ describe("the product's sheets are its marked sheets, whatever their names", () 
     expect(sheetView(userSheet)).toBe(mine);
     expect(isFindingsSheet(OURS)).toBe(true);
 
+    // The findings sheet and the history the apply began.
     const removed = await removeOutput({ asOf: LATER });
-    expect(removed.sheets).toEqual([OURS]);
-    expect(fake.book.sheetNames()).toEqual(sheets.filter((n) => n !== OURS));
+    expect(removed.sheets).toEqual([OURS, HISTORY_SHEET]);
+    expect(fake.book.sheetNames()).toEqual(sheets.filter((n) => n !== OURS && n !== HISTORY_SHEET));
     expect(sheetView(userSheet)).toBe(mine);
     expect(markNames()).toEqual([]);
   });
@@ -298,7 +300,7 @@ describe("the marks are the command line's", () => {
     // The command line made the staging and PivotTable sheets too: all replaced in place, none added.
     expect(cliSheets).toEqual(expect.arrayContaining(PIVOT_SHEETS.map((p) => p.name)));
     expect(fake.book.sheetNames()).toEqual(sheets);
-    expect(out.sheets).toEqual(cliSheets.filter((n) => n !== FINDINGS_SHEET));
+    expect(out.sheets).toEqual(cliSheets.filter((n) => n !== FINDINGS_SHEET && n !== HISTORY_SHEET));
     expect(cliSheets.map((n) => fake.book.sheet(n).position)).toEqual(positions);
     for (const [role, name] of cli.roles) expect({ role, sheet: marks().sheets.get(role.toLowerCase()) }).toEqual({ role, sheet: name });
     for (const [, name] of REVIEW_SHEET_NAMES) expect(fake.book.values(name, "A2:A2")[0][0]).toBe(reviewStamp(LATER));
@@ -435,7 +437,7 @@ describe("a book an earlier version wrote, without marks: its sheets are known b
     expect(fake.book.values(COPY, "A2:A2")[0][0]).toBe(reviewStamp(AS_OF));
 
     const removed = await removeOutput({ asOf: LATER });
-    expect(removed.sheets.sort()).toEqual([...PRODUCT_SHEETS].sort());
+    expect(removed.sheets.sort()).toEqual([...PRODUCT_SHEETS, HISTORY_SHEET].sort());
     expect(fake.book.sheetNames()).toEqual([...SPEC.sheets.map((x) => x.name), COPY]);
     expect(sheetView(COPY)).toBe(copy);
     expect(markNames()).toEqual([]);
@@ -478,7 +480,7 @@ describe("a book an earlier version wrote, without marks: its sheets are known b
     await buildReviewSheets({ asOf: AS_OF });
     await stripMarks();
     const removed = await removeOutput({ asOf: LATER });
-    expect(removed.sheets.sort()).toEqual([...PRODUCT_SHEETS].sort());
+    expect(removed.sheets.sort()).toEqual([...PRODUCT_SHEETS, HISTORY_SHEET].sort());
     expect(fake.book.sheetNames()).toEqual(SPEC.sheets.map((x) => x.name));
     const header = fake.book.values("客户", `A${TABLE.headerRow}:AZ${TABLE.headerRow}`)[0];
     expect(header.some((v) => typeof v === "string" && v.startsWith("◆"))).toBe(false);
