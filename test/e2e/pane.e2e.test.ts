@@ -399,6 +399,8 @@ describe("the production task pane in Chromium over the fake Excel", () => {
     expect(appliedText).toContain(zh("apply.done", { customers: expected.customers.length }));
     expect(appliedText).toContain(zh("apply.asOf", { asOf: AS_OF }));
     expect(appliedText).toContain(zh("apply.findings", { n: expected.findings.length }));
+    // The first apply records every customer in the history sheet CRM变更历史.
+    expect(appliedText).toContain(zh("apply.history", { n: expected.historyAppend().length }));
     expect(expected.customers).toHaveLength(120);
     expect(await screenshot("apply", applied)).toBeGreaterThan(10_000);
 
@@ -462,7 +464,8 @@ describe("the production task pane in Chromium over the fake Excel", () => {
     await page.getByRole("button", { name: zh("remove.confirm"), exact: true }).click();
     const removed = page.getByTestId("remove-outcome");
     await settle(removed);
-    expect(await removed.innerText()).toBe(zh("remove.done", { columns: OWNED_COLUMNS.length, rules: 3, sheets: listed.length + 1 }));
+    // The review sheets, the findings sheet and the history sheet (not kept: the box was left unticked).
+    expect(await removed.innerText()).toBe(zh("remove.done", { columns: OWNED_COLUMNS.length, rules: 3, sheets: listed.length + 2 }));
     expect(await book((b) => JSON.stringify(b.snapshot()), null)).toBe(beforeOutput);
     expect(await screenshot("removed", removed)).toBeGreaterThan(10_000);
     expect(await page.getByRole("alert").count()).toBe(0);
