@@ -157,3 +157,40 @@ export function fitBgnbd(customers: readonly PurchaseSummary[]): { params: Bgnbd
   const x = best!.x;
   return { params: { r: Math.exp(x[0]), alpha: Math.exp(x[1]), a: Math.exp(x[2]), b: Math.exp(x[3]) }, logLikelihood: -best!.value, converged: best!.converged };
 }
+
+/** Gauss's hypergeometric function ₂F₁(a, b; c; z) for 0 ≤ z < 1, by its series (terms until they no longer add). */
+export function hyp2f1(a: number, b: number, c: number, z: number): number {
+  let term = 1;
+  let sum = 1;
+  for (let k = 0; k < 100_000; k++) {
+    term *= ((a + k) * (b + k)) / ((c + k) * (k + 1)) * z;
+    sum += term;
+    if (Math.abs(term) <= 1e-15 * Math.abs(sum)) return sum;
+  }
+  return sum;
+}
+
+/**
+ * The purchases to expect in the next t time units from a customer with this summary (the paper's equation 10):
+ * (a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) ₂F₁(r+x, b+x; a+b+x−1; t/(α+T+t))] / [1 + δ(x>0) a/(b+x−1) ((α+T)/(α+t_x))^(r+x)].
+ */
+export function expectedPurchases(p: BgnbdParams, s: PurchaseSummary, t: number): number {
+  const { r, alpha, a, b } = p;
+  const { x, tx, T } = s;
+  const head = (a + b + x - 1) / (a - 1);
+  const grow = 1 - Math.exp((r + x) * (Math.log(alpha + T) - Math.log(alpha + T + t))) * hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + T + t));
+  const alive = x > 0 ? 1 + (a / (b + x - 1)) * Math.exp((r + x) * (Math.log(alpha + T) - Math.log(alpha + tx))) : 1;
+  return (head * grow) / alive;
+}
+
+/**
+ * A customer's purchase summary from the days of its orders (DOMAIN.md section 8b): x = distinct purchase days − 1
+ * (the repeat purchases; orders of one day are one purchase), t_x = days from the first purchase day to the last,
+ * T = days from the first to the as-of day D. Days after D are not counted. Null without a purchase day.
+ */
+export function summaryOfDays(days: readonly number[], D: number): PurchaseSummary | null {
+  const distinct = [...new Set(days.filter((d) => Number.isFinite(d) && d <= D).map(Math.floor))].sort((p, q) => p - q);
+  if (distinct.length === 0) return null;
+  const first = distinct[0];
+  return { x: distinct.length - 1, tx: distinct[distinct.length - 1] - first, T: D - first };
+}

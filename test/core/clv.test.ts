@@ -4,7 +4,7 @@
 // −9582.4; P(alive) against its closed form at hand-picked customers.
 import { readFileSync } from "fs";
 import { join } from "path";
-import { bgnbdLogLikelihood, fitBgnbd, lnGamma, pAlive, type PurchaseSummary } from "../../src/core/clv";
+import { bgnbdLogLikelihood, expectedPurchases, fitBgnbd, lnGamma, pAlive, summaryOfDays, type PurchaseSummary } from "../../src/core/clv";
 
 const summary: PurchaseSummary[] = readFileSync(join(__dirname, "..", "fixtures", "cdnow", "cdnow_customers_summary.csv"), "utf8")
   .trim().split("\n").slice(1).map((line) => {
@@ -50,4 +50,34 @@ test("P(alive): 1 with no repeat purchase; the closed form for x > 0; more recen
   expect(pAlive(PUBLISHED, { x: 2, tx: 30.43, T: 38.86 })).toBeCloseTo(hand, 12);
   const byRecency = [5, 15, 25, 35].map((tx) => pAlive(PUBLISHED, { x: 3, tx, T: 38 }));
   for (let i = 1; i < byRecency.length; i++) expect(byRecency[i]).toBeGreaterThan(byRecency[i - 1]);
+});
+
+test("expected purchases: the paper's customer (x = 2, t_x = 30.43, T = 38.86) makes 1.226 in the next 39 weeks", () => {
+  expect(expectedPurchases(PUBLISHED, { x: 2, tx: 30.43, T: 38.86 }, 39)).toBeCloseTo(1.226, 3);
+  // Nothing in no time; more in a longer horizon.
+  expect(expectedPurchases(PUBLISHED, { x: 2, tx: 30.43, T: 38.86 }, 0)).toBeCloseTo(0, 12);
+  expect(expectedPurchases(PUBLISHED, { x: 2, tx: 30.43, T: 38.86 }, 78)).toBeGreaterThan(1.226);
+});
+
+test("the summary built from the CDNOW transactions (days) is the published one (weeks): x equal, t_x and T × 7", () => {
+  // CDNOW_sample.txt: customer id, id in the sample, YYYYMMDD, quantity, amount. The calibration period is the 39
+  // weeks to 1997-09-30; as of that day.
+  const dayOf = (ymd: string) => Date.UTC(Number(ymd.slice(0, 4)), Number(ymd.slice(4, 6)) - 1, Number(ymd.slice(6, 8))) / 86_400_000;
+  const D = dayOf("19970930");
+  const byCustomer = new Map<number, number[]>();
+  for (const line of readFileSync(join(__dirname, "..", "fixtures", "cdnow", "CDNOW_sample.txt"), "utf8").trim().split("\n")) {
+    const [, id, ymd] = line.trim().split(/\s+/);
+    const list = byCustomer.get(Number(id)) ?? byCustomer.set(Number(id), []).get(Number(id))!;
+    list.push(dayOf(ymd));
+  }
+  expect(byCustomer.size).toBe(2357);
+  let worst = 0;
+  for (let id = 1; id <= 2357; id++) {
+    const s = summaryOfDays(byCustomer.get(id)!, D)!;
+    const published = summary[id - 1];
+    expect([id, s.x]).toEqual([id, published.x]);
+    worst = Math.max(worst, Math.abs(s.tx / 7 - published.tx), Math.abs(s.T / 7 - published.T));
+  }
+  // The published weeks are rounded to two decimals.
+  expect(worst).toBeLessThanOrEqual(0.005 + 1e-9);
 });
