@@ -194,3 +194,47 @@ export function summaryOfDays(days: readonly number[], D: number): PurchaseSumma
   const first = distinct[0];
   return { x: distinct.length - 1, tx: distinct[distinct.length - 1] - first, T: D - first };
 }
+
+// ── Gamma-Gamma: the value of a purchase (Fader, Hardie & Lee 2005, "RFM and CLV") ──
+
+export interface GammaGammaParams {
+  p: number;
+  q: number;
+  gamma: number;
+}
+
+/** One customer's Gamma-Gamma log-likelihood, x repeat purchases of mean value m (x > 0, m > 0). */
+export function gammaGammaCustomerLL(g: GammaGammaParams, x: number, m: number): number {
+  const { p, q, gamma } = g;
+  return lnGamma(p * x + q) - lnGamma(p * x) - lnGamma(q) + q * Math.log(gamma) + (p * x - 1) * Math.log(m) + p * x * Math.log(x) - (p * x + q) * Math.log(x * m + gamma);
+}
+
+/** The maximum-likelihood Gamma-Gamma parameters of the customers with repeat purchases (x > 0, m > 0), on log-parameters. */
+export function fitGammaGamma(customers: readonly { x: number; m: number }[]): { params: GammaGammaParams; logLikelihood: number; converged: boolean } {
+  const used = customers.filter((c) => c.x > 0 && c.m > 0);
+  const negLL = (v: number[]) => {
+    const g = { p: Math.exp(v[0]), q: Math.exp(v[1]), gamma: Math.exp(v[2]) };
+    let ll = 0;
+    for (const c of used) ll += gammaGammaCustomerLL(g, c.x, c.m);
+    return Number.isFinite(ll) ? -ll : Number.MAX_VALUE;
+  };
+  const meanM = used.reduce((s, c) => s + c.m, 0) / Math.max(1, used.length);
+  let best: { x: number[]; value: number; converged: boolean } | null = null;
+  for (const s of [[0, 0, Math.log(Math.max(meanM, 1e-6))], [Math.log(5), Math.log(3), Math.log(Math.max(meanM / 2, 1e-6))]]) {
+    let run = nelderMead(negLL, s);
+    for (let k = 0; k < 5; k++) {
+      const again = nelderMead(negLL, run.x, { step: 0.1 });
+      const still = again.value >= run.value - 1e-9 * Math.abs(run.value);
+      run = again.value < run.value ? again : run;
+      if (still) break;
+    }
+    if (!best || run.value < best.value) best = run;
+  }
+  const v = best!.x;
+  return { params: { p: Math.exp(v[0]), q: Math.exp(v[1]), gamma: Math.exp(v[2]) }, logLikelihood: -best!.value, converged: best!.converged };
+}
+
+/** A customer's expected value per purchase given x repeat purchases of mean value m: p(γ + x m) / (p x + q − 1). */
+export function expectedPurchaseValue(g: GammaGammaParams, x: number, m: number): number {
+  return (g.p * (g.gamma + x * m)) / (g.p * x + g.q - 1);
+}
