@@ -131,6 +131,25 @@ export function nelderMead(f: (v: number[]) => number, start: number[], opts: { 
 }
 
 /**
+ * The lowest of f found by Nelder–Mead from each start, each run restarted from its own optimum (a smaller simplex)
+ * until a restart no longer improves it; the best start wins.
+ */
+function minimiseFromStarts(f: (v: number[]) => number, starts: readonly number[][]): { x: number[]; value: number; converged: boolean } {
+  let best: { x: number[]; value: number; converged: boolean } | null = null;
+  for (const s of starts) {
+    let run = nelderMead(f, s);
+    for (let k = 0; k < 5; k++) {
+      const again = nelderMead(f, run.x, { step: 0.1 });
+      const still = again.value >= run.value - 1e-9 * Math.abs(run.value);
+      run = again.value < run.value ? again : run;
+      if (still) break;
+    }
+    if (!best || run.value < best.value) best = run;
+  }
+  return best!;
+}
+
+/**
  * The maximum-likelihood BG/NBD parameters of a population, on log-parameters (all four stay positive), by
  * Nelder–Mead from several starts, each restarted from its own optimum until it stops moving; the best wins.
  * `converged`: the best start's simplex agreed to the tolerance, and a restart from it found nothing better.
@@ -143,19 +162,9 @@ export function fitBgnbd(customers: readonly PurchaseSummary[]): { params: Bgnbd
   // The scale of time: α starts at the mean age, so a fit in days starts where one in weeks does.
   const meanT = customers.reduce((s, c) => s + c.T, 0) / Math.max(1, customers.length);
   const starts = [[0, Math.log(Math.max(meanT, 1e-6)), 0, 0], [Math.log(0.5), Math.log(Math.max(meanT / 4, 1e-6)), Math.log(0.5), Math.log(2)], [Math.log(2), Math.log(Math.max(meanT * 2, 1e-6)), Math.log(2), Math.log(5)]];
-  let best: { x: number[]; value: number; converged: boolean } | null = null;
-  for (const s of starts) {
-    let run = nelderMead(negLL, s);
-    for (let k = 0; k < 5; k++) {
-      const again = nelderMead(negLL, run.x, { step: 0.1 });
-      const still = again.value >= run.value - 1e-9 * Math.abs(run.value);
-      run = again.value < run.value ? again : run;
-      if (still) break;
-    }
-    if (!best || run.value < best.value) best = run;
-  }
-  const x = best!.x;
-  return { params: { r: Math.exp(x[0]), alpha: Math.exp(x[1]), a: Math.exp(x[2]), b: Math.exp(x[3]) }, logLikelihood: -best!.value, converged: best!.converged };
+  const best = minimiseFromStarts(negLL, starts);
+  const x = best.x;
+  return { params: { r: Math.exp(x[0]), alpha: Math.exp(x[1]), a: Math.exp(x[2]), b: Math.exp(x[3]) }, logLikelihood: -best.value, converged: best.converged };
 }
 
 /** Gauss's hypergeometric function ₂F₁(a, b; c; z) for 0 ≤ z < 1, by its series (terms until they no longer add). */
@@ -219,19 +228,9 @@ export function fitGammaGamma(customers: readonly { x: number; m: number }[]): {
     return Number.isFinite(ll) ? -ll : Number.MAX_VALUE;
   };
   const meanM = used.reduce((s, c) => s + c.m, 0) / Math.max(1, used.length);
-  let best: { x: number[]; value: number; converged: boolean } | null = null;
-  for (const s of [[0, 0, Math.log(Math.max(meanM, 1e-6))], [Math.log(5), Math.log(3), Math.log(Math.max(meanM / 2, 1e-6))]]) {
-    let run = nelderMead(negLL, s);
-    for (let k = 0; k < 5; k++) {
-      const again = nelderMead(negLL, run.x, { step: 0.1 });
-      const still = again.value >= run.value - 1e-9 * Math.abs(run.value);
-      run = again.value < run.value ? again : run;
-      if (still) break;
-    }
-    if (!best || run.value < best.value) best = run;
-  }
-  const v = best!.x;
-  return { params: { p: Math.exp(v[0]), q: Math.exp(v[1]), gamma: Math.exp(v[2]) }, logLikelihood: -best!.value, converged: best!.converged };
+  const best = minimiseFromStarts(negLL, [[0, 0, Math.log(Math.max(meanM, 1e-6))], [Math.log(5), Math.log(3), Math.log(Math.max(meanM / 2, 1e-6))]]);
+  const v = best.x;
+  return { params: { p: Math.exp(v[0]), q: Math.exp(v[1]), gamma: Math.exp(v[2]) }, logLikelihood: -best.value, converged: best.converged };
 }
 
 /** A customer's expected value per purchase given x repeat purchases of mean value m: p(γ + x m) / (p x + q − 1). */
