@@ -1096,6 +1096,7 @@ function customerOut(x: CustomerResult) {
     missingFacts: x.missingFacts, coopStage: x.coopStage, score: x.score, scoreParts: x.scoreParts, tier: x.tier, valueTier: x.valueTier,
     closeness: x.closeness, tags: x.tags, riskLevel: x.riskLevel, grade: x.grade,
     rfm: x.rfm ? { r: x.rfm.r, f: x.rfm.f, m: x.rfm.m, recencyDays: x.rfm.recencyDays, frequency: x.rfm.frequency, monetary: x.rfm.monetary, segment: x.rfm.segment } : null,
+    bgnbd: x.bgnbd,
     quadrant: x.quadrant, nextFollowUp: x.nextFollowUp, overdue: x.overdue, warnings: x.warnings,
     // Which cell decided each fact (DOMAIN.md section 1): `{annualPurchase: "客户分类表!D7", lastOrder: "订单!B12"}`.
     sources: x.sources,
@@ -1107,6 +1108,9 @@ export function reportOf(result: PipelineResult) {
   return {
     asOf: result.asOf,
     summary: result.summary,
+    // The churn and value models over the orders (DOMAIN.md section 8b): parameters, or the reason there are none.
+    bgnbd: result.clv().bgnbd,
+    gammaGamma: result.clv().gammaGamma,
     findings: new Items(result.findings.length, (i) => findingOut(result.findings[i])),
     customers: new Items(result.summary.rows, (i) => customerOut(result.customerAt(i))),
   };

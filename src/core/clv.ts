@@ -130,41 +130,211 @@ export function nelderMead(f: (v: number[]) => number, start: number[], opts: { 
   return { x: simplex[0].x, value: simplex[0].v, iterations: it, converged: false };
 }
 
+/** A function to minimise with its gradient (the fits' negative log-likelihoods on log-parameters). */
+export type Objective = (v: readonly number[]) => { value: number; grad: number[] };
+
 /**
- * The lowest of f found by Nelder–Mead from each start, each run restarted from its own optimum (a smaller simplex)
- * until a restart no longer improves it; the best start wins.
+ * Minimises f by BFGS (inverse-Hessian updates, backtracking line search) from `start`, until every component of
+ * the gradient is within `gtol`. `converged`: that happened before `maxIter` steps or a line search that found no
+ * lower value.
  */
-function minimiseFromStarts(f: (v: number[]) => number, starts: readonly number[][]): { x: number[]; value: number; converged: boolean } {
-  let best: { x: number[]; value: number; converged: boolean } | null = null;
-  for (const s of starts) {
-    let run = nelderMead(f, s);
-    for (let k = 0; k < 5; k++) {
-      const again = nelderMead(f, run.x, { step: 0.1 });
-      const still = again.value >= run.value - 1e-9 * Math.abs(run.value);
-      run = again.value < run.value ? again : run;
-      if (still) break;
+export function bfgs(f: Objective, start: readonly number[], opts: { gtol: number; maxIter?: number }): { x: number[]; value: number; converged: boolean; iterations: number } {
+  const n = start.length;
+  const maxIter = opts.maxIter ?? 200;
+  let x = [...start];
+  let cur = f(x);
+  if (!Number.isFinite(cur.value)) return { x, value: cur.value, converged: false, iterations: 0 };
+  // The inverse Hessian, row by row; the identity until the first step gives it a scale.
+  let H: number[][] = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
+  const small = (g: number[]) => g.every((gi) => Math.abs(gi) <= opts.gtol);
+  for (let it = 0; it < maxIter; it++) {
+    if (small(cur.grad)) return { x, value: cur.value, converged: true, iterations: it };
+    let dir = H.map((row) => -row.reduce((s, h, j) => s + h * cur.grad[j], 0));
+    let slope = dir.reduce((s, d, j) => s + d * cur.grad[j], 0);
+    if (!(slope < 0)) {
+      // Not a descent direction (H lost its curvature): start again along the gradient.
+      H = H.map((row, i) => row.map((_, j) => (i === j ? 1 : 0)));
+      dir = cur.grad.map((g) => -g);
+      slope = -cur.grad.reduce((s, g) => s + g * g, 0);
     }
-    if (!best || run.value < best.value) best = run;
+    // A step of at most 1 in any log-parameter (a factor of e), then halved until the value falls enough (Armijo).
+    let t = Math.min(1, 1 / Math.max(...dir.map(Math.abs)));
+    let next: { value: number; grad: number[] } | null = null;
+    let xn: number[] = x;
+    for (let k = 0; k < 60; k++, t /= 2) {
+      xn = x.map((xi, j) => xi + t * dir[j]);
+      const cand = f(xn);
+      if (Number.isFinite(cand.value) && cand.value <= cur.value + 1e-4 * t * slope) {
+        next = cand;
+        break;
+      }
+    }
+    if (next === null) return { x, value: cur.value, converged: small(cur.grad), iterations: it };
+    const s = xn.map((v, j) => v - x[j]);
+    const y = next.grad.map((g, j) => g - cur.grad[j]);
+    const sy = s.reduce((acc, v, j) => acc + v * y[j], 0);
+    if (sy > 1e-12) {
+      if (it === 0) {
+        const scale = sy / y.reduce((acc, v) => acc + v * v, 0);
+        H = H.map((row) => row.map((h) => h * scale));
+      }
+      // H ← (I − ρ s yᵀ) H (I − ρ y sᵀ) + ρ s sᵀ
+      const rho = 1 / sy;
+      const Hy = H.map((row) => row.reduce((acc, h, j) => acc + h * y[j], 0));
+      const yHy = y.reduce((acc, v, j) => acc + v * Hy[j], 0);
+      H = H.map((row, i) => row.map((h, j) => h - rho * (Hy[i] * s[j] + s[i] * Hy[j]) + (rho * rho * yHy + rho) * s[i] * s[j]));
+    }
+    x = xn;
+    cur = next;
   }
-  return best!;
+  return { x, value: cur.value, converged: small(cur.grad), iterations: maxIter };
 }
 
 /**
- * The maximum-likelihood BG/NBD parameters of a population, on log-parameters (all four stay positive), by
- * Nelder–Mead from several starts, each restarted from its own optimum until it stops moving; the best wins.
- * `converged`: the best start's simplex agreed to the tolerance, and a restart from it found nothing better.
+ * The lowest of f from several starts: from each, Nelder–Mead to a loose tolerance (robust far from the optimum,
+ * on `coarse`, a cheaper version of f over a sample when the data are large), then BFGS on f with its gradient to
+ * `gtol`; the lowest end wins, and `converged` is that run's.
  */
-export function fitBgnbd(customers: readonly PurchaseSummary[]): { params: BgnbdParams; logLikelihood: number; converged: boolean } {
-  const negLL = (v: number[]) => {
-    const ll = bgnbdLogLikelihood({ r: Math.exp(v[0]), alpha: Math.exp(v[1]), a: Math.exp(v[2]), b: Math.exp(v[3]) }, customers);
-    return Number.isFinite(ll) ? -ll : Number.MAX_VALUE;
+function minimiseFromStarts(f: Objective, starts: readonly number[][], gtol: number, coarse: Objective = f): { x: number[]; value: number; converged: boolean } {
+  let best: { x: number[]; value: number; converged: boolean } | null = null;
+  const value = (v: number[]) => {
+    const r = coarse(v).value;
+    return Number.isFinite(r) ? r : Number.MAX_VALUE;
   };
+  for (const s of starts) {
+    const rough = nelderMead(value, s, { tol: 1e-7, maxIter: 2_000 });
+    const run = bfgs(f, rough.x, { gtol });
+    if (Number.isFinite(run.value) && (!best || run.value < best.value)) best = run;
+  }
+  return best ?? { x: [...starts[0]], value: NaN, converged: false };
+}
+
+/** A log-parameter this far from 0 (a parameter beyond e^±25) means the fit ran off to a boundary: not converged. */
+const LOG_PARAM_LIMIT = 25;
+
+/** Summaries with identical (x, t_x, T), counted once with their weight (t_x does not matter when x = 0). */
+export interface GroupedSummaries {
+  x: Float64Array;
+  tx: Float64Array;
+  T: Float64Array;
+  w: Float64Array;
+  length: number;
+  customers: number;
+  maxX: number;
+}
+
+export function groupSummaries(customers: readonly PurchaseSummary[]): GroupedSummaries {
+  return groupColumns(Float64Array.from(customers, (s) => s.x), Float64Array.from(customers, (s) => s.tx), Float64Array.from(customers, (s) => s.T));
+}
+
+/** groupSummaries over columns: customer i has x[i], tx[i], T[i]; those with x NaN (no purchase) are left out. */
+export function groupColumns(x: Float64Array | Int32Array, tx: Float64Array | Int32Array, T: Float64Array | Int32Array): GroupedSummaries {
+  const ids: number[] = [];
+  for (let i = 0; i < x.length; i++) if (x[i] >= 0) ids.push(i);
+  const txOf = (i: number) => (x[i] === 0 ? 0 : tx[i]);
+  // Sorted, then each run of equal summaries is one group (no string keys: a million customers group in a second).
+  const order = Int32Array.from(ids).sort((i, j) => x[i] - x[j] || txOf(i) - txOf(j) || T[i] - T[j]);
+  const gx: number[] = [], gtx: number[] = [], gT: number[] = [], gw: number[] = [];
+  let maxX = 0;
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k];
+    const last = gx.length - 1;
+    if (last >= 0 && gx[last] === x[i] && gtx[last] === txOf(i) && gT[last] === T[i]) {
+      gw[last]++;
+      continue;
+    }
+    gx.push(x[i]);
+    gtx.push(txOf(i));
+    gT.push(T[i]);
+    gw.push(1);
+    if (x[i] > maxX) maxX = x[i];
+  }
+  return { x: Float64Array.from(gx), tx: Float64Array.from(gtx), T: Float64Array.from(gT), w: Float64Array.from(gw), length: gx.length, customers: order.length, maxX };
+}
+
+/** Every k-th group, its weight scaled by k: a cheap likeness of the whole for the first, rough search. */
+function everyKth(g: GroupedSummaries, k: number): GroupedSummaries {
+  const pick = (a: Float64Array) => a.filter((_, i) => i % k === 0);
+  const x = pick(g.x);
+  return { x, tx: pick(g.tx), T: pick(g.T), w: pick(g.w).map((w) => w * k), length: x.length, customers: g.customers, maxX: g.maxX };
+}
+
+/**
+ * The BG/NBD negative log-likelihood of grouped summaries and its gradient, on log-parameters v = ln(r, α, a, b).
+ * The whole-x ln Γ differences are sums of logs (and their derivatives sums of reciprocals), made once per
+ * evaluation for every x up to the largest; then each group costs two logs and an exponential.
+ */
+export function bgnbdObjective(g: GroupedSummaries): Objective {
+  return (v) => {
+    const r = Math.exp(v[0]), alpha = Math.exp(v[1]), a = Math.exp(v[2]), b = Math.exp(v[3]);
+    const m = g.maxX;
+    const lr = new Float64Array(m + 1), lb = new Float64Array(m + 1), lab = new Float64Array(m + 1);
+    const dr = new Float64Array(m + 1), db = new Float64Array(m + 1), dab = new Float64Array(m + 1);
+    for (let k = 0; k < m; k++) {
+      lr[k + 1] = lr[k] + Math.log(r + k);
+      lb[k + 1] = lb[k] + Math.log(b + k);
+      lab[k + 1] = lab[k] + Math.log(a + b + k);
+      dr[k + 1] = dr[k] + 1 / (r + k);
+      db[k + 1] = db[k] + 1 / (b + k);
+      dab[k + 1] = dab[k] + 1 / (a + b + k);
+    }
+    const lnAlpha = Math.log(alpha), lnA = Math.log(a);
+    let ll = 0, gr = 0, gal = 0, ga = 0, gb = 0;
+    for (let i = 0; i < g.length; i++) {
+      const x = g.x[i], w = g.w[i];
+      const lT = Math.log(alpha + g.T[i]);
+      const a3 = -(r + x) * lT;
+      let L = a3, w4 = 0, ltx = 0, lbx = 0;
+      if (x > 0) {
+        ltx = Math.log(alpha + g.tx[i]);
+        lbx = Math.log(b + x - 1);
+        const a4 = lnA - lbx - (r + x) * ltx;
+        L = logAddExp(a3, a4);
+        w4 = Math.exp(a4 - L);
+      }
+      const w3 = 1 - w4;
+      ll += w * (lr[x] + r * lnAlpha + lb[x] - lab[x] + L);
+      // ∂/∂θ, then × θ for the log-parameter.
+      gr += w * (dr[x] + lnAlpha - w3 * lT - w4 * ltx);
+      gal += w * (r / alpha - (r + x) * (w3 / (alpha + g.T[i]) + (x > 0 ? w4 / (alpha + g.tx[i]) : 0)));
+      ga += w * (-dab[x] + w4 / a);
+      gb += w * (db[x] - dab[x] - (x > 0 ? w4 / (b + x - 1) : 0));
+    }
+    return { value: -ll, grad: [-gr * r, -gal * alpha, -ga * a, -gb * b] };
+  };
+}
+
+/** Above this many distinct summaries the rough search runs on a sample of them. */
+const ROUGH_SAMPLE = 8_000;
+
+export interface BgnbdFit {
+  params: BgnbdParams;
+  logLikelihood: number;
+  converged: boolean;
+}
+
+/**
+ * The maximum-likelihood BG/NBD parameters of a population, on log-parameters (all four stay positive): from three
+ * starts, Nelder–Mead then BFGS with the analytic gradient; the best wins. Identical summaries are evaluated once.
+ * `converged`: the gradient vanished (to 1e-7 of the log-likelihood) and no parameter ran off to 0 or infinity.
+ */
+export function fitBgnbd(customers: readonly PurchaseSummary[] | GroupedSummaries): BgnbdFit {
+  const g = "w" in customers ? customers : groupSummaries(customers as readonly PurchaseSummary[]);
+  const f = bgnbdObjective(g);
+  const coarse = g.length > ROUGH_SAMPLE ? bgnbdObjective(everyKth(g, Math.ceil(g.length / ROUGH_SAMPLE))) : f;
   // The scale of time: α starts at the mean age, so a fit in days starts where one in weeks does.
-  const meanT = customers.reduce((s, c) => s + c.T, 0) / Math.max(1, customers.length);
-  const starts = [[0, Math.log(Math.max(meanT, 1e-6)), 0, 0], [Math.log(0.5), Math.log(Math.max(meanT / 4, 1e-6)), Math.log(0.5), Math.log(2)], [Math.log(2), Math.log(Math.max(meanT * 2, 1e-6)), Math.log(2), Math.log(5)]];
-  const best = minimiseFromStarts(negLL, starts);
+  let sumT = 0;
+  for (let i = 0; i < g.length; i++) sumT += g.w[i] * g.T[i];
+  const lnT = Math.log(Math.max(sumT / Math.max(1, g.customers), 1e-6));
+  const starts = [[0, lnT, 0, 0], [Math.log(0.5), lnT - Math.log(4), Math.log(0.5), Math.log(2)], [Math.log(2), lnT + Math.log(2), Math.log(2), Math.log(5)]];
+  const gtol = 1e-7 * Math.max(1, Math.abs(f(starts[0]).value));
+  const best = minimiseFromStarts(f, starts, gtol, coarse);
   const x = best.x;
-  return { params: { r: Math.exp(x[0]), alpha: Math.exp(x[1]), a: Math.exp(x[2]), b: Math.exp(x[3]) }, logLikelihood: -best.value, converged: best.converged };
+  return {
+    params: { r: Math.exp(x[0]), alpha: Math.exp(x[1]), a: Math.exp(x[2]), b: Math.exp(x[3]) },
+    logLikelihood: -best.value,
+    converged: best.converged && x.every((v) => Math.abs(v) < LOG_PARAM_LIMIT),
+  };
 }
 
 /** Gauss's hypergeometric function ₂F₁(a, b; c; z) for 0 ≤ z < 1, by its series (terms until they no longer add). */
@@ -193,6 +363,15 @@ export function expectedPurchases(p: BgnbdParams, s: PurchaseSummary, t: number)
 }
 
 /**
+ * The purchases a new customer makes in its first t time units (the paper's equation 7, unconditional):
+ * (a+b−1)/(a−1) · [1 − (α/(α+t))^r ₂F₁(r, b; a+b−1; t/(α+t))].
+ */
+export function expectedPurchasesFromStart(p: BgnbdParams, t: number): number {
+  const { r, alpha, a, b } = p;
+  return ((a + b - 1) / (a - 1)) * (1 - Math.exp(r * (Math.log(alpha) - Math.log(alpha + t))) * hyp2f1(r, b, a + b - 1, t / (alpha + t)));
+}
+
+/**
  * A customer's purchase summary from the days of its orders (DOMAIN.md section 8b): x = distinct purchase days − 1
  * (the repeat purchases; orders of one day are one purchase), t_x = days from the first purchase day to the last,
  * T = days from the first to the as-of day D. Days after D are not counted. Null without a purchase day.
@@ -218,22 +397,266 @@ export function gammaGammaCustomerLL(g: GammaGammaParams, x: number, m: number):
   return lnGamma(p * x + q) - lnGamma(p * x) - lnGamma(q) + q * Math.log(gamma) + (p * x - 1) * Math.log(m) + p * x * Math.log(x) - (p * x + q) * Math.log(x * m + gamma);
 }
 
-/** The maximum-likelihood Gamma-Gamma parameters of the customers with repeat purchases (x > 0, m > 0), on log-parameters. */
-export function fitGammaGamma(customers: readonly { x: number; m: number }[]): { params: GammaGammaParams; logLikelihood: number; converged: boolean } {
+/** ψ(z), the digamma function, for z > 0: the recurrence up to 10, then the asymptotic series. */
+export function digamma(z: number): number {
+  let acc = 0;
+  while (z < 10) {
+    acc -= 1 / z;
+    z += 1;
+  }
+  const z2 = 1 / (z * z);
+  return acc + Math.log(z) - 0.5 / z - z2 * (1 / 12 - z2 * (1 / 120 - z2 * (1 / 252 - z2 * (1 / 240 - z2 / 132))));
+}
+
+/** Customers with repeat purchases: x of them, of mean value m (both > 0). */
+export interface RepeatSpend {
+  x: number;
+  m: number;
+}
+
+/**
+ * The Gamma-Gamma negative log-likelihood and its gradient on log-parameters ln(p, q, γ). The ln Γ and ψ terms
+ * depend on x alone, so they are made once per distinct x; each customer then costs one log.
+ */
+export function gammaGammaObjective(customers: readonly RepeatSpend[]): Objective {
   const used = customers.filter((c) => c.x > 0 && c.m > 0);
-  const negLL = (v: number[]) => {
-    const g = { p: Math.exp(v[0]), q: Math.exp(v[1]), gamma: Math.exp(v[2]) };
-    let ll = 0;
-    for (const c of used) ll += gammaGammaCustomerLL(g, c.x, c.m);
-    return Number.isFinite(ll) ? -ll : Number.MAX_VALUE;
+  const xs = [...new Set(used.map((c) => c.x))];
+  const slot = new Map(xs.map((x, i) => [x, i]));
+  const at = Int32Array.from(used.map((c) => slot.get(c.x)!));
+  const x = Float64Array.from(used.map((c) => c.x));
+  const m = Float64Array.from(used.map((c) => c.m));
+  const lnM = m.map(Math.log);
+  const lnX = x.map(Math.log);
+  return (v) => {
+    const p = Math.exp(v[0]), q = Math.exp(v[1]), gamma = Math.exp(v[2]);
+    const lnG = Math.log(gamma);
+    const gam = xs.map((xi) => lnGamma(p * xi + q) - lnGamma(p * xi) - lnGamma(q));
+    const psiPQ = xs.map((xi) => digamma(p * xi + q));
+    const psiP = xs.map((xi) => digamma(p * xi));
+    const psiQ = digamma(q);
+    let ll = 0, gp = 0, gq = 0, gg = 0;
+    for (let i = 0; i < used.length; i++) {
+      const k = at[i], xi = x[i], px = p * xi;
+      const lxm = Math.log(xi * m[i] + gamma);
+      ll += gam[k] + q * lnG + (px - 1) * lnM[i] + px * lnX[i] - (px + q) * lxm;
+      gp += xi * (psiPQ[k] - psiP[k] + lnM[i] + lnX[i] - lxm);
+      gq += psiPQ[k] - psiQ + lnG - lxm;
+      gg += q / gamma - (px + q) / (xi * m[i] + gamma);
+    }
+    return { value: -ll, grad: [-gp * p, -gq * q, -gg * gamma] };
   };
+}
+
+/**
+ * The maximum-likelihood Gamma-Gamma parameters of the customers with repeat purchases (x > 0, m > 0), on
+ * log-parameters: Nelder–Mead then BFGS from two starts, as the BG/NBD fit.
+ */
+export function fitGammaGamma(customers: readonly RepeatSpend[]): { params: GammaGammaParams; logLikelihood: number; converged: boolean } {
+  const used = customers.filter((c) => c.x > 0 && c.m > 0);
+  const f = gammaGammaObjective(used);
+  const every = Math.ceil(used.length / ROUGH_SAMPLE);
+  const coarse = every > 1 ? gammaGammaObjective(used.filter((_, i) => i % every === 0)) : f;
   const meanM = used.reduce((s, c) => s + c.m, 0) / Math.max(1, used.length);
-  const best = minimiseFromStarts(negLL, [[0, 0, Math.log(Math.max(meanM, 1e-6))], [Math.log(5), Math.log(3), Math.log(Math.max(meanM / 2, 1e-6))]]);
+  const starts = [[0, 0, Math.log(Math.max(meanM, 1e-6))], [Math.log(5), Math.log(3), Math.log(Math.max(meanM / 2, 1e-6))]];
+  const gtol = 1e-7 * Math.max(1, Math.abs(f(starts[0]).value));
+  const best = minimiseFromStarts(f, starts, gtol, coarse);
   const v = best.x;
-  return { params: { p: Math.exp(v[0]), q: Math.exp(v[1]), gamma: Math.exp(v[2]) }, logLikelihood: -best.value, converged: best.converged };
+  return { params: { p: Math.exp(v[0]), q: Math.exp(v[1]), gamma: Math.exp(v[2]) }, logLikelihood: -best.value, converged: best.converged && v.every((u) => Math.abs(u) < LOG_PARAM_LIMIT) };
 }
 
 /** A customer's expected value per purchase given x repeat purchases of mean value m: p(γ + x m) / (p x + q − 1). */
 export function expectedPurchaseValue(g: GammaGammaParams, x: number, m: number): number {
   return (g.p * (g.gamma + x * m)) / (g.p * x + g.q - 1);
+}
+
+// ── The book's customers: summaries from the Orders table, the fits, each customer's figures ──
+
+/** One customer's figures (DOMAIN.md section 8b): 存活概率, 预计购买次数 and 预计价值 over the horizon. */
+export interface ClvFigures {
+  pAlive: number;
+  expectedPurchases: number;
+  /** Expected value of one purchase (Gamma-Gamma); null when that model did not fit. */
+  expectedValue: number | null;
+  /** expectedPurchases × expectedValue: the value to expect over the horizon, not discounted. */
+  clv: number | null;
+}
+
+/** The BG/NBD fit as the report gives it; the parameters are null (never a guess) when `reason` says why there are none. */
+export interface BgnbdReport {
+  r: number | null;
+  alpha: number | null;
+  alphaWeeks: number | null;
+  a: number | null;
+  b: number | null;
+  logLikelihood: number | null;
+  converged: boolean;
+  /** Customers with at least one dated order on or before the as-of day, and those with a repeat purchase day. */
+  customers: number;
+  repeatCustomers: number;
+  timeUnit: "day";
+  horizonDays: number;
+  reason: string | null;
+  reasonEn: string | null;
+}
+
+export interface GammaGammaReport {
+  p: number | null;
+  q: number | null;
+  gamma: number | null;
+  logLikelihood: number | null;
+  converged: boolean;
+  /** Customers with repeat purchase days of known, positive mean value: those the model is fitted on. */
+  customers: number;
+  /** The expected value of a purchase of a customer the book knows nothing of, p γ / (q − 1). */
+  meanValue: number | null;
+  /** Pearson correlation of repeat purchases and mean value; the model assumes the two independent (near 0). */
+  frequencyValueCorrelation: number | null;
+  reason: string | null;
+  reasonEn: string | null;
+}
+
+export interface Clv {
+  bgnbd: BgnbdReport;
+  gammaGamma: GammaGammaReport;
+  /** Customer c's figures; null without a dated order on or before the as-of day, or without a fit. */
+  at(c: number): ClvFigures | null;
+}
+
+/** Customer-indexed orders: customer c's are order[start[c] .. start[c+1]) (detail.ts's CSR layout). */
+interface OrderIndex {
+  start: Int32Array;
+  order: Int32Array;
+}
+
+const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
+
+/**
+ * The figures of section 8b for every customer, from the Orders table's dates and amounts (NaN: not known). A day
+ * is one purchase (its amounts added together); days after D are not counted. Fewer than `minRepeat` customers
+ * with a repeat purchase day, or a fit that does not converge: no figures, and a reason in both languages.
+ */
+export function clvOfOrders(n: number, orders: OrderIndex, dates: Float64Array, amounts: Float64Array, D: number, horizonDays: number, minRepeat: number): Clv {
+  const x = new Float64Array(n).fill(NaN);
+  const tx = new Float64Array(n);
+  const T = new Float64Array(n);
+  /** Repeat days of known value, and their mean value (NaN when none). */
+  const xv = new Int32Array(n);
+  const m = new Float64Array(n).fill(NaN);
+  const days: number[] = [];
+  const sums: number[] = [];
+  const known: boolean[] = [];
+  for (let c = 0; c < n; c++) {
+    const pairs: [number, number][] = [];
+    for (let k = orders.start[c]; k < orders.start[c + 1]; k++) {
+      const j = orders.order[k];
+      const d = Math.floor(dates[j]);
+      if (d <= D) pairs.push([d, amounts[j]]);
+    }
+    if (pairs.length === 0) continue;
+    pairs.sort((p, q) => p[0] - q[0]);
+    days.length = sums.length = known.length = 0;
+    for (const [d, amount] of pairs) {
+      const last = days.length - 1;
+      if (last < 0 || days[last] !== d) {
+        days.push(d);
+        sums.push(0);
+        known.push(false);
+      }
+      if (!Number.isNaN(amount)) {
+        sums[sums.length - 1] += amount;
+        known[known.length - 1] = true;
+      }
+    }
+    x[c] = days.length - 1;
+    tx[c] = days[days.length - 1] - days[0];
+    T[c] = D - days[0];
+    let total = 0;
+    for (let k = 1; k < days.length; k++) {
+      if (!known[k]) continue;
+      xv[c]++;
+      total += sums[k];
+    }
+    if (xv[c] > 0) m[c] = total / xv[c];
+  }
+  let customers = 0;
+  let repeat = 0;
+  for (let c = 0; c < n; c++) {
+    if (x[c] >= 0) customers++;
+    if (x[c] > 0) repeat++;
+  }
+  const bgnbd: BgnbdReport = { r: null, alpha: null, alphaWeeks: null, a: null, b: null, logLikelihood: null, converged: false, customers, repeatCustomers: repeat, timeUnit: "day", horizonDays, reason: null, reasonEn: null };
+  const spenders: RepeatSpend[] = [];
+  for (let c = 0; c < n; c++) if (xv[c] > 0 && m[c] > 0) spenders.push({ x: xv[c], m: m[c] });
+  const gammaGamma: GammaGammaReport = { p: null, q: null, gamma: null, logLikelihood: null, converged: false, customers: spenders.length, meanValue: null, frequencyValueCorrelation: correlation(spenders), reason: null, reasonEn: null };
+  const none = (zh: string, en: string): Clv => {
+    bgnbd.reason = zh;
+    bgnbd.reasonEn = en;
+    gammaGamma.reason = "购买次数模型(BG/NBD)未拟合,不计算预计价值";
+    gammaGamma.reasonEn = "The purchase model (BG/NBD) was not fitted, so no expected value is given";
+    return { bgnbd, gammaGamma, at: () => null };
+  };
+  if (customers === 0) return none("订单表中没有截至分析日的带日期订单", "The Orders table has no dated order on or before the as-of date");
+  if (repeat < minRepeat) {
+    return none(
+      `只有 ${repeat} 位客户有复购(在不同日期再次下单),少于拟合所需的 ${minRepeat} 位(规则 bgnbd.minRepeat)`,
+      `Only ${repeat} customers bought again on a later day, fewer than the ${minRepeat} the fit needs (rule bgnbd.minRepeat)`,
+    );
+  }
+  const fit = fitBgnbd(groupColumns(x, tx, T));
+  if (!fit.converged) return none("BG/NBD 模型拟合未收敛(订单数据与模型假设不符,例如几乎所有复购都发生在同一时期)", "The BG/NBD fit did not converge (the orders do not suit the model, e.g. nearly all repeat purchases fall in one short period)");
+  const P = fit.params;
+  Object.assign(bgnbd, { r: round(P.r, 6), alpha: round(P.alpha, 6), alphaWeeks: round(P.alpha / 7, 6), a: round(P.a, 6), b: round(P.b, 6), logLikelihood: round(fit.logLikelihood, 4), converged: true });
+
+  let G: GammaGammaParams | null = null;
+  if (spenders.length < minRepeat) {
+    gammaGamma.reason = `只有 ${spenders.length} 位复购客户有金额,少于拟合消费模型所需的 ${minRepeat} 位(规则 bgnbd.minRepeat)`;
+    gammaGamma.reasonEn = `Only ${spenders.length} repeat customers have amounts, fewer than the ${minRepeat} the spend model needs (rule bgnbd.minRepeat)`;
+  } else {
+    const gg = fitGammaGamma(spenders);
+    if (!gg.converged) {
+      gammaGamma.reason = "消费模型(Gamma-Gamma)拟合未收敛";
+      gammaGamma.reasonEn = "The spend model (Gamma-Gamma) fit did not converge";
+    } else if (!(gg.params.q > 1)) {
+      // q ≤ 1: the mean of the spend distribution is infinite; no expected value can be given.
+      gammaGamma.reason = "客单价差异过大(模型参数 q ≤ 1),无法给出期望值";
+      gammaGamma.reasonEn = "Purchase values vary too widely (the model's q ≤ 1): no expected value can be given";
+    } else {
+      G = gg.params;
+      Object.assign(gammaGamma, { p: round(G.p, 6), q: round(G.q, 6), gamma: round(G.gamma, 6), logLikelihood: round(gg.logLikelihood, 4), converged: true, meanValue: round((G.p * G.gamma) / (G.q - 1), 2) });
+    }
+  }
+  return {
+    bgnbd,
+    gammaGamma,
+    at(c) {
+      if (!(x[c] >= 0)) return null;
+      const s = { x: x[c], tx: tx[c], T: T[c] };
+      const purchases = expectedPurchases(P, s, horizonDays);
+      // A customer without a repeat day of known positive value is valued as the population's purchase.
+      const value = G === null ? null : xv[c] > 0 && m[c] > 0 ? expectedPurchaseValue(G, xv[c], m[c]) : expectedPurchaseValue(G, 0, 0);
+      return {
+        pAlive: round(pAlive(P, s), 4),
+        expectedPurchases: round(purchases, 4),
+        expectedValue: value === null ? null : round(value, 2),
+        clv: value === null ? null : round(purchases * value, 2),
+      };
+    },
+  };
+}
+
+function correlation(c: readonly RepeatSpend[]): number | null {
+  if (c.length < 3) return null;
+  let sx = 0, sm = 0;
+  for (const v of c) {
+    sx += v.x;
+    sm += v.m;
+  }
+  const mx = sx / c.length, mm = sm / c.length;
+  let cov = 0, vx = 0, vm = 0;
+  for (const v of c) {
+    cov += (v.x - mx) * (v.m - mm);
+    vx += (v.x - mx) ** 2;
+    vm += (v.m - mm) ** 2;
+  }
+  return vx > 0 && vm > 0 ? round(cov / Math.sqrt(vx * vm), 4) : null;
 }

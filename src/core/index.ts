@@ -17,3 +17,4 @@ export { scoreRfm, rfmBreaks, binOf, segmentOf, RFM_SEGMENTS, RFM_OTHERS, type R
 export { cadenceDays, nextFollowUpOf, warningsOf, remindersOf, nextAnniversary, type Reminder } from "./followup";
 export * from "./labels";
 export { HISTORY_SHEET, HISTORY_ROLE, HISTORY_HEADER, HISTORY_WIDTHS, HISTORY_FIELDS, SHEET_LAST_ROW, isHistoryHeader, historySheet, type History, type HistoryEntry, type HistoryRow, type HistoryFieldKey } from "./history";
+export { clvOfOrders, fitBgnbd, fitGammaGamma, pAlive, expectedPurchases, expectedPurchaseValue, summaryOfDays, type Clv, type ClvFigures, type BgnbdReport, type GammaGammaReport, type BgnbdParams, type GammaGammaParams } from "./clv";

@@ -12,6 +12,7 @@ import { deferredFindings, makeFinding, sortFindings } from "./findings";
 import { changedFields, FIRST_ROWS_AT_LEAST, historyReason, historySheet, readHistory, SHEET_LAST_ROW, type History, type HistoryRow } from "./history";
 import { STAGE_LABEL, type Stage, type TaskStatus } from "./labels";
 import { maskText } from "./privacy";
+import type { Clv } from "./clv";
 import { decideCustomers, type CustomerResult } from "./results";
 import type { Rules } from "./rules";
 import { pickRulesTable, rulesFromBook } from "./rules-sheet";
@@ -60,6 +61,8 @@ export interface PipelineResult {
   readonly history: History | null;
   /** The rows apply appends to the history sheet (worked out once, on first ask). Not enumerable. */
   historyAppend(): HistoryAppend;
+  /** The BG/NBD and Gamma-Gamma fits over the orders (DOMAIN.md section 8b), made on first ask. Not enumerable. */
+  clv(): Clv;
 }
 
 /**
@@ -242,6 +245,7 @@ export function runPipeline(model: WorkbookModel, asOfInput: string | number | D
   Object.defineProperty(result, "customerRow", { value: (i: number) => cust!.homeRow(i).row, enumerable: false });
   Object.defineProperty(result, "customerSheet", { value: (i: number) => cust!.homeRow(i).sheet, enumerable: false });
   Object.defineProperty(result, "history", { value: history, enumerable: false });
+  Object.defineProperty(result, "clv", { value: decided.clv, enumerable: false });
   let appended: HistoryAppend | undefined;
   Object.defineProperty(result, "historyAppend", { value: () => (appended ??= historyAppend(result, history, D)), enumerable: false });
   return result;

@@ -1,5 +1,6 @@
 // Stage 4 of the pipeline: from each customer's facts to its stage, score and tier, classification, follow-up,
 // warnings and reminders (DOMAIN.md sections 4–7), as the report contract of section 10.
+import { clvOfOrders, type Clv, type ClvFigures } from "./clv";
 import { closenessOf, coreTagsOf, gradeFromTier, quadrantsOf, riskLevelOf, topShare, valueTierOf } from "./classify";
 import { addMonths, formatDay } from "./dates";
 import type { DetailIndex } from "./detail";
@@ -54,6 +55,8 @@ export interface CustomerResult {
   riskLevel: string;
   grade: Grade | null;
   rfm: RfmResult | null;
+  /** P(alive), expected purchases and value over the horizon (DOMAIN.md section 8b); null without orders or a fit. */
+  bgnbd: ClvFigures | null;
   quadrant: string | null;
   nextFollowUp: string | null;
   overdue: boolean;
@@ -86,6 +89,8 @@ export interface Decided {
   customerAt(c: number): CustomerResult;
   /** Customer c's stage and its reason alone (what CustomerResult says of them), without the rest. */
   stageAt(c: number): StageOutcome;
+  /** The BG/NBD and Gamma-Gamma fits over the book's orders, made on first ask (validation never needs them). */
+  clv(): Clv;
 }
 
 /** The stage part of a CustomerResult. */
@@ -179,6 +184,10 @@ export function decideCustomers(cust: Customers | null, facts: CustomerFacts, x:
     const s = rfmScores[k];
     rfmOf.set(c, { r: s.r, f: s.f, m: s.m, score: s.score, recencyDays: rec[k], frequency: freq[k], monetary: mon[k], segment: s.segmentZh, segmentEn: s.segmentEn });
   });
+
+  // ── churn probability and lifetime value (section 8b): fitted once, when first asked ──
+  let fitted: Clv | undefined;
+  const clv = () => (fitted ??= clvOfOrders(n, oCsr, oDate, oAmount, D, rules.num("bgnbd.horizonDays"), rules.num("bgnbd.minRepeat")));
 
   // ── per customer ──
   const ids = str("id");
@@ -281,6 +290,7 @@ export function decideCustomers(cust: Customers | null, facts: CustomerFacts, x:
       riskLevel: RISK_LABEL[risk].zh,
       grade,
       rfm: rfmOf.get(c) ?? null,
+      bgnbd: clv().at(c),
       quadrant: quadrants[c] ? QUADRANT_LABEL[quadrants[c] as keyof typeof QUADRANT_LABEL].zh : null,
       nextFollowUp: fu.next === null ? null : formatDay(fu.next),
       overdue: fu.overdue,
@@ -296,7 +306,7 @@ export function decideCustomers(cust: Customers | null, facts: CustomerFacts, x:
       sources: facts.sourcesOf(c),
     };
   };
-  return { stages, scoring: { stats: scored.stats, missing: scored.missing }, tierCuts: cuts, customerAt, stageAt };
+  return { stages, scoring: { stats: scored.stats, missing: scored.missing }, tierCuts: cuts, customerAt, stageAt, clv };
 }
 
 function nanToNull(x: number): number | null {

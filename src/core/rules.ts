@@ -70,6 +70,8 @@ export const RULE_DEFS: readonly RuleDef[] = [
   r("rfm.rBreaks", null, "breaks", "RFM:R的四个分界(天,可留空)", "RFM: four recency breaks in days (blank = quintiles)"),
   r("rfm.fBreaks", null, "breaks", "RFM:F的四个分界(次,可留空)", "RFM: four frequency breaks (blank = quintiles)"),
   r("rfm.mBreaks", null, "breaks", "RFM:M的四个分界(元,可留空)", "RFM: four monetary breaks in CNY (blank = quintiles)"),
+  r("bgnbd.horizonDays", 90, "int", "存活概率模型:预计购买次数与预计价值的期限(天)", "Churn model (BG/NBD): horizon of expected purchases and value (days)", 1, 3650),
+  r("bgnbd.minRepeat", 20, "int", "存活概率模型:拟合所需的复购客户数下限", "Churn model (BG/NBD): customers with a repeat purchase needed to fit", 5, 10_000_000),
 ];
 
 /** The rules in force: numbers by key, breaks as four numbers or null. */

@@ -4,7 +4,10 @@
 // −9582.4; P(alive) against its closed form at hand-picked customers.
 import { readFileSync } from "fs";
 import { join } from "path";
-import { bgnbdLogLikelihood, expectedPurchases, expectedPurchaseValue, fitBgnbd, fitGammaGamma, lnGamma, pAlive, summaryOfDays, type PurchaseSummary } from "../../src/core/clv";
+import {
+  bfgs, bgnbdLogLikelihood, bgnbdObjective, digamma, expectedPurchases, expectedPurchasesFromStart, expectedPurchaseValue, fitBgnbd, fitGammaGamma, gammaGammaObjective, groupSummaries, lnGamma, pAlive,
+  summaryOfDays, type PurchaseSummary,
+} from "../../src/core/clv";
 
 const summary: PurchaseSummary[] = readFileSync(join(__dirname, "..", "fixtures", "cdnow", "cdnow_customers_summary.csv"), "utf8")
   .trim().split("\n").slice(1).map((line) => {
@@ -95,4 +98,111 @@ test("Gamma-Gamma on CDNOW's 946 repeat customers: lifetimes' published p 6.25, 
   for (const k of ["p", "q", "gamma"] as const) expect([k, Math.abs(fit.params[k] / published[k] - 1) < 0.01]).toEqual([k, true]);
   // lifetimes' conditional expected average profit for customer 1 (x = 2, mean 22.35): 24.658619.
   expect(expectedPurchaseValue(fit.params, 2, 22.35)).toBeCloseTo(24.6586, 2);
+});
+
+test("the unconditional expectation matches Hardie's spreadsheet as lifetimes' test suite quotes it (weeks 0.1429 … 78)", () => {
+  // lifetimes tests/test_estimation.py, test_expectation_returns_same_value_Hardie_excel_sheet: to 3 decimals.
+  const fit = fitBgnbd(summary);
+  const times = [0.1429, 1.0, 3.0, 31.8571, 32.0, 78.0];
+  const expected = [0.0078, 0.0532, 0.1506, 1.0405, 1.0437, 1.8576];
+  times.forEach((t, i) => expect([t, Math.abs(expectedPurchasesFromStart(fit.params, t) - expected[i]) < 0.0015]).toEqual([t, true]));
+  expect(expectedPurchasesFromStart(fit.params, 0)).toBeCloseTo(0, 12);
+});
+
+test("Gamma-Gamma: the expected value of a purchase for CDNOW's first ten customers, from Hardie's spreadsheet (lifetimes' test)", () => {
+  // lifetimes tests/test_estimation.py, test_conditional_expected_average_profit: p 6.25, q 3.74, v 15.44, within 0.1.
+  const rows = readFileSync(join(__dirname, "..", "fixtures", "cdnow", "cdnow_customers_summary_with_transactions.csv"), "utf8").trim().split("\n").slice(1, 11)
+    .map((line) => line.split(",").map(Number));
+  const expected = [24.65, 18.91, 35.17, 35.17, 35.17, 71.46, 18.91, 35.17, 27.28, 35.17];
+  rows.forEach(([id, x, , , zbar], i) => expect([id, Math.abs(expectedPurchaseValue({ p: 6.25, q: 3.74, gamma: 15.44 }, x, zbar) - expected[i]) <= 0.1]).toEqual([id, true]));
+});
+
+test("P(alive) stays within [0, 1] over a grid, and a customer of 1,000 purchases long silent is 0, not NaN (lifetimes' tests)", () => {
+  for (let x = 0; x < 100; x += 10) for (let tx = 0; tx < 100; tx += 10) for (let T = tx; T < 100; T += 10) {
+    const p = pAlive(PUBLISHED, { x, tx, T });
+    expect(p >= 0 && p <= 1).toBe(true);
+  }
+  expect(pAlive(PUBLISHED, { x: 1000, tx: 10, T: 100 })).toBe(0);
+  expect(expectedPurchases(PUBLISHED, { x: 1000, tx: 10, T: 100 }, 39)).toBe(0);
+});
+
+test("the analytic gradients agree with central differences of the log-likelihoods", () => {
+  const f = bgnbdObjective(groupSummaries(summary));
+  const v = [Math.log(0.3), Math.log(5), Math.log(0.7), Math.log(2)];
+  const g = f(v).grad;
+  for (let j = 0; j < 4; j++) {
+    const h = 1e-5;
+    const up = [...v], down = [...v];
+    up[j] += h;
+    down[j] -= h;
+    expect(g[j]).toBeCloseTo((f(up).value - f(down).value) / (2 * h), 3);
+  }
+  const gg = gammaGammaObjective([{ x: 1, m: 10 }, { x: 3, m: 25.5 }, { x: 7, m: 4 }, { x: 2, m: 120 }]);
+  const w = [Math.log(4), Math.log(2.5), Math.log(12)];
+  const gw = gg(w).grad;
+  for (let j = 0; j < 3; j++) {
+    const h = 1e-6;
+    const up = [...w], down = [...w];
+    up[j] += h;
+    down[j] -= h;
+    expect(gw[j]).toBeCloseTo((gg(up).value - gg(down).value) / (2 * h), 5);
+  }
+  // ψ against known values: ψ(1) = −γ (Euler–Mascheroni), ψ(1/2) = −γ − 2 ln 2, ψ(10) = H₉ − γ.
+  const euler = 0.5772156649015329;
+  expect(digamma(1)).toBeCloseTo(-euler, 12);
+  expect(digamma(0.5)).toBeCloseTo(-euler - 2 * Math.LN2, 12);
+  expect(digamma(10)).toBeCloseTo([1, 2, 3, 4, 5, 6, 7, 8, 9].reduce((s, k) => s + 1 / k, 0) - euler, 12);
+});
+
+test("BFGS finds the minimum of Rosenbrock's function from (−1.2, 1)", () => {
+  const rosen = (v: readonly number[]) => ({
+    value: 100 * (v[1] - v[0] ** 2) ** 2 + (1 - v[0]) ** 2,
+    grad: [-400 * v[0] * (v[1] - v[0] ** 2) - 2 * (1 - v[0]), 200 * (v[1] - v[0] ** 2)],
+  });
+  const run = bfgs(rosen, [-1.2, 1], { gtol: 1e-8, maxIter: 500 });
+  expect(run.converged).toBe(true);
+  expect(run.x[0]).toBeCloseTo(1, 6);
+  expect(run.x[1]).toBeCloseTo(1, 6);
+});
+
+test("customers drawn from the BG/NBD process with known parameters: the fit finds them again", () => {
+  // 20,000 customers in days: λ ~ Gamma(r, α), p ~ Beta(a, b); after each repeat purchase a customer leaves with
+  // probability p. A seeded generator (mulberry32), so the draw is the same every run.
+  let seed = 20261204;
+  const rnd = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
+  };
+  const gammaDraw = (k: number): number => {
+    if (k < 1) return gammaDraw(k + 1) * rnd() ** (1 / k);
+    const d = k - 1 / 3, c = 1 / Math.sqrt(9 * d);
+    for (;;) {
+      const z = Math.sqrt(-2 * Math.log(rnd())) * Math.cos(2 * Math.PI * rnd());
+      const v = (1 + c * z) ** 3;
+      if (v > 0 && Math.log(rnd()) < 0.5 * z * z + d - d * v + d * Math.log(v)) return d * v;
+    }
+  };
+  const truth = { r: 0.4, alpha: 40, a: 0.9, b: 3 };
+  const D = 730;
+  const drawn: PurchaseSummary[] = [];
+  for (let i = 0; i < 20_000; i++) {
+    const lambda = gammaDraw(truth.r) / truth.alpha;
+    const u = gammaDraw(truth.a);
+    const p = u / (u + gammaDraw(truth.b));
+    const first = Math.floor(rnd() * 365);
+    const days = [first];
+    for (let t = first; ;) {
+      t += -Math.log(rnd()) / lambda;
+      if (t > D) break;
+      days.push(t);
+      if (rnd() < p) break;
+    }
+    drawn.push(summaryOfDays(days, D)!);
+  }
+  const fit = fitBgnbd(drawn);
+  expect(fit.converged).toBe(true);
+  // Within 10 % of the truth: the sampling error of 20,000 customers, not the fit's.
+  for (const k of ["r", "alpha", "a", "b"] as const) expect([k, Math.abs(fit.params[k] / truth[k] - 1) < 0.1]).toEqual([k, true]);
 });
