@@ -5,13 +5,14 @@
 //   npm run demo -- [--customers 400] [--seed 20241126] [--as-of 2024-11-26] [--clean]
 // Colours only when stdout is a terminal (and NO_COLOR is not set). Text from the workbook is printed through
 // safeText, so a full phone number never reaches the console.
-import { mkdirSync, unlinkSync, writeFileSync } from "fs";
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from "fs";
 import { join, relative, resolve } from "path";
 import {
   buildReview, runPipeline, safeText, STAGE_LABEL, STAGES, TABLES, TIER_LABEL, VALUE_TIER_LABEL, UNDETERMINED,
   type Finding, type PipelineResult, type ReviewData, type Severity,
 } from "../src/core";
 import { reportOf } from "../src/cli/cli";
+import { writeJsonFile } from "../src/cli/json-pieces";
 import { applyEdit, BookError, readModelParts, reviewEdit, stylesOf, writeModelXlsx, writePatched } from "../src/xlsx";
 import { generateSample, SAMPLE_DEFAULTS } from "./sample";
 
@@ -170,8 +171,10 @@ console.log(
 
 // ── report ──
 const reportPath = join(assets, "sample-report.json");
-const json = JSON.stringify({ ...reportOf(result), review }, null, 2);
-writeFileSync(reportPath, json + "\n", "utf8");
+// Written as the command line writes --report: the findings and customers are streamed (json-pieces), not
+// JSON.stringify'd (which gave each list as {"length": n}).
+writeJsonFile(reportPath, { ...reportOf(result), review });
+const json = readFileSync(reportPath, "utf8");
 const rel = (p: string) => relative(process.cwd(), p) || p;
 
 heading("耗时", "Timing");

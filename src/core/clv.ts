@@ -479,6 +479,9 @@ export interface ClvFigures {
   expectedValue: number | null;
   /** expectedPurchases × expectedValue: the value to expect over the horizon, not discounted. */
   clv: number | null;
+  /** The summary the figures come from: repeat purchase days (x), and days from the last purchase day to D (T − t_x). */
+  repeatPurchases: number;
+  daysSinceLastPurchase: number;
 }
 
 /** The BG/NBD fit as the report gives it; the parameters are null (never a guess) when `reason` says why there are none. */
@@ -639,6 +642,8 @@ export function clvOfOrders(n: number, orders: OrderIndex, dates: Float64Array, 
         expectedPurchases: round(purchases, 4),
         expectedValue: value === null ? null : round(value, 2),
         clv: value === null ? null : round(purchases * value, 2),
+        repeatPurchases: x[c],
+        daysSinceLastPurchase: T[c] - tx[c],
       };
     },
   };

@@ -18,3 +18,4 @@ export { cadenceDays, nextFollowUpOf, warningsOf, remindersOf, nextAnniversary, 
 export * from "./labels";
 export { HISTORY_SHEET, HISTORY_ROLE, HISTORY_HEADER, HISTORY_WIDTHS, HISTORY_FIELDS, SHEET_LAST_ROW, isHistoryHeader, historySheet, type History, type HistoryEntry, type HistoryRow, type HistoryFieldKey } from "./history";
 export { clvOfOrders, fitBgnbd, fitGammaGamma, pAlive, expectedPurchases, expectedPurchaseValue, summaryOfDays, type Clv, type ClvFigures, type BgnbdReport, type GammaGammaReport, type BgnbdParams, type GammaGammaParams } from "./clv";
+export { buildCsr, type Csr } from "./detail";

@@ -7,6 +7,7 @@ import type { CustomerResult, PipelineResult } from "./pipeline";
 import { maskText } from "./privacy";
 import { RFM_OTHERS, RFM_SEGMENTS } from "./rfm";
 import { splitList } from "./parse";
+import type { BgnbdReport, GammaGammaReport } from "./clv";
 
 export interface FunnelStep {
   from: string;
@@ -70,6 +71,12 @@ export interface ReviewData {
    * churned without a date, at risk now without a move the history sheet recorded.
    */
   monthlyUndated: { new: number; won: number; atRisk: number; churned: number };
+  /**
+   * Churn probability and lifetime value (section 8b): the fits (or the reason there are none), customers by
+   * P(alive) in tenths (0–10 % … 90–100 %), and those the day-count rules still call active (not 流失风险 or 流失)
+   * whose P(alive) is below LIKELY_LOST_BELOW: `likelyLostCount` of them, the lowest LIKELY_LOST_SHOWN listed.
+   */
+  clv: { bgnbd: BgnbdReport; gammaGamma: GammaGammaReport; pAliveBins: number[]; likelyLost: LikelyLost[]; likelyLostCount: number };
 }
 
 /** How many months the monthly moves cover, ending with the as-of date's. */
@@ -88,16 +95,57 @@ const shown = (s: string | null): string | null => (s === null ? null : maskText
 /** What the review reads of a customer's results: a million customers' whole results would take gigabytes. */
 type ReviewCustomer = Pick<CustomerResult, "stage" | "stageKey" | "churnReason" | "industry" | "valueTier" | "owner" | "annualPurchase" | "size" | "tier" | "overdue"> & {
   rfm: { segment: string; r: number; f: number } | null;
+  pAlive: number | null;
 };
 
 const reviewCustomer = (c: CustomerResult): ReviewCustomer => ({
   stage: c.stage, stageKey: c.stageKey, churnReason: c.churnReason, industry: c.industry, valueTier: c.valueTier, owner: c.owner,
   annualPurchase: c.annualPurchase, size: c.size, tier: c.tier, overdue: c.overdue, rfm: c.rfm === null ? null : { segment: c.rfm.segment, r: c.rfm.r, f: c.rfm.f },
+  pAlive: c.bgnbd?.pAlive ?? null,
 });
+
+/** Customers the likely-lost list shows at most (the lowest P(alive) first). */
+export const LIKELY_LOST_SHOWN = 20;
+/** Below this P(alive), a customer the day-count rules still call active is counted as likely lost. */
+export const LIKELY_LOST_BELOW = 0.5;
+
+/** A customer the model thinks probably gone while the stage rules still call it active (DOMAIN.md section 8b). */
+export interface LikelyLost {
+  id: string;
+  name: string;
+  stage: string;
+  owner: string | null;
+  pAlive: number;
+  repeatPurchases: number;
+  daysSinceLastPurchase: number;
+  clv: number | null;
+}
 
 /** The review of a pipeline's results, kept (`customers`) or made one customer at a time (`"onDemand"`). */
 export function buildReview(res: PipelineResult): ReviewData {
-  const cs: ReviewCustomer[] = Array.from({ length: res.summary.rows }, (_, i) => reviewCustomer(res.customers[i] ?? res.customerAt(i)));
+  // Kept while the customers pass: the likely lost (the lowest P(alive) among customers still called active).
+  const lost: LikelyLost[] = [];
+  let likelyLostCount = 0;
+  const pAliveBins = new Array<number>(10).fill(0);
+  const cs: ReviewCustomer[] = Array.from({ length: res.summary.rows }, (_, i) => {
+    const c = res.customers[i] ?? res.customerAt(i);
+    const f = c.bgnbd;
+    if (f) {
+      pAliveBins[Math.min(9, Math.floor(f.pAlive * 10))]++;
+      if (c.stageKey !== "atRisk" && c.stageKey !== "churned" && f.pAlive < LIKELY_LOST_BELOW) {
+        likelyLostCount++;
+        const worst = lost[lost.length - 1];
+        if (lost.length < LIKELY_LOST_SHOWN || f.pAlive < worst.pAlive || (f.pAlive === worst.pAlive && (f.clv ?? -1) > (worst.clv ?? -1))) {
+          lost.push({ id: maskText(c.id), name: maskText(c.name), stage: c.stage, owner: shown(c.owner), pAlive: f.pAlive, repeatPurchases: f.repeatPurchases, daysSinceLastPurchase: f.daysSinceLastPurchase, clv: f.clv });
+          // Lowest P(alive) first; among equals, the most value to lose first, then the book's order.
+          lost.sort((a, b) => a.pAlive - b.pAlive || (b.clv ?? -1) - (a.clv ?? -1));
+          if (lost.length > LIKELY_LOST_SHOWN) lost.pop();
+        }
+      }
+    }
+    return reviewCustomer(c);
+  });
+  const fits = res.clv();
   const D = Date.parse(res.asOf) / 86_400_000;
   const stageCounts = [...STAGES.map((s) => STAGE_LABEL[s].zh), UNDETERMINED].map((stage) => ({ stage, count: cs.filter((c) => c.stage === stage).length }));
 
@@ -223,6 +271,7 @@ export function buildReview(res: PipelineResult): ReviewData {
     plan: { tasks: plan.length, done: planDone, completionRate: ratio(planDone, plan.length), overdue: gantt.filter((g) => g.late && g.completedOn === null).length, gantt },
     monthly,
     monthlyUndated,
+    clv: { bgnbd: fits.bgnbd, gammaGamma: fits.gammaGamma, pAliveBins, likelyLost: lost, likelyLostCount },
   };
 }
 

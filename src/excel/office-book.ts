@@ -8,11 +8,11 @@ import {
   type SheetModel, type WorkbookModel,
 } from "../core";
 import {
-  FINDINGS_HEADER, FINDINGS_ROLE, FINDINGS_SHEET, findingRow, HIGHLIGHT_RULES, isOwnedRuleFormula, isResultsMark, layoutFits, looksLikeFormula, MARK_SHEET, NO_ROOM, OWNED_COLUMNS, ownedLayout, ownedValues, resultsMarkName, resultTables,
+  FINDINGS_HEADER, FINDINGS_ROLE, FINDINGS_SHEET, findingRow, HIGHLIGHT_RULES, isOwnedRuleFormula, isResultsMark, layoutFits, looksLikeFormula, MARK_SHEET, NO_ROOM, OWNED_COLUMNS, ownedColumnOf, ownedHeader, ownedLayout, ownedValues, resultsMarkName, resultTables,
   REVIEW_SHEET_PREFIX, type OwnedColumn, type OwnedLayout, type OwnedValue,
 } from "../workbook/owned";
 import { INDUSTRY_PIVOT, OWNER_PIVOT, PIVOT_COUNT_FIELD, PIVOT_COUNT_NAME, PIVOT_DATA_FORMATS, PIVOT_DATA_HEADER, PIVOT_DATA_TABLE, PIVOT_SHEETS, pivotDataRows, pivotTitle, type ReviewPivot } from "../workbook/review-pivots";
-import { DATA_BAR, HEAT_HIGH, HEAT_LOW, REVIEW_SHEET_NAMES, REVIEW_STAMP, reviewGrid, reviewSheets, reviewStamp, type GridChart, type GridColumnRange, type ReviewBlock, type ReviewSheet } from "../workbook/review-sheets";
+import { DATA_BAR, HEAT_HIGH, HEAT_LOW, REVIEW_FORMATS, REVIEW_SHEET_NAMES, REVIEW_STAMP, reviewGrid, reviewSheets, reviewStamp, type GridChart, type GridColumnRange, type ReviewBlock, type ReviewSheet } from "../workbook/review-sheets";
 import { byteChunks, isPayloadError, PAYLOAD_BUDGET_BYTES, PRIOR_CELL_BYTES, rowBytes } from "./payload";
 import { ActionError, type Progress } from "./types";
 
@@ -423,7 +423,7 @@ export class OfficeBook {
       for (const run of runs) {
         const defs = run.keys.map((k) => OWNED_COLUMNS[k]);
         const head = s.ws.getRangeByIndexes(headerRow0, run.col - 1, 1, defs.length);
-        head.values = [defs.map((d) => d.header)];
+        head.values = [defs.map((d) => ownedHeader(d, result.rules))];
         head.format.font.bold = true;
         head.format.fill.color = OWNED_HEADER_FILL;
         head.format.wrapText = true;
@@ -464,7 +464,7 @@ export class OfficeBook {
       const before = this.rowValues(s, layout.table.headerRow);
       const stale = OWNED_COLUMNS.filter((def) => {
         const h = before[layout.columns[def.key] - 1];
-        return typeof h === "string" && h.trim() === def.header;
+        return ownedColumnOf(h) === def;
       });
       for (const def of stale) {
         const rg = s.ws.getRangeByIndexes(layout.lastDataRow, layout.columns[def.key] - 1, last - layout.lastDataRow, 1);
@@ -882,7 +882,6 @@ export class OfficeBook {
    * is the user's. Plus the columns `layouts` place, to their table's last row (an apply that stopped part-way).
    */
   private ownedBlocks(marks: Marks | null, layouts: readonly OwnedLayout[]): OwnedBlock[] {
-    const byHeader = new Map(OWNED_COLUMNS.map((d) => [d.header, d]));
     const blocks: OwnedBlock[] = [];
     for (const s of this.sheets) {
       if (s.model.owned) continue;
@@ -891,7 +890,7 @@ export class OfficeBook {
       for (let i = 0; i < s.model.cells.length; i++) {
         const found = new Map<number, OwnedColumn>();
         s.model.cells[i]?.forEach((v, j) => {
-          const def = typeof v === "string" ? byHeader.get(v.trim()) : undefined;
+          const def = ownedColumnOf(v);
           if (def) found.set(originCol + j, def);
         });
         if (found.size === 0) continue;
@@ -990,7 +989,7 @@ export class OfficeBook {
       head.values = [b.header];
       head.format.font.bold = true;
       head.format.fill.color = HEADER_FILL;
-      const formats = b.formats.map((f) => ({ int: "#,##0", pct: "0.0%", num1: "#,##0.0", date: "yyyy-mm-dd", text: "@" })[f]);
+      const formats = b.formats.map((f) => REVIEW_FORMATS[f] ?? "@");
       // Text columns are formatted as text, which keeps `=…` as typed; other cells get the apostrophe guard.
       const rows = b.rows.map((row) => row.map((v, c) => (b.formats[c] === "date" && typeof v === "string" ? serialFromDay(toDay(v)) : b.formats[c] === "text" ? (v ?? "") : cellInput(v))));
       const bytes = rows.reduce((n, row) => n + rowBytes(row) + rowBytes(formats), 0);

@@ -30,8 +30,8 @@
 // the workbook's weights and thresholds; omitted, the defaults of DOMAIN.md apply.
 import {
   ahp, checkUscc, closenessOf, CLOSENESS_LABEL, DEFAULT_RULES, INDICATORS, maskPhones, nextFollowUpOf, parseDate, parseEnum,
-  parseMoney, parseNumber, runPipeline, scoreRfm, serialFromDay, tierOf, thresholdCuts, quantileCuts, TIER_LABEL, valueTierOf, VALUE_TIER_LABEL, ENUM_LOOKUPS,
-  isBlank, type CellValue, type Grade, type PipelineResult,
+  buildCsr, clvOfOrders, parseMoney, parseNumber, runPipeline, scoreRfm, serialFromDay, tierOf, thresholdCuts, quantileCuts, TIER_LABEL, valueTierOf, VALUE_TIER_LABEL, ENUM_LOOKUPS,
+  isBlank, type CellValue, type ClvFigures, type Grade, type PipelineResult,
 } from "../core";
 import {
   asOfArg, badArg, cell, customerBook, errorOut, isInputError, mapCells, matrix, omitted, resultsByRow, rowErrorOut, rulesArg, scalarArg, xlError,
@@ -256,40 +256,19 @@ export function risk(rows: any[][], headers: any[][], asOf?: any, interactions?:
 export function rfm(customerIds: any[][], orderCustomerIds: any[][], orderDates: any[][], orderAmounts: any[][], asOf?: any, rules?: any[][]): any[][] {
   const D = asOfArg(asOf);
   const r = rulesArg(rules) ?? DEFAULT_RULES;
-  const ids = matrix(orderCustomerIds).flat();
-  const dates = matrix(orderDates).flat();
-  const amounts = matrix(orderAmounts).flat();
-  if (dates.length !== ids.length) badArg("orderDates", `有 ${dates.length} 个值，orderCustomerIds 有 ${ids.length} 个`, `has ${dates.length} values but orderCustomerIds has ${ids.length}`);
-  if (amounts.length !== ids.length) badArg("orderAmounts", `有 ${amounts.length} 个值，orderCustomerIds 有 ${ids.length} 个`, `has ${amounts.length} values but orderCustomerIds has ${ids.length}`);
+  const { orders, failed } = orderList(orderCustomerIds, orderDates, orderAmounts);
   const windowDays = r.num("rfm.windowDays");
   const agg = new Map<string, { last: number; count: number; sum: number }>();
-  // Per-cell errors: an order whose date or amount is an error value makes its customer's result that error
-  // (the order is left out); an order whose customer ID is an error belongs to no one, like a blank ID.
-  const failed = new Map<string, Error>();
-  ids.forEach((raw, i) => {
-    const idc = cell(raw);
-    const id = idc === null || idc === undefined || isInputError(idc) ? "" : String(idc).trim();
-    if (!id) return;
-    const dc = cell(dates[i]);
-    const ac = cell(amounts[i]);
-    const bad = isInputError(dc) ? { e: dc, arg: "orderDates" } : isInputError(ac) ? { e: ac, arg: "orderAmounts" } : null;
-    if (bad) {
-      if (!failed.has(id)) failed.set(id, errorOut(bad.e, `参数 ${bad.arg} 第 ${i + 1} 个值`, `argument ${bad.arg}, value ${i + 1}`));
-      return;
-    }
-    const d = parseDate(dc);
-    if (!d.ok) badArg("orderDates", `第 ${i + 1} 个值“${String(dc)}”不是日期`, `value ${i + 1} "${String(dc)}" is not a date`);
-    const a = parseMoney(ac);
-    if (!a.ok) badArg("orderAmounts", `第 ${i + 1} 个值“${String(ac)}”不是金额`, `value ${i + 1} "${String(ac)}" is not an amount`);
+  for (const o of orders) {
     // Orders after the as-of date do not exist yet; the rules' analysis window applies as in the task pane.
-    if (d.value > D || (windowDays > 0 && d.value <= D - windowDays)) return;
-    const g = agg.get(id);
+    if (o.day > D || (windowDays > 0 && o.day <= D - windowDays)) continue;
+    const g = agg.get(o.id);
     if (g) {
-      g.last = Math.max(g.last, d.value);
+      g.last = Math.max(g.last, o.day);
       g.count++;
-      g.sum += a.value;
-    } else agg.set(id, { last: d.value, count: 1, sum: a.value });
-  });
+      g.sum += o.amount;
+    } else agg.set(o.id, { last: o.day, count: 1, sum: o.amount });
+  }
   const wanted = matrix(customerIds).map((row) => cell(row[0]));
   // Breaks are over every customer with orders (the population), not only the ones asked for.
   const pop = [...agg.entries()];
@@ -305,6 +284,118 @@ export function rfm(customerIds: any[][], orderCustomerIds: any[][], orderDates:
     const s = id ? byId.get(id) : undefined;
     return s ? [s.r, s.f, s.m, s.score] : ["", "", "", ""];
   });
+}
+
+/**
+ * An order list as the order functions read it: each order's customer ID, day and amount (0 when no amounts are
+ * passed). Per-cell errors: an order whose date or amount is an error value makes its customer's result that error
+ * (the order is left out, `failed`); an order whose customer ID is an error belongs to no one, like a blank ID. A
+ * date or amount that cannot be read fails the whole formula, naming the value.
+ */
+function orderList(orderCustomerIds: Range, orderDates: Range, orderAmounts: Range | null): { orders: { id: string; day: number; amount: number }[]; failed: Map<string, Error> } {
+  const ids = matrix(orderCustomerIds).flat();
+  const dates = matrix(orderDates).flat();
+  const amounts = orderAmounts === null ? null : matrix(orderAmounts).flat();
+  if (dates.length !== ids.length) badArg("orderDates", `有 ${dates.length} 个值，orderCustomerIds 有 ${ids.length} 个`, `has ${dates.length} values but orderCustomerIds has ${ids.length}`);
+  if (amounts && amounts.length !== ids.length) badArg("orderAmounts", `有 ${amounts.length} 个值，orderCustomerIds 有 ${ids.length} 个`, `has ${amounts.length} values but orderCustomerIds has ${ids.length}`);
+  const failed = new Map<string, Error>();
+  const orders: { id: string; day: number; amount: number }[] = [];
+  ids.forEach((raw, i) => {
+    const idc = cell(raw);
+    const id = idc === null || idc === undefined || isInputError(idc) ? "" : String(idc).trim();
+    if (!id) return;
+    const dc = cell(dates[i]);
+    const ac = amounts ? cell(amounts[i]) : 0;
+    const bad = isInputError(dc) ? { e: dc, arg: "orderDates" } : isInputError(ac) ? { e: ac, arg: "orderAmounts" } : null;
+    if (bad) {
+      if (!failed.has(id)) failed.set(id, errorOut(bad.e, `参数 ${bad.arg} 第 ${i + 1} 个值`, `argument ${bad.arg}, value ${i + 1}`));
+      return;
+    }
+    const d = parseDate(dc);
+    if (!d.ok) badArg("orderDates", `第 ${i + 1} 个值“${String(dc)}”不是日期`, `value ${i + 1} "${String(dc)}" is not a date`);
+    const a = parseMoney(ac);
+    if (!a.ok) badArg("orderAmounts", `第 ${i + 1} 个值“${String(ac)}”不是金额`, `value ${i + 1} "${String(ac)}" is not an amount`);
+    orders.push({ id, day: d.value, amount: a.value });
+  });
+  return { orders, failed };
+}
+
+/**
+ * The BG/NBD (and Gamma-Gamma) figures of DOMAIN.md section 8b for each customer asked for, fitted over every
+ * customer of the order list: one value per row, `pick` choosing which. Blank for a customer without orders. Too
+ * little data or no convergence: #N/A for the whole formula, with the reason (never a number).
+ */
+function clvColumn(customerIds: Range, orderCustomerIds: Range, orderDates: Range, orderAmounts: Range | null, asOf: Scalar, days: Scalar, rules: Range | undefined, pick: (f: ClvFigures) => number | null): any[][] {
+  const D = asOfArg(asOf);
+  const r = rulesArg(rules) ?? DEFAULT_RULES;
+  let horizon = r.num("bgnbd.horizonDays");
+  if (!omitted(days)) {
+    const v = parseNumber(scalarArg("days", days));
+    if (!v.ok || !Number.isInteger(v.value) || v.value < 1 || v.value > 3650) badArg("days", "应为 1–3650 之间的整数天数", "should be a whole number of days from 1 to 3650");
+    horizon = v.value;
+  }
+  const { orders, failed } = orderList(orderCustomerIds, orderDates, orderAmounts);
+  const index = new Map<string, number>();
+  for (const o of orders) if (!index.has(o.id)) index.set(o.id, index.size);
+  const owner = Int32Array.from(orders, (o) => index.get(o.id)!);
+  const fit = clvOfOrders(index.size, buildCsr(owner, index.size), Float64Array.from(orders, (o) => o.day), Float64Array.from(orders, (o) => (orderAmounts === null ? NaN : o.amount)), D, horizon, r.num("bgnbd.minRepeat"));
+  if (fit.bgnbd.r === null) throw xlError("#N/A", fit.bgnbd.reason ?? "", fit.bgnbd.reasonEn ?? "");
+  if (orderAmounts !== null && fit.gammaGamma.p === null) throw xlError("#N/A", fit.gammaGamma.reason ?? "", fit.gammaGamma.reasonEn ?? "");
+  return matrix(customerIds).map((row) => {
+    const w = cell(row[0]);
+    if (isInputError(w)) return [errorOut(w)];
+    const id = String(w ?? "").trim();
+    const f = id ? failed.get(id) : undefined;
+    if (f) return [f];
+    const k = id ? index.get(id) : undefined;
+    const figures = k === undefined ? null : fit.at(k);
+    return [figures ? pick(figures) ?? "" : ""];
+  });
+}
+
+/**
+ * Probability that each customer is still active (has not left for good), from the BG/NBD model fitted over every customer of the order list (a day with orders is one purchase). 1 for a customer who bought on one day only. #N/A with the reason when fewer than 20 customers bought again.
+ * @customfunction PALIVE
+ * @param {any[][]} customerIds The customers (a column of IDs).
+ * @param {any[][]} orderCustomerIds The customer ID of each order.
+ * @param {any[][]} orderDates The date of each order.
+ * @param {any} [asOf] As-of date; omitted = today when the formula calculates.
+ * @param {any[][]} [rules] Optional CRM规则 rules table including its header row.
+ * @returns {any[][]} P(alive) per customer, from 0 to 1.
+ */
+export function pAliveOf(customerIds: any[][], orderCustomerIds: any[][], orderDates: any[][], asOf?: any, rules?: any[][]): any[][] {
+  return clvColumn(customerIds, orderCustomerIds, orderDates, null, asOf, null, rules, (f) => f.pAlive);
+}
+
+/**
+ * Purchases each customer is expected to make in the next days (90 by default, or the rules table's bgnbd.horizonDays), from the BG/NBD model fitted over every customer of the order list. #N/A with the reason when fewer than 20 customers bought again.
+ * @customfunction EXPECTEDPURCHASES
+ * @param {any[][]} customerIds The customers (a column of IDs).
+ * @param {any[][]} orderCustomerIds The customer ID of each order.
+ * @param {any[][]} orderDates The date of each order.
+ * @param {any} [asOf] As-of date; omitted = today when the formula calculates.
+ * @param {any} [days] The horizon in days (1–3650); omitted = the rules table's, else 90.
+ * @param {any[][]} [rules] Optional CRM规则 rules table including its header row.
+ * @returns {any[][]} Expected purchases per customer.
+ */
+export function expectedPurchasesOf(customerIds: any[][], orderCustomerIds: any[][], orderDates: any[][], asOf?: any, days?: any, rules?: any[][]): any[][] {
+  return clvColumn(customerIds, orderCustomerIds, orderDates, null, asOf, days, rules, (f) => f.expectedPurchases);
+}
+
+/**
+ * Value each customer is expected to bring in the next days (90 by default), not discounted: expected purchases (BG/NBD) times the expected value of a purchase (Gamma-Gamma), both fitted over every customer of the order list. #N/A with the reason when there is too little data.
+ * @customfunction CLV
+ * @param {any[][]} customerIds The customers (a column of IDs).
+ * @param {any[][]} orderCustomerIds The customer ID of each order.
+ * @param {any[][]} orderDates The date of each order.
+ * @param {any[][]} orderAmounts The amount of each order.
+ * @param {any} [asOf] As-of date; omitted = today when the formula calculates.
+ * @param {any} [days] The horizon in days (1–3650); omitted = the rules table's, else 90.
+ * @param {any[][]} [rules] Optional CRM规则 rules table including its header row.
+ * @returns {any[][]} Expected value per customer.
+ */
+export function clv(customerIds: any[][], orderCustomerIds: any[][], orderDates: any[][], orderAmounts: any[][], asOf?: any, days?: any, rules?: any[][]): any[][] {
+  return clvColumn(customerIds, orderCustomerIds, orderDates, orderAmounts, asOf, days, rules, (f) => f.clv);
 }
 
 /**

@@ -3,7 +3,7 @@
 // conditional-format rules it created. Pure data and functions, shared by the exceljs and Office.js adapters.
 import {
   CLOSENESS_LABEL, FINDINGS_SHEET, isOwnedSheet, OWNED_MARK, REVIEW_SHEET_PREFIX, RISK_LABEL, STAGE_LABEL, STAGES, TIER_LABEL, UNDETERMINED, VALUE_TIER_LABEL, WARNING_LABEL,
-  type CustomerResult, type Finding, type PipelineResult, type TableSummary,
+  type CustomerResult, type Finding, type PipelineResult, type Rules, type TableSummary,
 } from "../core";
 
 // The owned sheet names live in the engine, which must not read them as user tables.
@@ -43,8 +43,12 @@ export type OwnedValue = string | number | null;
 
 export interface OwnedColumn {
   key: string;
-  /** Header as written: the mark, the Chinese name, the English name. */
+  /** Header as written (under the default rules): the mark, the Chinese name, the English name. */
   header: string;
+  /** Header as written under these rules, for a column that names a rule's value (the horizon); else `header`. */
+  headerFor?(rules: Rules): string;
+  /** Whether a header cell's (trimmed) text is this column's, whatever the rule's value was when it was written. */
+  matches(text: string): boolean;
   labelZh: string;
   labelEn: string;
   width: number;
@@ -57,9 +61,14 @@ export interface OwnedColumn {
   value(c: CustomerResult): OwnedValue;
 }
 
-const col = (key: string, labelZh: string, labelEn: string, width: number, value: (c: CustomerResult) => OwnedValue, extra: Partial<OwnedColumn> = {}): OwnedColumn => ({
-  key, labelZh, labelEn, header: `${OWNED_MARK}${labelZh} ${labelEn}`, width, value, ...extra,
-});
+const col = (key: string, labelZh: string, labelEn: string, width: number, value: (c: CustomerResult) => OwnedValue, extra: Partial<OwnedColumn> = {}): OwnedColumn => {
+  const header = `${OWNED_MARK}${labelZh} ${labelEn}`;
+  return { key, labelZh, labelEn, header, width, value, matches: (text) => text === header, ...extra };
+};
+
+/** The expected-purchases header names the horizon in force (rule bgnbd.horizonDays, 90 by default). */
+const purchasesHeader = (days: number) => `${OWNED_MARK}预计购买次数(${days}天) Expected purchases (${days} days)`;
+const PURCHASES_HEADER = new RegExp(`^${OWNED_MARK}预计购买次数\\(\\d+天\\) Expected purchases \\(\\d+ days\\)$`);
 
 const labels = (table: Record<string, { zh: string }>) => Object.values(table).map((l) => l.zh);
 
@@ -75,7 +84,23 @@ export const OWNED_COLUMNS: readonly OwnedColumn[] = [
   col("riskLevel", "风险等级", "Risk", 12, (c) => c.riskLevel, { choices: labels(RISK_LABEL) }),
   col("nextFollowUp", "下次跟进", "Next follow-up", 14, (c) => c.nextFollowUp, { numFmt: "yyyy-mm-dd", isDate: true }),
   col("warnings", "预警", "Warnings", 30, (c) => (c.warnings.length > 0 ? c.warnings.map((w) => `${w} ${WARNING_LABEL[w]?.zh ?? ""}`.trim()).join("；") : null)),
+  // Churn probability and lifetime value (DOMAIN.md section 8b): blank without orders or without a fit.
+  col("pAlive", "存活概率", "P(alive)", 12, (c) => c.bgnbd?.pAlive ?? null, { numFmt: "0.0%" }),
+  col("expectedPurchases", "预计购买次数(90天)", "Expected purchases (90 days)", 16, (c) => c.bgnbd?.expectedPurchases ?? null, {
+    numFmt: "0.00", headerFor: (rules) => purchasesHeader(rules.num("bgnbd.horizonDays")), matches: (text) => PURCHASES_HEADER.test(text),
+  }),
+  col("clv", "预计价值", "Expected value", 14, (c) => c.bgnbd?.clv ?? null, { numFmt: "#,##0.00" }),
 ];
+
+/** The header an owned column is written with under these rules. */
+export function ownedHeader(def: OwnedColumn, rules: Rules): string {
+  return def.headerFor ? def.headerFor(rules) : def.header;
+}
+
+/** The owned column whose header a cell holds, if any. */
+export function ownedColumnOf(text: unknown): OwnedColumn | undefined {
+  return typeof text === "string" ? OWNED_COLUMNS.find((d) => d.matches(text.trim())) : undefined;
+}
 
 /** Where the owned columns go: the table they extend and the first column they occupy. */
 export interface OwnedLayout {
@@ -110,8 +135,7 @@ export function ownedLayout(result: PipelineResult, table: TableSummary | undefi
   if (!table) return null;
   const existing = new Map<string, number>();
   headerRow.forEach((h, i) => {
-    if (typeof h !== "string") return;
-    const def = OWNED_COLUMNS.find((c) => c.header === h.trim());
+    const def = ownedColumnOf(h);
     if (def && i + 1 > table.lastCol && !existing.has(def.key)) existing.set(def.key, i + 1);
   });
   const columns: Record<string, number> = {};

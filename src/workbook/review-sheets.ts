@@ -6,7 +6,7 @@ import { REVIEW_SHEET_PREFIX } from "./owned";
 export type ReviewCell = string | number | null;
 
 /** How a column's numbers are shown. */
-export type ReviewFormat = "int" | "pct" | "num1" | "date" | "text";
+export type ReviewFormat = "int" | "pct" | "num1" | "num4" | "money" | "date" | "text";
 
 export interface ReviewBlock {
   title: string;
@@ -80,6 +80,7 @@ export const REVIEW_SHEET_NAMES: readonly (readonly [string, string])[] = [
   ["review.followUp", `${REVIEW_SHEET_PREFIX}跟进效率`],
   ["review.tiers", `${REVIEW_SHEET_PREFIX}分级与RFM`],
   ["review.plan", `${REVIEW_SHEET_PREFIX}执行计划`],
+  ["review.clv", `${REVIEW_SHEET_PREFIX}存活与价值`],
 ];
 
 /** The stamp under every review sheet's title (row 2), by which a sheet an earlier version wrote is known. */
@@ -147,6 +148,8 @@ export function reviewSheets(r: ReviewData): ReviewSheet[] {
       rows: r.rfmGrid.map((g) => [`R${g.r}`, ...g.counts]), note: "R、F 为 1–5 分,5 为最近 / 最频繁 · scores 1–5, 5 the most recent / most frequent" },
   ]);
 
+  const clv = clvSheet(r, sheet);
+
   const p = r.plan;
   const planBlock: ReviewBlock = {
     title: "执行计划", titleEn: "Execution plan", header: ["任务 Task", "策略 Strategy", "负责人 Owner", "开始 Start", "截止 Due", "完成 Done on", "状态 Status", "延误 Late", "工期(天) Days"],
@@ -157,7 +160,44 @@ export function reviewSheets(r: ReviewData): ReviewSheet[] {
     note: `完成 ${p.done}/${p.tasks} · 完成率 ${p.completionRate === null ? "—" : (p.completionRate * 100).toFixed(1) + "%"} · 逾期未完成 ${p.overdue}`,
   };
   const plan: ReviewSheet = { ...sheet("plan", "执行计划", "执行计划完成情况与甘特图", "Execution plan progress and Gantt view", [planBlock]), gantt: ganttGrid(r) };
-  return [stages, dist, highValue, followUp, tiers, plan];
+  return [stages, dist, highValue, followUp, tiers, plan, clv];
+}
+
+/**
+ * Churn probability and lifetime value (DOMAIN.md section 8b): the two fits, customers by P(alive), and the customers
+ * most likely lost among those the day-count rules still call active. Without a fit, its reason stands in its place.
+ */
+function clvSheet(r: ReviewData, sheet: (role: string, suffix: string, title: string, titleEn: string, blocks: ReviewBlock[]) => ReviewSheet): ReviewSheet {
+  const { bgnbd: b, gammaGamma: g } = r.clv;
+  const why = (zh: string | null, en: string | null) => `未拟合 · not fitted:${zh ?? ""} · ${en ?? ""}`;
+  const fitBlock: ReviewBlock = {
+    title: "购买次数模型 BG/NBD", titleEn: "Purchase model (BG/NBD)", header: ["参数 Parameter", "估计值 Estimate"], formats: ["text", "num4"],
+    rows: b.r === null ? [] : [["r", b.r], ["α(天 days)", b.alpha], ["α(周 weeks)", b.alphaWeeks], ["a", b.a], ["b", b.b], ["对数似然 Log-likelihood", b.logLikelihood]],
+    note: b.r === null
+      ? why(b.reason, b.reasonEn)
+      : `已收敛 · converged · 时间单位:天 · 有订单的客户 ${b.customers},其中复购 ${b.repeatCustomers} · ${b.customers} customers with orders, ${b.repeatCustomers} bought again · 预计期限 ${b.horizonDays} 天 · horizon ${b.horizonDays} days`,
+  };
+  const spendBlock: ReviewBlock = {
+    title: "消费模型 Gamma-Gamma", titleEn: "Spend model (Gamma-Gamma)", header: ["参数 Parameter", "估计值 Estimate"], formats: ["text", "num4"],
+    rows: g.p === null ? [] : [["p", g.p], ["q", g.q], ["γ", g.gamma], ["单次购买的平均预计价值 Mean value of a purchase", g.meanValue], ["复购次数与客单价的相关系数 Correlation of purchases and value", g.frequencyValueCorrelation]],
+    note: g.p === null
+      ? why(g.reason, g.reasonEn)
+      : `拟合于 ${g.customers} 位有金额的复购客户;模型假设购买次数与客单价无关(相关系数接近 0 时适用) · fitted on ${g.customers} repeat customers with amounts; the model assumes purchases and value unrelated (fit when the correlation is near 0)`,
+  };
+  const bins = r.clv.pAliveBins.map((count, k): ReviewCell[] => [`${k * 10}–${(k + 1) * 10}%`, count]);
+  const histogram: ReviewBlock = {
+    title: "存活概率分布", titleEn: "Customers by P(alive)", header: ["存活概率 P(alive)", "客户数 Customers"], formats: ["text", "int"], bar: 1, chart: { kind: "column", category: 0, series: [1] },
+    rows: b.r === null ? [] : bins, note: "存活概率:客户仍会再次购买(尚未流失)的概率 · P(alive): the chance the customer has not yet left for good",
+  };
+  const lost: ReviewBlock = {
+    title: "可能已流失的“活跃”客户", titleEn: "Likely lost, though the rules still call them active",
+    header: ["客户编号 ID", "客户名称 Name", "阶段 Stage", "负责人 Owner", "存活概率 P(alive)", "复购次数 Repeat purchases", "距上次购买(天) Days since last", `预计价值(${b.horizonDays}天) Expected value`],
+    formats: ["text", "text", "text", "text", "pct", "int", "int", "money"],
+    rows: r.clv.likelyLost.map((c) => [c.id, c.name, c.stage, c.owner, c.pAlive, c.repeatPurchases, c.daysSinceLastPurchase, c.clv]),
+    note: b.r === null ? why(b.reason, b.reasonEn)
+      : `阶段规则仍视为活跃(非流失风险、非流失)而存活概率低于 50% 的客户共 ${r.clv.likelyLostCount} 位${r.clv.likelyLostCount > r.clv.likelyLost.length ? `,列出最低的 ${r.clv.likelyLost.length} 位` : ""} · ${r.clv.likelyLostCount} customers the stage rules call active have P(alive) under 50 %${r.clv.likelyLostCount > r.clv.likelyLost.length ? `; the lowest ${r.clv.likelyLost.length} listed` : ""}`,
+  };
+  return sheet("clv", "存活与价值", "存活概率与客户价值(BG/NBD + Gamma-Gamma)", "Churn probability and customer value (BG/NBD + Gamma-Gamma)", [fitBlock, spendBlock, histogram, lost]);
 }
 
 /** Days from start to due, at least one (a task due the day it starts still shows); null without both dates. */
@@ -245,7 +285,7 @@ export const HEAT_HIGH = "FF2F5597";
 export const GANTT_LATE = "FFFF7C80";
 export const GANTT_ON_TIME = "FF5B9BD5";
 
-export const REVIEW_FORMATS: Record<ReviewFormat, string | undefined> = { int: "#,##0", pct: "0.0%", num1: "#,##0.0", date: "yyyy-mm-dd", text: undefined };
+export const REVIEW_FORMATS: Record<ReviewFormat, string | undefined> = { int: "#,##0", pct: "0.0%", num1: "#,##0.0", num4: "0.0000", money: "#,##0.00", date: "yyyy-mm-dd", text: undefined };
 
 /** A cell as a chart's number: numbers as they are, a date (`YYYY-MM-DD`) as days since 1970-01-01, else none. */
 function chartNumber(v: ReviewCell, format: ReviewFormat): number | null {

@@ -3,9 +3,9 @@
 // conditional-format rules, its findings sheet and review sheets. Every other cell, style, name and table is
 // left as exceljs read it.
 import ExcelJS from "exceljs";
-import { columnLetter, columnNumber, formatDay, HISTORY_HEADER, HISTORY_SHEET, HISTORY_WIDTHS, maskPhones, type Finding, type PipelineResult, type ReviewData, type WorkbookModel } from "../core";
+import { columnLetter, columnNumber, formatDay, HISTORY_HEADER, HISTORY_SHEET, HISTORY_WIDTHS, maskPhones, type Finding, type PipelineResult, type ReviewData, type Rules, type WorkbookModel } from "../core";
 import {
-  FINDINGS_HEADER, FINDINGS_SHEET, FINDINGS_WIDTHS, findingRow, HIGHLIGHT_RULES, isOwnedRuleFormula, isOwnedSheet, layoutFits, NoRoomError, OWNED_COLUMNS, ownedLayout, ownedValues, resultTables, REVIEW_SHEET_PREFIX,
+  FINDINGS_HEADER, FINDINGS_SHEET, FINDINGS_WIDTHS, findingRow, HIGHLIGHT_RULES, isOwnedRuleFormula, isOwnedSheet, layoutFits, NoRoomError, OWNED_COLUMNS, ownedColumnOf, ownedHeader, ownedLayout, ownedValues, resultTables, REVIEW_SHEET_PREFIX,
   type OwnedLayout, type OwnedValue,
 } from "../workbook/owned";
 import type { MaskResult, WorkbookPort } from "../workbook/port";
@@ -50,7 +50,7 @@ export class ExcelJsBook implements WorkbookPort {
       if (layout) planned.push({ ws, layout });
     }
     for (const { ws, layout } of planned) {
-      this.writeOwnedColumns(ws, layout, ownedValues(result, layout));
+      this.writeOwnedColumns(ws, layout, ownedValues(result, layout), result.rules);
       this.writeValidations(ws, layout);
       this.writeHighlights(ws, layout, result.asOf);
     }
@@ -83,16 +83,16 @@ export class ExcelJsBook implements WorkbookPort {
     ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: lastRow + append.length, column: HISTORY_HEADER.length } };
   }
 
-  private writeOwnedColumns(ws: ExcelJS.Worksheet, layout: OwnedLayout, values: Record<string, OwnedValue[]>): void {
+  private writeOwnedColumns(ws: ExcelJS.Worksheet, layout: OwnedLayout, values: Record<string, OwnedValue[]>, rules: Rules): void {
     const { firstDataRow, lastDataRow } = layout;
     for (const def of OWNED_COLUMNS) {
       const c = layout.columns[def.key];
       const head = ws.getCell(layout.table.headerRow, c);
       // Below the table, only a column that already was the product's (its header says so) can hold an earlier,
       // longer run's values; in a column taken now, a cell down there is the user's.
-      const wasOwned = typeof head.value === "string" && head.value.trim() === def.header;
+      const wasOwned = ownedColumnOf(head.value) === def;
       const lastRow = wasOwned ? Math.max(ws.rowCount, lastDataRow) : lastDataRow;
-      head.value = def.header;
+      head.value = ownedHeader(def, rules);
       head.style = { font: { bold: true }, fill: OWNED_HEADER_FILL, border: BOX, alignment: { vertical: "middle", wrapText: true } };
       ws.getColumn(c).width = def.width;
       const vals = values[def.key];

@@ -4,7 +4,7 @@
 // sheet, a few styles appended to styles.xml, and its own sheets. Memory stays proportional to the values the
 // engine needs, not to the file's object model, so a sheet at Excel's row limit can be written.
 import { columnLetter, columnNumber, dayFromYmd, HISTORY_ROLE, HISTORY_SHEET, maskPhones, parseRange, serialFromDay, type CustomerResult, type PipelineResult, type ReviewData, type WorkbookModel } from "../core";
-import { FINDINGS_ROLE, FINDINGS_SHEET, HIGHLIGHT_RULES, isOwnedRuleFormula, OWNED_COLUMNS, ownedLayout, resultsMarkName, resultTables, type OwnedLayout } from "../workbook/owned";
+import { FINDINGS_ROLE, FINDINGS_SHEET, HIGHLIGHT_RULES, isOwnedRuleFormula, OWNED_COLUMNS, ownedColumnOf, ownedHeader, ownedLayout, resultsMarkName, resultTables, type OwnedLayout } from "../workbook/owned";
 import { cellXml, findingsSheetChunks, historyRef, historyRowChunks, historySheetChunks, reviewSheetXml, SHEET_DRAWING_REL_ID, SHEET_TABLE_REL_ID, xmlAttr, xmlText } from "./owned-sheets";
 import { reviewGrid, reviewSheets } from "../workbook/review-sheets";
 import { PIVOT_DATA_TABLE, PIVOT_SHEETS, pivotLayout, REVIEW_PIVOTS, type PivotDataCell } from "../workbook/review-pivots";
@@ -560,7 +560,7 @@ function customersPatch(layout: OwnedLayout, header: readonly unknown[], result:
     // A customer whose home is another customers table (merged tables, DOMAIN.md section 1) is written there.
     if (row >= firstDataRow && row <= lastDataRow && result.customerSheet(i) === table.sheet) byRow[row - firstDataRow] = i;
   }
-  const headerCells: PatchCell[] = OWNED_COLUMNS.map((def, k) => ({ col: cols[k], xml: cellXml(`${letters[k]}${table.headerRow}`, def.header, headStyle) }));
+  const headerCells: PatchCell[] = OWNED_COLUMNS.map((def, k) => ({ col: cols[k], xml: cellXml(`${letters[k]}${table.headerRow}`, ownedHeader(def, result.rules), headStyle) }));
   const cellsOf = (c: CustomerResult, r: number): PatchCell[] => {
     const out: PatchCell[] = [];
     OWNED_COLUMNS.forEach((def, k) => {
@@ -733,8 +733,6 @@ export function undoEdit(parts: BookParts, model: WorkbookModel, styles: StylesP
   // The history sheet goes with the rest unless it is to be kept (--keep-history).
   const roles = [...parts.marks.sheets.keys()].filter((r) => !(opts.keepHistory && r === HISTORY_ROLE));
   const edit: BookEdit = { sheets: new Map(), owned: [], styles, removeRoles: roles, results: null };
-  const headers = new Set(OWNED_COLUMNS.map((d) => d.header));
-  const widths = new Map(OWNED_COLUMNS.map((d) => [d.header, d.width]));
   let columns = 0;
   for (const sheet of model.sheets) {
     if (sheet.owned) continue;
@@ -745,7 +743,8 @@ export function undoEdit(parts: BookParts, model: WorkbookModel, styles: StylesP
     let headerRow = 0;
     for (let i = 0; i < sheet.cells.length && headerRow === 0; i++) {
       sheet.cells[i]?.forEach((v, j) => {
-        if (typeof v === "string" && headers.has(v.trim())) cols.set(j + (sheet.originCol ?? 1), widths.get(v.trim())!);
+        const def = ownedColumnOf(v);
+        if (def) cols.set(j + (sheet.originCol ?? 1), def.width);
       });
       if (cols.size > 0) headerRow = i + (sheet.originRow ?? 1);
     }

@@ -277,7 +277,7 @@ describe("build review", () => {
     expect(out.fallback).toBe(true);
     expect(out.pivotTables).toBe(0);
     expect(fake.book.pivotTables()).toHaveLength(0);
-    expect(fake.book.sheetNames().filter((n) => n.startsWith(REVIEW_SHEET_PREFIX))).toHaveLength(6);
+    expect(fake.book.sheetNames().filter((n) => n.startsWith(REVIEW_SHEET_PREFIX))).toHaveLength(7);
   });
 });
 

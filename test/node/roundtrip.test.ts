@@ -158,7 +158,7 @@ describe("apply writes only what the product owns", () => {
     expect(String(dv.M4?.formulae[0])).toContain("流失风险客户");
     // Conditional formatting, not fills: three rules of ours, the user's own rule untouched.
     const ours = conditionalFormats(ws).filter((cf) => cf.rules.some((r) => String((r as { formulae?: string[] }).formulae?.[0]).includes("CRM◆")));
-    expect(ours.map((cf) => cf.ref)).toEqual(["A4:V11", "A4:V11", "U4:U11"]);
+    expect(ours.map((cf) => cf.ref)).toEqual(["A4:Y11", "A4:Y11", "U4:U11"]);
     expect(conditionalFormats(ws)).toHaveLength(4);
     // The findings sheet: one row per finding, each address a link to its cell.
     const fs = wb.getWorksheet(FINDINGS_SHEET)!;
@@ -209,8 +209,8 @@ describe("review replaces only its own sheets", () => {
     expect(userAndApplied(once)).toEqual(userAndApplied(applied));
     expect(snapshot(twice, { includeOwned: true })).toEqual(snapshot(once, { includeOwned: true }));
     const names = once.worksheets.map((w) => w.name);
-    // Six review sheets, the staging sheet and two PivotTable sheets.
-    expect(names.filter((n) => n.startsWith(REVIEW_SHEET_PREFIX))).toHaveLength(9);
+    // Seven review sheets, the staging sheet and two PivotTable sheets.
+    expect(names.filter((n) => n.startsWith(REVIEW_SHEET_PREFIX))).toHaveLength(10);
     // apply after review keeps the sheet order (the findings sheet is replaced where it was).
     await crm("apply", f("messy-review.xlsx"), "--out", f("messy-review-apply.xlsx"), "--as-of", AS_OF);
     expect((await readXlsx(f("messy-review-apply.xlsx"))).worksheets.map((w) => w.name)).toEqual(names);
@@ -278,7 +278,7 @@ describe("parts exceljs cannot carry over (charts, PivotTables, macros)", () => 
     for (const part of ["xl/charts/chart1.xml", "xl/charts/chart2.xml", "xl/pivotTables/pivotTable1.xml"]) {
       expect(readZipEntry(f("charts.xlsx"), part)!.equals(readZipEntry(f("charts.bak.xlsx"), part)!)).toBe(true);
     }
-    expect((await readXlsx(f("charts.xlsx"))).worksheets.filter((w) => w.name.startsWith(REVIEW_SHEET_PREFIX))).toHaveLength(9);
+    expect((await readXlsx(f("charts.xlsx"))).worksheets.filter((w) => w.name.startsWith(REVIEW_SHEET_PREFIX))).toHaveLength(10);
   });
 
   test("mask keeps them too; where the XML cannot be patched, the exceljs fallback refuses --in-place and says what --out leaves out", async () => {
