@@ -312,14 +312,15 @@ Examples:
     zh: `crm apply <工作簿.xlsx> --out <结果.xlsx> [--as-of YYYY-MM-DD] [--report 报告.json] [--in-place]
 
 在客户表右侧写入本产品自己的列（表头以 ◆ 开头）：周期阶段、判定依据、评分、评分等级、价值分级、
-亲密度、标签、风险等级、下次跟进、预警；为可选值的列加下拉列表；用条件格式标出流失风险、流失和
+亲密度、标签、风险等级、下次跟进、预警、存活概率、预计购买次数和预计价值（由订单按 BG/NBD 与
+Gamma-Gamma 模型估计；数据不足时留空并说明原因）；为可选值的列加下拉列表；用条件格式标出流失风险、流失和
 跟进逾期的行；新增“CRM问题清单”工作表（每个问题可点击跳转到单元格）；在“CRM变更历史”工作表
 末尾追加阶段、评分等级、价值分级和风险等级有变化的客户（第一次运行记录每位客户，已有的行不会改动）。
 其他单元格保持原样。再次运行只会更新这些列。
 
   --out       结果写入的新文件（不会修改原文件）
   --in-place  直接更新原文件，并先保存备份（<文件名>.bak.xlsx；.xlsm 工作簿为 <文件名>.bak.xlsm）
-  --report    同时写出 JSON 报告 {asOf, findings, customers:[…]}
+  --report    同时写出 JSON 报告 {asOf, bgnbd, gammaGamma, findings, customers:[…]}
 
 示例：
   npx crm apply 客户管理.xlsx --out 客户管理-结果.xlsx
@@ -328,7 +329,9 @@ Examples:
     en: `crm apply <book.xlsx> --out <out.xlsx> [--as-of YYYY-MM-DD] [--report report.json] [--in-place]
 
 Writes the product's own columns (headers start with ◆) right of the customers table: stage, rule, score,
-tier, value tier, closeness, tags, risk level, next follow-up, warnings; list validation on the columns
+tier, value tier, closeness, tags, risk level, next follow-up, warnings, P(alive), expected purchases and
+expected value (from the orders by the BG/NBD and Gamma-Gamma models; blank, with the reason, when the data are
+too few); list validation on the columns
 with fixed choices; conditional formatting for at-risk, churned and overdue rows; a "CRM问题清单"
 findings sheet whose addresses link to the cells; and, at the end of the "CRM变更历史" history sheet, a row
 for each customer whose stage, score tier, value tier or risk changed (every customer on the first run;
@@ -336,7 +339,7 @@ rows already there are never changed). Every other cell stays as it was; re-runn
 
   --out       the new file to write (the input is never changed)
   --in-place  update the input itself, after saving a backup (<name>.bak.xlsx; <name>.bak.xlsm for an .xlsm)
-  --report    also write the JSON report {asOf, findings, customers:[…]}
+  --report    also write the JSON report {asOf, bgnbd, gammaGamma, findings, customers:[…]}
 
 Examples:
   npx crm apply customers.xlsx --out customers-result.xlsx
@@ -786,6 +789,7 @@ async function run(args: Args, asOf: string, lang: Lang, io: CliIO): Promise<num
       await save(book, input, out as string, args.inPlace, progress, say, io);
       if (args.report) await writeJsonAtomic(args.report, reportOf(result));
       progress.done();
+      noChurnModel(result, say, io);
       finish(args, io, { exitCode: bookCode, out, report: args.report, summary: result.summary }, () => appliedLine(lang, c, out as string, result, args.report));
       return bookCode;
     }
@@ -864,9 +868,16 @@ async function applyPatching(args: Args, input: string, out: string, asOf: strin
   progress.done();
   const skipped = historySkipped(history.skipped, result);
   if (skipped) io.stderr(`${say("变更历史未追加", "history not appended")}: ${say(skipped.zh, skipped.en)}\n`);
+  noChurnModel(result, say, io);
   const code = result.summary.errors > 0 ? 1 : 0;
   finish(args, io, { exitCode: code, out, report: args.report, summary: result.summary, history }, () => appliedLine(lang, c, out, result, args.report));
   return code;
+}
+
+/** A book with orders whose churn model gave no figures: one stderr line saying why (the ◆ columns stay blank). */
+function noChurnModel(result: PipelineResult, say: (zh: string, en: string) => string, io: CliIO): void {
+  const b = result.clv().bgnbd;
+  if (b.customers > 0 && b.reason) io.stderr(`${say("存活概率与预计价值未计算", "no P(alive) or expected value")}: ${say(b.reason, b.reasonEn ?? b.reason)}\n`);
 }
 
 /** Why apply appended nothing to the history sheet, for stderr (null when it did, or had nothing to add). */

@@ -1,7 +1,7 @@
 // The public API of the engine: what the task pane, the custom functions and the command line call.
 export type { CellValue, CellErrorValue, SheetModel, WorkbookModel, Finding, FindingCode, Severity, Day } from "./types";
 export { runPipeline, safeText, type PipelineResult, type CustomerResult, type RfmResult, type TableSummary, type PipelineOptions, type HistoryAppend } from "./pipeline";
-export { buildReview, type ReviewData, type FunnelStep, type GanttRow } from "./review";
+export { buildReview, LIKELY_LOST_BELOW, LIKELY_LOST_SHOWN, type ReviewData, type FunnelStep, type GanttRow, type LikelyLost } from "./review";
 export { FINDING_CODES, SEVERITY, makeFinding, sortFindings } from "./findings";
 export { TABLES, TABLE_KINDS, OWNED_MARK, isOwnedHeader, isOwnedSheet, REVIEW_SHEET_PREFIX, FINDINGS_SHEET, findTables, classifyHeader, matchHeader, headerInfo, a1, columnLetter, columnNumber, parseRange, quoteSheet, type TableKind, type FoundTable, type ColumnDef } from "./schema";
 export { parseDate, parseDateTime, parseMoney, parsePercent, parseNumber, parseYears, parseEnum, parseText, isBlank, isCellError, cellText, normalizeText, splitList, type Parsed } from "./parse";

@@ -1,7 +1,7 @@
 // The pane's dashboard after validate or apply: counts by stage (the funnel), by tier, the customers at risk of
 // churning with the reason that put them there, overdue follow-ups and findings by severity. Computed from the
 // engine's results in memory (no extra round trip to Excel); the pane only draws it.
-import { maskText, quoteSheet, STAGE_LABEL, STAGES, TIER_LABEL, UNDETERMINED, type CustomerResult, type PipelineResult } from "../core";
+import { LIKELY_LOST_BELOW, maskText, quoteSheet, STAGE_LABEL, STAGES, TIER_LABEL, UNDETERMINED, type CustomerResult, type PipelineResult } from "../core";
 import type { Dashboard, DashboardCustomer, TimelineEntry } from "./types";
 
 /** Customers listed by name at most (the counts cover everyone): a pane list longer than this helps no one. */
@@ -48,12 +48,25 @@ function listed(c: CustomerResult, timeline: TimelineEntry[]): DashboardCustomer
   return { id: maskText(c.id), name: maskText(c.name), address: `${quoteSheet(c.sheet)}!A${c.row}`, stage: c.stage, reasonZh: maskText(c.stageReason), reasonEn: maskText(c.stageReasonEn), warnings: c.warnings, nextFollowUp: c.nextFollowUp, timeline };
 }
 
+/** A likely-lost customer: its reason is the model's, with the figures it rests on. */
+function likely(c: CustomerResult, timeline: TimelineEntry[]): DashboardCustomer {
+  const f = c.bgnbd!;
+  const pct = `${(f.pAlive * 100).toFixed(1)}%`;
+  return {
+    ...listed(c, timeline),
+    pAlive: f.pAlive,
+    reasonZh: `存活概率 ${pct}:复购 ${f.repeatPurchases} 次,距上次购买 ${f.daysSinceLastPurchase} 天;阶段规则仍判定为${c.stage}`,
+    reasonEn: `P(alive) ${pct}: ${f.repeatPurchases} repeat purchase(s), ${f.daysSinceLastPurchase} days since the last; the stage rules still say ${c.stage}`,
+  };
+}
+
 export function dashboardOf(result: PipelineResult): Dashboard {
   const n = result.summary.rows;
   const stageCount = new Map<string, number>();
   const tierCount = new Map<string, number>();
   const atRisk: DashboardCustomer[] = [];
   const overdueAll: { i: number; next: string }[] = [];
+  const lostAll: { i: number; pAlive: number }[] = [];
   let atRiskTotal = 0;
   for (let i = 0; i < n; i++) {
     const c = result.customers[i] ?? result.customerAt(i);
@@ -66,7 +79,17 @@ export function dashboardOf(result: PipelineResult): Dashboard {
       if (atRisk.length < DASHBOARD_LIST_LIMIT) atRisk.push(listed(c, timelineOf(result, i)));
     }
     if (c.overdue) overdueAll.push({ i, next: c.nextFollowUp ?? "" });
+    // Likely lost: the model thinks the customer probably gone while the stage rules still call it active.
+    if (c.bgnbd && c.bgnbd.pAlive < LIKELY_LOST_BELOW && c.stageKey !== "atRisk" && c.stageKey !== "churned") lostAll.push({ i, pAlive: c.bgnbd.pAlive });
   }
+  lostAll.sort((a, b) => a.pAlive - b.pAlive || a.i - b.i);
+  const fit = result.clv().bgnbd;
+  const likelyLost = fit.customers === 0 ? null : {
+    total: lostAll.length,
+    customers: lostAll.slice(0, DASHBOARD_LIST_LIMIT).map(({ i }) => likely(result.customers[i] ?? result.customerAt(i), timelineOf(result, i))),
+    reasonZh: fit.reason,
+    reasonEn: fit.reasonEn,
+  };
   // Overdue longest first: the next follow-up date furthest in the past heads the list.
   overdueAll.sort((a, b) => a.next.localeCompare(b.next) || a.i - b.i);
   const overdue = overdueAll.slice(0, DASHBOARD_LIST_LIMIT).map(({ i }) => listed(result.customers[i] ?? result.customerAt(i), timelineOf(result, i)));
@@ -79,6 +102,7 @@ export function dashboardOf(result: PipelineResult): Dashboard {
       .map((t) => ({ ...t, count: tierCount.get(t.key === UNDETERMINED ? UNDETERMINED : t.zh) ?? 0 })),
     atRisk: { total: atRiskTotal, customers: atRisk },
     overdue: { total: overdueTotal, customers: overdue },
+    likelyLost,
     findings: { errors: result.summary.errors, warnings: result.summary.warnings, infos: result.summary.infos },
   };
 }

@@ -70,6 +70,8 @@ export interface DashboardCustomer {
   nextFollowUp: string | null;
   /** Its moves as the history sheet records them, the latest DASHBOARD_TIMELINE_LIMIT, oldest first (empty: no history yet). */
   timeline: TimelineEntry[];
+  /** P(alive) from the BG/NBD model (DOMAIN.md section 8b), on the likely-lost list. */
+  pAlive?: number;
 }
 
 /** A count with its labels; `key` is the engine's (stage, tier) or "undetermined". */
@@ -91,6 +93,11 @@ export interface Dashboard {
   atRisk: { total: number; customers: DashboardCustomer[] };
   /** Follow-up overdue, longest overdue first. */
   overdue: { total: number; customers: DashboardCustomer[] };
+  /**
+   * The churn model (DOMAIN.md section 8b), null when no customer has a dated order: customers the stage rules
+   * still call active whose P(alive) is under 50 %, the lowest first; or why the model gave no figures.
+   */
+  likelyLost: { total: number; customers: DashboardCustomer[]; reasonZh: string | null; reasonEn: string | null } | null;
   findings: { errors: number; warnings: number; infos: number };
 }
 

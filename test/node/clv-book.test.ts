@@ -42,10 +42,13 @@ beforeAll(async () => {
     "r.append(['参数', '值'])",
     "r.append(['bgnbd.horizonDays', 180])",
     "wb.save(sys.argv[2])",
+    "r['A2'] = 'bgnbd.minRepeat'",
+    "r['B2'] = 5000",
+    "wb.save(sys.argv[4])",
     "del wb['CRM规则']",
     "wb.save(sys.argv[3])",
   ].join("\n");
-  const w = spawnSync(PYTHON, ["-c", script, join(__dirname, "..", "fixtures", "cdnow", "CDNOW_sample.txt"), f("rules180.xlsx"), f("in.xlsx")], { encoding: "utf8" });
+  const w = spawnSync(PYTHON, ["-c", script, join(__dirname, "..", "fixtures", "cdnow", "CDNOW_sample.txt"), f("rules180.xlsx"), f("in.xlsx"), f("min5000.xlsx")], { encoding: "utf8" });
   if (w.status !== 0) throw new Error(`openpyxl: ${w.stderr}`);
   for (const args of [
     ["apply", f("in.xlsx"), "--out", f("applied.xlsx"), "--report", f("report.json")],
@@ -61,6 +64,20 @@ beforeAll(async () => {
   const r = await runCrm(["apply", f("back90-in.xlsx"), "--out", f("back90.xlsx"), "--as-of", AS_OF], "en");
   if (r.code >= 2) throw new Error(`crm apply back90: ${r.stderr}`);
   report = JSON.parse(readFileSync(f("report.json"), "utf8"));
+  tooFew = await runCrm(["apply", f("min5000.xlsx"), "--out", f("min5000-out.xlsx"), "--as-of", AS_OF], "en");
+});
+let tooFew: Awaited<ReturnType<typeof runCrm>>;
+
+test("too few repeat customers for the rules' minimum (5,000; CDNOW has 946): one stderr line with the reason, the ◆ cells blank, the rest written", () => {
+  expect(tooFew.code).toBeLessThan(2);
+  expect(tooFew.stderr).toContain("no P(alive) or expected value: Only 946 customers bought again on a later day, fewer than the 5000 the fit needs (rule bgnbd.minRepeat)");
+  const cells = openpyxlCells(f("min5000-out.xlsx"))["客户"];
+  const heads = ownedHeaders(cells);
+  const pa = Object.keys(heads).find((k) => heads[k] === "◆存活概率 P(alive)")!;
+  const stage = Object.keys(heads).find((k) => heads[k] === "◆周期阶段 Stage")!;
+  expect(Object.keys(cells).filter((a) => a.startsWith(pa) && a !== `${pa}1`)).toEqual([]);
+  expect(Object.keys(cells).filter((a) => a.startsWith(stage) && a !== `${stage}1`)).toHaveLength(2357);
+  expect(ooxmlProblems(f("min5000-out.xlsx"), f("min5000.xlsx"))).toEqual([]);
 });
 
 /** Column letter → header text of row 1 of a sheet, for the headers that start with ◆. */

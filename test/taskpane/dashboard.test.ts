@@ -4,7 +4,7 @@
 // The dashboard after validate or apply: every figure shown is the hand-made DASHBOARD's (test/taskpane/fixtures.ts),
 // drawn by the real @fluentui/react-charts charts; a churn-risk or overdue customer selects its row.
 import { fireEvent, screen, within } from "@testing-library/react";
-import { DASHBOARD, mockActions, renderApp } from "./fixtures";
+import { DASHBOARD, mockActions, renderApp, VALIDATE_OUTCOME } from "./fixtures";
 
 // The dashboard is loaded lazily (its own chunk in the build): load the module once up front so each test waits
 // only for the render.
@@ -102,6 +102,31 @@ describe("dashboard", () => {
     items[1].focus();
     fireEvent.keyDown(items[1], { key: "Enter" });
     expect(actions.selectCell).toHaveBeenLastCalledWith("客户表!A46");
+  });
+
+  test("likely lost (BG/NBD): each with its P(alive) badge and the model's reason; Enter selects its row", async () => {
+    const actions = await validated();
+    const lost = screen.getByTestId("dashboard-likely-lost");
+    expect(within(lost).getByRole("heading").textContent).toBe("可能已流失的“活跃”客户(3)");
+    const items = within(lost).getAllByRole("listitem");
+    expect(items).toHaveLength(2);
+    expect(items[0].textContent).toContain("存活 8.2%");
+    expect(items[0].textContent).toContain("复购 6 次,距上次购买 210 天");
+    expect(lost.textContent).toContain("列出前 2 位(共 3 位)");
+    items[1].focus();
+    fireEvent.keyDown(items[1], { key: "Enter" });
+    expect(actions.selectCell).toHaveBeenLastCalledWith("客户表!A62");
+  });
+
+  test("likely lost when the model gave no figures: its reason instead of a list", async () => {
+    const actions = mockActions();
+    const reason = { reasonZh: "只有 3 位客户有复购(在不同日期再次下单),少于拟合所需的 20 位(规则 bgnbd.minRepeat)", reasonEn: "Only 3 customers bought again on a later day, fewer than the 20 the fit needs (rule bgnbd.minRepeat)" };
+    actions.validate.mockResolvedValue({ ...VALIDATE_OUTCOME, dashboard: { ...DASHBOARD, likelyLost: { total: 0, customers: [], ...reason } } });
+    renderApp({ actions });
+    fireEvent.click(screen.getByRole("button", { name: /^校验/ }));
+    const lost = await screen.findByTestId("dashboard-likely-lost", undefined, { timeout: 10_000 });
+    expect(lost.textContent).toContain(`未计算存活概率:${reason.reasonZh}`);
+    expect(within(lost).queryAllByRole("listitem")).toHaveLength(0);
   });
 
   test("in English: English stage and tier names, English reasons", async () => {

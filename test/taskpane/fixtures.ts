@@ -36,7 +36,7 @@ export const TIMELINE_0007 = [
   { date: "2024-06-10", fieldZh: "风险等级", fieldEn: "Risk", from: "低", to: "高", reason: "流失风险客户" },
 ];
 
-/** A hand-made dashboard: 100 customers, 3 listed at risk of 12, 2 overdue of 8. */
+/** A hand-made dashboard: 100 customers, 3 listed at risk of 12, 2 overdue of 8, 2 likely lost of 3. */
 export const DASHBOARD: Dashboard = {
   customers: 100,
   stages: [
@@ -69,6 +69,15 @@ export const DASHBOARD: Dashboard = {
       { id: "CRM0007", name: "杭州青禾贸易", address: "客户表!A9", stage: "流失风险客户", reasonZh: "最近订单距今 45 天(订单!D30)", reasonEn: "Last order 45 days ago (订单!D30)", warnings: ["W2"], nextFollowUp: "2024-06-20", timeline: [] },
       { id: "CRM0044", name: "无锡锦程物流", address: "客户表!A46", stage: "意向客户", reasonZh: "有意向记录", reasonEn: "Interest recorded", warnings: [], nextFollowUp: "2024-06-25", timeline: [] },
     ],
+  },
+  likelyLost: {
+    total: 3,
+    customers: [
+      { id: "CRM0052", name: "常州百川机电", address: "客户表!A54", stage: "成交客户", reasonZh: "存活概率 8.2%:复购 6 次,距上次购买 210 天;阶段规则仍判定为成交客户", reasonEn: "P(alive) 8.2%: 6 repeat purchase(s), 210 days since the last; the stage rules still say 成交客户", warnings: [], nextFollowUp: null, timeline: [], pAlive: 0.082 },
+      { id: "CRM0060", name: "绍兴明远纺织", address: "客户表!A62", stage: "稳定客户", reasonZh: "存活概率 41.0%:复购 3 次,距上次购买 120 天;阶段规则仍判定为稳定客户", reasonEn: "P(alive) 41.0%: 3 repeat purchase(s), 120 days since the last; the stage rules still say 稳定客户", warnings: [], nextFollowUp: null, timeline: [], pAlive: 0.41 },
+    ],
+    reasonZh: null,
+    reasonEn: null,
   },
   findings: { errors: 4, warnings: 3, infos: 1 },
 };

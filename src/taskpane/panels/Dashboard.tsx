@@ -194,6 +194,24 @@ export function Dashboard({ dashboard }: DashboardProps): JSX.Element {
         stageLabel={stageLabel}
         showNext
       />
+      {dashboard.likelyLost &&
+        (dashboard.likelyLost.reasonZh !== null ? (
+          <section className={s.section} data-testid="dashboard-likely-lost">
+            <Body1Strong as="h3" className={s.subheading}>
+              {t("dash.likelyLostTitle")}
+            </Body1Strong>
+            <Caption1 className={mergeClasses(s.muted, s.wrap)}>{t("dash.likelyLostUnfitted", { reason: pick(lang, dashboard.likelyLost.reasonZh, dashboard.likelyLost.reasonEn ?? "") })}</Caption1>
+          </section>
+        ) : (
+          <CustomerList
+            title={t("dash.likelyLost", { n: dashboard.likelyLost.total })}
+            none={t("dash.likelyLostNone")}
+            total={dashboard.likelyLost.total}
+            customers={dashboard.likelyLost.customers}
+            testId="dashboard-likely-lost"
+            stageLabel={stageLabel}
+          />
+        ))}
     </section>
   );
 }
@@ -249,6 +267,11 @@ function CustomerList({ title, none, total, customers, testId, stageLabel, showN
                   <div className={s.row}>
                     <Body1Strong className={s.wrap}>{c.name || c.id}</Body1Strong>
                     <Caption1 className={s.muted}>{c.id}</Caption1>
+                    {c.pAlive !== undefined && (
+                      <Badge size="small" appearance="tint" color={c.pAlive < 0.2 ? "danger" : "warning"}>
+                        {t("dash.pAlive", { pct: `${(c.pAlive * 100).toFixed(1)}%` })}
+                      </Badge>
+                    )}
                     {c.warnings.map((w) => (
                       <Badge key={w} size="small" appearance="tint" color="warning">
                         {w}
