@@ -192,18 +192,23 @@ export function bfgs(f: Objective, start: readonly number[], opts: { gtol: numbe
 
 /**
  * The lowest of f from several starts: from each, Nelder–Mead to a loose tolerance (robust far from the optimum,
- * on `coarse`, a cheaper version of f over a sample when the data are large), then BFGS on f with its gradient to
- * `gtol`; the lowest end wins, and `converged` is that run's.
+ * on `coarse`, a cheaper version of f over a sample when the data are large); then BFGS on f with its gradient to
+ * `gtol`, from the best of those ends and from every other end that lies apart from the ones polished (another
+ * local optimum), never twice for the same one. The lowest end wins, and `converged` is that run's.
  */
 function minimiseFromStarts(f: Objective, starts: readonly number[][], gtol: number, coarse: Objective = f): { x: number[]; value: number; converged: boolean } {
-  let best: { x: number[]; value: number; converged: boolean } | null = null;
   const value = (v: number[]) => {
     const r = coarse(v).value;
     return Number.isFinite(r) ? r : Number.MAX_VALUE;
   };
-  for (const s of starts) {
-    const rough = nelderMead(value, s, { tol: 1e-7, maxIter: 2_000 });
-    const run = bfgs(f, rough.x, { gtol });
+  const rough = starts.map((s) => nelderMead(value, s, { tol: 1e-7, maxIter: 2_000 })).sort((p, q) => p.value - q.value);
+  const polished: number[][] = [];
+  let best: { x: number[]; value: number; converged: boolean } | null = null;
+  for (const r of rough) {
+    // The same optimum as one already polished (every log-parameter within 0.01): nothing to gain from it again.
+    if (polished.some((p) => p.every((v, j) => Math.abs(v - r.x[j]) < 0.01))) continue;
+    const run = bfgs(f, r.x, { gtol });
+    polished.push(r.x);
     if (Number.isFinite(run.value) && (!best || run.value < best.value)) best = run;
   }
   return best ?? { x: [...starts[0]], value: NaN, converged: false };
@@ -232,24 +237,34 @@ export function groupColumns(x: Float64Array | Int32Array, tx: Float64Array | In
   const ids: number[] = [];
   for (let i = 0; i < x.length; i++) if (x[i] >= 0) ids.push(i);
   const txOf = (i: number) => (x[i] === 0 ? 0 : tx[i]);
-  // Sorted, then each run of equal summaries is one group (no string keys: a million customers group in a second).
-  const order = Int32Array.from(ids).sort((i, j) => x[i] - x[j] || txOf(i) - txOf(j) || T[i] - T[j]);
   const gx: number[] = [], gtx: number[] = [], gT: number[] = [], gw: number[] = [];
-  let maxX = 0;
-  for (let k = 0; k < order.length; k++) {
-    const i = order[k];
+  const add = (xi: number, txi: number, Ti: number) => {
     const last = gx.length - 1;
-    if (last >= 0 && gx[last] === x[i] && gtx[last] === txOf(i) && gT[last] === T[i]) {
-      gw[last]++;
-      continue;
+    if (last >= 0 && gx[last] === xi && gtx[last] === txi && gT[last] === Ti) gw[last]++;
+    else {
+      gx.push(xi);
+      gtx.push(txi);
+      gT.push(Ti);
+      gw.push(1);
     }
-    gx.push(x[i]);
-    gtx.push(txOf(i));
-    gT.push(T[i]);
-    gw.push(1);
-    if (x[i] > maxX) maxX = x[i];
+  };
+  // Sorted, then each run of equal summaries is one group (no string keys). Whole days sort as one number each,
+  // (x·s + t_x)·s + T below 2^53, by the typed array's own sort (far faster than a comparator), and are read back
+  // from the number.
+  let span = 1;
+  let whole = true;
+  for (const i of ids) {
+    whole &&= Number.isInteger(x[i]) && Number.isInteger(tx[i]) && Number.isInteger(T[i]) && tx[i] >= 0 && T[i] >= 0;
+    span = Math.max(span, T[i] + 1, tx[i] + 1, x[i] + 1);
   }
-  return { x: Float64Array.from(gx), tx: Float64Array.from(gtx), T: Float64Array.from(gT), w: Float64Array.from(gw), length: gx.length, customers: order.length, maxX };
+  if (whole && span ** 3 < 2 ** 53) {
+    const keys = Float64Array.from(ids, (i) => (x[i] * span + txOf(i)) * span + T[i]).sort();
+    for (const k of keys) add(Math.floor(k / (span * span)), Math.floor(k / span) % span, k % span);
+  } else {
+    for (const i of Int32Array.from(ids).sort((i, j) => x[i] - x[j] || txOf(i) - txOf(j) || T[i] - T[j])) add(x[i], txOf(i), T[i]);
+  }
+  const maxX = gx.reduce((m, v) => Math.max(m, v), 0);
+  return { x: Float64Array.from(gx), tx: Float64Array.from(gtx), T: Float64Array.from(gT), w: Float64Array.from(gw), length: gx.length, customers: ids.length, maxX };
 }
 
 /** Every k-th group, its weight scaled by k: a cheap likeness of the whole for the first, rough search. */
@@ -265,11 +280,23 @@ function everyKth(g: GroupedSummaries, k: number): GroupedSummaries {
  * evaluation for every x up to the largest; then each group costs two logs and an exponential.
  */
 export function bgnbdObjective(g: GroupedSummaries): Objective {
+  // Whole days (the product's summaries): ln(α + T) and ln(α + t_x) are tabled once per evaluation for every day up
+  // to the largest, so a group costs one exponential and one logarithm.
+  let maxDay = 0;
+  let whole = true;
+  for (let i = 0; i < g.length && whole; i++) {
+    whole = Number.isInteger(g.T[i]) && Number.isInteger(g.tx[i]) && g.T[i] >= 0 && g.tx[i] >= 0;
+    if (g.T[i] > maxDay) maxDay = g.T[i];
+  }
+  if (maxDay > 100_000) whole = false;
+  const lnDay = whole ? new Float64Array(maxDay + 1) : null;
   return (v) => {
     const r = Math.exp(v[0]), alpha = Math.exp(v[1]), a = Math.exp(v[2]), b = Math.exp(v[3]);
     const m = g.maxX;
     const lr = new Float64Array(m + 1), lb = new Float64Array(m + 1), lab = new Float64Array(m + 1);
     const dr = new Float64Array(m + 1), db = new Float64Array(m + 1), dab = new Float64Array(m + 1);
+    /** ln(b + x − 1) for x ≥ 1. */
+    const lbx = new Float64Array(m + 1);
     for (let k = 0; k < m; k++) {
       lr[k + 1] = lr[k] + Math.log(r + k);
       lb[k + 1] = lb[k] + Math.log(b + k);
@@ -277,26 +304,30 @@ export function bgnbdObjective(g: GroupedSummaries): Objective {
       dr[k + 1] = dr[k] + 1 / (r + k);
       db[k + 1] = db[k] + 1 / (b + k);
       dab[k + 1] = dab[k] + 1 / (a + b + k);
+      lbx[k + 1] = Math.log(b + k);
     }
+    if (lnDay) for (let d = 0; d <= maxDay; d++) lnDay[d] = Math.log(alpha + d);
     const lnAlpha = Math.log(alpha), lnA = Math.log(a);
     let ll = 0, gr = 0, gal = 0, ga = 0, gb = 0;
     for (let i = 0; i < g.length; i++) {
-      const x = g.x[i], w = g.w[i];
-      const lT = Math.log(alpha + g.T[i]);
+      const x = g.x[i], w = g.w[i], T = g.T[i];
+      const lT = lnDay ? lnDay[T] : Math.log(alpha + T);
       const a3 = -(r + x) * lT;
-      let L = a3, w4 = 0, ltx = 0, lbx = 0;
+      // L = ln(e^a3 + e^a4), and w4 = e^(a4 − L), the share of the "dropped out after t_x" term.
+      let L = a3, w4 = 0, ltx = 0;
       if (x > 0) {
-        ltx = Math.log(alpha + g.tx[i]);
-        lbx = Math.log(b + x - 1);
-        const a4 = lnA - lbx - (r + x) * ltx;
-        L = logAddExp(a3, a4);
-        w4 = Math.exp(a4 - L);
+        const tx = g.tx[i];
+        ltx = lnDay ? lnDay[tx] : Math.log(alpha + tx);
+        const a4 = lnA - lbx[x] - (r + x) * ltx;
+        const e = Math.exp(-Math.abs(a4 - a3));
+        L = Math.max(a3, a4) + Math.log1p(e);
+        w4 = a4 >= a3 ? 1 / (1 + e) : e / (1 + e);
       }
       const w3 = 1 - w4;
       ll += w * (lr[x] + r * lnAlpha + lb[x] - lab[x] + L);
       // ∂/∂θ, then × θ for the log-parameter.
       gr += w * (dr[x] + lnAlpha - w3 * lT - w4 * ltx);
-      gal += w * (r / alpha - (r + x) * (w3 / (alpha + g.T[i]) + (x > 0 ? w4 / (alpha + g.tx[i]) : 0)));
+      gal += w * (r / alpha - (r + x) * (w3 / (alpha + T) + (x > 0 ? w4 / (alpha + g.tx[i]) : 0)));
       ga += w * (-dab[x] + w4 / a);
       gb += w * (db[x] - dab[x] - (x > 0 ? w4 / (b + x - 1) : 0));
     }
