@@ -382,13 +382,17 @@ export function hyp2f1(a: number, b: number, c: number, z: number): number {
 
 /**
  * The purchases to expect in the next t time units from a customer with this summary (the paper's equation 10):
- * (a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) ₂F₁(r+x, b+x; a+b+x−1; t/(α+T+t))] / [1 + δ(x>0) a/(b+x−1) ((α+T)/(α+t_x))^(r+x)].
+ * (a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) ₂F₁(r+x, b+x; a+b+x−1; z)] / [1 + δ(x>0) a/(b+x−1) ((α+T)/(α+t_x))^(r+x)],
+ * z = t/(α+T+t). Euler's transformation ₂F₁(A, B; C; z) = (1−z)^(C−A−B) ₂F₁(C−A, C−B; C; z), with 1 − z = (α+T)/(α+T+t),
+ * turns the bracket into 1 − (1−z)^(a−1) ₂F₁(a+b−1−r, a−1; a+b+x−1; z): the same number, without the (1−z)^−(x+…)
+ * growth that overflows for a customer of hundreds of purchase days, and a series that converges faster as x grows.
  */
 export function expectedPurchases(p: BgnbdParams, s: PurchaseSummary, t: number): number {
   const { r, alpha, a, b } = p;
   const { x, tx, T } = s;
   const head = (a + b + x - 1) / (a - 1);
-  const grow = 1 - Math.exp((r + x) * (Math.log(alpha + T) - Math.log(alpha + T + t))) * hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + T + t));
+  const z = t / (alpha + T + t);
+  const grow = 1 - Math.exp((a - 1) * (Math.log(alpha + T) - Math.log(alpha + T + t))) * hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z);
   const alive = x > 0 ? 1 + (a / (b + x - 1)) * Math.exp((r + x) * (Math.log(alpha + T) - Math.log(alpha + tx))) : 1;
   return (head * grow) / alive;
 }

@@ -5,7 +5,7 @@
 import { readFileSync } from "fs";
 import { join } from "path";
 import {
-  bfgs, bgnbdLogLikelihood, bgnbdObjective, digamma, expectedPurchases, expectedPurchasesFromStart, expectedPurchaseValue, fitBgnbd, fitGammaGamma, gammaGammaObjective, groupSummaries, lnGamma, pAlive,
+  bfgs, bgnbdLogLikelihood, bgnbdObjective, digamma, expectedPurchases, expectedPurchasesFromStart, expectedPurchaseValue, fitBgnbd, fitGammaGamma, gammaGammaObjective, groupSummaries, hyp2f1, lnGamma, pAlive,
   summaryOfDays, type PurchaseSummary,
 } from "../../src/core/clv";
 
@@ -15,6 +15,22 @@ const summary: PurchaseSummary[] = readFileSync(join(__dirname, "..", "fixtures"
     return { x, tx, T };
   });
 const PUBLISHED = { r: 0.2426, alpha: 4.4135, a: 0.7929, b: 2.4258 };
+
+expect.extend({
+  /** Within 1e-9 of the expected value, relatively. */
+  closeToRel(received: number, expected: number) {
+    const pass = Math.abs(received - expected) <= 1e-9 * Math.max(1, Math.abs(expected));
+    return { pass, message: () => `expected ${received} to be within 1e-9 (relative) of ${expected}` };
+  },
+});
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace jest {
+    interface Expect {
+      closeToRel(expected: number): unknown;
+    }
+  }
+}
 
 test("the CDNOW summary is the paper's: 2,357 customers, 1,411 with no repeat purchase", () => {
   expect(summary).toHaveLength(2357);
@@ -205,4 +221,28 @@ test("customers drawn from the BG/NBD process with known parameters: the fit fin
   expect(fit.converged).toBe(true);
   // Within 10 % of the truth: the sampling error of 20,000 customers, not the fit's.
   for (const k of ["r", "alpha", "a", "b"] as const) expect([k, Math.abs(fit.params[k] / truth[k] - 1) < 0.1]).toEqual([k, true]);
+});
+
+test("expected purchases by Euler's transformation equal the paper's form, and stay finite for a customer of 600 purchase days", () => {
+  // Equation 10 as the paper writes it, term by term (the form that overflows for large x).
+  const paper = (P: typeof PUBLISHED, x: number, tx: number, T: number, t: number) => {
+    const { r, alpha, a, b } = P;
+    const head = (a + b + x - 1) / (a - 1);
+    const grow = 1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + T + t));
+    return (head * grow) / (x > 0 ? 1 + (a / (b + x - 1)) * ((alpha + T) / (alpha + tx)) ** (r + x) : 1);
+  };
+  for (const [x, tx, T, t] of [[0, 0, 38, 39], [2, 30.43, 38.86, 39], [7, 35, 38, 10], [40, 37, 38.5, 52]]) {
+    expect([x, expectedPurchases(PUBLISHED, { x, tx, T }, t)]).toEqual([x, expect.closeToRel(paper(PUBLISHED, x, tx, T, t))]);
+  }
+  // 600 purchase days in two years, the last yesterday, over the longest horizon the rules allow (3,650 days; α in
+  // days): the paper's form overflows there ((1 − z)^−(r+x) with 1 − z = 761/4,411 is e^1054) and gives no number.
+  const days = { ...PUBLISHED, alpha: PUBLISHED.alpha * 7 };
+  expect(Number.isFinite(paper(days, 600, 729, 730, 3650))).toBe(false);
+  const e = expectedPurchases(days, { x: 600, tx: 729, T: 730 }, 3650);
+  expect(Number.isFinite(e)).toBe(true);
+  // At most the customer's own rate kept up for the whole horizon (600 in 730 days → 3,000 in 3,650), less as it may leave.
+  expect(e).toBeGreaterThan(0);
+  expect(e).toBeLessThan((600 * 3650) / 730);
+  // And over 90 days, close to its own rate (about 74): nearly sure to be alive after a purchase yesterday.
+  expect(expectedPurchases(days, { x: 600, tx: 729, T: 730 }, 90)).toBeGreaterThan(60);
 });

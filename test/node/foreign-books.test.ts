@@ -58,7 +58,7 @@ describe("package parts as other programs write them", () => {
     await crmWrites(["apply"], input, f("openpyxl-applied.xlsx"));
     await crmWrites(["review"], f("openpyxl-applied.xlsx"), f("openpyxl-reviewed.xlsx"));
     const names = Object.keys(openpyxlCells(f("openpyxl-reviewed.xlsx")));
-    expect(names).toEqual(["客户", "CRM问题清单", "CRM变更历史", "CRM复盘-阶段与漏斗", "CRM复盘-行业与负责人", "CRM复盘-高价值客户", "CRM复盘-跟进效率", "CRM复盘-分级与RFM", "CRM复盘-执行计划", "CRM复盘-数据", "CRM复盘-行业透视", "CRM复盘-负责人透视"]);
+    expect(names).toEqual(["客户", "CRM问题清单", "CRM变更历史", "CRM复盘-阶段与漏斗", "CRM复盘-行业与负责人", "CRM复盘-高价值客户", "CRM复盘-跟进效率", "CRM复盘-分级与RFM", "CRM复盘-执行计划", "CRM复盘-存活与价值", "CRM复盘-数据", "CRM复盘-行业透视", "CRM复盘-负责人透视"]);
     await crmWrites(["undo"], f("openpyxl-reviewed.xlsx"), f("openpyxl-undone.xlsx"));
     expect(Object.keys(openpyxlCells(f("openpyxl-undone.xlsx")))).toEqual(["客户"]);
   });
@@ -358,7 +358,7 @@ describe("the product's output re-saved by another program, then run again", () 
     resave(f(`resave-${who}-reviewed.xlsx`), f(`resave-${who}-saved.xlsx`));
     // The marks survive the other program (found by them, not by the fallback for books without marks).
     const marks = part(f(`resave-${who}-saved.xlsx`), "xl/workbook.xml").match(/name="_CRM_[^"]+"/g) ?? [];
-    expect(marks.sort()).toEqual(['name="_CRM_RESULTS"', 'name="_CRM_SHEET_findings"', 'name="_CRM_SHEET_history"', ...["followUp", "highValue", "industry", "plan", "stages", "tiers", "data", "industryPivot", "ownerPivot"].map((r) => `name="_CRM_SHEET_review.${r}"`)].sort());
+    expect(marks.sort()).toEqual(['name="_CRM_RESULTS"', 'name="_CRM_SHEET_findings"', 'name="_CRM_SHEET_history"', ...["followUp", "highValue", "industry", "plan", "stages", "tiers", "clv", "data", "industryPivot", "ownerPivot"].map((r) => `name="_CRM_SHEET_review.${r}"`)].sort());
     await crmWrites(["apply"], f(`resave-${who}-saved.xlsx`), f(`resave-${who}-again.xlsx`));
     await crmWrites(["review"], f(`resave-${who}-again.xlsx`), f(`resave-${who}-again-reviewed.xlsx`));
     expect(Object.keys(openpyxlCells(f(`resave-${who}-again-reviewed.xlsx`)))).toEqual(names);
