@@ -574,6 +574,8 @@ const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 *
  * with a repeat purchase day, or a fit that does not converge: no figures, and a reason in both languages.
  */
 export function clvOfOrders(n: number, orders: OrderIndex, dates: Float64Array, amounts: Float64Array, D: number, horizonDays: number, minRepeat: number): Clv {
+  // A book without orders allocates nothing per customer (a million-row customers sheet alone is common).
+  if (orders.order.length === 0) n = 0;
   const x = new Float64Array(n).fill(NaN);
   const tx = new Float64Array(n);
   const T = new Float64Array(n);
@@ -584,6 +586,7 @@ export function clvOfOrders(n: number, orders: OrderIndex, dates: Float64Array, 
   const sums: number[] = [];
   const known: boolean[] = [];
   for (let c = 0; c < n; c++) {
+    if (orders.start[c] === orders.start[c + 1]) continue;
     const pairs: [number, number][] = [];
     for (let k = orders.start[c]; k < orders.start[c + 1]; k++) {
       const j = orders.order[k];

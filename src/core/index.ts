@@ -3,7 +3,7 @@ export type { CellValue, CellErrorValue, SheetModel, WorkbookModel, Finding, Fin
 export { runPipeline, safeText, type PipelineResult, type CustomerResult, type RfmResult, type TableSummary, type PipelineOptions, type HistoryAppend } from "./pipeline";
 export { buildReview, LIKELY_LOST_BELOW, LIKELY_LOST_SHOWN, type ReviewData, type FunnelStep, type GanttRow, type LikelyLost } from "./review";
 export { FINDING_CODES, SEVERITY, makeFinding, sortFindings } from "./findings";
-export { TABLES, TABLE_KINDS, OWNED_MARK, isOwnedHeader, isOwnedSheet, REVIEW_SHEET_PREFIX, FINDINGS_SHEET, findTables, classifyHeader, matchHeader, headerInfo, a1, columnLetter, columnNumber, parseRange, quoteSheet, type TableKind, type FoundTable, type ColumnDef } from "./schema";
+export { type EnumName, TABLES, TABLE_KINDS, OWNED_MARK, isOwnedHeader, isOwnedSheet, REVIEW_SHEET_PREFIX, FINDINGS_SHEET, findTables, classifyHeader, matchHeader, headerInfo, a1, columnLetter, columnNumber, parseRange, quoteSheet, type TableKind, type FoundTable, type ColumnDef } from "./schema";
 export { parseDate, parseDateTime, parseMoney, parsePercent, parseNumber, parseYears, parseEnum, parseText, isBlank, isCellError, cellText, normalizeText, splitList, type Parsed } from "./parse";
 export { formatDay, toDay, addMonths, dayFromYmd, ymdFromDay, dayFromSerial, serialFromDay } from "./dates";
 export { RULE_DEFS, DEFAULT_RULES, makeRules, readRules, ruleDef, type Rules } from "./rules";

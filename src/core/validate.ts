@@ -5,6 +5,7 @@ import { makeFinding } from "./findings";
 import { ENUM_CHOICES, ENUM_LOOKUPS } from "./labels";
 import { cellText, isBlank, MAX_AMOUNT, normalizeText, parseDateTime, quickDays, roundCents, parseEnum, parseMoney, parseNumber, parsePercent, parseText, parseYears, splitList, type Parsed } from "./parse";
 import { checkUscc, hasFullPhone, maskPhones, maskUscc } from "./privacy";
+import { ruleDef } from "./rules";
 import { a1, headerInfo, parseRange, TABLES, type ColumnDef, type FoundTable, type TableKind } from "./schema";
 import type { CellValue, Day, Finding } from "./types";
 
@@ -70,6 +71,8 @@ export function readTable(t: FoundTable, asOf: Day, date1904: boolean, findings:
     const row = t.rows[i];
     for (let k = 0; k < m; k++) readers[k](i, row[offsets[k]]);
     for (const rc of required) {
+      // A rule that may be left blank (the RFM breaks: blank = quintiles, as its description says) is not missing.
+      if (t.kind === "rules" && rc.def.key === "value" && blankAllowed(row[columns.get("key")!.col - t.firstCol])) continue;
       if (isBlank(row[rc.col - t.firstCol])) findings.push(makeFinding("REQUIRED_MISSING", { sheet: t.sheet, row: t.rowNumbers[i], column: rc.header, address: a1(t.sheet, t.rowNumbers[i], rc.col) }, {}));
     }
     for (const b of blanks) if (isBlank(row[b.offset])) b.marks[i] = 1;
@@ -252,4 +255,9 @@ export function textHas(s: string | null | undefined, words: readonly string[]):
   if (!s) return false;
   const t = normalizeText(s).toLowerCase();
   return words.some((w) => t.includes(w));
+}
+
+/** A rules-table key whose value may be left blank: a rule whose default is none (the RFM breaks). */
+function blankAllowed(key: CellValue): boolean {
+  return typeof key === "string" && ruleDef(key.trim())?.value === null;
 }

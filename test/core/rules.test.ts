@@ -163,3 +163,14 @@ describe("RFM breaks", () => {
     expect(rules.breaks("rfm.rBreaks")).toBeNull();
   });
 });
+
+describe("a blank value in the rules sheet", () => {
+  // The RFM breaks may be left blank (their description says so: blank = quintiles); any other rule's blank value
+  // is missing. A rules sheet as crm init writes it lists every rule, the breaks blank.
+  const { runPipeline } = jest.requireActual("../../src/core") as typeof import("../../src/core");
+  const codes = (rows: CellValue[][]) => runPipeline({ sheets: [{ name: "客户", cells: [["客户编号", "客户名称", "联系人", "首次触达时间"], ["C1", "甲", "王经理", "2024-01-02"]] }, { name: "CRM规则", cells: [["参数", "值"], ...rows] }] }, "2024-06-30").findings.map((f) => `${f.code} ${f.address}`);
+  test("rfm.rBreaks blank: no finding; stage.churnDays blank: the cell is named as missing", () => {
+    expect(codes([["rfm.rBreaks", null]])).toEqual([]);
+    expect(codes([["stage.churnDays", null]])).toContain("REQUIRED_MISSING CRM规则!B2");
+  });
+});

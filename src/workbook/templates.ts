@@ -1,0 +1,122 @@
+// The five template tables as `crm init` and the pane's 新建模板 create them (issue 22): for each table its sheet,
+// Excel table (ListObject) name and columns — the header (Chinese, or English with --lang en), the English name the
+// header's note gives, width, number format, the drop-down list of an enumerated column, and whether it is
+// required (its header ends in *, which the header matcher drops). Pure data, shared by every face's writer. Every
+// header is one the engine's alias tables recognise (test/workbook/templates.test.ts reads each one back).
+import { ENUM_CHOICES, ENUM_LOOKUPS, matchHeader, RULE_DEFS, TABLES, type ColumnDef, type EnumName, type TableKind } from "../core";
+
+export type TemplateLang = "zh" | "en";
+
+export interface TemplateColumn {
+  key: string;
+  header: string;
+  /** The header's note (an input message on the header cell): the other language's name, and 必填 when required. */
+  note: string;
+  width: number;
+  numFmt?: string;
+  /** The values a cell may take (a list validation on the column's data cells). */
+  choices?: readonly string[];
+  required: boolean;
+}
+
+export interface TemplateTable {
+  kind: TableKind;
+  sheet: string;
+  /** The Excel table's name (A–Z, digits, underscores: valid in every locale). */
+  table: string;
+  columns: TemplateColumn[];
+  /** Rows written under the header, as values by column key (the rules table's defaults; empty for the others). */
+  rows: Record<string, string | number | null>[];
+}
+
+/** The tables `crm init` creates by default, in sheet order. */
+export const TEMPLATE_KINDS: readonly TableKind[] = ["customers", "interactions", "orders", "tasks", "keyDates", "plan", "rules"];
+
+/** Each table's columns, in the templates' order (../shared/seeds): the columns a team fills in, not every alias the reader knows. */
+const COLUMNS: Record<TableKind, readonly string[]> = {
+  customers: [
+    "id", "name", "contact", "position", "channel", "industry", "size", "uscc", "source", "owner", "firstContact", "recordedStage", "stageEntered",
+    "customerGrade", "potentialGrade", "annualPurchase", "coopStart", "marginRate", "satisfaction", "complaints", "usageDepth", "lastInteraction",
+    "contractEnd", "birthday", "requirement", "nextPlan", "churnReason", "terminatedOn", "notes",
+  ],
+  interactions: ["customerId", "customerName", "time", "method", "content", "feedback", "owner"],
+  orders: ["orderId", "customerId", "customerName", "date", "amount", "profit"],
+  tasks: ["task", "customerId", "customerName", "owner", "created", "due", "action", "problem", "status", "review", "churnReason", "completedOn"],
+  keyDates: ["customerId", "customerName", "type", "date", "leadDays", "note"],
+  plan: ["taskName", "strategy", "owner", "start", "due", "resources", "deliverable", "status", "completedOn"],
+  rules: ["key", "value", "note"],
+};
+
+const SHEET_NAMES: Record<TableKind, { zh: string; en: string }> = {
+  customers: { zh: "客户", en: "Customers" },
+  interactions: { zh: "维护记录", en: "Interactions" },
+  orders: { zh: "订单", en: "Orders" },
+  tasks: { zh: "跟进任务", en: "Tasks" },
+  keyDates: { zh: "关键节点", en: "Key dates" },
+  plan: { zh: "执行计划", en: "Plan" },
+  // The rules sheet keeps its Chinese name in both languages: the product and its documentation look for CRM规则.
+  rules: { zh: "CRM规则", en: "CRM规则" },
+};
+
+const TABLE_NAMES: Record<TableKind, string> = {
+  customers: "CRM_Customers", interactions: "CRM_Interactions", orders: "CRM_Orders", tasks: "CRM_Tasks", keyDates: "CRM_KeyDates", plan: "CRM_Plan", rules: "CRM_Rules",
+};
+
+/** The ways of contact the interactions log offers (维护方式); free text is read as well. */
+export const CONTACT_METHODS = { zh: ["电话", "微信", "上门拜访", "邮件", "视频会议", "展会", "其他"], en: ["phone", "WeChat", "visit", "email", "video call", "trade fair", "other"] } as const;
+
+/** Headers that carry a unit or a scale beyond the canonical alias (the reader takes 万元 from the brackets). */
+const UNIT_HEADERS: Partial<Record<string, { zh: string; en: string; numFmt: string }>> = {
+  annualPurchase: { zh: "年度采购总额(万元)", en: "Annual purchase", numFmt: "#,##0.00" },
+  amount: { zh: "金额(元)", en: "Amount", numFmt: "#,##0.00" },
+  profit: { zh: "毛利(元)", en: "Gross profit", numFmt: "#,##0.00" },
+};
+
+const FORMAT: Partial<Record<string, string>> = { date: "yyyy-mm-dd", datetime: "yyyy-mm-dd hh:mm", money: "#,##0.00", percent: "0.0%", signedPercent: "0.0%", score5: "0.0", count: "0", years: "0.0" };
+
+/** An enumeration's English spellings the reader accepts, one per value (its first ASCII alias). */
+function englishChoices(name: EnumName): string[] {
+  const byValue = new Map<string, string>();
+  for (const [spelling, value] of ENUM_LOOKUPS[name]) if (/^[\x20-\x7e]+$/.test(spelling) && !byValue.has(value)) byValue.set(value, spelling);
+  return [...byValue.values()];
+}
+
+/** The English header: the column's English label when the reader knows it, else its first English alias, capitalised. */
+function englishHeader(def: ColumnDef, kind: TableKind): string {
+  const candidates = [def.labelEn, ...def.aliases.filter((a) => /^[\x20-\x7e]+$/.test(a)).map((a) => a[0].toUpperCase() + a.slice(1))];
+  return candidates.find((h) => matchHeader(kind, h) === def.key) ?? def.aliases[0];
+}
+
+function column(def: ColumnDef, kind: TableKind, lang: TemplateLang): TemplateColumn {
+  const unit = UNIT_HEADERS[def.key];
+  const zh = unit?.zh ?? def.aliases[0];
+  const en = unit?.en ?? englishHeader(def, kind);
+  const enumName = typeof def.type === "object" ? def.type.enum : null;
+  const choices = enumName ? (lang === "zh" ? ENUM_CHOICES[enumName] : englishChoices(enumName)) : kind === "interactions" && def.key === "method" ? CONTACT_METHODS[lang] : undefined;
+  const required = def.required === true;
+  const header = `${lang === "zh" ? zh : en}${required ? "*" : ""}`;
+  const wide = def.type === "text" && /content|note|requirement|plan|review|problem|action|deliverable|resources|milestones/i.test(def.key);
+  return {
+    key: def.key,
+    header,
+    note: `${lang === "zh" ? en : zh}${required ? " · 必填 required" : ""}`,
+    width: wide ? 36 : typeof def.type === "string" && (def.type === "date" || def.type === "datetime") ? 14 : Math.max(10, Math.min(24, header.length * 2 + 4)),
+    numFmt: unit?.numFmt ?? (typeof def.type === "string" ? FORMAT[def.type] : undefined),
+    choices,
+    required,
+  };
+}
+
+/** The template tables to create, in sheet order, in the given language. */
+export function templateTables(kinds: readonly TableKind[] = TEMPLATE_KINDS, lang: TemplateLang = "zh"): TemplateTable[] {
+  return TEMPLATE_KINDS.filter((k) => kinds.includes(k)).map((kind) => {
+    const defs = COLUMNS[kind].map((key) => TABLES[kind].columns.find((c) => c.key === key)!);
+    return {
+      kind,
+      sheet: SHEET_NAMES[kind][lang],
+      table: TABLE_NAMES[kind],
+      columns: defs.map((d) => column(d, kind, lang)),
+      rows: kind === "rules" ? RULE_DEFS.map((r) => ({ key: r.key, value: Array.isArray(r.value) ? r.value.join(",") : r.value, note: lang === "zh" ? r.zh : r.en })) : [],
+    };
+  });
+}
