@@ -8,12 +8,13 @@ import { runInNewContext } from "vm";
 import { parseArgs as nodeParseArgs } from "util";
 import { basename, dirname, extname, join, resolve } from "path";
 import {
-  buildReview, HISTORY_SHEET, rulesOfBook, runPipeline, safeText, SHEET_LAST_ROW, TABLES, toDay, type Rules, type CustomerResult, type Finding, type PipelineOptions, type PipelineResult, type Severity,
+  buildReview, findTables, HISTORY_SHEET, rulesOfBook, runPipeline, safeText, SHEET_LAST_ROW, TABLES, toDay, type Rules, type TableKind, type CustomerResult, type Finding, type PipelineOptions, type PipelineResult, type Severity,
 } from "../core";
 import { layoutFits, NO_ROOM, NoRoomError } from "../workbook/owned";
 import { pivotDataRows } from "../workbook/review-pivots";
 import { BookError } from "../xlsx/book-error";
 import { Items, writeJsonFile } from "./json-pieces";
+import { TEMPLATE_KINDS, templateTables, templateValue, type TemplateLang, type TemplateTable } from "../workbook/templates";
 import type { BookEdit, BookParts, LoadedBook } from "../xlsx";
 
 /**
@@ -120,6 +121,9 @@ interface Args {
   lang?: string;
   /** undo: the history sheet CRM变更历史 stays. */
   keepHistory: boolean;
+  /** init: `--tables customers,orders,…` (default all seven) and `--sample N` rows. */
+  tables?: string;
+  sample?: string;
 }
 
 
@@ -164,6 +168,7 @@ class UsageError extends Error {
 const OPTIONS = {
   "as-of": { type: "string" }, out: { type: "string" }, "out-dir": { type: "string" }, report: { type: "string" }, lang: { type: "string" }, rules: { type: "string" },
   json: { type: "boolean" }, "in-place": { type: "boolean" }, all: { type: "boolean" }, "no-progress": { type: "boolean" }, "keep-history": { type: "boolean" },
+  tables: { type: "string" }, sample: { type: "string" },
   help: { type: "boolean", short: "h" }, version: { type: "boolean", short: "V" },
 } as const;
 
@@ -192,7 +197,7 @@ function parseArgs(argv: string[]): Args {
     files: positional.slice(1),
     asOf: v["as-of"], out: v.out, outDir: v["out-dir"], report: v.report, lang: v.lang, rulesFile: v.rules,
     json: v.json === true, inPlace: v["in-place"] === true, all: v.all === true, help: v.help === true, version: v.version === true, progress: v["no-progress"] !== true,
-    keepHistory: v["keep-history"] === true,
+    keepHistory: v["keep-history"] === true, tables: v.tables, sample: v.sample,
   };
 }
 
@@ -415,7 +420,7 @@ Examples:
   },
 };
 
-const COMMANDS = ["validate", "apply", "review", "mask", "undo"];
+const COMMANDS = ["init", "validate", "apply", "review", "mask", "undo"];
 
 // ── kinds of book ──
 
@@ -579,6 +584,8 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       return 0;
     }
     if (!args.file) throw new UsageError(`缺少工作簿文件：crm ${args.command} <工作簿.xlsx>`, `missing the workbook: crm ${args.command} <book.xlsx>`);
+    if (args.command === "init") return await init(args, lang, io);
+    if (args.tables !== undefined || args.sample !== undefined) throw new UsageError("--tables 和 --sample 只用于 init", "--tables and --sample are for init only");
     const asOf = args.asOf ?? io.today();
     args.day = asOf;
     if (!isValidDay(asOf)) throw new UsageError(`--as-of 应为 YYYY-MM-DD 格式的有效日期（收到 ${asOf}）`, `--as-of must be a valid date YYYY-MM-DD (got ${asOf})`);
@@ -969,6 +976,109 @@ async function writeWithBackup(args: Args, parts: BookParts, edit: BookEdit, out
   }
   if (saved) io.stderr(`${say("已备份原文件到", "backup of the input saved as")} ${saved}\n`);
   return true;
+}
+
+/**
+ * `crm init`: the template tables a book lacks, added as new sheets (a new book when the file does not exist yet);
+ * with `--sample N`, N customers of the demo's generator and their detail rows in the new tables.
+ */
+async function init(args: Args, lang: Lang, io: CliIO): Promise<number> {
+  const say = (zh: string, en: string) => (lang === "zh" ? zh : en);
+  const c = paint(colourOn(io));
+  const input = args.file as string;
+  args.day = io.today();
+  if (args.files.length > 1) throw new UsageError("init 一次只处理一个工作簿", "init takes one book at a time");
+  const kinds = args.tables === undefined ? [...TEMPLATE_KINDS] : args.tables.split(/[,，\s]+/).filter(Boolean);
+  const unknown = kinds.filter((k) => !TEMPLATE_KINDS.includes(k as TableKind));
+  if (unknown.length > 0 || kinds.length === 0) {
+    throw new UsageError(`--tables 只能是 ${TEMPLATE_KINDS.join(",")} 中的若干个（收到 ${args.tables}）`, `--tables takes some of ${TEMPLATE_KINDS.join(",")} (got ${args.tables})`);
+  }
+  const sample = args.sample === undefined ? 0 : Number(args.sample);
+  if (!Number.isInteger(sample) || sample < 0 || sample > 100_000) throw new UsageError(`--sample 应为 0–100000 之间的整数（收到 ${args.sample}）`, `--sample takes a whole number from 0 to 100000 (got ${args.sample})`);
+  const tableLang: TemplateLang = lang;
+  const exists = existsSync(input);
+  let out = input;
+  if (exists) {
+    if (args.inPlace && args.out) throw new UsageError("--out 和 --in-place 只能选一个", "use either --out or --in-place, not both");
+    if (!args.inPlace && !args.out) throw new UsageError("工作簿已存在：请用 --out <结果.xlsx> 写入新文件，或用 --in-place 在原文件中添加（会先备份）", "the book exists: write the result with --out <out.xlsx>, or add to it with --in-place (a backup is kept)");
+    out = args.inPlace ? input : (args.out as string);
+    const kind = bookKind(input);
+    if (extname(out).toLowerCase() !== kind.ext) throw wrongExtension(kind, out, args.inPlace);
+    if (!args.inPlace && resolve(out) === resolve(input)) throw new UsageError("输出文件与输入相同；要更新原文件请用 --in-place（会先备份）", "the output is the input; use --in-place to update it (a backup is kept)");
+  } else {
+    if (args.out || args.inPlace) throw new UsageError(`${input} 还不存在：init 会新建它，不需要 --out/--in-place`, `${input} does not exist yet: init creates it; drop --out/--in-place`);
+    if (extname(input).toLowerCase() !== ".xlsx") throw new UsageError(`新建的工作簿必须以 .xlsx 结尾：${input}`, `the new book must end in .xlsx: ${input}`);
+  }
+  if (!existsSync(dirname(resolve(out)))) throw new UsageError(`输出文件夹不存在：${dirname(out)}`, `the output folder does not exist: ${dirname(out)}`);
+
+  // A new book starts from an empty one (one placeholder sheet, taken out by the same write).
+  const tmp = exists ? null : mkdtempSync(join(tmpdir(), "crm-init-"));
+  try {
+    const base = tmp ? join(tmp, "empty.xlsx") : input;
+    if (tmp) await xlsx().writeEmptyBook(base);
+    const { model, parts } = await xlsx().readModelParts(base);
+    const { missing, present } = xlsx().missingTables(model, kinds as TableKind[]);
+    if (sample > 0 && !missing.includes("customers")) {
+      throw new UsageError(`--sample 只在新建客户表时可用（工作簿的客户表在“${present.find((p) => p.kind === "customers")?.sheet ?? ""}”）`, `--sample works only when the customers table is created (the book has one on "${present.find((p) => p.kind === "customers")?.sheet ?? ""}")`);
+    }
+    const tables = sampleRows(templateTables(missing, tableLang), sample, args.day);
+    const presentOut = present.map((p) => ({ kind: p.kind, sheet: p.sheet }));
+    if (missing.length === 0) {
+      finish(args, io, { exitCode: 0, out: null, created: [], present: presentOut }, () => `${say("工作簿已有所有这些表格，未做修改", "the book has all these tables already; nothing changed")}: ${present.map((p) => p.sheet).join(say("、", ", "))}\n`);
+      return 0;
+    }
+    const styles = xlsx().stylesOf(parts).styles;
+    const edit = xlsx().initEdit(tables, styles, model.date1904 === true, tmp ? [xlsx().PLACEHOLDER_SHEET] : []);
+    const progress = new Progress(io, false);
+    if (!(await writeWithBackup({ ...args, inPlace: exists && args.inPlace }, parts, edit, out, say, io, progress))) {
+      throw new BookError(input, "工作簿的 XML 结构无法安全编辑，未做任何修改", "the workbook's XML is laid out in a way that cannot be edited safely; nothing was changed");
+    }
+    // The names the sheets got (a name already taken gets " (2)"), as the written book has them.
+    const { model: written } = await xlsx().readModelParts(out);
+    const created = tables.map((t) => ({
+      kind: t.kind, sheet: written.sheets.find((s) => !present.some((p) => p.sheet === s.name) && findTables(s).some((f) => f.kind === t.kind))?.name ?? t.sheet, table: t.table, rows: t.rows.length,
+    }));
+    finish(args, io, { exitCode: 0, out, created, present: presentOut }, () =>
+      `${c.green("✔")} ${say("已创建", "created")} ${created.map((t) => `${t.sheet}${t.rows > 0 && t.kind !== "rules" ? say(`（${t.rows} 行示例）`, ` (${t.rows} sample rows)`) : ""}`).join(say("、", ", "))} → ${out}\n` +
+        (present.length > 0 ? `${say("已有，未改动", "already there, unchanged")}: ${present.map((p) => p.sheet).join(say("、", ", "))}\n` : ""));
+    return 0;
+  } finally {
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The template tables with `n` sample customers' rows (the demo's generator as of `asOf`, without its deliberate
+ * mistakes). The generator keeps its customers in two tables (周期表 and 分类表): their columns are joined by 客户编号.
+ */
+function sampleRows(tables: TemplateTable[], n: number, asOf: string): TemplateTable[] {
+  if (n === 0) return tables;
+  // Loaded only here: the generator is as big as the engine, and `crm --help` should not wait for it.
+  const { generateSample } = require("../sample") as typeof import("../sample");
+  const sample = generateSample({ customers: n, mistakes: false, asOf });
+  return tables.map((t) => {
+    if (t.kind === "rules") return t;
+    const rows: TemplateTable["rows"] = [];
+    const byId = new Map<string, TemplateTable["rows"][number]>();
+    for (const f of sample.model.sheets.flatMap((s) => findTables(s).filter((x) => x.kind === t.kind))) {
+      for (const row of f.rows) {
+        const r: TemplateTable["rows"][number] = {};
+        for (const c of t.columns) {
+          const off = f.match.columns.get(c.key);
+          r[c.key] = off === undefined ? null : templateValue(t.kind, c, row[off] ?? null, f.header[off]);
+        }
+        const id = t.kind === "customers" && typeof r.id === "string" ? r.id : null;
+        const seen = id !== null ? byId.get(id) : undefined;
+        if (seen) {
+          for (const c of t.columns) if (seen[c.key] === null) seen[c.key] = r[c.key];
+          continue;
+        }
+        if (id !== null) byId.set(id, r);
+        rows.push(r);
+      }
+    }
+    return { ...t, rows };
+  });
 }
 
 /** Takes the product's output out of a book (patching writer); the user's parts are copied as they are. */

@@ -3,7 +3,10 @@
 // header's note gives, width, number format, the drop-down list of an enumerated column, and whether it is
 // required (its header ends in *, which the header matcher drops). Pure data, shared by every face's writer. Every
 // header is one the engine's alias tables recognise (test/workbook/templates.test.ts reads each one back).
-import { ENUM_CHOICES, ENUM_LOOKUPS, matchHeader, RULE_DEFS, TABLES, type ColumnDef, type EnumName, type TableKind } from "../core";
+import {
+  ENUM_CHOICES, ENUM_LOOKUPS, headerInfo, matchHeader, parseDate, parseDateTime, parseEnum, parseMoney, parsePercent, RULE_DEFS, serialFromDay, TABLES,
+  type CellValue, type ColumnDef, type EnumName, type TableKind,
+} from "../core";
 
 export type TemplateLang = "zh" | "en";
 
@@ -119,4 +122,41 @@ export function templateTables(kinds: readonly TableKind[] = TEMPLATE_KINDS, lan
       rows: kind === "rules" ? RULE_DEFS.map((r) => ({ key: r.key, value: Array.isArray(r.value) ? r.value.join(",") : r.value, note: lang === "zh" ? r.zh : r.en })) : [],
     };
   });
+}
+
+/**
+ * A value of the sample generator (as messy as the demo's: dates as text in three spellings, Date cells, serials)
+ * as a template row keeps it: a date as its Excel serial (a date-time with its minutes), an amount in the
+ * template header's unit, a percentage as a fraction, an enumeration as the list's own label (so the drop-down
+ * accepts it); anything else as it is. Null for what the engine cannot read.
+ */
+export function templateValue(kind: TableKind, col: TemplateColumn, v: CellValue, sourceHeader: CellValue): string | number | null {
+  const def = TABLES[kind].columns.find((d) => d.key === col.key)!;
+  const ok = <T>(p: { ok: true; value: T } | { ok: false }): T | null => (p.ok ? p.value : null);
+  if (v === null || v === undefined || v === "") return null;
+  if (typeof def.type === "object") {
+    const key = ok(parseEnum(v, ENUM_LOOKUPS[def.type.enum]));
+    if (key === null) return null;
+    const lookup = ENUM_LOOKUPS[def.type.enum];
+    return (col.choices ?? []).find((l) => ok(parseEnum(l, lookup)) === key) ?? null;
+  }
+  switch (def.type) {
+    case "date": {
+      const d = ok(parseDate(v));
+      return d === null ? null : serialFromDay(d);
+    }
+    case "datetime": {
+      const d = ok(parseDateTime(v));
+      return d === null ? null : serialFromDay(d.day) + (d.minutes ?? 0) / 1440;
+    }
+    case "money": {
+      const yuan = ok(parseMoney(v, headerInfo(sourceHeader).unit));
+      return yuan === null ? null : Math.round((yuan / headerInfo(col.header).unit) * 100) / 100;
+    }
+    case "percent":
+    case "signedPercent":
+      return ok(parsePercent(v, { percentColumn: headerInfo(sourceHeader).percent, min: def.type === "signedPercent" ? -1 : 0 }));
+    default:
+      return typeof v === "number" || typeof v === "string" ? v : null;
+  }
 }

@@ -58,6 +58,11 @@ export interface OwnedSheetPart {
    * XML names): its part, given an id and a name no other table or defined name of the workbook has.
    */
   table?: { name: string; xml: (id: number, name: string) => string };
+  /**
+   * False: a sheet made for the user (crm init's template tables), not the product's: no mark, never replaced or
+   * taken out as the product's, read by the engine as any sheet of the user's. Its role only names it in this write.
+   */
+  mark?: boolean;
 }
 
 /** The edits of one write: patched sheets (by part path), the product's own sheets, the styles they use. */
@@ -67,6 +72,8 @@ export interface BookEdit {
   styles: StylesPatch;
   /** Roles of the product's own sheets to take out of the workbook (undo, review sheets no longer made). */
   removeRoles?: string[];
+  /** Sheets taken out by name (undo: crm init's template sheets still as it made them; a new book's placeholder). */
+  removeSheets?: string[];
   /** The ◆ result ranges to mark, one per customers table written to (apply), or null to take the marks away (undo); left out, unchanged. */
   results?: { sheet: string; ref: string }[] | null;
   /** Other parts written anew (a sheet's relationships, when mask changes its `tel:` links). */
@@ -218,7 +225,7 @@ export async function writePatched(parts: BookParts, edit: BookEdit, out: string
   const placed = new Map<string, { path: string; name: string }>();
   for (const sheet of edit.owned) {
     const stream = toAsync(sheet.chunks);
-    const current = marks.sheets.get(sheet.role);
+    const current = sheet.mark === false ? undefined : marks.sheets.get(sheet.role);
     const existing = current !== undefined ? parts.sheets.find((s) => s.name === current) : undefined;
     if (existing) {
       // Replaced in place: same tab, same part; whatever the old sheet linked to (its own rels, its drawings and
@@ -241,16 +248,21 @@ export async function writePatched(parts: BookParts, edit: BookEdit, out: string
     const name = freeSheetName(sheet.name, [...wb.sheets().map((s) => s.name), ...newNames]);
     newNames.push(name);
     sheetsEl.append(sheetsEl.tag(wb.mainNs, "sheet", [["", "name", name], ["", "sheetId", String(nextSheetId++)], [wb.relNs, "id", id]]));
-    wb.setMark(MARK_SHEET + sheet.role, name);
+    if (sheet.mark !== false) wb.setMark(MARK_SHEET + sheet.role, name);
     added.push({ name: path, stream });
     addCharts(sheet, path, name);
     placed.set(sheet.role, { path, name });
   }
 
-  for (const role of edit.removeRoles ?? []) {
-    const name = marks.sheets.get(role);
+  const removals = [
+    ...(edit.removeRoles ?? []).map((role) => {
+      wb.setMark(MARK_SHEET + role, null);
+      return marks.sheets.get(role);
+    }),
+    ...(edit.removeSheets ?? []),
+  ];
+  for (const name of removals) {
     const sheet = name !== undefined ? parts.sheets.find((x) => x.name === name) : undefined;
-    wb.setMark(MARK_SHEET + role, null);
     if (!sheet) continue;
     dropLinked(sheet.path);
     dropPart(sheet.path);
