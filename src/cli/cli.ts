@@ -14,7 +14,7 @@ import { layoutFits, NO_ROOM, NoRoomError } from "../workbook/owned";
 import { pivotDataRows } from "../workbook/review-pivots";
 import { BookError } from "../xlsx/book-error";
 import { Items, writeJsonFile } from "./json-pieces";
-import { TEMPLATE_KINDS, templateTables, templateValue, type TemplateLang, type TemplateTable } from "../workbook/templates";
+import { missingTables, TEMPLATE_KINDS, templateTables, templateValue, type TemplateLang, type TemplateTable } from "../workbook/templates";
 import type { BookEdit, BookParts, LoadedBook } from "../xlsx";
 
 /**
@@ -221,6 +221,7 @@ const HELP: Record<string, { zh: string; en: string }> = {
 用法：crm <命令> <工作簿.xlsx>… [选项]
 
 命令：
+  init       新建模板表格（新工作簿，或为已有工作簿补上缺少的表格）
   validate   检查模板表格，列出每个问题的单元格、原因和修改方法
   apply      写入阶段、评分、分级、标签、风险、下次跟进和预警列（写入副本）
   review     生成复盘工作表（阶段漏斗、留存、流失原因、分布、跟进效率、执行计划）
@@ -253,6 +254,7 @@ const HELP: Record<string, { zh: string; en: string }> = {
 Usage: crm <command> <book.xlsx>… [options]
 
 Commands:
+  init       create the template tables (a new book, or the ones an existing book lacks)
   validate   check the template tables; every problem with its cell, the reason and a fix
   apply      write stage, score, tiers, tags, risk, next follow-up and warning columns (into a copy)
   review     build the review sheets (funnel, retention, churn reasons, distributions, follow-up, plan)
@@ -311,6 +313,45 @@ Exit codes: 0 no errors · 1 errors found · 2 unreadable, or no customers table
 Examples:
   npx crm validate customers.xlsx
   npx crm validate customers.xlsx --json > findings.json
+`,
+  },
+  init: {
+    zh: `crm init <工作簿.xlsx> [--tables customers,interactions,orders,tasks,keyDates,plan,rules] [--lang zh|en] [--sample N] [--out <结果.xlsx> | --in-place]
+
+从模板开始：文件不存在时新建工作簿；已存在时只为它补上缺少的表格（用 --out 写入新文件，或 --in-place 更新原文件并先备份），
+已有的内容一概不改。每张表格放在新工作表上，是真正的 Excel 表格：模板表头（必填列带 *，表头的批注提示为英文名和“必填”）、
+列宽、数字格式（日期、万元金额、百分比）、可选值列的下拉列表（阶段、A/B/C 等级、客户反馈、任务状态、节点类型、维护方式），
+冻结表头行；CRM规则 工作表列出每条规则的默认值和说明。新建的工作簿校验无任何问题。
+
+  --tables    只建这些表格（逗号分隔；默认全部七张）
+  --lang      表头语言（默认按环境变量 LANG）
+  --sample N  填入 N 位示例客户及其维护记录、订单等（与 npm run demo 相同的生成器），便于试用
+  undo        会移除仍与 init 写入时完全相同的模板工作表；填过内容的工作表归您所有，不会移除
+
+示例：
+  npx crm init 客户管理.xlsx
+  npx crm init 客户管理.xlsx --sample 200
+  npx crm init 已有工作簿.xlsx --out 已有工作簿-模板.xlsx
+`,
+    en: `crm init <book.xlsx> [--tables customers,interactions,orders,tasks,keyDates,plan,rules] [--lang zh|en] [--sample N] [--out <out.xlsx> | --in-place]
+
+Starts from the templates: a new book when the file does not exist yet; otherwise only the tables the book lacks
+(written to --out, or into the book with --in-place after a backup), nothing already there changed. Each table is on
+a new sheet as a real Excel table: the template's headers (required ones marked *, each header's input message giving
+its other-language name and 必填 "required"), widths, number formats (dates, 万元 amounts, percentages), a drop-down
+list on every enumerated column (stage, grade A/B/C, feedback, task status, key-date type, way of contact), the
+header row frozen; and the CRM规则 sheet with every rule's default and description. A new book validates with no
+finding.
+
+  --tables    only these tables (comma-separated; default all seven)
+  --lang      the headers' language (default from LANG)
+  --sample N  N sample customers with their interactions, orders and the rest (the generator of npm run demo), to try it
+  undo        takes out a template sheet still exactly as init wrote it; a sheet anyone filled in is yours and stays
+
+Examples:
+  npx crm init customers.xlsx
+  npx crm init customers.xlsx --sample 200
+  npx crm init existing.xlsx --out existing-with-templates.xlsx
 `,
   },
   apply: {
@@ -1017,7 +1058,7 @@ async function init(args: Args, lang: Lang, io: CliIO): Promise<number> {
     const base = tmp ? join(tmp, "empty.xlsx") : input;
     if (tmp) await xlsx().writeEmptyBook(base);
     const { model, parts } = await xlsx().readModelParts(base);
-    const { missing, present } = xlsx().missingTables(model, kinds as TableKind[]);
+    const { missing, present } = missingTables(model, kinds as TableKind[]);
     if (sample > 0 && !missing.includes("customers")) {
       throw new UsageError(`--sample 只在新建客户表时可用（工作簿的客户表在“${present.find((p) => p.kind === "customers")?.sheet ?? ""}”）`, `--sample works only when the customers table is created (the book has one on "${present.find((p) => p.kind === "customers")?.sheet ?? ""}")`);
     }

@@ -116,6 +116,11 @@ export interface PipelineOptions {
    * it out.
    */
   collect?: () => void;
+  /**
+   * False: each customer's `bgnbd` figures are left null without fitting the churn model (a custom function that
+   * gives stages or scores does not fit BG/NBD over the orders on every recalculation). `clv()` still fits when asked.
+   */
+  churnModel?: boolean;
 }
 
 /** Tables this long have their freed rows collected as they are read (`collect`): 3 collections a table, at any size. */
@@ -170,7 +175,7 @@ export function runPipeline(model: WorkbookModel, asOfInput: string | number | D
   // ── 4. detail rows joined to customers; 5. facts; 6. decisions ──
   const x = indexDetails(details, cust, D, findings);
   const facts = gatherFacts(cust, x, D, rules, findings);
-  const decided = decideCustomers(cust, facts, x, D, rules, history);
+  const decided = decideCustomers(cust, facts, x, D, rules, history, options.churnModel !== false);
 
   const customers: CustomerResult[] = [];
   const keepCustomers = options.customers === true || options.customers === undefined;

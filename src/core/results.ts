@@ -115,7 +115,7 @@ function valueAndPotential(scored: ScoreResult, n: number, rules: Rules): { pote
   };
 }
 
-export function decideCustomers(cust: Customers | null, facts: CustomerFacts, x: DetailIndex, D: Day, rules: Rules, history: History | null = null): Decided {
+export function decideCustomers(cust: Customers | null, facts: CustomerFacts, x: DetailIndex, D: Day, rules: Rules, history: History | null = null, churnModel = true): Decided {
   const n = cust?.length ?? 0;
   const num = (k: string) => cust?.columns.get(k)?.num ?? null;
   const str = (k: string) => cust?.columns.get(k)?.str ?? null;
@@ -290,7 +290,7 @@ export function decideCustomers(cust: Customers | null, facts: CustomerFacts, x:
       riskLevel: RISK_LABEL[risk].zh,
       grade,
       rfm: rfmOf.get(c) ?? null,
-      bgnbd: clv().at(c),
+      bgnbd: churnModel ? clv().at(c) : null,
       quadrant: quadrants[c] ? QUADRANT_LABEL[quadrants[c] as keyof typeof QUADRANT_LABEL].zh : null,
       nextFollowUp: fu.next === null ? null : formatDay(fu.next),
       overdue: fu.overdue,

@@ -2,14 +2,15 @@
 // the only place Excel.run appears: one Excel.run per action; read, compute in memory, then write only what
 // the product owns, in chunks. Nothing is written before everything is computed.
 import {
-  buildReview, cellText, columnLetter, columnNumber, maskPhones, quoteSheet, runPipeline, RULE_DEFS, type CellValue, type PipelineResult, type WorkbookModel,
+  buildReview, cellText, columnLetter, columnNumber, maskPhones, quoteSheet, runPipeline, RULE_DEFS, type CellValue, type PipelineResult, type TableKind, type WorkbookModel,
 } from "../core";
 import { looksLikeFormula } from "../workbook/owned";
 import type { OwnedLayout } from "../workbook/owned";
+import { missingTables, TEMPLATE_KINDS, templateTables, type TemplateLang } from "../workbook/templates";
 import { dashboardOf, findingTimelines } from "./dashboard";
 import { ALL_OUTPUT, DEFAULT_CHUNK_ROWS, OfficeBook, splitAddress, type OutputKinds } from "./office-book";
 import {
-  ActionError, type ActionErrorKind, type ApplyOutcome, type CrmActions, type HighlightOutcome, type MaskOutcome, type RemoveOutcome, type ReviewOutcome, type RuleRow, type RulesView, type RunOptions, type ValidateOutcome,
+  ActionError, type ActionErrorKind, type ApplyOutcome, type CrmActions, type HighlightOutcome, type MaskOutcome, type RemoveOutcome, type ReviewOutcome, type RuleRow, type RulesView, type RunOptions, type TemplatesOutcome, type ValidateOutcome,
 } from "./types";
 
 /** Today in the user's calendar, `YYYY-MM-DD`. */
@@ -257,6 +258,20 @@ export function removeOutput(o: RunOptions & { keepHistory?: boolean } = {}): Pr
   });
 }
 
+/**
+ * 新建模板 Create templates (issue 22): the template tables the open workbook lacks (of `kinds`, every one by
+ * default), each on a new sheet, as `crm init` makes them; the tables it has already are named and left alone.
+ */
+export function createTemplates(o: RunOptions & { kinds?: TableKind[]; lang?: TemplateLang } = {}): Promise<TemplatesOutcome> {
+  return withBook(o, async (book) => {
+    const model = await book.read({ history: false });
+    const { missing, present } = missingTables(model, o.kinds ?? [...TEMPLATE_KINDS]);
+    if (missing.length === 0) return { created: [], present };
+    const created = await book.addTemplates(templateTables(missing, o.lang ?? "zh"));
+    return { created, present };
+  });
+}
+
 export function selectCell(address: string): Promise<void> {
   return withBook({}, (book) => book.selectCell(address));
 }
@@ -360,5 +375,6 @@ export const officeActions: CrmActions = {
   selectCell,
   readRules,
   writeRule,
+  createTemplates,
 };
 

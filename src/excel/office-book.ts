@@ -13,6 +13,7 @@ import {
 } from "../workbook/owned";
 import { INDUSTRY_PIVOT, OWNER_PIVOT, PIVOT_COUNT_FIELD, PIVOT_COUNT_NAME, PIVOT_DATA_FORMATS, PIVOT_DATA_HEADER, PIVOT_DATA_TABLE, PIVOT_SHEETS, pivotDataRows, pivotTitle, type ReviewPivot } from "../workbook/review-pivots";
 import { DATA_BAR, HEAT_HIGH, HEAT_LOW, REVIEW_FORMATS, REVIEW_SHEET_NAMES, REVIEW_STAMP, reviewGrid, reviewSheets, reviewStamp, type GridChart, type GridColumnRange, type ReviewBlock, type ReviewSheet } from "../workbook/review-sheets";
+import type { TemplateTable } from "../workbook/templates";
 import { byteChunks, isPayloadError, PAYLOAD_BUDGET_BYTES, PRIOR_CELL_BYTES, rowBytes } from "./payload";
 import { ActionError, type Progress } from "./types";
 
@@ -60,6 +61,10 @@ const HEADER_FILL = "#DDEBF7";
 const OWNED_HEADER_FILL = "#FCE4D6";
 /** Points per character of an owned column's width (OwnedColumn.width is in characters). */
 const POINTS_PER_CHAR = 7;
+/** A required template column's header fill (templates-xlsx.ts's, the same shade). */
+const REQUIRED_FILL = "#F8CBAD";
+/** Excel's last row: a template's lists reach it, so a row added under the table has its list too. */
+const LAST_ROW = 1_048_576;
 /** Excel rounds a column width it is given to its pixel grid: a width this close to the product's is the product's. */
 const WIDTH_TOLERANCE = 3;
 
@@ -1097,6 +1102,65 @@ export class OfficeBook {
     pivot(OWNER_PIVOT);
     await this.ctx.sync();
     return 2;
+  }
+
+  // ── templates ──
+
+  /**
+   * The template tables (src/workbook/templates.ts) as new sheets, as `crm init` writes them: each an Excel table
+   * over its header (and the rules' defaults), the header row frozen, widths and number formats, a list on every
+   * enumerated column down to the sheet's last row, each header's note as its input message. A name already taken
+   * (a sheet's, or a table's or defined name's) gets a number. Nothing of the user's is touched. One sync to read
+   * the names, one to write.
+   */
+  async addTemplates(tables: readonly TemplateTable[]): Promise<{ kind: string; sheet: string; table: string; rows: number }[]> {
+    const wb = this.ctx.workbook;
+    const sheets = wb.worksheets.load("items/name");
+    const existing = wb.tables.load("items/name");
+    const names = wb.names.load("items/name");
+    await this.ctx.sync();
+    const takenSheets = new Set(sheets.items.map((s) => s.name.toLowerCase()));
+    const takenTables = new Set([...existing.items.map((t) => t.name), ...names.items.map((n) => n.name)].map((n) => n.toLowerCase()));
+    const free = (base: string, taken: Set<string>, next: (k: number) => string) => {
+      let name = base;
+      for (let k = 2; taken.has(name.toLowerCase()); k++) name = next(k);
+      taken.add(name.toLowerCase());
+      return name;
+    };
+    const out: { kind: string; sheet: string; table: string; rows: number }[] = [];
+    for (const t of tables) {
+      const sheet = free(t.sheet, takenSheets, (k) => `${t.sheet.slice(0, 31 - ` (${k})`.length)} (${k})`);
+      const name = free(t.table, takenTables, (k) => `${t.table}${k}`);
+      const ws = wb.worksheets.add(sheet);
+      const width = t.columns.length;
+      const height = Math.max(1, t.rows.length);
+      const head = ws.getRangeByIndexes(0, 0, 1, width);
+      head.values = [t.columns.map((c) => c.header)];
+      head.format.font.bold = true;
+      head.format.wrapText = true;
+      t.columns.forEach((c, i) => {
+        const cell = ws.getRangeByIndexes(0, i, 1, 1);
+        cell.format.fill.color = c.required ? REQUIRED_FILL : HEADER_FILL;
+        cell.format.columnWidth = c.width * POINTS_PER_CHAR;
+        if (c.numFmt) ws.getRangeByIndexes(1, i, height, 1).numberFormat = Array.from({ length: height }, () => [c.numFmt!]);
+        if (this.o.pivots) {
+          cell.dataValidation.prompt = { showPrompt: true, title: c.header.replace(/\*$/, "").slice(0, 32), message: c.note.slice(0, 255) };
+          if (c.choices) {
+            const body = ws.getRangeByIndexes(1, i, LAST_ROW - 1, 1);
+            body.dataValidation.rule = { list: { inCellDropDown: true, source: c.choices.join(",") } };
+            body.dataValidation.errorAlert = { showAlert: true, style: "Warning" as Excel.DataValidationAlertStyle, title: "CRM", message: "请从列表中选择 · pick a value from the list" };
+          }
+        }
+      });
+      if (t.rows.length > 0) ws.getRangeByIndexes(1, 0, t.rows.length, width).values = t.rows.map((r) => t.columns.map((c) => r[c.key] ?? ""));
+      const table = ws.tables.add(ws.getRangeByIndexes(0, 0, height + 1, width), true);
+      table.name = name;
+      table.style = "TableStyleMedium2";
+      ws.freezePanes.freezeRows(1);
+      out.push({ kind: t.kind, sheet, table: name, rows: t.rows.length });
+    }
+    await this.ctx.sync();
+    return out;
   }
 
   // ── mask, select, rules ──

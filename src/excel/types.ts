@@ -101,6 +101,12 @@ export interface Dashboard {
   findings: { errors: number; warnings: number; infos: number };
 }
 
+/** 新建模板: the tables made (each on its new sheet) and the ones the book had already. */
+export interface TemplatesOutcome {
+  created: { kind: string; sheet: string; table: string; rows: number }[];
+  present: { kind: string; sheet: string }[];
+}
+
 export interface HighlightOutcome {
   asOf: string;
   /** Conditional-format rules written (the product's own; earlier ones replaced). */
@@ -193,4 +199,6 @@ export interface CrmActions {
   readRules(): Promise<RulesView>;
   /** Writes one rule's value into CRM规则 (creating the sheet with every default when missing). */
   writeRule(key: string, value: string): Promise<RulesView>;
+  /** 新建模板: the template tables the workbook lacks, each on a new sheet (as `crm init`). */
+  createTemplates(o?: RunOptions & { lang?: "zh" | "en" }): Promise<TemplatesOutcome>;
 }

@@ -315,7 +315,7 @@ export function App(props: AppProps): JSX.Element {
           </TabList>
 
           <div role="tabpanel" id={`crm-panel-${tab}`} aria-labelledby={`crm-tab-${tab}`}>
-            {tab === "validate" && <ValidatePanel outcome={outcomes.validate} mask={outcomes.mask} onOutcome={update} />}
+            {tab === "validate" && <ValidatePanel outcome={outcomes.validate} mask={outcomes.mask} templates={outcomes.templates} onOutcome={update} />}
             {tab === "apply" && <ApplyPanel apply={outcomes.apply} highlight={outcomes.highlight} cleared={outcomes.cleared} removed={outcomes.removed} onOutcome={update} />}
             {tab === "review" && <ReviewPanel outcome={outcomes.review} onOutcome={update} />}
             {tab === "rules" && <RulesPanel view={outcomes.rules} onOutcome={update} ahp={ahpState} onAhp={setAhpState} />}

@@ -1,7 +1,7 @@
 // What every panel of the pane shares: the injected CrmActions, the language, the as-of date and the one
 // action runner (busy state, progress, cancel, errors). Provided by <App actions={...}> (App.tsx).
 import { createContext, useContext } from "react";
-import type { ApplyOutcome, CrmActions, HighlightOutcome, MaskOutcome, RemoveOutcome, ReviewOutcome, RulesView, RunOptions, ValidateOutcome } from "../excel/types";
+import type { ApplyOutcome, CrmActions, HighlightOutcome, MaskOutcome, RemoveOutcome, ReviewOutcome, RulesView, RunOptions, TemplatesOutcome, ValidateOutcome } from "../excel/types";
 import { translate, type Lang, type LabelKey, type Vars } from "./i18n";
 import type { ThemeName } from "./host";
 
@@ -15,7 +15,8 @@ export type RunName =
   | "maskPhones"
   | "removeOutput"
   | "readRules"
-  | "writeRule";
+  | "writeRule"
+  | "createTemplates";
 
 /** The outcomes of the last runs, kept by the App while the user moves between tabs. */
 export interface Outcomes {
@@ -28,6 +29,8 @@ export interface Outcomes {
   /** What 移除 CRM 结果 took out (the other outcomes no longer describe the book then). */
   removed?: RemoveOutcome;
   rules?: RulesView;
+  /** 新建模板: the tables made and those the book had. */
+  templates?: TemplatesOutcome;
 }
 
 export interface RunSpec {

@@ -5,7 +5,7 @@
 // header is one the engine's alias tables recognise (test/workbook/templates.test.ts reads each one back).
 import {
   ENUM_CHOICES, ENUM_LOOKUPS, headerInfo, matchHeader, parseDate, parseDateTime, parseEnum, parseMoney, parsePercent, RULE_DEFS, serialFromDay, TABLES,
-  type CellValue, type ColumnDef, type EnumName, type TableKind,
+  findTables, type CellValue, type ColumnDef, type EnumName, type TableKind, type WorkbookModel,
 } from "../core";
 
 export type TemplateLang = "zh" | "en";
@@ -160,3 +160,35 @@ export function templateValue(kind: TableKind, col: TemplateColumn, v: CellValue
       return typeof v === "number" || typeof v === "string" ? v : null;
   }
 }
+
+/** Which of the asked-for tables the book has already (any sheet holding a table of that kind), and which it lacks. */
+export function missingTables(model: WorkbookModel, kinds: readonly TableKind[]): { missing: TableKind[]; present: { kind: TableKind; sheet: string }[] } {
+  const present: { kind: TableKind; sheet: string }[] = [];
+  for (const sheet of model.sheets) {
+    if (sheet.owned) continue;
+    for (const t of findTables(sheet)) if (kinds.includes(t.kind) && !present.some((p) => p.kind === t.kind)) present.push({ kind: t.kind, sheet: sheet.name });
+  }
+  return { missing: kinds.filter((k) => !present.some((p) => p.kind === k)), present };
+}
+
+/**
+ * Whether a sheet holds exactly what init wrote for its table (the header, and the rules' defaults or nothing):
+ * the sheets `undo` may take out. A sheet anyone typed into, or renamed columns of, is the user's.
+ */
+export function templateUntouched(sheet: WorkbookModel["sheets"][number], lang: TemplateLang | "any" = "any"): TableKind | null {
+  const found = findTables(sheet);
+  if (found.length !== 1) return null;
+  const t = found[0];
+  for (const l of lang === "any" ? (["zh", "en"] as const) : [lang]) {
+    const tpl = templateTables([t.kind], l)[0];
+    if (!tpl || tpl.sheet.toLowerCase() !== sheet.name.toLowerCase().replace(/ \(\d+\)$/, "")) continue;
+    const expected = [tpl.columns.map((c) => c.header), ...tpl.rows.map((r) => tpl.columns.map((c) => r[c.key] ?? null))];
+    const rows = sheet.cells.filter((row) => row.some((v) => norm(v) !== null));
+    const same = (sheet.originRow ?? 1) === 1 && (sheet.originCol ?? 1) === 1 && rows.length === expected.length &&
+      rows.every((row, i) => Array.from({ length: Math.max(row.length, expected[i].length) }, (_, j) => norm(row[j]) === norm(expected[i][j])).every(Boolean));
+    if (same) return t.kind;
+  }
+  return null;
+}
+
+const norm = (v: unknown): string | number | null => (v === null || v === undefined || v === "" ? null : typeof v === "number" ? v : String(v));

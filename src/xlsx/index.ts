@@ -9,4 +9,4 @@ export { writeModelXlsx, writeModelXlsxStreaming } from "./model-xlsx";
 export { applyEdit, maskEdit, PatchUnsupported, reviewEdit, stylesOf, undoEdit, writePatched, type BookEdit } from "./patch";
 export { readBookStreaming, sharedStringsOf, type BookParts } from "./read";
 export { partsLost, workbookContentType, type LostPart } from "./package";
-export { initEdit, missingTables, PLACEHOLDER_SHEET, templateUntouched, writeEmptyBook } from "./init";
+export { initEdit, PLACEHOLDER_SHEET, writeEmptyBook } from "./init";

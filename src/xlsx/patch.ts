@@ -18,6 +18,7 @@ import { entryStream, type BookParts } from "./read";
 import { BookError } from "./exceljs";
 import { addOverride, addRelationship, decodeXmlBytes, isRelType, MARK_SHEET, openPackage, REL_TYPE, readXmlPart, relationships, relsPathOf, removeOverride, resultsOn, type PackageInfo, type WorkbookPart } from "./package";
 import { readZipEntry, writeZip, type ZipItem } from "./zip";
+import { templateTables, templateUntouched } from "../workbook/templates";
 
 // Thrown when the workbook's XML is not laid out the way the patching writer edits it (e.g. prefixed element names).
 export { PatchUnsupported };
@@ -473,6 +474,12 @@ async function* toAsync(chunks: Iterable<string> | AsyncIterable<string>): Async
   for await (const c of chunks) yield c;
 }
 
+/** A sheet crm init made and nobody changed since: its one table has a template's name and it holds what init wrote. */
+function isInitSheet(sheet: WorkbookModel["sheets"][number]): boolean {
+  const names = new Set(templateTables().map((t) => t.table.toLowerCase()));
+  return (sheet.tables ?? []).length === 1 && names.has(sheet.tables![0].name.toLowerCase().replace(/\d+$/, "")) && templateUntouched(sheet) !== null;
+}
+
 // ── apply ──
 
 /** Where `apply` put the owned columns (for the caller's message): one layout per customers table written to. */
@@ -786,6 +793,13 @@ export function undoEdit(parts: BookParts, model: WorkbookModel, styles: StylesP
     });
   }
   const sheets = roles.map((r) => parts.marks.sheets.get(r)!).filter((n) => parts.sheets.some((p) => p.name === n));
+  // crm init's sheets that still hold exactly what it wrote go too (a sheet anyone typed into is the user's); unless
+  // they are all the book has left, which cannot be without sheets.
+  const templates = model.sheets.filter((s) => !s.owned && isInitSheet(s)).map((s) => s.name);
+  if (templates.length < model.sheets.filter((s) => !s.owned).length) {
+    edit.removeSheets = templates;
+    sheets.push(...templates);
+  }
   return { edit, columns, sheets };
 }
 

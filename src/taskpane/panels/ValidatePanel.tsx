@@ -22,7 +22,7 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { TABLES, type Finding, type FindingCode, type Severity, type TableSummary } from "../../core";
-import type { MaskOutcome, ValidateOutcome } from "../../excel/types";
+import type { MaskOutcome, TemplatesOutcome, ValidateOutcome } from "../../excel/types";
 import { usePane, type Outcomes } from "../context";
 import { pick, type LabelKey, type Lang } from "../i18n";
 import { ActionButton, useRovingFocus, useShared } from "../ui";
@@ -76,6 +76,7 @@ const useStyles = makeStyles({
 export interface ValidatePanelProps {
   outcome: ValidateOutcome | undefined;
   mask: MaskOutcome | undefined;
+  templates?: TemplatesOutcome;
   onOutcome: (patch: Partial<Outcomes>) => void;
 }
 
@@ -91,7 +92,7 @@ function matches(f: Finding, q: string): boolean {
   return [f.address, f.code, f.sheet, f.column, f.message, f.messageEn, f.fix, f.fixEn].some((s) => s.toLowerCase().includes(q));
 }
 
-export function ValidatePanel({ outcome, mask, onOutcome }: ValidatePanelProps): JSX.Element {
+export function ValidatePanel({ outcome, mask, templates, onOutcome }: ValidatePanelProps): JSX.Element {
   const { actions, t, lang, busy, asOfValid, run, select } = usePane();
   const s = useShared();
   const styles = useStyles();
@@ -116,6 +117,11 @@ export function ValidatePanel({ outcome, mask, onOutcome }: ValidatePanelProps):
       setLimit(PAGE);
       setPreviewing(false);
     }
+  };
+
+  const createTemplates = async (): Promise<void> => {
+    const o = await run({ name: "createTemplates", cancellable: false }, (a, opts) => a.createTemplates({ ...opts, lang }));
+    if (o) onOutcome({ templates: o });
   };
 
   const confirmMask = async (): Promise<void> => {
@@ -212,6 +218,18 @@ export function ValidatePanel({ outcome, mask, onOutcome }: ValidatePanelProps):
         {t("validate.intro")}
       </Body1>
       <ActionButton label="action.validate" appearance="primary" onClick={() => void validate()} disabled={disabled} />
+      <Body1 block className={s.wrap}>
+        {t("templates.intro")}
+      </Body1>
+      <ActionButton label="action.createTemplates" onClick={() => void createTemplates()} disabled={!actions || busy} />
+      {templates && (
+        <MessageBar intent={templates.created.length > 0 ? "success" : "info"} layout="multiline" data-testid="templates-outcome">
+          <MessageBarBody>
+            {templates.created.length > 0 ? t("templates.created", { sheets: templates.created.map((c) => c.sheet).join(lang === "zh" ? "、" : ", ") }) : t("templates.none")}
+            {templates.present.length > 0 ? ` ${t("templates.present", { sheets: templates.present.map((p) => p.sheet).join(lang === "zh" ? "、" : ", ") })}` : ""}
+          </MessageBarBody>
+        </MessageBar>
+      )}
 
       {outcome && (
         <section className={s.section} aria-labelledby={`${baseId}-summary`}>
