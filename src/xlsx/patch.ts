@@ -429,6 +429,10 @@ export async function writePatched(parts: BookParts, edit: BookEdit, out: string
     addRelationship(rels, REL_TYPE.styles, relativeTo(wb.path, st.path));
     addOverride(contentTypes, st.path, CT_STYLES);
   }
+  // A workbook relationship to a part the package does not have (a theme another writer listed but left out) is
+  // damage Excel repairs on opening: not carried into the output.
+  const present = new Set([...[...names].filter((n) => !drop.has(n)), ...added.map((a) => a.name)].map((n) => n.toLowerCase()));
+  for (const r of relList()) if (r.part !== null && !present.has(r.part.toLowerCase())) r.el.remove();
   replace.set("[Content_Types].xml", { name: "[Content_Types].xml", data: contentTypes.toString() });
   wb.finish();
   replace.set(wb.path, { name: wb.path, data: wb.doc.toString() });

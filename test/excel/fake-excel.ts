@@ -2999,7 +2999,7 @@ function dvState(e: RangeE): { type: string; rule: Record<string, unknown> | nul
   if (covered < cellCount(e.rect)) return { type: "MixedCriteria", rule: null, dvs };
   if (json.size > 1) return { type: "Inconsistent", rule: null, dvs };
   const rule = dvs[0].rule;
-  return { type: DV_KINDS[Object.keys(rule)[0]], rule: clonePlain(rule), dvs };
+  return { type: Object.keys(rule).length === 0 ? "None" : DV_KINDS[Object.keys(rule)[0]], rule: clonePlain(rule), dvs };
 }
 
 export class FakeDataValidation extends FakeClientObject {
@@ -3032,7 +3032,11 @@ defineProps(FakeDataValidation, "DataValidation", {
   prompt: {
     get: (_s, e: RangeE) => clonePlain(dvState(e).dvs[0]?.prompt ?? { showPrompt: false, title: "", message: "" }),
     set: (_s, e: RangeE, v) => {
-      for (const d of dvState(e).dvs) d.prompt = clonePlain(v as Record<string, unknown>);
+      const dvs = dvState(e).dvs;
+      // A range without a rule takes the message as Excel's "Any value" validation with an input message (its
+      // Data Validation dialog allows exactly that): type None.
+      if (dvs.length === 0) e.sheet.dvs.push({ rect: { ...e.rect }, rule: {}, ignoreBlanks: true, prompt: clonePlain(v as Record<string, unknown>), errorAlert: null });
+      for (const d of dvs) d.prompt = clonePlain(v as Record<string, unknown>);
     },
   },
   errorAlert: {

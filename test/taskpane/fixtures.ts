@@ -120,6 +120,7 @@ export function mockActions(): MockActions {
     selectCell: jest.fn(async () => undefined),
     readRules: jest.fn(async () => RULES_VIEW),
     writeRule: jest.fn(async () => RULES_VIEW),
+    createTemplates: jest.fn(async () => ({ created: [{ kind: "interactions", sheet: "维护记录", table: "CRM_Interactions", rows: 0 }, { kind: "rules", sheet: "CRM规则", table: "CRM_Rules", rows: 51 }], present: [{ kind: "customers", sheet: "客户表" }] })),
   };
 }
 
