@@ -1,6 +1,6 @@
 // The contract between the task pane / ribbon commands and the Office.js adapter: what each user action
 // takes and returns. Components and commands call these actions; only src/excel talks to Office.js.
-import type { Finding, TableSummary } from "../core";
+import type { Finding, TableKind, TableSummary } from "../core";
 
 export interface Progress {
   phase: "read" | "compute" | "write";
@@ -200,5 +200,5 @@ export interface CrmActions {
   /** Writes one rule's value into CRM规则 (creating the sheet with every default when missing). */
   writeRule(key: string, value: string): Promise<RulesView>;
   /** 新建模板: the template tables the workbook lacks, each on a new sheet (as `crm init`). */
-  createTemplates(o?: RunOptions & { lang?: "zh" | "en" }): Promise<TemplatesOutcome>;
+  createTemplates(o?: RunOptions & { lang?: "zh" | "en"; kinds?: TableKind[] }): Promise<TemplatesOutcome>;
 }

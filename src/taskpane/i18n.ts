@@ -79,6 +79,7 @@ export const LABELS = {
   "action.removeOutput": { zh: "移除 CRM 结果", en: "Remove CRM output" },
   "action.createTemplates": { zh: "新建模板", en: "Create templates" },
   "templates.intro": { zh: "还没有客户表?一键新建缺少的模板表格(客户、维护记录、订单、跟进任务、关键节点、执行计划、CRM规则),每张都是带下拉列表的 Excel 表格;已有的表格不会改动。", en: "No customers table yet? Create the template tables the workbook lacks (customers, interactions, orders, tasks, key dates, plan, CRM规则), each an Excel table with drop-down lists; tables you have stay as they are." },
+  "templates.choose": { zh: "要新建的表格", en: "Tables to create" },
   "templates.created": { zh: "已新建:{sheets}", en: "Created: {sheets}" },
   "templates.present": { zh: "已有,未改动:{sheets}", en: "Already there, unchanged: {sheets}" },
   "templates.none": { zh: "工作簿已有全部模板表格,未做修改。", en: "The workbook has every template table already; nothing changed." },

@@ -8,6 +8,7 @@ import {
   Body1Strong,
   Button,
   Caption1,
+  Checkbox,
   Field,
   List,
   ListItem,
@@ -21,7 +22,8 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { TABLES, type Finding, type FindingCode, type Severity, type TableSummary } from "../../core";
+import { TABLES, type Finding, type FindingCode, type Severity, type TableKind, type TableSummary } from "../../core";
+import { TEMPLATE_KINDS } from "../../workbook/templates";
 import type { MaskOutcome, TemplatesOutcome, ValidateOutcome } from "../../excel/types";
 import { usePane, type Outcomes } from "../context";
 import { pick, type LabelKey, type Lang } from "../i18n";
@@ -119,8 +121,10 @@ export function ValidatePanel({ outcome, mask, templates, onOutcome }: ValidateP
     }
   };
 
+  // The template tables to create (all seven by default); a table the workbook has already is left alone and named.
+  const [kinds, setKinds] = useState<readonly TableKind[]>(TEMPLATE_KINDS);
   const createTemplates = async (): Promise<void> => {
-    const o = await run({ name: "createTemplates", cancellable: false }, (a, opts) => a.createTemplates({ ...opts, lang }));
+    const o = await run({ name: "createTemplates", cancellable: false }, (a, opts) => a.createTemplates({ ...opts, lang, kinds: [...kinds] }));
     if (o) onOutcome({ templates: o });
   };
 
@@ -221,7 +225,17 @@ export function ValidatePanel({ outcome, mask, templates, onOutcome }: ValidateP
       <Body1 block className={s.wrap}>
         {t("templates.intro")}
       </Body1>
-      <ActionButton label="action.createTemplates" onClick={() => void createTemplates()} disabled={!actions || busy} />
+      <div role="group" aria-label={t("templates.choose")} className={s.row} data-testid="templates-kinds">
+        {TEMPLATE_KINDS.map((k) => (
+          <Checkbox
+            key={k}
+            checked={kinds.includes(k)}
+            label={pick(lang, TABLES[k].labelZh, TABLES[k].labelEn)}
+            onChange={(_e, d) => setKinds(TEMPLATE_KINDS.filter((x) => (x === k ? d.checked === true : kinds.includes(x))))}
+          />
+        ))}
+      </div>
+      <ActionButton label="action.createTemplates" onClick={() => void createTemplates()} disabled={!actions || busy || kinds.length === 0} />
       {templates && (
         <MessageBar intent={templates.created.length > 0 ? "success" : "info"} layout="multiline" data-testid="templates-outcome">
           <MessageBarBody>
