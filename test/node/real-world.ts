@@ -126,6 +126,7 @@ export async function runBook(book: CorpusBook): Promise<BookRun> {
   // undo is compared with the input before apply: every part back but the styles apply appended (unused) and,
   // when the book had one, the calculation chain apply dropped (Excel rebuilds it) with its relationship and type.
   const hadCalcChain = zipEntries(input)!.some((e) => /calcChain/.test(e.name));
+  const damaged = packageProblems(input).length > 0;
   // The styles part (named by its content type: not always styles.xml): apply appends to it, undo leaves the
   // appended styles; a book without one gets one, with its relationship and content type.
   const ct = readZipEntry(input, "[Content_Types].xml")!.toString("utf8");
@@ -135,7 +136,10 @@ export async function runBook(book: CorpusBook): Promise<BookRun> {
     { cmd: "apply", from: input, out: f("applied"), mayChange: (n) => PACKAGE_PART.test(n) || n === stylesPart || n === customersPart },
     { cmd: "review", from: f("applied"), out: f("reviewed"), mayChange: (n) => PACKAGE_PART.test(n) || n === stylesPart },
     { cmd: "mask", from: input, out: f("masked"), mayChange: (n) => PACKAGE_PART.test(n) || n === stylesPart || n === customersPart || (customersPart !== undefined && n === customersPart.replace(/([^/]+)$/, "_rels/$1.rels")) },
-    { cmd: "undo", from: f("reviewed"), out: f("undone"), baseline: input, mayChange: (n) => n === stylesPart || ((hadCalcChain || !stylesPart) && /^\[Content_Types\]\.xml$|workbook[^/]*\.xml\.rels$|calcChain/.test(n)) },
+    // A package that lists parts it lacks (phpspreadsheet-issue.3770: a theme relationship, a drawing's content type)
+    // is damage Excel repairs: the dangling relationship is not carried over, and a product part given the listed
+    // name takes the stale content type with it when undo removes it.
+    { cmd: "undo", from: f("reviewed"), out: f("undone"), baseline: input, mayChange: (n) => n === stylesPart || ((hadCalcChain || !stylesPart) && /^\[Content_Types\]\.xml$|workbook[^/]*\.xml\.rels$|calcChain/.test(n)) || (damaged && /workbook[^/]*\.xml\.rels$|^\[Content_Types\]\.xml$/.test(n)) },
   ];
   for (const s of steps) {
     if (!existsSync(s.from)) continue;
