@@ -15,7 +15,7 @@ import { pivotDataRows } from "../workbook/review-pivots";
 import { BookError } from "../xlsx/book-error";
 import { Items, writeJsonFile } from "./json-pieces";
 import { missingTables, TEMPLATE_KINDS, templateTables, templateValue, type TemplateLang, type TemplateTable } from "../workbook/templates";
-import type { BookEdit, BookParts, LoadedBook } from "../xlsx";
+import type { BookEdit, BookParts, LoadedBook, Placed } from "../xlsx";
 
 /**
  * The .xlsx code (exceljs among it, a fifth of a second to load), loaded when a command first needs it: `crm
@@ -1001,22 +1001,24 @@ async function maskPatching(args: Args, input: string, out: string, asOf: string
  * Writes `out` through the patching writer, keeping `<name>.bak.xlsx` (`.bak.xlsm` …) first for --in-place. False when the
  * book's XML cannot be patched (nothing written, no backup left: the exceljs writer takes over).
  */
-async function writeWithBackup(args: Args, parts: BookParts, edit: BookEdit, out: string, say: (zh: string, en: string) => string, io: CliIO, progress: Progress): Promise<boolean> {
+/** Writes through the patching writer (a backup first with --in-place): where it put what it added, or null when it cannot edit the book. */
+async function writeWithBackup(args: Args, parts: BookParts, edit: BookEdit, out: string, say: (zh: string, en: string) => string, io: CliIO, progress: Progress): Promise<Placed | null> {
   const saved = args.inPlace ? backupName(out) : null;
+  let placed: Placed;
   try {
     if (saved) copyFileSync(out, saved);
     progress.step(say("保存", "saving"));
-    await xlsx().writePatched(parts, edit, out);
+    placed = await xlsx().writePatched(parts, edit, out);
   } catch (e) {
     if (saved) unlinkSync(saved);
     if (e instanceof xlsx().PatchUnsupported) {
       if (io.env.CRM_DEBUG) io.stderr(`crm: patching writer not used: ${e.message}\n`);
-      return false;
+      return null;
     }
     throw e instanceof BookError ? e : xlsx().writeFailure(out, e);
   }
   if (saved) io.stderr(`${say("已备份原文件到", "backup of the input saved as")} ${saved}\n`);
-  return true;
+  return placed;
 }
 
 /**
@@ -1071,14 +1073,13 @@ async function init(args: Args, lang: Lang, io: CliIO): Promise<number> {
     const styles = xlsx().stylesOf(parts).styles;
     const edit = xlsx().initEdit(tables, styles, model.date1904 === true, tmp ? [xlsx().PLACEHOLDER_SHEET] : []);
     const progress = new Progress(io, false);
-    if (!(await writeWithBackup({ ...args, inPlace: exists && args.inPlace }, parts, edit, out, say, io, progress))) {
-      throw new BookError(input, "工作簿的 XML 结构无法安全编辑，未做任何修改", "the workbook's XML is laid out in a way that cannot be edited safely; nothing was changed");
-    }
-    // The names the sheets got (a name already taken gets " (2)"), as the written book has them.
-    const { model: written } = await xlsx().readModelParts(out);
-    const created = tables.map((t) => ({
-      kind: t.kind, sheet: written.sheets.find((s) => !present.some((p) => p.sheet === s.name) && findTables(s).some((f) => f.kind === t.kind))?.name ?? t.sheet, table: t.table, rows: t.rows.length,
-    }));
+    const placed = await writeWithBackup({ ...args, inPlace: exists && args.inPlace }, parts, edit, out, say, io, progress);
+    if (!placed) throw new BookError(input, "工作簿的 XML 结构无法安全编辑，未做任何修改", "the workbook's XML is laid out in a way that cannot be edited safely; nothing was changed");
+    // The names the sheets and tables got (a name already taken gets a number), as the writer placed them.
+    const created = tables.map((t) => {
+      const role = xlsx().templateRole(t.kind);
+      return { kind: t.kind, sheet: placed.sheets.get(role) ?? t.sheet, table: placed.tables.get(role) ?? t.table, rows: t.rows.length };
+    });
     finish(args, io, { exitCode: 0, out, created, present: presentOut }, () =>
       `${c.green("✔")} ${say("已创建", "created")} ${created.map((t) => `${t.sheet}${t.rows > 0 && t.kind !== "rules" ? say(`（${t.rows} 行示例）`, ` (${t.rows} sample rows)`) : ""}`).join(say("、", ", "))} → ${out}\n` +
         (present.length > 0 ? `${say("已有，未改动", "already there, unchanged")}: ${present.map((p) => p.sheet).join(say("、", ", "))}\n` : ""));

@@ -31,59 +31,12 @@ export function lnGamma(z: number): number {
   return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(s);
 }
 
-/** ln(e^p + e^q), without overflow. */
-function logAddExp(p: number, q: number): number {
-  if (p === -Infinity) return q;
-  if (q === -Infinity) return p;
-  const m = Math.max(p, q);
-  return m + Math.log(Math.exp(p - m) + Math.exp(q - m));
-}
-
 /**
- * One customer's BG/NBD log-likelihood (Fader, Hardie & Lee 2005, equation 6):
- * ln L = ln Γ(r+x) − ln Γ(r) + r ln α + ln B(a, b+x) − ln B(a, b) + ln[(α+T)^−(r+x) + δ(x>0) a/(b+x−1) (α+t_x)^−(r+x)].
- */
-export function bgnbdCustomerLL(p: BgnbdParams, s: PurchaseSummary): number {
-  const { r, alpha, a, b } = p;
-  const { x, tx, T } = s;
-  const a1 = lnGamma(r + x) - lnGamma(r) + r * Math.log(alpha);
-  const a2 = lnGamma(a + b) + lnGamma(b + x) - lnGamma(b) - lnGamma(a + b + x);
-  const a3 = -(r + x) * Math.log(alpha + T);
-  const a4 = x > 0 ? Math.log(a) - Math.log(b + x - 1) - (r + x) * Math.log(alpha + tx) : -Infinity;
-  return a1 + a2 + logAddExp(a3, a4);
-}
-
-/**
- * The log-likelihood of a population. The ln Γ differences of equation 6 are sums of logs for whole x
- * (ln Γ(r+x) − ln Γ(r) = Σ ln(r+k), k < x), made once per evaluation for every x up to the largest: the fit
- * evaluates this a few thousand times.
+ * The BG/NBD log-likelihood of a population (Fader, Hardie & Lee 2005, equation 6) at given parameters: the fit's own
+ * objective (bgnbdObjective) evaluated once.
  */
 export function bgnbdLogLikelihood(p: BgnbdParams, customers: readonly PurchaseSummary[]): number {
-  const { r, alpha, a, b } = p;
-  let maxX = 0;
-  for (const s of customers) if (Number.isInteger(s.x) && s.x > maxX) maxX = s.x;
-  const lr = new Float64Array(maxX + 1);
-  const lb = new Float64Array(maxX + 1);
-  const lab = new Float64Array(maxX + 1);
-  for (let k = 0; k < maxX; k++) {
-    lr[k + 1] = lr[k] + Math.log(r + k);
-    lb[k + 1] = lb[k] + Math.log(b + k);
-    lab[k + 1] = lab[k] + Math.log(a + b + k);
-  }
-  const rLnAlpha = r * Math.log(alpha);
-  const lnA = Math.log(a);
-  let ll = 0;
-  for (const s of customers) {
-    const { x, tx, T } = s;
-    if (!Number.isInteger(x) || x < 0) {
-      ll += bgnbdCustomerLL(p, s);
-      continue;
-    }
-    const a3 = -(r + x) * Math.log(alpha + T);
-    const a4 = x > 0 ? lnA - Math.log(b + x - 1) - (r + x) * Math.log(alpha + tx) : -Infinity;
-    ll += lr[x] + rLnAlpha + lb[x] - lab[x] + logAddExp(a3, a4);
-  }
-  return ll;
+  return -bgnbdObjective(groupSummaries(customers))([Math.log(p.r), Math.log(p.alpha), Math.log(p.a), Math.log(p.b)]).value;
 }
 
 /**
@@ -275,9 +228,10 @@ function everyKth(g: GroupedSummaries, k: number): GroupedSummaries {
 }
 
 /**
- * The BG/NBD negative log-likelihood of grouped summaries and its gradient, on log-parameters v = ln(r, α, a, b).
- * The whole-x ln Γ differences are sums of logs (and their derivatives sums of reciprocals), made once per
- * evaluation for every x up to the largest; then each group costs two logs and an exponential.
+ * The BG/NBD negative log-likelihood of grouped summaries (equation 6) and its gradient, on log-parameters
+ * v = ln(r, α, a, b): ln L = ln Γ(r+x) − ln Γ(r) + r ln α + ln B(a, b+x) − ln B(a, b)
+ * + ln[(α+T)^−(r+x) + δ(x>0) a/(b+x−1) (α+t_x)^−(r+x)]. The whole-x ln Γ differences are sums of logs (and their
+ * derivatives sums of reciprocals), made once per evaluation for every x up to the largest.
  */
 export function bgnbdObjective(g: GroupedSummaries): Objective {
   // Whole days (the product's summaries): ln(α + T) and ln(α + t_x) are tabled once per evaluation for every day up
@@ -398,24 +352,53 @@ export function expectedPurchases(p: BgnbdParams, s: PurchaseSummary, t: number)
 }
 
 /**
- * The purchases a new customer makes in its first t time units (the paper's equation 7, unconditional):
- * (a+b−1)/(a−1) · [1 − (α/(α+t))^r ₂F₁(r, b; a+b−1; t/(α+t))].
+ * The purchases a new customer makes in its first t time units (the paper's equation 7, unconditional): equation 10
+ * for a customer with no purchase history yet (x = t_x = T = 0), which is the same formula.
  */
 export function expectedPurchasesFromStart(p: BgnbdParams, t: number): number {
-  const { r, alpha, a, b } = p;
-  return ((a + b - 1) / (a - 1)) * (1 - Math.exp(r * (Math.log(alpha) - Math.log(alpha + t))) * hyp2f1(r, b, a + b - 1, t / (alpha + t)));
+  return expectedPurchases(p, { x: 0, tx: 0, T: 0 }, t);
+}
+
+/** A customer's summary with, for Gamma-Gamma, its repeat days of known value and their mean value (NaN when none). */
+export interface OrderSummary extends PurchaseSummary {
+  valueDays: number;
+  meanValue: number;
 }
 
 /**
- * A customer's purchase summary from the days of its orders (DOMAIN.md section 8b): x = distinct purchase days − 1
- * (the repeat purchases; orders of one day are one purchase), t_x = days from the first purchase day to the last,
- * T = days from the first to the as-of day D. Days after D are not counted. Null without a purchase day.
+ * A customer's purchase summary from its orders (DOMAIN.md section 8b): x = distinct purchase days − 1 (the repeat
+ * purchases; orders of one day are one purchase, their amounts added together), t_x = days from the first purchase
+ * day to the last, T = days from the first to the as-of day D, and the mean value of the repeat days whose amount is
+ * known (an amount of NaN is not known). Orders after D are not counted. Null without a purchase day.
  */
+export function summaryOfOrders(orders: readonly { day: number; amount: number }[], D: number): OrderSummary | null {
+  const byDay = new Map<number, { sum: number; known: boolean }>();
+  for (const o of orders) {
+    const d = Math.floor(o.day);
+    if (!Number.isFinite(d) || d > D) continue;
+    const day = byDay.get(d) ?? byDay.set(d, { sum: 0, known: false }).get(d)!;
+    if (!Number.isNaN(o.amount)) {
+      day.sum += o.amount;
+      day.known = true;
+    }
+  }
+  if (byDay.size === 0) return null;
+  const days = [...byDay.keys()].sort((p, q) => p - q);
+  let valueDays = 0;
+  let total = 0;
+  for (const d of days.slice(1)) {
+    const day = byDay.get(d)!;
+    if (!day.known) continue;
+    valueDays++;
+    total += day.sum;
+  }
+  return { x: days.length - 1, tx: days[days.length - 1] - days[0], T: D - days[0], valueDays, meanValue: valueDays > 0 ? total / valueDays : NaN };
+}
+
+/** The summary of purchases on these days (no amounts). */
 export function summaryOfDays(days: readonly number[], D: number): PurchaseSummary | null {
-  const distinct = [...new Set(days.filter((d) => Number.isFinite(d) && d <= D).map(Math.floor))].sort((p, q) => p - q);
-  if (distinct.length === 0) return null;
-  const first = distinct[0];
-  return { x: distinct.length - 1, tx: distinct[distinct.length - 1] - first, T: D - first };
+  const s = summaryOfOrders(days.map((day) => ({ day, amount: NaN })), D);
+  return s && { x: s.x, tx: s.tx, T: s.T };
 }
 
 // ── Gamma-Gamma: the value of a purchase (Fader, Hardie & Lee 2005, "RFM and CLV") ──
@@ -424,12 +407,6 @@ export interface GammaGammaParams {
   p: number;
   q: number;
   gamma: number;
-}
-
-/** One customer's Gamma-Gamma log-likelihood, x repeat purchases of mean value m (x > 0, m > 0). */
-export function gammaGammaCustomerLL(g: GammaGammaParams, x: number, m: number): number {
-  const { p, q, gamma } = g;
-  return lnGamma(p * x + q) - lnGamma(p * x) - lnGamma(q) + q * Math.log(gamma) + (p * x - 1) * Math.log(m) + p * x * Math.log(x) - (p * x + q) * Math.log(x * m + gamma);
 }
 
 /** ψ(z), the digamma function, for z > 0: the recurrence up to 10, then the asymptotic series. */
@@ -582,42 +559,17 @@ export function clvOfOrders(n: number, orders: OrderIndex, dates: Float64Array, 
   /** Repeat days of known value, and their mean value (NaN when none). */
   const xv = new Int32Array(n);
   const m = new Float64Array(n).fill(NaN);
-  const days: number[] = [];
-  const sums: number[] = [];
-  const known: boolean[] = [];
   for (let c = 0; c < n; c++) {
     if (orders.start[c] === orders.start[c + 1]) continue;
-    const pairs: [number, number][] = [];
-    for (let k = orders.start[c]; k < orders.start[c + 1]; k++) {
-      const j = orders.order[k];
-      const d = Math.floor(dates[j]);
-      if (d <= D) pairs.push([d, amounts[j]]);
-    }
-    if (pairs.length === 0) continue;
-    pairs.sort((p, q) => p[0] - q[0]);
-    days.length = sums.length = known.length = 0;
-    for (const [d, amount] of pairs) {
-      const last = days.length - 1;
-      if (last < 0 || days[last] !== d) {
-        days.push(d);
-        sums.push(0);
-        known.push(false);
-      }
-      if (!Number.isNaN(amount)) {
-        sums[sums.length - 1] += amount;
-        known[known.length - 1] = true;
-      }
-    }
-    x[c] = days.length - 1;
-    tx[c] = days[days.length - 1] - days[0];
-    T[c] = D - days[0];
-    let total = 0;
-    for (let k = 1; k < days.length; k++) {
-      if (!known[k]) continue;
-      xv[c]++;
-      total += sums[k];
-    }
-    if (xv[c] > 0) m[c] = total / xv[c];
+    const mine: { day: number; amount: number }[] = [];
+    for (let k = orders.start[c]; k < orders.start[c + 1]; k++) mine.push({ day: dates[orders.order[k]], amount: amounts[orders.order[k]] });
+    const sum = summaryOfOrders(mine, D);
+    if (!sum) continue;
+    x[c] = sum.x;
+    tx[c] = sum.tx;
+    T[c] = sum.T;
+    xv[c] = sum.valueDays;
+    m[c] = sum.meanValue;
   }
   let customers = 0;
   let repeat = 0;

@@ -135,9 +135,9 @@ export function templateValue(kind: TableKind, col: TemplateColumn, v: CellValue
   const ok = <T>(p: { ok: true; value: T } | { ok: false }): T | null => (p.ok ? p.value : null);
   if (v === null || v === undefined || v === "") return null;
   if (typeof def.type === "object") {
-    const key = ok(parseEnum(v, ENUM_LOOKUPS[def.type.enum]));
-    if (key === null) return null;
     const lookup = ENUM_LOOKUPS[def.type.enum];
+    const key = ok(parseEnum(v, lookup));
+    if (key === null) return null;
     return (col.choices ?? []).find((l) => ok(parseEnum(l, lookup)) === key) ?? null;
   }
   switch (def.type) {
@@ -171,24 +171,28 @@ export function missingTables(model: WorkbookModel, kinds: readonly TableKind[])
   return { missing: kinds.filter((k) => !present.some((p) => p.kind === k)), present };
 }
 
+/** The tables' names as init gives them (a name already taken in a book gets a number: CRM_Customers2). */
+const TEMPLATE_TABLE = new RegExp(`^(${Object.values(TABLE_NAMES).join("|")})\\d*$`, "i");
+
 /**
- * Whether a sheet holds exactly what init wrote for its table (the header, and the rules' defaults or nothing):
- * the sheets `undo` may take out. A sheet anyone typed into, or renamed columns of, is the user's.
+ * Whether a sheet is one crm init made and nobody changed since, which `undo` may take out: its one Excel table has
+ * a template's name, and it holds exactly what init wrote (the header, and the rules' defaults or nothing), in
+ * either language. A sheet anyone typed into, or whose columns were renamed, is the user's.
  */
-export function templateUntouched(sheet: WorkbookModel["sheets"][number], lang: TemplateLang | "any" = "any"): TableKind | null {
+export function isUntouchedTemplate(sheet: WorkbookModel["sheets"][number]): boolean {
+  // Cheap tests first: a customers sheet of a million rows is never looked for tables again.
+  if (sheet.tables?.length !== 1 || !TEMPLATE_TABLE.test(sheet.tables[0].name) || sheet.cells.length > RULE_DEFS.length + 2) return false;
+  if ((sheet.originRow ?? 1) !== 1 || (sheet.originCol ?? 1) !== 1) return false;
   const found = findTables(sheet);
-  if (found.length !== 1) return null;
-  const t = found[0];
-  for (const l of lang === "any" ? (["zh", "en"] as const) : [lang]) {
-    const tpl = templateTables([t.kind], l)[0];
-    if (!tpl || tpl.sheet.toLowerCase() !== sheet.name.toLowerCase().replace(/ \(\d+\)$/, "")) continue;
+  if (found.length !== 1) return false;
+  const rows = sheet.cells.filter((row) => row.some((v) => norm(v) !== null));
+  return (["zh", "en"] as const).some((lang) => {
+    const tpl = templateTables([found[0].kind], lang)[0];
+    if (tpl.sheet.toLowerCase() !== sheet.name.toLowerCase().replace(/ \(\d+\)$/, "")) return false;
     const expected = [tpl.columns.map((c) => c.header), ...tpl.rows.map((r) => tpl.columns.map((c) => r[c.key] ?? null))];
-    const rows = sheet.cells.filter((row) => row.some((v) => norm(v) !== null));
-    const same = (sheet.originRow ?? 1) === 1 && (sheet.originCol ?? 1) === 1 && rows.length === expected.length &&
+    return rows.length === expected.length &&
       rows.every((row, i) => Array.from({ length: Math.max(row.length, expected[i].length) }, (_, j) => norm(row[j]) === norm(expected[i][j])).every(Boolean));
-    if (same) return t.kind;
-  }
-  return null;
+  });
 }
 
 const norm = (v: unknown): string | number | null => (v === null || v === undefined || v === "" ? null : typeof v === "number" ? v : String(v));

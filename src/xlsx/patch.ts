@@ -18,7 +18,7 @@ import { entryStream, type BookParts } from "./read";
 import { BookError } from "./exceljs";
 import { addOverride, addRelationship, decodeXmlBytes, isRelType, MARK_SHEET, openPackage, REL_TYPE, readXmlPart, relationships, relsPathOf, removeOverride, resultsOn, type PackageInfo, type WorkbookPart } from "./package";
 import { readZipEntry, writeZip, type ZipItem } from "./zip";
-import { templateTables, templateUntouched } from "../workbook/templates";
+import { isUntouchedTemplate } from "../workbook/templates";
 
 // Thrown when the workbook's XML is not laid out the way the patching writer edits it (e.g. prefixed element names).
 export { PatchUnsupported };
@@ -135,7 +135,7 @@ const LINKED_WITH_SHEET = /\/(drawing|chart|chartUserShapes|themeOverride|chartS
  * a failure halfway (disk full, a part we cannot edit) leaves no half-written output. The package parts are
  * edited through the XML tree (xml.ts), so everything the product does not change in them stays as written.
  */
-export async function writePatched(parts: BookParts, edit: BookEdit, out: string): Promise<void> {
+export async function writePatched(parts: BookParts, edit: BookEdit, out: string): Promise<Placed> {
   if (parts.strict) {
     throw new BookError(parts.file, "这是 Strict Open XML 格式的工作簿，无法安全写入；请在 Excel 中另存为“Excel 工作簿 (*.xlsx)”后重试，未做任何修改", "this is a Strict Open XML workbook, which cannot be written safely; save it as an ordinary Excel workbook (*.xlsx) and try again; nothing was changed");
   }
@@ -357,6 +357,7 @@ export async function writePatched(parts: BookParts, edit: BookEdit, out: string
    * product's earlier one went with its sheet, so a second run gives the same). The sheet's relationships part is
    * written here, in place on a second run; the table parts, made anew every run, are returned to go last.
    */
+  const tablesPlaced = new Map<string, string>();
   const writeTables = (): ZipItem[] => {
     const owners = edit.owned.filter((o) => o.table && placed.has(o.role));
     if (owners.length === 0) return [];
@@ -378,6 +379,7 @@ export async function writePatched(parts: BookParts, edit: BookEdit, out: string
       let name = o.table!.name;
       for (let k = 2; taken.has(name.toLowerCase()); k++) name = `${o.table!.name}${k}`;
       taken.add(name.toLowerCase());
+      tablesPlaced.set(o.role, name);
       const path = freePart("tables/table");
       out.push({ name: path, data: o.table!.xml(nextId++, name) });
       addOverride(contentTypes, path, CT_TABLE);
@@ -445,6 +447,13 @@ export async function writePatched(parts: BookParts, edit: BookEdit, out: string
   }
   items.push(...added);
   await writeAtomic(out, (tmp) => writeZip(tmp, items));
+  return { sheets: new Map([...placed].map(([role, p]) => [role, p.name])), tables: tablesPlaced };
+}
+
+/** Where a write put the sheets it added, by role: each sheet's name and its table's, as the workbook has them. */
+export interface Placed {
+  sheets: Map<string, string>;
+  tables: Map<string, string>;
 }
 
 /**
@@ -476,12 +485,6 @@ function removeSheetEntry(wb: WorkbookPart, name: string): void {
 
 async function* toAsync(chunks: Iterable<string> | AsyncIterable<string>): AsyncGenerator<string> {
   for await (const c of chunks) yield c;
-}
-
-/** A sheet crm init made and nobody changed since: its one table has a template's name and it holds what init wrote. */
-function isInitSheet(sheet: WorkbookModel["sheets"][number]): boolean {
-  const names = new Set(templateTables().map((t) => t.table.toLowerCase()));
-  return (sheet.tables ?? []).length === 1 && names.has(sheet.tables![0].name.toLowerCase().replace(/\d+$/, "")) && templateUntouched(sheet) !== null;
 }
 
 // ── apply ──
@@ -799,7 +802,7 @@ export function undoEdit(parts: BookParts, model: WorkbookModel, styles: StylesP
   const sheets = roles.map((r) => parts.marks.sheets.get(r)!).filter((n) => parts.sheets.some((p) => p.name === n));
   // crm init's sheets that still hold exactly what it wrote go too (a sheet anyone typed into is the user's); unless
   // they are all the book has left, which cannot be without sheets.
-  const templates = model.sheets.filter((s) => !s.owned && isInitSheet(s)).map((s) => s.name);
+  const templates = model.sheets.filter((s) => !s.owned && isUntouchedTemplate(s)).map((s) => s.name);
   if (templates.length < model.sheets.filter((s) => !s.owned).length) {
     edit.removeSheets = templates;
     sheets.push(...templates);

@@ -108,6 +108,17 @@ describe("a new book", () => {
     expect(k.created.map((c: { kind: string }) => c.kind)).toEqual(["interactions", "tasks", "keyDates", "plan", "rules"]);
   });
 
+  test("a sheet name already taken gets a number, and --json names the sheet as written; the user's sheet is untouched", async () => {
+    const made = spawnSync(PYTHON, ["-c", "import sys, openpyxl\nwb = openpyxl.Workbook()\nws = wb.active\nws.title = 'Customers'\nws.append(['区域', '销售额'])\nws.append(['华东', 120])\nwb.save(sys.argv[1])", f("taken.xlsx")], { encoding: "utf8" });
+    expect(made.status).toBe(0);
+    const r = await runCrm(["init", f("taken.xlsx"), "--tables", "customers", "--out", f("taken-out.xlsx"), "--json"], "en");
+    expect(JSON.parse(r.stdout).created).toEqual([{ kind: "customers", sheet: "Customers (2)", table: "CRM_Customers", rows: 0 }]);
+    const view = openpyxlView(f("taken-out.xlsx"));
+    expect(Object.keys(view)).toEqual(["Customers", "Customers (2)"]);
+    expect(view["Customers"].header).toEqual(["区域", "销售额"]);
+    expect(Object.keys(view["Customers (2)"].tables)).toEqual(["CRM_Customers"]);
+  });
+
   test("init on a book that has every table: nothing to add, nothing written", async () => {
     const r = await runCrm(["init", f("zh.xlsx"), "--out", f("again.xlsx")], "en");
     expect(r.code).toBe(0);
